@@ -1,0 +1,122 @@
+#include "faq/knowledge_base.h"
+
+#include <unordered_set>
+
+#include "core/json_text.h"
+#include "core/utf8.h"
+
+namespace kefu {
+
+namespace {
+
+using KbResult = Result<KnowledgeBase>;
+
+std::string fieldPath(std::size_t index, const char* field) {
+  return "faqs[" + std::to_string(index) + "]." + field;
+}
+
+// Reads an optional or required string field, enforcing its length in code points.
+bool readString(const Json& entry, std::size_t index, const char* field, bool required, std::size_t maxChars,
+                std::string& out, Error& error) {
+  auto found = entry.find(field);
+  if (found == entry.end() || found->is_null()) {
+    if (!required) return true;
+    error = {"kb_invalid_entry", fieldPath(index, field) + ": is required"};
+    return false;
+  }
+  if (!found->is_string()) {
+    error = {"kb_invalid_entry", fieldPath(index, field) + ": must be a string"};
+    return false;
+  }
+  out = found->get_ref<const std::string&>();
+  if (required && out.find_first_not_of(" \t\r\n") == std::string::npos) {
+    error = {"kb_invalid_entry", fieldPath(index, field) + ": must not be empty"};
+    return false;
+  }
+  if (utf8::length(out) > maxChars) {
+    error = {"kb_text_too_long", fieldPath(index, field) + ": longer than " + std::to_string(maxChars) + " characters"};
+    return false;
+  }
+  return true;
+}
+
+bool readStringList(const Json& entry, std::size_t index, const char* field, std::size_t maxItems,
+                    std::size_t maxChars, std::vector<std::string>& out, Error& error) {
+  auto found = entry.find(field);
+  if (found == entry.end() || found->is_null()) return true;
+  if (!found->is_array()) {
+    error = {"kb_invalid_entry", fieldPath(index, field) + ": must be an array of strings"};
+    return false;
+  }
+  if (found->size() > maxItems) {
+    error = {"kb_too_many_items", fieldPath(index, field) + ": more than " + std::to_string(maxItems) + " items"};
+    return false;
+  }
+  for (std::size_t i = 0; i < found->size(); ++i) {
+    const Json& item = (*found)[i];
+    const std::string where = fieldPath(index, field) + "[" + std::to_string(i) + "]";
+    if (!item.is_string()) {
+      error = {"kb_invalid_entry", where + ": must be a string"};
+      return false;
+    }
+    const auto& text = item.get_ref<const std::string&>();
+    if (utf8::length(text) > maxChars) {
+      error = {"kb_text_too_long", where + ": longer than " + std::to_string(maxChars) + " characters"};
+      return false;
+    }
+    if (text.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(text);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const KnowledgeBaseLimits& limits) {
+  auto parsed = parseJsonText(jsonText, JsonLimits{limits.maxBytes, limits.maxDepth}, "kb");
+  if (!parsed.ok()) return KbResult::failure(parsed.error());
+  const Json& root = parsed.value();
+  if (!root.is_object()) return KbResult::failure("kb_invalid_shape", "the KB must be a JSON object with a \"faqs\" array");
+  auto faqs = root.find("faqs");
+  if (faqs == root.end() || !faqs->is_array()) {
+    return KbResult::failure("kb_invalid_shape", "the KB must have a \"faqs\" array");
+  }
+  if (faqs->size() > limits.maxEntries) {
+    return KbResult::failure("kb_too_many_entries", "the KB has " + std::to_string(faqs->size()) +
+                                                        " entries; the limit is " + std::to_string(limits.maxEntries));
+  }
+
+  KnowledgeBase kb;
+  kb.entries.reserve(faqs->size());
+  std::unordered_set<std::string> seenIds;
+  Error error;
+  for (std::size_t index = 0; index < faqs->size(); ++index) {
+    const Json& item = (*faqs)[index];
+    if (!item.is_object()) {
+      return KbResult::failure("kb_invalid_entry", "faqs[" + std::to_string(index) + "]: must be an object");
+    }
+    FaqEntry entry;
+    // Dataset ids are sometimes numbers; accept them as their decimal text.
+    auto id = item.find("id");
+    if (id != item.end() && id->is_number_integer()) {
+      entry.id = std::to_string(id->get<long long>());
+    } else if (!readString(item, index, "id", true, limits.maxIdChars, entry.id, error)) {
+      return KbResult::failure(error);
+    }
+    if (!readString(item, index, "question", true, limits.maxQuestionChars, entry.question, error) ||
+        !readString(item, index, "answer", true, limits.maxAnswerChars, entry.answer, error) ||
+        !readString(item, index, "category", false, limits.maxQuestionChars, entry.category, error) ||
+        !readStringList(item, index, "similar", limits.maxSimilarPerEntry, limits.maxQuestionChars, entry.similar,
+                        error) ||
+        !readStringList(item, index, "keywords", limits.maxSimilarPerEntry, limits.maxQuestionChars, entry.keywords,
+                        error)) {
+      return KbResult::failure(error);
+    }
+    if (!seenIds.insert(entry.id).second) {
+      return KbResult::failure("kb_duplicate_id", fieldPath(index, "id") + ": \"" + entry.id + "\" is used twice");
+    }
+    kb.entries.push_back(std::move(entry));
+  }
+  return KbResult::success(std::move(kb));
+}
+
+}  // namespace kefu
