@@ -1,0 +1,21 @@
+// What a website downloads, and the size budgets it is held to. One place, so the
+// size report, the budget test and the CSP guard agree on what "shipped" means.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const CORE_FILES = ['dist/kefu-core.mjs', 'dist/kefu-core.wasm'];
+
+export function shippedFiles() {
+  const webCore = readdirSync(`${repoRoot}web/core`)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => `web/core/${name}`);
+  return [...CORE_FILES, ...webCore.sort()];
+}
+
+// Bytes after gzip -9. The core budget is the foundation's ceiling; the FAQ engine
+// and session issues spend from it and later issues tighten it.
+export const SIZE_BUDGETS = {
+  coreGzip: 150 * 1024,
+};

@@ -1,0 +1,57 @@
+// A small static server for the demo and the browser tests: serves only the folders a
+// website would (the widget, the core, shared data, the examples) with the MIME types
+// instantiateStreaming needs, and a strict Content-Security-Policy on every page so
+// the demo proves the core runs on a locked-down host page.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, normalize, join } from 'node:path';
+import { repoRoot } from './shipped-files.mjs';
+
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+
+const SERVED_FOLDERS = ['web/', 'dist/', 'shared/', 'examples/'];
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+export function startStaticServer({ port = 0, host = '127.0.0.1', landing = '/examples/demo/' } = {}) {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    if (url.pathname === '/') {
+      response.writeHead(302, { location: landing }).end();
+      return;
+    }
+    let relative = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    if (relative.endsWith('/') || relative === '') relative += 'index.html';
+    if (relative.includes('..') || !SERVED_FOLDERS.some((folder) => relative.startsWith(folder))) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(join(repoRoot, relative));
+      response.writeHead(200, {
+        'content-type': MIME_TYPES[extname(relative)] ?? 'application/octet-stream',
+        'content-security-policy': STRICT_CSP,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: actualPort } = server.address();
+      resolve({ server, url: `http://${host}:${actualPort}`, close: () => new Promise((done) => server.close(done)) });
+    });
+  });
+}

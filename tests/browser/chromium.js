@@ -1,0 +1,37 @@
+// Debian's Chromium driven by playwright-core: no browser download, ever.
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  // This machine's network is closed; without these Chromium keeps dialling out.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+}
+
+// Collects CSP violations and uncaught errors from the moment the page starts.
+export async function watchPage(page) {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // Failed loads are reported below with their URL, which says more.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.exposeFunction('__kefuReportViolation', (text) => problems.push(`csp: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__kefuReportViolation(`${event.violatedDirective} blocked ${event.blockedURI}`);
+    });
+  });
+  return problems;
+}

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { FaqEngine, KefuError, loadKefuCore, liveFaqEngineCount } from '../../web/core/index.js';
+import { coreBuild, readRepoText } from './core-build.js';
+
+const demoKb = readRepoText('shared/kb/demo.json');
+const core = await loadKefuCore({ build: coreBuild });
+
+function assertKefuError(fn, code) {
+  assert.throws(fn, (error) => error instanceof KefuError && error.code === code);
+}
+
+test('the sample KB answers Chinese and English questions through the wasm core', () => {
+  const engine = new FaqEngine(core, demoKb);
+  try {
+    assert.equal(engine.stats.entries, JSON.parse(demoKb).faqs.length);
+    const zh = engine.match('忘记密码了怎么办');
+    assert.equal(zh.tier, 'answer');
+    assert.equal(zh.candidates[0].id, 'reset-password');
+    assert.match(zh.candidates[0].answer, /忘记密码/);
+    assert.equal(engine.match('How can I get a refund?').candidates[0].id, 'refund');
+    assert.equal(engine.match('量子力学的基本假设').tier, 'handoff');
+    assert.ok(engine.match('密码', { k: 2 }).candidates.length <= 2);
+  } finally {
+    engine.dispose();
+  }
+});
+
+test('a KB can be passed as an object', () => {
+  const engine = new FaqEngine(core, { faqs: [{ id: 'hours', question: 'opening hours', answer: '9 to 5' }] });
+  assert.equal(engine.match('what are the opening hours').candidates[0].answer, '9 to 5');
+  engine.dispose();
+});
+
+test('malformed or oversized KBs are KefuErrors and the engine keeps its previous KB', () => {
+  const engine = new FaqEngine(core, demoKb);
+  assertKefuError(() => engine.load('{"faqs": [ {'), 'kb_invalid_json');
+  assertKefuError(() => engine.load(demoKb, { limits: { maxBytes: 100 } }), 'kb_too_large');
+  assertKefuError(() => engine.load({ faqs: [{ id: 'a', question: 'q', answer: 'a' }, { id: 'a', question: 'r', answer: 'b' }] }), 'kb_duplicate_id');
+  assertKefuError(() => engine.load({ faqs: [{ id: 'a', question: 3, answer: 'a' }] }), 'kb_invalid_entry');
+  assertKefuError(() => engine.load({ faqs: 'none' }), 'kb_invalid_shape');
+  assert.equal(engine.match('怎么退款').candidates[0].id, 'refund');
+  engine.dispose();
+});
+
+test('a failed construction throws and leaves no wasm memory behind', () => {
+  const before = liveFaqEngineCount();
+  assertKefuError(() => new FaqEngine(core, 'not json'), 'kb_invalid_json');
+  assert.equal(liveFaqEngineCount(), before);
+});
+
+test('bad arguments are KefuErrors: wrong types, out-of-range k, over-long questions', () => {
+  const engine = new FaqEngine(core, demoKb);
+  assertKefuError(() => engine.match(42), 'invalid_argument');
+  assertKefuError(() => engine.match('hi', { k: 0 }), 'invalid_argument');
+  assertKefuError(() => engine.match('hi', { k: 1.5 }), 'invalid_argument');
+  assertKefuError(() => engine.match('x'.repeat(4001)), 'query_too_long');
+  engine.dispose();
+});
+
+test('a thousand hostile inputs never abort the module', () => {
+  const engine = new FaqEngine(core, demoKb);
+  let seed = 7;
+  const nextByte = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+  for (let round = 0; round < 1000; round += 1) {
+    const junk = String.fromCharCode(...Array.from({ length: 1 + (round % 64) }, () => nextByte() * (round % 3 === 0 ? 257 : 1)));
+    try {
+      engine.load(junk);
+    } catch (error) {
+      assert.ok(error instanceof KefuError, `round ${round}: ${error}`);
+    }
+    assert.equal(typeof engine.match(junk.slice(0, 200) || '?').tier, 'string');
+  }
+  assert.equal(engine.match('忘记密码了怎么办').candidates[0].id, 'reset-password');
+  engine.dispose();
+});
+
+test('dispose frees the handle, is idempotent, and later calls throw disposed', () => {
+  const before = liveFaqEngineCount();
+  const engine = new FaqEngine(core, demoKb);
+  assert.equal(liveFaqEngineCount(), before + 1);
+  engine.dispose();
+  engine.dispose();
+  assert.equal(liveFaqEngineCount(), before);
+  assert.equal(engine.disposed, true);
+  assertKefuError(() => engine.match('hi'), 'disposed');
+});
+
+test('engines that are never disposed are freed by the FinalizationRegistry backstop', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc');
+  const before = liveFaqEngineCount();
+  (() => {
+    for (let i = 0; i < 20; i += 1) new FaqEngine(core, demoKb).match('refund');
+  })();
+  assert.equal(liveFaqEngineCount(), before + 20);
+  for (let attempt = 0; attempt < 50 && liveFaqEngineCount() > before; attempt += 1) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(liveFaqEngineCount(), before);
+});

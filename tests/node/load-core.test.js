@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadKefuCore, KefuError } from '../../web/core/index.js';
+import { coreBuild } from './core-build.js';
+
+test(`the ${coreBuild} core loads in Node and exposes the FaqEngine class`, async () => {
+  const core = await loadKefuCore({ build: coreBuild });
+  assert.equal(typeof core.FaqEngine, 'function');
+});
+
+test('loading twice shares one module instance', async () => {
+  const [first, second] = await Promise.all([loadKefuCore({ build: coreBuild }), loadKefuCore({ build: coreBuild })]);
+  assert.equal(first, second);
+});
+
+test('an unknown build is a KefuError, not a crash', async () => {
+  await assert.rejects(loadKefuCore({ build: 'fastest' }), (error) => error instanceof KefuError && error.code === 'invalid_argument');
+});
+
+test('a missing wasm file rejects with core_load_failed and a later load still works', async () => {
+  await assert.rejects(
+    loadKefuCore({ build: coreBuild, wasmUrl: new URL('../../dist/no-such-core.wasm', import.meta.url) }),
+    (error) => error instanceof KefuError && error.code === 'core_load_failed',
+  );
+  const core = await loadKefuCore({ build: coreBuild });
+  assert.equal(typeof core.FaqEngine, 'function');
+});

@@ -1,0 +1,21 @@
+import { KefuError } from './kefu-error.js';
+
+/**
+ * Every raw core method answers JSON text: {"ok":true,...} or
+ * {"ok":false,"error":{"code","message"}}. This is the only place that turns the
+ * latter into a thrown KefuError, so the mapping lives in exactly one function.
+ */
+export function unwrapCoreResult(jsonText) {
+  let result;
+  try {
+    result = JSON.parse(jsonText);
+  } catch {
+    throw new KefuError('core_bad_reply', 'the core answered text that is not JSON');
+  }
+  if (result && result.ok === true) {
+    delete result.ok;
+    return result;
+  }
+  const error = (result && result.error) || {};
+  throw new KefuError(String(error.code || 'core_error'), String(error.message || 'the core reported an error'));
+}

@@ -1,0 +1,3 @@
+export { KefuError } from './kefu-error.js';
+export { loadKefuCore } from './load-core.js';
+export { FaqEngine, liveFaqEngineCount } from './faq-engine.js';
