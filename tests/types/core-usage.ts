@@ -1,0 +1,24 @@
+// Compiled with `tsc --noEmit` by tests/node/types.test.js: the public declarations
+// must describe real usage, and the @ts-expect-error lines must stay errors.
+import { FaqEngine, KefuError, loadKefuCore, type MatchResult, type MatchTier } from '../../web/core/index.js';
+
+async function usage(): Promise<MatchTier> {
+  const core = await loadKefuCore({ build: 'debug' });
+  const engine = new FaqEngine(core, { faqs: [{ id: 'a', question: 'q', answer: 'a' }] }, { thresholds: { answer: 0.7 } });
+  const result: MatchResult = engine.match('hello', { k: 3 });
+  const firstScore: number | undefined = result.candidates[0]?.score;
+  void firstScore;
+  engine.dispose();
+  try {
+    await FaqEngine.create('{"faqs": []}');
+  } catch (error) {
+    if (error instanceof KefuError) return error.code === 'kb_invalid_json' ? 'handoff' : 'suggest';
+  }
+  // @ts-expect-error builds are 'release' | 'debug'
+  await loadKefuCore({ build: 'fast' });
+  // @ts-expect-error match takes a string
+  engine.match(42);
+  return result.tier;
+}
+
+void usage;
