@@ -39,3 +39,33 @@ test('the demo page loads the wasm core under a strict CSP and answers a questio
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a server that sends the wasm with the wrong MIME type still works (ArrayBuffer fallback)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let wasmRequests = 0;
+  await page.route('**/*.wasm', async (route) => {
+    wasmRequests += 1;
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  const problems = await watchPage(page);
+  await page.goto(`${server.url}/examples/demo/`);
+  await page.waitForSelector('#question:not([disabled])', { timeout: 15_000 });
+  await page.fill('#question', '怎么退款');
+  await page.press('#question', 'Enter');
+  await page.waitForFunction(() => document.getElementById('reply').dataset.faqId === 'refund');
+  // One failed streaming attempt, then the ArrayBuffer download.
+  assert.equal(wasmRequests, 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a missing wasm file shows an error instead of hanging', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(`${server.url}/examples/demo/`);
+  await page.waitForFunction(() => /core_load_failed/.test(document.getElementById('status').textContent), null, { timeout: 15_000 });
+  await context.close();
+});
