@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { bundleWeb } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -43,8 +44,12 @@ export function buildNative() {
   configureAndBuild(BUILD_DIRS.native, ['cmake', '-S', root, '-B', BUILD_DIRS.native, ...generatorArgs(), '-DCMAKE_BUILD_TYPE=RelWithDebInfo', '-DKEFU_SANITIZE=ON']);
 }
 
+export { bundleWeb };
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (args.has('--if-missing') && existsSync(`${root}dist/kefu-core.wasm`) && existsSync(`${root}dist/kefu-core.mjs`)) process.exit(0);
+  const shipped = ['dist/kefu-core.wasm', 'dist/kefu-core.mjs', 'dist/kefu-loader.js'];
+  if (args.has('--if-missing') && shipped.every((file) => existsSync(`${root}${file}`))) process.exit(0);
   if (!args.has('--wasm-only') && !args.has('--if-missing')) buildNative();
   buildWasm();
+  await bundleWeb();
 }

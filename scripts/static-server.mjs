@@ -10,6 +10,8 @@ import { repoRoot } from './shipped-files.mjs';
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
 
 const SERVED_FOLDERS = ['web/', 'dist/', 'shared/', 'examples/'];
+// Example host pages that stand for sites without any CSP (so an inline snippet runs).
+const NO_CSP_FOLDER = 'examples/host-pages/no-csp/';
 const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -36,12 +38,13 @@ export function startStaticServer({ port = 0, host = '127.0.0.1', landing = '/ex
     }
     try {
       const body = await readFile(join(repoRoot, relative));
-      response.writeHead(200, {
+      const headers = {
         'content-type': MIME_TYPES[extname(relative)] ?? 'application/octet-stream',
-        'content-security-policy': STRICT_CSP,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
-      });
+      };
+      if (!relative.startsWith(NO_CSP_FOLDER)) headers['content-security-policy'] = STRICT_CSP;
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');

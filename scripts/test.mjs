@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: every suite in order, one summary, non-zero exit on any failure.
-//   1 build (native with ASan+UBSan, wasm release + debug + wasm test binary)
+//   1 build (native with ASan+UBSan, wasm release + debug + wasm test binary, JS bundles)
 //   2 native Catch2   3 wasm Catch2 under Node
 //   4 node:test against the release core   5 the same against the debug core
 //   6 browser tests in headless Chromium
 // KEFU_TEST_ONLY=native,wasm,node,browser runs a subset (the build always runs).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { buildNative, buildWasm, BUILD_DIRS } from './build.mjs';
+import { buildNative, buildWasm, bundleWeb, BUILD_DIRS } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.env.KEFU_TEST_ONLY ? new Set(process.env.KEFU_TEST_ONLY.split(',')) : null;
@@ -57,6 +57,7 @@ const started = Date.now();
 const needsNative = !only || only.has('native');
 if (needsNative) buildNative();
 buildWasm();
+await bundleWeb();
 
 const results = [];
 for (const step of steps) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { measure } from '../../scripts/size.mjs';
-import { CORE_FILES, SIZE_BUDGETS, repoRoot, shippedFiles } from '../../scripts/shipped-files.mjs';
+import { CORE_FILES, LOADER_FILE, SIZE_BUDGETS, repoRoot, shippedFiles } from '../../scripts/shipped-files.mjs';
 
 // `new Function(...)`, `Function(...)` and `eval(...)` are blocked by a CSP without
 // 'unsafe-eval'; the widget must run on such host pages. Names that merely end in
@@ -32,4 +32,10 @@ test(`the shipped core (js + wasm) is within ${SIZE_BUDGETS.coreGzip / 1024} KB 
   const report = measure(CORE_FILES);
   assert.ok(report.totalGzip > 10_000, 'the core files look empty');
   assert.ok(report.totalGzip <= SIZE_BUDGETS.coreGzip, `core is ${report.totalGzip} bytes gzip; budget ${SIZE_BUDGETS.coreGzip}`);
+});
+
+test(`the script-tag loader is within ${SIZE_BUDGETS.loaderGzip} bytes gzip`, () => {
+  const { totalGzip } = measure([LOADER_FILE]);
+  assert.ok(totalGzip > 500, 'the loader looks empty');
+  assert.ok(totalGzip <= SIZE_BUDGETS.loaderGzip, `loader is ${totalGzip} bytes gzip; budget ${SIZE_BUDGETS.loaderGzip}`);
 });

@@ -2,8 +2,9 @@
 // exports. Commands made before the widget code has loaded are kept and replayed in
 // order; booting twice is harmless; `shutdown` returns to the state before `boot`.
 
-export const EVENTS = ['ready', 'open', 'close', 'message', 'unread', 'handoff', 'error'];
-const COMMANDS = ['boot', 'open', 'close', 'toggle', 'show', 'hide', 'identify', 'send', 'on', 'off', 'shutdown'];
+// Events: ready, open, close, message, unread, handoff, error. Commands other than
+// boot/on/off/shutdown/show/hide are the widget's to validate once it has loaded:
+// the loader stays within its 2 KB budget by not knowing them.
 // These need the widget now; anything else may wait for the idle-time load.
 const LOAD_NOW = new Set(['open', 'toggle', 'send']);
 
@@ -15,7 +16,7 @@ const LOAD_NOW = new Set(['open', 'toggle', 'send']);
  * }} environment
  */
 export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
-  const listeners = new Map(EVENTS.map((event) => [event, new Set()]));
+  const listeners = {};
   let config = null;
   let launcher = null;
   let widget = null;
@@ -25,12 +26,12 @@ export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
   let generation = 0; // bumps on shutdown so a late widget load from an old boot is dropped
 
   function emit(event, detail) {
-    for (const listener of listeners.get(event) ?? []) {
+    for (const listener of listeners[event] ?? []) {
       try {
         listener(detail);
       } catch (error) {
         // A host page's listener must not break the widget; report it and move on.
-        if (event !== 'error') emit('error', { code: 'listener_failed', message: String(error?.message ?? error) });
+        if (event !== 'error') emit('error', { code: 'listener_failed', message: String(error) });
       }
     }
   }
@@ -49,15 +50,15 @@ export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
       })
       .catch((error) => {
         loading = null; // the next open retries
-        emit('error', { code: 'widget_load_failed', message: String(error?.message ?? error) });
+        emit('error', { code: 'widget_load_failed', message: String(error) });
       });
     return loading;
   }
 
   function boot(options) {
     if (config) return; // booting twice is harmless
-    if (!options || typeof options !== 'object' || typeof options.siteId !== 'string' || options.siteId === '') {
-      emit('error', { code: 'invalid_boot', message: "Kefu('boot') needs {siteId}" });
+    if (typeof options?.siteId !== 'string' || !options.siteId) {
+      emit('error', { code: 'invalid_boot', message: 'boot needs siteId' });
       return;
     }
     config = { ...options };
@@ -76,13 +77,9 @@ export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
   }
 
   function run(name, args) {
-    if (!COMMANDS.includes(name)) {
-      emit('error', { code: 'unknown_command', message: `unknown Kefu command "${name}"` });
-      return;
-    }
     if (name === 'on' || name === 'off') {
       const [event, listener] = args;
-      if (listeners.has(event) && typeof listener === 'function') listeners.get(event)[name === 'on' ? 'add' : 'delete'](listener);
+      if (typeof listener === 'function') (listeners[event] ??= new Set())[name === 'on' ? 'add' : 'delete'](listener);
       return;
     }
     if (name === 'boot') return boot(args[0]);
@@ -100,11 +97,5 @@ export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
     if (LOAD_NOW.has(name)) ensureWidget();
   }
 
-  return {
-    run,
-    /** For tests and diagnostics. */
-    get state() {
-      return { booted: Boolean(config), loaded: Boolean(widget), pending: pending.length };
-    },
-  };
+  return { run };
 }

@@ -94,14 +94,36 @@ test('a failed widget load reports widget_load_failed and the next open retries'
   assert.deepEqual(log.slice(1), [['mount', 'demo'], ['open'], ['open']]);
 });
 
-test('bad boot options and unknown commands are reported as errors', () => {
-  const { api } = harness();
+test('bad boot options are reported as errors and boot nothing', () => {
+  const { api, log } = harness();
   const errors = [];
   api.run('on', ['error', (error) => errors.push(error.code)]);
   api.run('boot', [{}]);
-  api.run('explode', []);
-  assert.deepEqual(errors, ['invalid_boot', 'unknown_command']);
-  assert.equal(api.state.booted, false);
+  api.run('boot', ['demo']);
+  assert.deepEqual(errors, ['invalid_boot', 'invalid_boot']);
+  api.run('boot', [{ siteId: 'good' }]);
+  assert.deepEqual(log, [['launcher', 'good']]);
+});
+
+test('other commands reach the widget unchanged, for it to validate', async () => {
+  const { api, log, settle, runIdle } = harness();
+  api.run('boot', [{ siteId: 'demo' }]);
+  api.run('explode', [1]);
+  runIdle();
+  await settle();
+  assert.deepEqual(log.at(-1), ['explode', 1]);
+});
+
+test('off removes a listener', async () => {
+  const { api, runIdle, settle } = harness();
+  let calls = 0;
+  const listener = () => (calls += 1);
+  api.run('on', ['ready', listener]);
+  api.run('off', ['ready', listener]);
+  api.run('boot', [{ siteId: 'demo' }]);
+  runIdle();
+  await settle();
+  assert.equal(calls, 0);
 });
 
 test('shutdown removes everything and a later boot starts fresh', async () => {
@@ -111,9 +133,11 @@ test('shutdown removes everything and a later boot starts fresh', async () => {
   await settle();
   api.run('shutdown', []);
   assert.deepEqual(log.slice(-2), [['destroy'], ['launcher-removed']]);
-  assert.deepEqual(api.state, { booted: false, loaded: false, pending: 0 });
+  api.run('send', ['queued before the new boot']);
   api.run('boot', [{ siteId: 'again' }]);
-  assert.equal(api.state.booted, true);
+  runIdle();
+  await settle();
+  assert.deepEqual(log.slice(-3), [['launcher', 'again'], ['mount', 'again'], ['send', 'queued before the new boot']]);
 });
 
 test('show and hide toggle the launcher even before the widget loads', () => {

@@ -1,0 +1,43 @@
+// The script-tag loader (bundled to dist/kefu-loader.js). It installs `window.Kefu`,
+// replays calls queued by the inline snippet, paints the launcher at `boot`, and
+// fetches the widget (and through it the wasm core) on idle or first open.
+//
+// Snippet:  <script>window.Kefu=window.Kefu||function(){(Kefu.q=Kefu.q||[]).push(arguments)};</script>
+//           <script async src="https://…/kefu-loader.js" data-site-id="acme"></script>
+// Strict-CSP pages skip the inline part and boot from the data attributes alone.
+import { createCommandApi } from './command-api.js';
+import { showLauncher } from './launcher.js';
+
+const LOADER_VERSION = '0.1.0';
+
+// Safari has no requestIdleCallback; two seconds after boot is idle enough there.
+function scheduleIdle(callback) {
+  const idle = self.requestIdleCallback;
+  const handle = idle ? idle(callback, { timeout: 4000 }) : setTimeout(callback, 2000);
+  return () => (idle ? cancelIdleCallback : clearTimeout)(handle);
+}
+
+(function installKefu(win, doc) {
+  if (win.Kefu && win.Kefu.version) return; // the loader ran already
+  const queued = (win.Kefu && win.Kefu.q) || [];
+  const script = doc.currentScript;
+  const base = script && script.src ? script.src : doc.baseURI;
+  const widgetUrl = new URL('kefu-widget.js', base).href;
+  const api = createCommandApi({
+    loadWidget: () => import(/* webpackIgnore: true */ widgetUrl),
+    showLauncher: (config, onActivate) => showLauncher({ stylesheetUrl: new URL('kefu-widget.css', base).href, ...config }, onActivate, doc),
+    scheduleIdle,
+  });
+  function Kefu(name, ...args) {
+    api.run(name, args);
+  }
+  Kefu.version = LOADER_VERSION;
+  win.Kefu = Kefu;
+  for (const [name, ...args] of queued) api.run(name, args);
+
+  // data-site-id, data-server-url, data-locale: boot without any inline script.
+  if (script?.dataset.siteId) {
+    const boot = () => api.run('boot', [{ ...script.dataset, assetBase: base }]);
+    doc.body ? boot() : doc.addEventListener('DOMContentLoaded', boot);
+  }
+})(window, document);
