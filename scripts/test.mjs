@@ -3,8 +3,8 @@
 //   1 build (native with ASan+UBSan, wasm release + debug + wasm test binary, JS bundles)
 //   2 native Catch2   3 wasm Catch2 under Node
 //   4 node:test against the release core   5 the same against the debug core
-//   6 browser tests in headless Chromium
-// KEFU_TEST_ONLY=native,wasm,node,browser runs a subset (the build always runs).
+//   6 reference-server tests   7 browser tests in headless Chromium
+// KEFU_TEST_ONLY=native,wasm,node,server,browser runs a subset (the build always runs).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildNative, buildWasm, bundleWeb, BUILD_DIRS } from './build.mjs';
@@ -50,6 +50,7 @@ const steps = [
   { group: 'wasm', name: 'wasm Catch2 under Node', command: process.execPath, args: ['--no-experimental-fetch', `${BUILD_DIRS.wasm}/tests/kefu_tests.js`], count: countCatch2 },
   { group: 'node', name: 'node:test, release core', command: process.execPath, args: ['--test', '--test-reporter=tap', 'tests/node/'], env: { KEFU_CORE_BUILD: 'release' }, count: countNodeTest },
   { group: 'node', name: 'node:test, debug core', command: process.execPath, args: ['--test', '--test-reporter=tap', 'tests/node/'], env: { KEFU_CORE_BUILD: 'debug' }, count: countNodeTest },
+  { group: 'server', name: 'server (node:test)', command: process.execPath, args: ['--test', '--test-reporter=tap', 'tests/server/'], count: countNodeTest },
   { group: 'browser', name: 'browser (headless Chromium)', command: process.execPath, args: ['--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/browser/'], count: countNodeTest },
 ];
 
