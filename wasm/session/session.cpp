@@ -1,0 +1,787 @@
+#include "session/session.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/json_access.h"
+#include "core/utf8.h"
+
+namespace kefu::session {
+
+namespace {
+
+constexpr int kSnapshotVersion = 1;
+constexpr std::size_t kMaxEarlyMessages = 1000;
+constexpr std::size_t kKeepAcknowledged = 200;
+
+const Phase kPhases[] = {Phase::prechat, Phase::bot,     Phase::handoff_requested, Phase::queued,          Phase::with_agent,
+                         Phase::ended,   Phase::rated,   Phase::offline,           Phase::ticket_submitted};
+
+std::optional<Phase> phaseFromName(const std::string& name) {
+  for (Phase phase : kPhases) {
+    if (name == phaseName(phase)) return phase;
+  }
+  return std::nullopt;
+}
+
+std::string hex(std::uint64_t value, int digits) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < digits; ++i) out.push_back(kDigits[(value >> (4 * (digits - 1 - i))) & 0xF]);
+  return out;
+}
+
+std::string lowerAscii(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+Error invalidInState(const char* what, Phase phase) {
+  return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
+}
+
+Json viewMessageJson(const ViewMessage& message) {
+  Json out{{"id", message.id}, {"author", message.author}, {"text", message.text}, {"time", message.time}};
+  if (message.seq != 0) out["seq"] = message.seq;
+  if (!message.name.empty()) out["name"] = message.name;
+  if (!message.tier.empty()) out["tier"] = message.tier;
+  if (!message.suggestions.empty()) {
+    Json suggestions = Json::array();
+    for (const auto& [faqId, question] : message.suggestions) suggestions.push_back({{"faqId", faqId}, {"question", question}});
+    out["suggestions"] = std::move(suggestions);
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* phaseName(Phase phase) {
+  switch (phase) {
+    case Phase::prechat: return "prechat";
+    case Phase::bot: return "bot";
+    case Phase::handoff_requested: return "handoff_requested";
+    case Phase::queued: return "queued";
+    case Phase::with_agent: return "with_agent";
+    case Phase::ended: return "ended";
+    case Phase::rated: return "rated";
+    case Phase::offline: return "offline";
+    case Phase::ticket_submitted: return "ticket_submitted";
+  }
+  return "bot";
+}
+
+Session::Session(SessionConfig config, const FaqEngine* faq)
+    : config_(std::move(config)), faq_(faq), outbox_(config_.outbox) {}
+
+void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now) {
+  *this = Session(config_, faq_);
+  random_ = SeededRandom(seed);
+  now_ = now;
+  visitorId_ = visitorId.empty() ? "v-" + hex(random_.next(), 16) : visitorId;
+  epoch_ = hex(random_.next(), 8);
+  phase_ = config_.preChatForm ? Phase::prechat : Phase::bot;
+  // The first snapshot is written at once: every later journal record extends it.
+  effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(snapshot())}});
+  viewChanged_ = true;
+  effects_.push_back({{"type", "connect"}});
+  flush(now);
+}
+
+std::optional<Error> Session::restore(const std::string& snapshotText, const std::vector<std::string>& journal,
+                                      std::uint64_t seed, std::int64_t now) {
+  auto fail = [&](const char* code, const std::string& message) {
+    startFresh(seed, "", now);
+    return std::optional<Error>(Error{code, message});
+  };
+  auto parsed = parseJsonText(snapshotText, JsonLimits{64u << 20, 16}, "snapshot");
+  if (!parsed.ok()) return fail("snapshot_corrupt", parsed.error().message);
+  const Json& snap = parsed.value();
+  if (!snap.is_object() || !json::field(snap, "kefuSession")) return fail("snapshot_corrupt", "not a Kefu session snapshot");
+  if (json::intOr(snap, "kefuSession", -1) != kSnapshotVersion) {
+    return fail("snapshot_version", "snapshot format " + toJsonText(*json::field(snap, "kefuSession")) + " is not supported");
+  }
+  const std::string visitorId = json::stringOr(snap, "visitorId");
+  const std::string epoch = json::stringOr(snap, "epoch");
+  if (visitorId.empty() || epoch.empty()) return fail("snapshot_corrupt", "the snapshot has no visitor id");
+
+  *this = Session(config_, faq_);
+  now_ = now;
+  random_.restore(json::uintOr(snap, "random", seed));
+  visitorId_ = visitorId;
+  epoch_ = epoch;
+  replaying_ = true;
+  if (const Json* state = json::field(snap, "state"); state && state->is_array()) {
+    for (const auto& item : *state) apply(item);
+  }
+  for (const auto& line : journal) {
+    auto record = parseJsonText(line, JsonLimits{1u << 20, 16}, "journal");
+    if (!record.ok() || !record.value().is_object() || !json::hasString(record.value(), "k")) {
+      replaying_ = false;
+      return fail("snapshot_corrupt", "a journal record cannot be read");
+    }
+    apply(record.value());
+  }
+  replaying_ = false;
+  journalSinceSnapshot_ = journal.size();
+  viewChanged_ = true;
+  effects_.push_back({{"type", "connect"}});
+  flush(now);
+  return std::nullopt;
+}
+
+Json Session::snapshot() const {
+  // The snapshot is itself a list of records: restoring it uses the same apply() as
+  // the journal, so there is one way state is rebuilt.
+  Json state = Json::array();
+  state.push_back({{"k", "session"}, {"token", sessionToken_}, {"conversation", conversationId_}});
+  for (const auto& message : messages_) {
+    if (message.author == "visitor") continue;  // visitor messages come back with their outbox records
+    Json record{{"k", message.seq != 0 ? "msg" : "bot"}, {"id", message.id},  {"author", message.author},
+                {"text", message.text},                    {"time", message.time}, {"seq", message.seq}};
+    if (!message.name.empty()) record["name"] = message.name;
+    if (!message.tier.empty()) record["tier"] = message.tier;
+    if (!message.suggestions.empty()) record["suggestions"] = viewMessageJson(message)["suggestions"];
+    state.push_back(std::move(record));
+  }
+  for (const auto& entry : outbox_.entries()) {
+    state.push_back({{"k", "out"}, {"cmid", entry.cmid}, {"cseq", entry.cseq}, {"frame", entry.frame}, {"at", entry.createdAt}});
+    if (entry.seq != 0) state.push_back({{"k", "ack"}, {"cmid", entry.cmid}, {"seq", entry.seq}});
+    if (entry.delivery == Delivery::sent) state.push_back({{"k", "sent"}, {"cmid", entry.cmid}});
+    if (entry.delivery == Delivery::failed) state.push_back({{"k", "fail"}, {"cmid", entry.cmid}});
+  }
+  if (!pendingControl_.empty()) state.push_back({{"k", "control"}, {"frames", pendingControl_}});
+  state.push_back({{"k", "cursor"}, {"lastSeq", lastSeq_}, {"seenUpTo", seenUpTo_}, {"agentReadUpTo", agentReadUpTo_},
+                   {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}});
+  state.push_back({{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
+                   {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
+                   {"unanswered", unansweredTurns_}});
+  return Json{{"kefuSession", kSnapshotVersion}, {"visitorId", visitorId_}, {"epoch", epoch_},
+              {"random", random_.state()}, {"state", std::move(state)}};
+}
+
+// ---- records ---------------------------------------------------------------------
+
+void Session::record(Json item) {
+  apply(item);
+  if (!replaying_) journal_.push_back(std::move(item));
+  viewChanged_ = true;
+}
+
+void Session::apply(const Json& item) {
+  const std::string kind = json::stringOr(item, "k");
+  if (kind == "out") {
+    OutboxEntry entry;
+    entry.cmid = json::stringOr(item, "cmid");
+    entry.cseq = json::intOr(item, "cseq");
+    entry.createdAt = json::intOr(item, "at");
+    if (const Json* frame = json::field(item, "frame"); frame && frame->is_object()) entry.frame = *frame;
+    if (entry.cmid.empty() || outbox_.find(entry.cmid)) return;
+    nextCseq_ = std::max(nextCseq_, entry.cseq + 1);
+    ViewMessage message;
+    message.id = entry.cmid;
+    message.author = "visitor";
+    message.cmid = entry.cmid;
+    message.text = json::stringOr(entry.frame, "text");
+    message.time = entry.createdAt;
+    messages_.push_back(std::move(message));
+    outbox_.add(std::move(entry));
+  } else if (kind == "ack") {
+    const std::string cmid = json::stringOr(item, "cmid");
+    const std::int64_t seq = json::intOr(item, "seq");
+    outbox_.onAck(cmid, seq);
+    for (auto& message : messages_) {
+      if (message.id == cmid && message.seq == 0) message.seq = seq;
+    }
+    outbox_.onReadUpTo(agentReadUpTo_);
+  } else if (kind == "read") {
+    agentReadUpTo_ = std::max(agentReadUpTo_, json::intOr(item, "upTo"));
+    outbox_.onReadUpTo(agentReadUpTo_);
+  } else if (kind == "sent") {
+    for (auto& entry : outbox_.entries()) {
+      if (entry.cmid == json::stringOr(item, "cmid") && entry.delivery == Delivery::pending) entry.delivery = Delivery::sent;
+    }
+  } else if (kind == "fail") {
+    for (auto& entry : outbox_.entries()) {
+      if (entry.cmid == json::stringOr(item, "cmid") && deliveryRank(entry.delivery) < 2) entry.delivery = Delivery::failed;
+    }
+  } else if (kind == "retry") {
+    outbox_.retry(json::stringOr(item, "cmid"), json::intOr(item, "at"));
+  } else if (kind == "msg" || kind == "bot") {
+    applyServerMessage(item);
+  } else if (kind == "session") {
+    sessionToken_ = json::stringOr(item, "token");
+    conversationId_ = json::stringOr(item, "conversation");
+  } else if (kind == "cursor") {
+    lastSeq_ = std::max(lastSeq_, json::intOr(item, "lastSeq"));
+    seenUpTo_ = std::max(seenUpTo_, json::intOr(item, "seenUpTo"));
+    agentReadUpTo_ = std::max(agentReadUpTo_, json::intOr(item, "agentReadUpTo"));
+    nextCseq_ = std::max(nextCseq_, json::intOr(item, "nextCseq", 1));
+    cmidCounter_ = std::max<std::uint64_t>(cmidCounter_, json::uintOr(item, "cmidCounter"));
+    outbox_.onReadUpTo(agentReadUpTo_);
+  } else if (kind == "control") {
+    const Json* frames = json::field(item, "frames");
+    pendingControl_ = Json::array();
+    if (frames && frames->is_array()) {
+      for (const auto& frame : *frames) {
+        if (!protocol::validateFrame(frame, protocol::Direction::toServer, config_.protocol)) pendingControl_.push_back(frame);
+      }
+    }
+  } else if (kind == "seen") {
+    seenUpTo_ = std::max(seenUpTo_, json::intOr(item, "upTo"));
+  } else if (kind == "phase") {
+    if (auto phase = phaseFromName(json::stringOr(item, "phase"))) phase_ = *phase;
+    agentName_ = json::stringOr(item, "agent");
+    queuePosition_ = json::intOr(item, "position");
+    queueEtaSeconds_ = json::intOr(item, "eta");
+    ratingRequested_ = json::boolOr(item, "rating");
+    ticketId_ = json::stringOr(item, "ticket");
+    offlineHours_ = json::stringOr(item, "hours");
+    unansweredTurns_ = static_cast<int>(json::intOr(item, "unanswered"));
+  }
+}
+
+void Session::applyServerMessage(const Json& item) {
+  const std::int64_t seq = json::intOr(item, "seq");
+  if (seq > 0) lastSeq_ = std::max(lastSeq_, seq);
+  const std::string author = json::stringOr(item, "author");
+  const std::string cmid = json::stringOr(item, "cmid");
+  const std::string replyTo = json::stringOr(item, "replyTo");
+  // The server's copy of something this device already shows: number it, do not repeat it.
+  const std::string localId = !cmid.empty() && author == "visitor" ? cmid : !replyTo.empty() ? "bot:" + replyTo : "";
+  if (!localId.empty()) {
+    for (auto& message : messages_) {
+      if (message.id == localId) {
+        message.seq = seq;
+        return;
+      }
+    }
+  }
+  ViewMessage message;
+  message.id = json::stringOr(item, "id", json::stringOr(item, "serverId", localId));
+  message.author = author;
+  message.text = json::stringOr(item, "text");
+  message.name = json::stringOr(item, "name");
+  message.time = json::intOr(item, "time");
+  message.seq = seq;
+  message.cmid = cmid;
+  message.tier = json::stringOr(item, "tier");
+  if (const Json* suggestions = json::field(item, "suggestions"); suggestions && suggestions->is_array()) {
+    for (const auto& s : *suggestions) message.suggestions.emplace_back(json::stringOr(s, "faqId"), json::stringOr(s, "question"));
+  }
+  if (message.id.empty()) message.id = "s:" + std::to_string(seq);
+  messages_.push_back(std::move(message));
+  if (messages_.size() > config_.maxMessages) {
+    messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(messages_.size() - config_.maxMessages));
+  }
+}
+
+// ---- events ------------------------------------------------------------------------
+
+std::optional<Error> Session::handle(const Json& event) {
+  if (!event.is_object() || !json::hasString(event, "type")) return Error{"invalid_event", "an event is an object with a type"};
+  const Json* nowField = json::field(event, "now");
+  if (!nowField || !nowField->is_number()) return Error{"invalid_event", "every event carries now (ms since epoch)"};
+  const std::int64_t now = json::intOr(event, "now");
+  now_ = now;
+  const std::string type = json::stringOr(event, "type");
+  std::optional<Error> error;
+  if (type == "send_text") {
+    if (!json::hasString(event, "text")) return Error{"invalid_event", "send_text needs text"};
+    error = onVisitorText(json::stringOr(event, "text"), now);
+  } else if (type == "choose_suggestion") {
+    error = onChooseSuggestion(json::stringOr(event, "faqId"), now);
+  } else if (type == "request_handoff") {
+    error = onRequestHandoff("visitor", now);
+  } else if (type == "frame") {
+    if (!json::hasString(event, "text")) return Error{"invalid_event", "frame needs text"};
+    error = onFrame(json::stringOr(event, "text"), now);
+  } else if (type == "connected") {
+    onConnected(now);
+  } else if (type == "disconnected") {
+    onDisconnected(now);
+  } else if (type == "timer") {
+    onTimer(now);
+  } else if (type == "retry") {
+    if (!outbox_.retry(json::stringOr(event, "cmid"), now)) {
+      error = Error{"not_failed", "only a failed message can be retried"};
+    } else {
+      journal_.push_back({{"k", "retry"}, {"cmid", json::stringOr(event, "cmid")}, {"at", now}});
+      viewChanged_ = true;
+    }
+  } else if (type == "rate") {
+    const std::int64_t stars = json::intOr(event, "stars");
+    if (phase_ != Phase::ended) {
+      error = invalidInState("rating", phase_);
+    } else if (stars < 1 || stars > 5) {
+      error = Error{"invalid_event", "stars must be 1 to 5"};
+    } else {
+      Json frame{{"type", "rate"}, {"stars", stars}};
+      const std::string comment = json::stringOr(event, "comment");
+      if (utf8::length(comment) > config_.protocol.maxTextChars) return Error{"text_too_long", "the comment is too long"};
+      if (!comment.empty()) frame["comment"] = comment;
+      sendReliably(std::move(frame));
+      setPhase(Phase::rated);
+    }
+  } else if (type == "leave_message") {
+    const std::string message = json::stringOr(event, "message");
+    if (phase_ != Phase::offline) {
+      error = invalidInState("leaving a message", phase_);
+    } else if (message.find_first_not_of(" \t\r\n") == std::string::npos || utf8::length(message) > config_.protocol.maxTextChars) {
+      error = Error{"invalid_event", "the message must be 1 to " + std::to_string(config_.protocol.maxTextChars) + " characters"};
+    } else {
+      const std::string cmid = nextCmid();
+      record({{"k", "cursor"}, {"cmidCounter", cmidCounter_}});
+      setPhase(Phase::ticket_submitted, {{"ticket", ""}});
+      // The server deduplicates tickets by cmid, so sending it again is safe.
+      sendReliably({{"type", "ticket"}, {"cmid", cmid}, {"message", message}, {"contact", json::stringOr(event, "contact")}});
+    }
+  } else if (type == "submit_prechat") {
+    const Json* fields = json::field(event, "fields");
+    if (phase_ != Phase::prechat) {
+      error = invalidInState("the pre-chat form", phase_);
+    } else if (!fields || !fields->is_object()) {
+      error = Error{"invalid_event", "submit_prechat needs fields"};
+    } else {
+      Json frame{{"type", "prechat"}, {"fields", *fields}};
+      if (auto invalid = protocol::validateFrame(frame, protocol::Direction::toServer, config_.protocol)) return invalid;
+      sendReliably(std::move(frame));
+      setPhase(Phase::bot);
+    }
+  } else if (type == "panel") {
+    panelOpen_ = json::boolOr(event, "open");
+    if (panelOpen_) markSeen();
+    viewChanged_ = true;
+  } else if (type == "typing") {
+    if (phase_ == Phase::with_agent) send({{"type", "typing"}, {"on", json::boolOr(event, "on")}});
+  } else {
+    return Error{"invalid_event", "unknown event type \"" + type + "\""};
+  }
+  if (!error) flush(now);
+  return error;
+}
+
+bool Session::matchesHandoffKeyword(const std::string& text) const {
+  const std::string lowered = lowerAscii(text);
+  for (const auto& keyword : config_.handoffKeywords) {
+    if (!keyword.empty() && lowered.find(lowerAscii(keyword)) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::optional<Error> Session::onVisitorText(const std::string& rawText, std::int64_t now) {
+  const auto first = rawText.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return Error{"text_empty", "the message is empty"};
+  const std::string text = rawText.substr(first, rawText.find_last_not_of(" \t\r\n") - first + 1);
+  if (utf8::length(text) > config_.protocol.maxTextChars) {
+    return Error{"text_too_long", "a message can be at most " + std::to_string(config_.protocol.maxTextChars) + " characters"};
+  }
+  if (phase_ == Phase::prechat) return Error{"prechat_required", "fill in the pre-chat form first"};
+  if (phase_ == Phase::offline || phase_ == Phase::ticket_submitted) return invalidInState("chatting", phase_);
+  if (!outbox_.hasRoomFor(text.size())) return Error{"outbox_full", "too many messages are waiting to be sent"};
+  if (phase_ == Phase::ended || phase_ == Phase::rated) setPhase(Phase::bot, {{"unanswered", 0}});
+
+  if (phase_ != Phase::bot || faq_ == nullptr || faq_->empty()) {
+    enqueueVisitorMessage(text, now, nullptr);
+    return std::nullopt;
+  }
+  if (matchesHandoffKeyword(text)) {
+    enqueueVisitorMessage(text, now, nullptr);
+    return onRequestHandoff("keyword", now);
+  }
+  const MatchResult result = faq_->match(text, 3);
+  const auto& entries = faq_->knowledgeBase().entries;
+  Json bot{{"tier", tierName(result.tier)}};
+  Json candidates = Json::array();
+  for (const auto& candidate : result.candidates) candidates.push_back(entries[candidate.entryIndex].id);
+  if (!candidates.empty()) bot["candidates"] = candidates;
+  const std::string cmid = "c-" + epoch_ + "-" + std::to_string(cmidCounter_ + 1);
+  if (result.tier == MatchTier::answer) {
+    const FaqEntry& best = entries[result.candidates.front().entryIndex];
+    bot["faqId"] = best.id;
+    bot["answer"] = best.answer;
+    enqueueVisitorMessage(text, now, bot);
+    addLocalBotMessage(cmid, best.answer, "answer", {}, now);
+    if (unansweredTurns_ != 0) setPhase(phase_, {{"unanswered", 0}});
+    return std::nullopt;
+  }
+  if (result.tier == MatchTier::suggest) {
+    std::vector<std::pair<std::string, std::string>> suggestions;
+    for (const auto& candidate : result.candidates) {
+      suggestions.emplace_back(entries[candidate.entryIndex].id, entries[candidate.entryIndex].question);
+    }
+    enqueueVisitorMessage(text, now, bot);
+    addLocalBotMessage(cmid, "", "suggest", std::move(suggestions), now);
+    return std::nullopt;
+  }
+  enqueueVisitorMessage(text, now, bot);
+  addLocalBotMessage(cmid, "", "handoff", {}, now);
+  const int unanswered = unansweredTurns_ + 1;
+  setPhase(phase_, {{"unanswered", unanswered}});
+  if (config_.unansweredTurnsBeforeHandoff > 0 && unanswered >= config_.unansweredTurnsBeforeHandoff) {
+    return onRequestHandoff("unanswered", now);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::int64_t now) {
+  if (phase_ != Phase::bot) return invalidInState("choosing a suggestion", phase_);
+  if (faq_ == nullptr) return Error{"unknown_faq", "no knowledge base is loaded"};
+  for (const auto& entry : faq_->knowledgeBase().entries) {
+    if (entry.id != faqId) continue;
+    if (!outbox_.hasRoomFor(entry.question.size())) return Error{"outbox_full", "too many messages are waiting to be sent"};
+    const std::string cmid = "c-" + epoch_ + "-" + std::to_string(cmidCounter_ + 1);
+    enqueueVisitorMessage(entry.question, now, {{"tier", "answer"}, {"faqId", entry.id}, {"answer", entry.answer}});
+    addLocalBotMessage(cmid, entry.answer, "answer", {}, now);
+    return std::nullopt;
+  }
+  return Error{"unknown_faq", "no FAQ has id \"" + faqId + "\""};
+}
+
+std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
+  if (phase_ == Phase::ended || phase_ == Phase::rated) setPhase(Phase::bot);
+  if (phase_ != Phase::bot) return invalidInState("asking for a person", phase_);
+  setPhase(Phase::handoff_requested, {{"unanswered", 0}});
+  send({{"type", "handoff"}, {"reason", reason}});
+  emitNotify("handoff", {{"reason", reason}});
+  return std::nullopt;
+}
+
+std::string Session::nextCmid() {
+  cmidCounter_ += 1;
+  return "c-" + epoch_ + "-" + std::to_string(cmidCounter_);
+}
+
+void Session::enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot) {
+  const std::string cmid = nextCmid();
+  Json frame{{"type", "message"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"text", text}, {"clientTime", std::max<std::int64_t>(now, 0)}};
+  if (!bot.is_null()) frame["bot"] = bot;
+  record({{"k", "out"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"frame", std::move(frame)}, {"at", now}});
+  record({{"k", "cursor"}, {"cmidCounter", cmidCounter_}});
+}
+
+void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
+                                 std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now) {
+  Json item{{"k", "bot"}, {"id", "bot:" + cmid}, {"author", "bot"}, {"text", text}, {"time", now}, {"seq", 0}, {"tier", tier}};
+  if (!suggestions.empty()) {
+    Json list = Json::array();
+    for (const auto& [faqId, question] : suggestions) list.push_back({{"faqId", faqId}, {"question", question}});
+    item["suggestions"] = std::move(list);
+  }
+  record(std::move(item));
+}
+
+void Session::setPhase(Phase phase, const Json& extra) {
+  Json item{{"k", "phase"},
+            {"phase", phaseName(phase)},
+            {"agent", agentName_},
+            {"position", queuePosition_},
+            {"eta", queueEtaSeconds_},
+            {"rating", ratingRequested_},
+            {"ticket", ticketId_},
+            {"hours", offlineHours_},
+            {"unanswered", unansweredTurns_}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) item[it.key()] = it.value();
+  record(std::move(item));
+}
+
+// ---- connection ------------------------------------------------------------------
+
+void Session::sendReliably(Json frame) {
+  if (connected_ && welcomed_) {
+    send(std::move(frame));
+    return;
+  }
+  Json frames = pendingControl_;
+  frames.push_back(std::move(frame));
+  record({{"k", "control"}, {"frames", std::move(frames)}});
+}
+
+void Session::send(Json frame) {
+  if (!connected_ || !welcomed_) return;  // sent again (or made moot) after the next welcome
+  effects_.push_back({{"type", "send"}, {"frame", std::move(frame)}});
+  lastSentAt_ = now_;
+}
+
+void Session::onConnected(std::int64_t now) {
+  connected_ = true;
+  welcomed_ = false;
+  reconnectAt_ = 0;
+  lastHeardAt_ = now;
+  lastSentAt_ = now;
+  Json hello{{"type", "hello"},      {"v", protocol::kVersion}, {"siteId", config_.siteId.empty() ? "default" : config_.siteId},
+             {"visitorId", visitorId_}, {"epoch", epoch_},         {"lastSeq", lastSeq_},
+             {"locale", config_.locale}};
+  hello["sessionToken"] = sessionToken_.empty() ? Json(nullptr) : Json(sessionToken_);
+  effects_.push_back({{"type", "send"}, {"frame", std::move(hello)}});
+  viewChanged_ = true;
+}
+
+void Session::onDisconnected(std::int64_t now) {
+  if (!connected_ && reconnectAt_ != 0) return;  // already waiting to reconnect
+  connected_ = false;
+  welcomed_ = false;
+  agentTyping_ = false;
+  scheduleReconnect(now);
+  viewChanged_ = true;
+}
+
+void Session::scheduleReconnect(std::int64_t now) {
+  std::int64_t delay = config_.reconnectInitialMs;
+  for (int i = 0; i < reconnectAttempts_ && delay < config_.reconnectMaxMs; ++i) delay *= 2;
+  delay = std::min(delay, config_.reconnectMaxMs);
+  reconnectAttempts_ += 1;
+  reconnectAt_ = now + delay / 2 + static_cast<std::int64_t>(random_.unit() * static_cast<double>(delay / 2));
+}
+
+void Session::onTimer(std::int64_t now) {
+  // The shell's timer has fired (maybe early, if the clock moved): it holds no timer
+  // now, so the next wake is announced again even if its time did not change.
+  announcedWake_ = -1;
+  if (!connected_ && reconnectAt_ != 0 && now >= reconnectAt_) {
+    reconnectAt_ = 0;
+    effects_.push_back({{"type", "connect"}});
+  }
+  if (connected_ && now - lastHeardAt_ >= 2 * config_.heartbeatMs) {
+    // Two heartbeats without a word: the line is dead even if the socket says open.
+    effects_.push_back({{"type", "disconnect"}});
+    onDisconnected(now);
+  } else if (connected_ && welcomed_ && now - lastSentAt_ >= config_.heartbeatMs) {
+    send({{"type", "ping"}, {"t", std::max<std::int64_t>(now, 0)}});
+  }
+  if (connected_ && welcomed_ && resyncRequestedAt_ != 0 && now - resyncRequestedAt_ >= config_.resyncRetryMs) {
+    requestResync(now);
+  }
+}
+
+void Session::requestResync(std::int64_t now) {
+  resyncRequestedAt_ = std::max<std::int64_t>(now, 1);
+  send({{"type", "resync"}, {"afterSeq", lastSeq_}});
+}
+
+std::optional<Error> Session::onFrame(const std::string& text, std::int64_t now) {
+  auto frame = protocol::parseFrame(text, protocol::Direction::toClient, config_.protocol);
+  if (!frame.ok()) return frame.error();
+  lastHeardAt_ = now;
+  return onServerFrame(frame.value(), now);
+}
+
+std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
+  const std::string type = json::stringOr(frame, "type");
+  if (type != "welcome" && !welcomed_) return Error{"not_welcomed", "a " + type + " frame arrived before welcome"};
+  if (type == "welcome") {
+    if (!connected_) return Error{"not_connected", "welcome without a connection"};
+    welcomed_ = true;
+    reconnectAttempts_ = 0;
+    const std::string token = json::stringOr(frame, "sessionToken");
+    const std::string conversation = json::stringOr(frame, "conversationId");
+    if (token != sessionToken_ || conversation != conversationId_) {
+      record({{"k", "session"}, {"token", token}, {"conversation", conversation}});
+    }
+    // After a reload the server knows better where the conversation stands.
+    if (auto serverPhase = phaseFromName(json::stringOr(frame, "state"))) {
+      if (*serverPhase != phase_ && phase_ != Phase::prechat && phase_ != Phase::ticket_submitted) setPhase(*serverPhase);
+    }
+    outbox_.onReconnected(now);
+    if (json::intOr(frame, "lastSeq") > lastSeq_) requestResync(now);
+    if (phase_ == Phase::handoff_requested) send({{"type", "handoff"}, {"reason", "visitor"}});
+    if (!pendingControl_.empty()) {
+      for (const auto& control : pendingControl_) send(control);
+      record({{"k", "control"}, {"frames", Json::array()}});
+    }
+    if (panelOpen_) markSeen();
+    viewChanged_ = true;
+  } else if (type == "ack") {
+    const std::string cmid = json::stringOr(frame, "cmid");
+    const OutboxEntry* entry = outbox_.find(cmid);
+    if (entry == nullptr) return Error{"unknown_cmid", "an ack for a message this session did not send"};
+    if (entry->seq == 0) record({{"k", "ack"}, {"cmid", cmid}, {"seq", json::intOr(frame, "seq")}});
+  } else if (type == "nack") {
+    outbox_.onNack(json::intOr(frame, "expectedCseq"), now);
+  } else if (type == "msg") {
+    acceptServerMessage(frame, now);
+  } else if (type == "resync") {
+    resyncRequestedAt_ = 0;
+    for (const auto& message : frame["messages"]) acceptServerMessage(message, now);
+    if (json::boolOr(frame, "more") || json::intOr(frame, "lastSeq") > lastSeq_) requestResync(now);
+  } else if (type == "event") {
+    return onServerEvent(frame, now);
+  } else if (type == "error") {
+    emitNotify("error", {{"code", json::stringOr(frame, "code")}, {"message", json::stringOr(frame, "message")}});
+  }
+  return std::nullopt;
+}
+
+void Session::acceptServerMessage(const Json& message, std::int64_t now) {
+  const std::int64_t seq = json::intOr(message, "seq");
+  if (seq <= lastSeq_) return;  // a duplicate: already applied
+  if (seq > lastSeq_ + 1) {
+    if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, message);
+    if (resyncRequestedAt_ == 0) requestResync(now);
+    return;
+  }
+  const std::int64_t unreadBefore = unreadCount();
+  Json item = message;
+  item["k"] = "msg";
+  record(std::move(item));
+  const std::string author = json::stringOr(message, "author");
+  if (author == "agent" || author == "system") {
+    emitNotify("message", {{"author", author}, {"text", json::stringOr(message, "text")}, {"seq", seq}});
+  }
+  while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
+    Json next = earlyMessages_.begin()->second;
+    earlyMessages_.erase(earlyMessages_.begin());
+    if (json::intOr(next, "seq") == lastSeq_ + 1) {
+      next["k"] = "msg";
+      record(std::move(next));
+    }
+  }
+  if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
+  if (panelOpen_) markSeen();
+  if (unreadCount() != unreadBefore) emitNotify("unread", {{"count", unreadCount()}});
+}
+
+std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
+  const std::string event = json::stringOr(frame, "event");
+  auto allowedIn = [&](std::initializer_list<Phase> phases) {
+    return std::find(phases.begin(), phases.end(), phase_) != phases.end();
+  };
+  auto reject = [&]() { return std::optional<Error>(Error{"event_invalid_in_state", "\"" + event + "\" while the conversation is " + phaseName(phase_)}); };
+  if (event == "queued") {
+    if (!allowedIn({Phase::handoff_requested, Phase::queued})) return reject();
+    setPhase(Phase::queued, {{"position", json::intOr(frame, "position")}, {"eta", json::intOr(frame, "etaSeconds")}});
+  } else if (event == "agent_joined") {
+    // Also from bot: the visitor may have asked for a person in another tab.
+    if (!allowedIn({Phase::bot, Phase::handoff_requested, Phase::queued, Phase::with_agent})) return reject();
+    setPhase(Phase::with_agent, {{"agent", json::stringOr(frame, "name")}, {"position", 0}});
+  } else if (event == "agent_left") {
+    if (!allowedIn({Phase::with_agent})) return reject();
+    agentTyping_ = false;
+    setPhase(Phase::queued, {{"agent", ""}, {"position", 0}});
+  } else if (event == "typing") {
+    if (!allowedIn({Phase::with_agent})) return reject();
+    agentTyping_ = json::boolOr(frame, "on");
+    viewChanged_ = true;
+  } else if (event == "read") {
+    const std::int64_t upTo = json::intOr(frame, "upToSeq");
+    if (upTo > agentReadUpTo_) record({{"k", "read"}, {"upTo", upTo}});
+  } else if (event == "ended") {
+    if (!allowedIn({Phase::handoff_requested, Phase::queued, Phase::with_agent})) return reject();
+    agentTyping_ = false;
+    setPhase(Phase::ended, {{"rating", false}});
+  } else if (event == "rating_requested") {
+    if (!allowedIn({Phase::ended})) return reject();
+    setPhase(Phase::ended, {{"rating", true}});
+  } else if (event == "returned_to_bot") {
+    if (!allowedIn({Phase::handoff_requested, Phase::queued, Phase::with_agent, Phase::ended})) return reject();
+    setPhase(Phase::bot, {{"agent", ""}, {"unanswered", 0}});
+  } else if (event == "offline") {
+    if (!allowedIn({Phase::bot, Phase::handoff_requested, Phase::queued})) return reject();
+    setPhase(Phase::offline, {{"hours", json::stringOr(frame, "hours")}});
+  } else if (event == "ticket_created") {
+    if (!allowedIn({Phase::offline, Phase::ticket_submitted})) return reject();
+    setPhase(Phase::ticket_submitted, {{"ticket", json::stringOr(frame, "ticketId")}});
+  }
+  return std::nullopt;
+}
+
+// ---- effects ---------------------------------------------------------------------
+
+void Session::markSeen() {
+  if (seenUpTo_ >= lastSeq_) return;
+  record({{"k", "seen"}, {"upTo", lastSeq_}});
+  send({{"type", "read"}, {"upToSeq", lastSeq_}});
+}
+
+std::int64_t Session::unreadCount() const {
+  std::int64_t count = 0;
+  for (const auto& message : messages_) {
+    if (message.seq > seenUpTo_ && message.author != "visitor" && message.id.rfind("bot:", 0) != 0) ++count;
+  }
+  return count;
+}
+
+void Session::emitNotify(const char* event, Json detail) {
+  if (replaying_) return;
+  effects_.push_back({{"type", "notify"}, {"event", event}, {"detail", std::move(detail)}});
+}
+
+void Session::flush(std::int64_t now) {
+  for (const auto& cmid : outbox_.expire(now)) {
+    journal_.push_back({{"k", "fail"}, {"cmid", cmid}});
+    viewChanged_ = true;
+  }
+  if (connected_ && welcomed_) {
+    std::vector<std::string> firstSends;
+    for (const OutboxEntry* entry : outbox_.due(now, random_, &firstSends)) {
+      effects_.push_back({{"type", "send"}, {"frame", entry->frame}});
+      lastSentAt_ = now;
+      viewChanged_ = true;
+    }
+    // "sent" survives a reload, so the visitor never sees a message step back to "sending".
+    for (const auto& cmid : firstSends) journal_.push_back({{"k", "sent"}, {"cmid", cmid}});
+  }
+  outbox_.trimAcknowledged(kKeepAcknowledged);
+  if (!journal_.empty()) {
+    journalSinceSnapshot_ += journal_.size();
+    if (journalSinceSnapshot_ >= config_.journalCompactAfter) {
+      effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(snapshot())}});
+      journalSinceSnapshot_ = 0;
+    } else {
+      Json lines = Json::array();
+      for (const auto& item : journal_) lines.push_back(toJsonText(item));
+      effects_.push_back({{"type", "persist"}, {"append", std::move(lines)}});
+    }
+    journal_.clear();
+  }
+  std::int64_t wake = 0;
+  auto consider = [&](std::int64_t at) {
+    if (at > 0 && (wake == 0 || at < wake)) wake = at;
+  };
+  consider(outbox_.nextWake());
+  consider(reconnectAt_);
+  if (connected_) consider(lastHeardAt_ + 2 * config_.heartbeatMs);
+  if (connected_ && welcomed_) consider(lastSentAt_ + config_.heartbeatMs);
+  if (resyncRequestedAt_ != 0) consider(resyncRequestedAt_ + config_.resyncRetryMs);
+  for (const auto& entry : outbox_.entries()) {
+    if (deliveryRank(entry.delivery) >= 0 && deliveryRank(entry.delivery) < 2) consider(entry.createdAt + config_.outbox.maxAgeMs + 1);
+  }
+  if (wake != announcedWake_) {
+    effects_.push_back({{"type", "wake"}, {"at", wake}});
+    announcedWake_ = wake;
+  }
+  if (viewChanged_) {
+    effects_.push_back({{"type", "render"}});
+    viewChanged_ = false;
+  }
+}
+
+std::vector<Json> Session::drainEffects() {
+  std::vector<Json> drained;
+  drained.swap(effects_);
+  return drained;
+}
+
+Json Session::view() const {
+  Json messages = Json::array();
+  for (const auto& message : messages_) {
+    Json item = viewMessageJson(message);
+    if (message.author == "visitor") {
+      const OutboxEntry* entry = outbox_.find(message.cmid);
+      item["delivery"] = entry ? deliveryName(entry->delivery) : (message.seq <= agentReadUpTo_ ? "read" : "delivered");
+    }
+    messages.push_back(std::move(item));
+  }
+  return Json{{"phase", phaseName(phase_)},
+              {"connection", connected_ ? (welcomed_ ? "online" : "connecting") : "offline"},
+              {"agent", {{"name", agentName_}, {"typing", agentTyping_}}},
+              {"queue", {{"position", queuePosition_}, {"etaSeconds", queueEtaSeconds_}}},
+              {"ratingRequested", ratingRequested_},
+              {"ticketId", ticketId_},
+              {"offlineHours", offlineHours_},
+              {"unread", unreadCount()},
+              {"visitorId", visitorId_},
+              {"conversationId", conversationId_},
+              {"messages", std::move(messages)}};
+}
+
+}  // namespace kefu::session

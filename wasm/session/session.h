@@ -1,0 +1,161 @@
+#pragma once
+// The conversation brain of the widget, sans-I/O: the shell feeds events stamped with
+// the current time (visitor input, frames, connection changes, timers) and drains
+// effects (frames to send, records to persist, when to wake it, when to connect). The
+// view() is everything the UI draws. docs/session.md describes events, effects, the
+// state machine and the persistence records.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json_text.h"
+#include "core/result.h"
+#include "faq/faq_engine.h"
+#include "protocol/frame.h"
+#include "session/outbox.h"
+#include "session/random.h"
+
+namespace kefu::session {
+
+enum class Phase { prechat, bot, handoff_requested, queued, with_agent, ended, rated, offline, ticket_submitted };
+const char* phaseName(Phase phase);
+
+struct SessionConfig {
+  std::string siteId;
+  std::string locale = "zh-CN";
+  // Visitor text containing one of these asks for a person (case-insensitive for Latin).
+  std::vector<std::string> handoffKeywords = {"转人工", "人工客服", "人工", "真人", "human", "agent", "real person"};
+  // After this many bot turns in a row without an answer, hand off (0 = never by count).
+  int unansweredTurnsBeforeHandoff = 2;
+  bool preChatForm = false;
+  OutboxLimits outbox;
+  protocol::ProtocolLimits protocol;
+  std::int64_t heartbeatMs = 25000;        // ping when the line has been quiet this long
+  std::int64_t reconnectInitialMs = 500;
+  std::int64_t reconnectMaxMs = 30000;
+  std::int64_t resyncRetryMs = 5000;       // a resync request without answer is repeated
+  std::size_t journalCompactAfter = 200;   // records before a fresh snapshot replaces them
+  std::size_t maxMessages = 500;           // messages kept for the view (the server has all)
+};
+
+struct ViewMessage {
+  std::string id;      // cmid for the visitor's, "bot:<cmid>" for a local bot reply, else serverId
+  std::string author;  // visitor | bot | agent | system
+  std::string text;
+  std::string name;    // agent name
+  std::int64_t time = 0;
+  std::int64_t seq = 0;  // 0 until the server numbered it
+  std::string cmid;      // visitor messages
+  std::string tier;      // bot replies: answer | suggest | handoff
+  std::vector<std::pair<std::string, std::string>> suggestions;  // (faqId, question)
+};
+
+class Session {
+ public:
+  Session(SessionConfig config, const FaqEngine* faq);
+
+  // A new visitor: ids derive from `seed` (the shell's crypto randomness).
+  void startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now);
+  // After a reload. A snapshot or journal that cannot be read starts a fresh session
+  // and reports snapshot_corrupt (or snapshot_version for an unknown format).
+  std::optional<Error> restore(const std::string& snapshot, const std::vector<std::string>& journal,
+                               std::uint64_t seed, std::int64_t now);
+
+  // One event: {"type", "now", ...}. A rejected event changes nothing and returns why.
+  std::optional<Error> handle(const Json& event);
+
+  std::vector<Json> drainEffects();
+  Json view() const;
+  Json snapshot() const;  // what a fresh snapshot record holds
+
+  // For tests and the simulator.
+  Phase phase() const { return phase_; }
+  const Outbox& outbox() const { return outbox_; }
+  const std::vector<ViewMessage>& messages() const { return messages_; }
+  std::int64_t lastSeq() const { return lastSeq_; }
+  bool connected() const { return connected_; }
+
+ private:
+  // Event handlers.
+  std::optional<Error> onVisitorText(const std::string& text, std::int64_t now);
+  std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
+  std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
+  std::optional<Error> onFrame(const std::string& text, std::int64_t now);
+  std::optional<Error> onServerFrame(const Json& frame, std::int64_t now);
+  std::optional<Error> onServerEvent(const Json& frame, std::int64_t now);
+  void onConnected(std::int64_t now);
+  void onDisconnected(std::int64_t now);
+  void onTimer(std::int64_t now);
+
+  // State changes go through records, so a restore replays exactly what happened.
+  void record(Json record);
+  void apply(const Json& record);
+  void applyServerMessage(const Json& message);
+  void acceptServerMessage(const Json& message, std::int64_t now);
+
+  std::string nextCmid();
+  void enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot);
+  void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
+                          std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now);
+  void setPhase(Phase phase, const Json& extra = Json::object());
+  void send(Json frame);
+  // Frames that must reach the server even if the line is down now (rating, ticket,
+  // pre-chat form): kept, persisted, and sent after the next welcome.
+  void sendReliably(Json frame);
+  void flush(std::int64_t now);
+  void requestResync(std::int64_t now);
+  void scheduleReconnect(std::int64_t now);
+  void markSeen();
+  void emitNotify(const char* event, Json detail);
+  std::int64_t unreadCount() const;
+  bool matchesHandoffKeyword(const std::string& text) const;
+
+  SessionConfig config_;
+  const FaqEngine* faq_;
+  SeededRandom random_;
+
+  // Persistent state (in the snapshot; changed only by apply()).
+  std::string visitorId_;
+  std::string epoch_;
+  std::uint64_t cmidCounter_ = 0;
+  std::int64_t nextCseq_ = 1;
+  std::string sessionToken_;
+  std::string conversationId_;
+  Phase phase_ = Phase::bot;
+  std::string agentName_;
+  std::int64_t queuePosition_ = 0;
+  std::int64_t queueEtaSeconds_ = 0;
+  bool ratingRequested_ = false;
+  std::string ticketId_;
+  std::string offlineHours_;
+  int unansweredTurns_ = 0;
+  std::int64_t lastSeq_ = 0;        // every server message up to here is applied
+  std::int64_t seenUpTo_ = 0;       // the visitor has seen up to here (unread = above it)
+  std::int64_t agentReadUpTo_ = 0;  // the agent has read the visitor's messages up to here
+  std::vector<ViewMessage> messages_;
+  Outbox outbox_;
+  Json pendingControl_ = Json::array();
+
+  // Volatile state (rebuilt after a reload).
+  std::int64_t now_ = 0;  // the time of the event being handled
+  bool connected_ = false;
+  bool welcomed_ = false;
+  bool panelOpen_ = false;
+  bool agentTyping_ = false;
+  int reconnectAttempts_ = 0;
+  std::int64_t reconnectAt_ = 0;
+  std::int64_t lastHeardAt_ = 0;
+  std::int64_t lastSentAt_ = 0;
+  std::int64_t resyncRequestedAt_ = 0;
+  std::map<std::int64_t, Json> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
+  std::vector<Json> effects_;
+  std::vector<Json> journal_;  // records not yet handed to the shell
+  std::size_t journalSinceSnapshot_ = 0;
+  std::int64_t announcedWake_ = -1;
+  bool viewChanged_ = false;
+  bool replaying_ = false;
+};
+
+}  // namespace kefu::session
