@@ -242,7 +242,9 @@ class World {
         ack(cmid, cseq, known->second, pending.connection);
         continue;
       }
-      if (cseq != expected + 1 && !options_.brokenServerIgnoresCseq) {
+      // Without dedup a server can only trust that a retry is new: it stores it again.
+      const bool acceptsRetries = options_.brokenServerWithoutDedup && cseq <= expected;
+      if (cseq != expected + 1 && !options_.brokenServerIgnoresCseq && !acceptsRetries) {
         if (cseq > expected + 1 && pending.connection == serverConnection_) {
           serverSend({{"type", "nack"}, {"cmid", cmid}, {"expectedCseq", expected + 1}});
         }

@@ -1,0 +1,252 @@
+#include <catch2/catch.hpp>
+
+#include "api/faq_api.h"
+#include "core/json_access.h"
+#include "fixtures.h"
+#include "session/session.h"
+
+using namespace kefu;
+using namespace kefu::session;
+
+namespace {
+
+// A session wired to a scripted server: effects are collected, frames are fed by hand.
+struct Harness {
+  FaqEngine faq;
+  Session session;
+  std::int64_t now = 1'000'000;
+  std::vector<Json> sent;
+  std::vector<Json> notifications;
+  std::string snapshot;
+  std::vector<std::string> journal;
+
+  explicit Harness(SessionConfig config = {}, bool withKb = true) : session(config, withKb ? &faq : nullptr) {
+    if (withKb) {
+      auto kb = parseKnowledgeBase(readRepoFile("shared/kb/demo.json"), KnowledgeBaseLimits{});
+      faq.build(std::move(kb.value()));
+    }
+    session.startFresh(42, "visitor-1", now);
+    drain();
+  }
+
+  void drain() {
+    for (const Json& effect : session.drainEffects()) {
+      const std::string type = json::stringOr(effect, "type");
+      if (type == "send") sent.push_back(effect["frame"]);
+      if (type == "notify") notifications.push_back(effect);
+      if (type == "persist") {
+        if (json::hasString(effect, "snapshot")) {
+          snapshot = effect["snapshot"].get<std::string>();
+          journal.clear();
+        } else {
+          for (const auto& line : effect["append"]) journal.push_back(line.get<std::string>());
+        }
+      }
+    }
+  }
+
+  std::optional<Error> event(Json e) {
+    e["now"] = now;
+    auto error = session.handle(e);
+    drain();
+    return error;
+  }
+  std::optional<Error> serverSays(const Json& frame) { return event({{"type", "frame"}, {"text", toJsonText(frame)}}); }
+
+  void connectAndWelcome(std::int64_t lastSeq = 0, const char* state = "bot") {
+    event({{"type", "connected"}});
+    serverSays({{"type", "welcome"}, {"v", 1}, {"sessionToken", "t1"}, {"conversationId", "c1"}, {"lastSeq", lastSeq},
+                {"nextCseq", 1}, {"state", state}, {"agentsOnline", true}});
+  }
+
+  std::vector<Json> sentOfType(const std::string& type) const {
+    std::vector<Json> out;
+    for (const auto& frame : sent) {
+      if (frame["type"] == type) out.push_back(frame);
+    }
+    return out;
+  }
+  Json view() const { return session.view(); }
+};
+
+Json agentMessage(std::int64_t seq, const std::string& text) {
+  return {{"type", "msg"}, {"seq", seq}, {"serverId", "c1:" + std::to_string(seq)}, {"author", "agent"}, {"text", text}, {"time", 1}};
+}
+
+}  // namespace
+
+TEST_CASE("a KB question is answered by the bot at once, before any server round trip") {
+  Harness h;
+  REQUIRE_FALSE(h.event({{"type", "send_text"}, {"text", "忘记密码了怎么办"}}));
+  const Json view = h.view();
+  REQUIRE(view["messages"].size() == 2);
+  CHECK(view["messages"][0]["author"] == "visitor");
+  CHECK(view["messages"][0]["delivery"] == "pending");
+  CHECK(view["messages"][1]["author"] == "bot");
+  CHECK(view["messages"][1]["tier"] == "answer");
+  CHECK(view["messages"][1]["text"].get<std::string>().find("忘记密码") != std::string::npos);
+  CHECK(h.sent.empty());  // offline: nothing on the wire yet
+
+  h.connectAndWelcome();
+  auto messages = h.sentOfType("message");
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0]["bot"]["faqId"] == "reset-password");  // the agent will see what the bot said
+  CHECK(h.view()["messages"][0]["delivery"] == "sent");
+}
+
+TEST_CASE("the full service loop: suggestion, hand-off, queue, agent, read receipts, end, rating") {
+  Harness h;
+  h.connectAndWelcome();
+  h.event({{"type", "send_text"}, {"text", "量子力学的基本假设是什么"}});
+  CHECK(h.view()["messages"][1]["tier"] == "handoff");
+  CHECK(h.session.phase() == Phase::bot);
+  h.event({{"type", "request_handoff"}});
+  CHECK(h.session.phase() == Phase::handoff_requested);
+  CHECK(h.sentOfType("handoff").size() == 1);
+
+  h.serverSays({{"type", "event"}, {"event", "queued"}, {"position", 2}, {"etaSeconds", 60}});
+  CHECK(h.view()["queue"]["position"] == 2);
+  h.serverSays({{"type", "event"}, {"event", "agent_joined"}, {"name", "小李"}});
+  CHECK(h.session.phase() == Phase::with_agent);
+  CHECK(h.view()["agent"]["name"] == "小李");
+
+  h.event({{"type", "send_text"}, {"text", "我的订单有问题"}});
+  const Json message = h.sentOfType("message").back();
+  h.serverSays({{"type", "ack"}, {"cmid", message["cmid"]}, {"cseq", message["cseq"]}, {"seq", 3}, {"serverId", "c1:3"}});
+  CHECK(h.view()["messages"].back()["delivery"] == "delivered");
+  h.serverSays({{"type", "event"}, {"event", "read"}, {"upToSeq", 3}});
+  CHECK(h.view()["messages"].back()["delivery"] == "read");
+
+  h.serverSays(agentMessage(1, "ignored: already past"));  // seq 1 arrives late
+  h.serverSays({{"type", "event"}, {"event", "typing"}, {"on", true}});
+  CHECK(h.view()["agent"]["typing"] == true);
+  h.serverSays({{"type", "event"}, {"event", "ended"}, {"by", "agent"}});
+  CHECK(h.session.phase() == Phase::ended);
+  h.serverSays({{"type", "event"}, {"event", "rating_requested"}});
+  CHECK(h.view()["ratingRequested"] == true);
+  REQUIRE_FALSE(h.event({{"type", "rate"}, {"stars", 5}, {"comment", "很好"}}));
+  CHECK(h.session.phase() == Phase::rated);
+  CHECK(h.sentOfType("rate").back()["stars"] == 5);
+}
+
+TEST_CASE("keywords and repeated unanswered questions hand off to a person") {
+  Harness keyword;
+  keyword.event({{"type", "send_text"}, {"text", "转人工"}});
+  CHECK(keyword.session.phase() == Phase::handoff_requested);
+  CHECK(keyword.notifications.back()["event"] == "handoff");
+
+  Harness unanswered;
+  unanswered.event({{"type", "send_text"}, {"text", "量子力学的基本假设"}});
+  CHECK(unanswered.session.phase() == Phase::bot);
+  unanswered.event({{"type", "send_text"}, {"text", "相对论的时间膨胀"}});
+  CHECK(unanswered.session.phase() == Phase::handoff_requested);
+}
+
+TEST_CASE("events that make no sense now are rejected and change nothing") {
+  Harness h;
+  h.connectAndWelcome();
+  const std::string before = toJsonText(h.view());
+  auto error = h.event({{"type", "rate"}, {"stars", 4}});
+  REQUIRE(error);
+  CHECK(error->code == "invalid_in_state");
+  auto serverError = h.serverSays({{"type", "event"}, {"event", "rating_requested"}});
+  REQUIRE(serverError);
+  CHECK(serverError->code == "event_invalid_in_state");
+  auto badFrame = h.event({{"type", "frame"}, {"text", "{\"type\":\"msg\",\"seq\":-4}"}});
+  REQUIRE(badFrame);
+  CHECK(badFrame->code == "frame_invalid");
+  CHECK(toJsonText(h.view()) == before);
+  CHECK(h.event({{"type", "send_text"}, {"text", "   "}})->code == "text_empty");
+  CHECK(h.event({{"type", "send_text"}, {"text", std::string(4001, 'x')}})->code == "text_too_long");
+  CHECK(h.event({{"type", "nonsense"}})->code == "invalid_event");
+  CHECK(h.session.handle(Json{{"type", "timer"}})->code == "invalid_event");  // no time
+}
+
+TEST_CASE("server messages are applied once, in seq order; a gap asks for a resync") {
+  Harness h;
+  h.connectAndWelcome();
+  h.serverSays(agentMessage(1, "one"));
+  h.serverSays(agentMessage(1, "one again"));
+  h.serverSays(agentMessage(3, "three"));
+  CHECK(h.sentOfType("resync").back()["afterSeq"] == 1);
+  CHECK(h.session.lastSeq() == 1);
+  h.serverSays({{"type", "resync"}, {"messages", Json::array({agentMessage(2, "two"), agentMessage(3, "three")})}, {"lastSeq", 3}, {"more", false}});
+  std::vector<std::string> texts;
+  const Json view = h.view();
+  for (const auto& m : view["messages"]) texts.push_back(m["text"]);
+  CHECK(texts == std::vector<std::string>{"one", "two", "three"});
+  CHECK(h.view()["unread"] == 3);
+  h.event({{"type", "panel"}, {"open", true}});
+  CHECK(h.view()["unread"] == 0);
+  CHECK(h.sentOfType("read").back()["upToSeq"] == 3);
+}
+
+TEST_CASE("a message survives a reload: restored from snapshot + journal and sent after reconnecting") {
+  Harness h;
+  h.event({{"type", "send_text"}, {"text", "离线时写的消息"}});
+  Session restored(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(restored.restore(h.snapshot, h.journal, 7, h.now + 1000));
+  REQUIRE(restored.view()["messages"].size() == 2);
+  CHECK(restored.view()["messages"][0]["text"] == "离线时写的消息");
+  CHECK(restored.view()["visitorId"] == "visitor-1");
+  restored.drainEffects();
+  restored.handle({{"type", "connected"}, {"now", h.now + 2000}});
+  restored.handle({{"type", "frame"}, {"now", h.now + 2001}, {"text", toJsonText(Json{{"type", "welcome"}, {"v", 1}, {"sessionToken", "t"}, {"conversationId", "c"}, {"lastSeq", 0}, {"nextCseq", 1}, {"state", "bot"}, {"agentsOnline", true}})}});
+  int messages = 0;
+  for (const auto& effect : restored.drainEffects()) messages += effect["type"] == "send" && effect["frame"]["type"] == "message";
+  CHECK(messages == 1);
+}
+
+TEST_CASE("persistence appends records instead of rewriting the history") {
+  Harness h;
+  const std::string firstSnapshot = h.snapshot;
+  h.event({{"type", "send_text"}, {"text", "hello"}});
+  h.event({{"type", "send_text"}, {"text", "again"}});
+  CHECK(h.snapshot == firstSnapshot);
+  CHECK(h.journal.size() >= 4);
+}
+
+TEST_CASE("a corrupt snapshot starts a fresh session and reports snapshot_corrupt") {
+  Session session(SessionConfig{}, nullptr);
+  auto error = session.restore("{not json", {}, 1, 5);
+  REQUIRE(error);
+  CHECK(error->code == "snapshot_corrupt");
+  CHECK(session.phase() == Phase::bot);
+  CHECK(session.messages().empty());
+  CHECK(session.restore(R"({"kefuSession": 99, "visitorId": "v", "epoch": "e"})", {}, 1, 5)->code == "snapshot_version");
+  Harness h;
+  CHECK(session.restore(h.snapshot, {"{\"k\":"}, 1, 5)->code == "snapshot_corrupt");
+}
+
+TEST_CASE("a message that cannot be delivered fails, blocks those behind it, and retry resends them in order") {
+  SessionConfig config;
+  config.outbox.maxAttempts = 2;
+  Harness h(config, false);
+  h.connectAndWelcome();
+  h.event({{"type", "send_text"}, {"text", "first"}});
+  h.event({{"type", "send_text"}, {"text", "second"}});
+  for (int i = 0; i < 10; ++i) {
+    h.now += 20'000;
+    h.serverSays({{"type", "pong"}, {"t", 1}});  // the line is alive, but no ack ever comes
+    h.event({{"type", "timer"}});
+  }
+  CHECK(h.session.connected());
+  auto view = h.view();
+  CHECK(view["messages"][0]["delivery"] == "failed");
+  CHECK(view["messages"][1]["delivery"] == "failed");
+  const std::string cmid = view["messages"][1]["id"];
+  h.sent.clear();
+  REQUIRE_FALSE(h.event({{"type", "retry"}, {"cmid", cmid}}));
+  auto resent = h.sentOfType("message");
+  REQUIRE(resent.size() == 2);
+  CHECK(resent[0]["text"] == "first");
+  CHECK(resent[1]["text"] == "second");
+}
+
+TEST_CASE("the outbox is bounded and says so when full") {
+  SessionConfig config;
+  config.outbox.maxCount = 3;
+  Harness h(config, false);
+  for (int i = 0; i < 3; ++i) REQUIRE_FALSE(h.event({{"type", "send_text"}, {"text", "m" + std::to_string(i)}}));
+  CHECK(h.event({{"type", "send_text"}, {"text", "one too many"}})->code == "outbox_full");
+}
