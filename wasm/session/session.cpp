@@ -594,7 +594,13 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
     const std::string cmid = json::stringOr(frame, "cmid");
     const OutboxEntry* entry = outbox_.find(cmid);
     if (entry == nullptr) return Error{"unknown_cmid", "an ack for a message this session did not send"};
-    if (entry->seq == 0) record({{"k", "ack"}, {"cmid", cmid}, {"seq", json::intOr(frame, "seq")}});
+    const std::int64_t seq = json::intOr(frame, "seq");
+    if (entry->seq == 0) record({{"k", "ack"}, {"cmid", cmid}, {"seq", seq}});
+    // Our own message is the next one in the conversation: no need to wait for its echo.
+    if (seq == lastSeq_ + 1) {
+      record({{"k", "cursor"}, {"lastSeq", seq}});
+      applyEarlyMessages();
+    }
   } else if (type == "nack") {
     outbox_.onNack(json::intOr(frame, "expectedCseq"), now);
   } else if (type == "msg") {
@@ -627,15 +633,7 @@ void Session::acceptServerMessage(const Json& message, std::int64_t now) {
   if (author == "agent" || author == "system") {
     emitNotify("message", {{"author", author}, {"text", json::stringOr(message, "text")}, {"seq", seq}});
   }
-  while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
-    Json next = earlyMessages_.begin()->second;
-    earlyMessages_.erase(earlyMessages_.begin());
-    if (json::intOr(next, "seq") == lastSeq_ + 1) {
-      next["k"] = "msg";
-      record(std::move(next));
-    }
-  }
-  if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
+  applyEarlyMessages();
   if (panelOpen_) markSeen();
   if (unreadCount() != unreadBefore) emitNotify("unread", {{"count", unreadCount()}});
 }
@@ -682,6 +680,18 @@ std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
     setPhase(Phase::ticket_submitted, {{"ticket", json::stringOr(frame, "ticketId")}});
   }
   return std::nullopt;
+}
+
+void Session::applyEarlyMessages() {
+  while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
+    Json next = earlyMessages_.begin()->second;
+    earlyMessages_.erase(earlyMessages_.begin());
+    if (json::intOr(next, "seq") == lastSeq_ + 1) {
+      next["k"] = "msg";
+      record(std::move(next));
+    }
+  }
+  if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
 }
 
 // ---- effects ---------------------------------------------------------------------

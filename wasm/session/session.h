@@ -94,6 +94,7 @@ class Session {
   void apply(const Json& record);
   void applyServerMessage(const Json& message);
   void acceptServerMessage(const Json& message, std::int64_t now);
+  void applyEarlyMessages();
 
   std::string nextCmid();
   void enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot);

@@ -19,6 +19,7 @@ export interface LoadOptions {
 /** The loaded wasm module. Opaque: use the classes below. */
 export interface KefuCoreModule {
   readonly FaqEngine: unknown;
+  readonly ChatSession: unknown;
 }
 
 export function loadKefuCore(options?: LoadOptions): Promise<KefuCoreModule>;
@@ -83,3 +84,82 @@ export class FaqEngine {
 }
 
 export function liveFaqEngineCount(): number;
+
+/** A side effect the shell must carry out, in order. See docs/session.md. */
+export type SessionEffect =
+  | { type: 'send'; frame: { type: string; [field: string]: unknown } }
+  | { type: 'persist'; append: string[] }
+  | { type: 'persist'; snapshot: string }
+  | { type: 'wake'; at: number }
+  | { type: 'connect' }
+  | { type: 'disconnect' }
+  | { type: 'render' }
+  | { type: 'notify'; event: 'message' | 'unread' | 'handoff' | 'error'; detail: Record<string, unknown> };
+
+export type SessionEvent =
+  | { type: 'send_text'; text: string; now?: number }
+  | { type: 'choose_suggestion'; faqId: string; now?: number }
+  | { type: 'request_handoff'; now?: number }
+  | { type: 'retry'; cmid: string; now?: number }
+  | { type: 'rate'; stars: 1 | 2 | 3 | 4 | 5; comment?: string; now?: number }
+  | { type: 'leave_message'; message: string; contact?: string; now?: number }
+  | { type: 'submit_prechat'; fields: Record<string, string>; now?: number }
+  | { type: 'panel'; open: boolean; now?: number }
+  | { type: 'typing'; on: boolean; now?: number }
+  | { type: 'frame'; text: string; now?: number }
+  | { type: 'connected' | 'disconnected' | 'timer'; now?: number };
+
+export type Phase = 'prechat' | 'bot' | 'handoff_requested' | 'queued' | 'with_agent' | 'ended' | 'rated' | 'offline' | 'ticket_submitted';
+export type Delivery = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface ViewMessage {
+  id: string;
+  author: 'visitor' | 'bot' | 'agent' | 'system';
+  text: string;
+  time: number;
+  seq?: number;
+  name?: string;
+  tier?: MatchTier;
+  delivery?: Delivery;
+  suggestions?: { faqId: string; question: string }[];
+}
+
+export interface SessionView {
+  phase: Phase;
+  connection: 'online' | 'connecting' | 'offline';
+  agent: { name: string; typing: boolean };
+  queue: { position: number; etaSeconds: number };
+  ratingRequested: boolean;
+  ticketId: string;
+  offlineHours: string;
+  unread: number;
+  visitorId: string;
+  conversationId: string;
+  messages: ViewMessage[];
+}
+
+export interface SessionConfig {
+  siteId?: string;
+  locale?: string;
+  handoffKeywords?: string[];
+  unansweredTurnsBeforeHandoff?: number;
+  preChatForm?: boolean;
+  maxTextChars?: number;
+  outbox?: { maxCount?: number; maxBytes?: number; maxAttempts?: number; maxAgeMs?: number };
+}
+
+export class ChatSession {
+  constructor(core: KefuCoreModule, options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase });
+  static create(options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase; build?: CoreBuild }): Promise<ChatSession>;
+  startFresh(options?: { seed?: number; visitorId?: string; now?: number }): SessionEffect[];
+  restore(stored: { snapshot: string; journal?: string[]; seed?: number; now?: number }): {
+    effects: SessionEffect[];
+    restoreError: { code: 'snapshot_corrupt' | 'snapshot_version'; message: string } | null;
+  };
+  handle(event: SessionEvent): SessionEffect[];
+  view(): SessionView;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export function liveChatSessionCount(): number;

@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChatSession, KefuError, loadKefuCore, liveChatSessionCount } from '../../web/core/index.js';
+import { coreBuild, readRepoText } from './core-build.js';
+
+const core = await loadKefuCore({ build: coreBuild });
+const demoKb = readRepoText('shared/kb/demo.json');
+const fixtures = JSON.parse(readRepoText('shared/protocol/fixtures.json'));
+
+// The shell's side in miniature: a clock, the frames the core wants sent, storage.
+function harness(options = {}) {
+  const session = new ChatSession(core, { config: { siteId: 'demo' }, knowledgeBase: demoKb, ...options });
+  const world = { now: 1_764_000_000_000, sent: [], snapshot: null, journal: [], notices: [] };
+  world.take = (effects) => {
+    for (const effect of effects) {
+      if (effect.type === 'send') world.sent.push(effect.frame);
+      if (effect.type === 'notify') world.notices.push(effect);
+      if (effect.type === 'persist' && 'snapshot' in effect) [world.snapshot, world.journal] = [effect.snapshot, []];
+      if (effect.type === 'persist' && 'append' in effect) world.journal.push(...effect.append);
+    }
+    return effects;
+  };
+  world.event = (event) => world.take(session.handle({ now: (world.now += 10), ...event }));
+  world.server = (frame) => world.event({ type: 'frame', text: JSON.stringify(frame) });
+  world.lastSent = (type) => world.sent.filter((frame) => frame.type === type).at(-1);
+  world.welcome = (state = 'bot') => {
+    world.event({ type: 'connected' });
+    world.server({ type: 'welcome', v: 1, sessionToken: 't', conversationId: 'c', lastSeq: 0, nextCseq: 1, state, agentsOnline: true });
+  };
+  world.take(session.startFresh({ seed: 42, visitorId: 'visitor-1', now: world.now }));
+  return { session, world };
+}
+
+test('a whole conversation through the wasm core: bot answer, suggestion, hand-off, agent, end, rating', () => {
+  const { session, world } = harness();
+  world.welcome();
+  assert.equal(world.sent[0].type, 'hello');
+
+  world.event({ type: 'send_text', text: '忘记密码了怎么办' });
+  let view = session.view();
+  assert.equal(view.messages.at(-1).author, 'bot');
+  assert.equal(view.messages.at(-1).tier, 'answer');
+  const question = world.lastSent('message');
+  assert.equal(question.bot.faqId, 'reset-password');
+  world.server({ type: 'ack', cmid: question.cmid, cseq: question.cseq, seq: 1, serverId: 'c:1' });
+  world.server({ type: 'msg', seq: 2, serverId: 'c:2', author: 'bot', text: view.messages.at(-1).text, time: 1, replyTo: question.cmid });
+  view = session.view();
+  assert.equal(view.messages.length, 2, 'the server copy of the bot reply replaces the local one');
+  assert.equal(view.messages[0].delivery, 'delivered');
+
+  const suggestions = session.view().messages.length;
+  world.event({ type: 'send_text', text: '密码' });
+  const suggested = session.view().messages.at(-1);
+  if (suggested.tier === 'suggest') {
+    world.event({ type: 'choose_suggestion', faqId: suggested.suggestions[0].faqId });
+    assert.equal(session.view().messages.at(-1).tier, 'answer');
+  }
+  assert.ok(session.view().messages.length > suggestions);
+
+  world.event({ type: 'request_handoff' });
+  assert.equal(session.view().phase, 'handoff_requested');
+  assert.equal(world.lastSent('handoff').reason, 'visitor');
+  assert.ok(world.notices.some((notice) => notice.event === 'handoff'));
+  world.server({ type: 'event', event: 'queued', position: 1, etaSeconds: 30 });
+  world.server({ type: 'event', event: 'agent_joined', name: '小李' });
+  world.server({ type: 'msg', seq: 3, serverId: 'c:3', author: 'agent', text: '您好，我是小李', time: 2 });
+  view = session.view();
+  assert.equal(view.phase, 'with_agent');
+  assert.equal(view.agent.name, '小李');
+  assert.equal(view.unread, 1);
+  assert.ok(world.notices.some((notice) => notice.event === 'message' && notice.detail.text === '您好，我是小李'));
+
+  world.event({ type: 'panel', open: true });
+  assert.equal(session.view().unread, 0);
+  assert.equal(world.lastSent('read').upToSeq, 3);
+
+  world.server({ type: 'event', event: 'ended', by: 'agent' });
+  world.server({ type: 'event', event: 'rating_requested' });
+  assert.equal(session.view().ratingRequested, true);
+  world.event({ type: 'rate', stars: 5, comment: '谢谢' });
+  assert.equal(session.view().phase, 'rated');
+  assert.deepEqual(world.lastSent('rate'), { type: 'rate', stars: 5, comment: '谢谢' });
+  session.dispose();
+});
+
+test('what the shell stored restores the session after a reload', () => {
+  const { session, world } = harness();
+  world.event({ type: 'send_text', text: '断网时发的' });
+  session.dispose();
+  const reloaded = new ChatSession(core, { config: { siteId: 'demo' }, knowledgeBase: demoKb });
+  const { restoreError } = reloaded.restore({ snapshot: world.snapshot, journal: world.journal, now: world.now + 5000 });
+  assert.equal(restoreError, null);
+  assert.equal(reloaded.view().messages[0].text, '断网时发的');
+  assert.equal(reloaded.view().visitorId, 'visitor-1');
+  const broken = reloaded.restore({ snapshot: '{"kefuSession": 1, "vis', journal: [] });
+  assert.equal(broken.restoreError.code, 'snapshot_corrupt');
+  assert.deepEqual(reloaded.view().messages, []);
+  reloaded.dispose();
+});
+
+test('every example frame from shared/protocol is understood; every invalid one is rejected with its code', () => {
+  for (const fixture of fixtures.valid.filter((f) => f.direction === 'toClient')) {
+    const { session, world } = harness();
+    world.welcome('with_agent');
+    try {
+      world.server(fixture.frame);
+    } catch (error) {
+      assert.ok(!error.code.startsWith('frame_'), `${fixture.name}: ${error.code} ${error.message}`);
+    }
+    session.dispose();
+  }
+  for (const fixture of fixtures.invalid.filter((f) => f.direction === 'toClient')) {
+    const { session, world } = harness();
+    world.welcome();
+    const before = JSON.stringify(session.view());
+    assert.throws(() => world.event({ type: 'frame', text: fixture.text }), (error) => error instanceof KefuError && error.code === fixture.error, fixture.name);
+    assert.equal(JSON.stringify(session.view()), before, `${fixture.name} changed the session`);
+    session.dispose();
+  }
+});
+
+test('rejected events throw KefuErrors and the session keeps working', () => {
+  const { session, world } = harness();
+  assert.throws(() => world.event({ type: 'rate', stars: 5 }), (error) => error.code === 'invalid_in_state');
+  assert.throws(() => world.event({ type: 'send_text', text: 'x'.repeat(4001) }), (error) => error.code === 'text_too_long');
+  assert.throws(() => session.handle({ type: 'explode' }), (error) => error.code === 'invalid_event');
+  assert.throws(() => session.handle(null), (error) => error.code === 'invalid_argument');
+  assert.throws(() => new ChatSession(core, { knowledgeBase: '{bad' }), (error) => error.code === 'kb_invalid_json');
+  world.event({ type: 'send_text', text: 'still fine' });
+  assert.equal(session.view().messages[0].text, 'still fine');
+  const before = liveChatSessionCount();
+  session.dispose();
+  session.dispose();
+  assert.equal(liveChatSessionCount(), before - 1);
+  assert.throws(() => session.view(), (error) => error.code === 'disposed');
+});

@@ -1,0 +1,116 @@
+#include "api/session_api.h"
+
+#include <cmath>
+
+#include "api/faq_api.h"
+#include "core/json_access.h"
+
+namespace kefu {
+
+namespace {
+
+constexpr std::size_t kMaxEventBytes = 256u << 10;  // a frame event carries a frame of at most 64 KiB
+
+bool validTime(double now) { return std::isfinite(now) && now >= 0 && now <= 9007199254740991.0; }
+
+std::uint64_t seedFrom(double seed) {
+  return std::isfinite(seed) && seed >= 0 && seed <= 18446744073709549568.0 ? static_cast<std::uint64_t>(seed) : 0;
+}
+
+}  // namespace
+
+std::string SessionApi::configure(std::string_view configJson, std::string_view knowledgeBaseJson) {
+  auto parsed = parseJsonText(configJson.empty() ? std::string_view("{}") : configJson, JsonLimits{64u << 10, 8}, "config");
+  if (!parsed.ok() || !parsed.value().is_object()) return errorJson({"invalid_config", "the session config must be a JSON object"});
+  const Json& config = parsed.value();
+  session::SessionConfig next;
+  next.siteId = json::stringOr(config, "siteId", "default");
+  next.locale = json::stringOr(config, "locale", next.locale);
+  next.preChatForm = json::boolOr(config, "preChatForm");
+  next.unansweredTurnsBeforeHandoff = static_cast<int>(json::intOr(config, "unansweredTurnsBeforeHandoff", next.unansweredTurnsBeforeHandoff));
+  const std::int64_t maxText = json::intOr(config, "maxTextChars", static_cast<std::int64_t>(next.protocol.maxTextChars));
+  if (maxText < 1 || maxText > 16000) return errorJson({"invalid_config", "maxTextChars must be 1 to 16000"});
+  next.protocol.maxTextChars = static_cast<std::size_t>(maxText);
+  if (const Json* keywords = json::field(config, "handoffKeywords")) {
+    if (!keywords->is_array()) return errorJson({"invalid_config", "handoffKeywords must be an array of strings"});
+    next.handoffKeywords.clear();
+    for (const auto& keyword : *keywords) {
+      if (keyword.is_string() && !keyword.get_ref<const std::string&>().empty()) next.handoffKeywords.push_back(keyword.get<std::string>());
+    }
+  }
+  if (const Json* outbox = json::field(config, "outbox"); outbox && outbox->is_object()) {
+    next.outbox.maxCount = static_cast<std::size_t>(std::max<std::int64_t>(1, json::intOr(*outbox, "maxCount", static_cast<std::int64_t>(next.outbox.maxCount))));
+    next.outbox.maxBytes = static_cast<std::size_t>(std::max<std::int64_t>(1, json::intOr(*outbox, "maxBytes", static_cast<std::int64_t>(next.outbox.maxBytes))));
+    next.outbox.maxAttempts = static_cast<int>(std::max<std::int64_t>(1, json::intOr(*outbox, "maxAttempts", next.outbox.maxAttempts)));
+    next.outbox.maxAgeMs = std::max<std::int64_t>(1000, json::intOr(*outbox, "maxAgeMs", next.outbox.maxAgeMs));
+  }
+  std::unique_ptr<FaqEngine> faq;
+  if (!knowledgeBaseJson.empty()) {
+    auto kb = parseKnowledgeBase(knowledgeBaseJson, KnowledgeBaseLimits{});
+    if (!kb.ok()) return errorJson(kb.error());
+    faq = std::make_unique<FaqEngine>();
+    faq->build(std::move(kb.value()));
+  }
+  config_ = std::move(next);
+  faq_ = std::move(faq);
+  session_ = std::make_unique<session::Session>(config_, faq_.get());
+  started_ = false;
+  return toJsonText(Json{{"ok", true}});
+}
+
+std::string SessionApi::effectsReply(const std::optional<Error>& error) {
+  Json effects = Json::array();
+  for (auto& effect : session_->drainEffects()) effects.push_back(std::move(effect));
+  Json reply{{"ok", !error}, {"effects", std::move(effects)}};
+  if (error) reply["error"] = {{"code", error->code}, {"message", error->message}};
+  return toJsonText(reply);
+}
+
+std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
+  if (!session_) return errorJson({"not_configured", "configure the session first"});
+  if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
+  if (visitorId.size() > 128) return errorJson({"invalid_argument", "visitorId is longer than 128 bytes"});
+  session_->startFresh(seedFrom(seed), std::string(visitorId), static_cast<std::int64_t>(now));
+  started_ = true;
+  return effectsReply(std::nullopt);
+}
+
+std::string SessionApi::restore(std::string_view snapshot, std::string_view journalJson, double seed, double now) {
+  if (!session_) return errorJson({"not_configured", "configure the session first"});
+  if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
+  std::vector<std::string> journal;
+  std::optional<Error> problem;
+  auto parsed = parseJsonText(journalJson.empty() ? std::string_view("[]") : journalJson, JsonLimits{64u << 20, 4}, "journal");
+  if (parsed.ok() && parsed.value().is_array()) {
+    for (const auto& line : parsed.value()) {
+      if (line.is_string()) journal.push_back(line.get<std::string>());
+      else problem = Error{"snapshot_corrupt", "a journal record is not a string"};
+    }
+  } else {
+    problem = Error{"snapshot_corrupt", "the journal is not a JSON array"};
+  }
+  if (problem) {
+    session_->startFresh(seedFrom(seed), "", static_cast<std::int64_t>(now));
+  } else {
+    problem = session_->restore(std::string(snapshot), journal, seedFrom(seed), static_cast<std::int64_t>(now));
+  }
+  started_ = true;
+  // A lost history is reported, but the fresh session is up and running: ok stays true.
+  Json reply = Json::parse(effectsReply(std::nullopt), nullptr, false);
+  reply["restoreError"] = problem ? Json{{"code", problem->code}, {"message", problem->message}} : Json(nullptr);
+  return toJsonText(reply);
+}
+
+std::string SessionApi::handle(std::string_view eventJson) {
+  if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
+  auto parsed = parseJsonText(eventJson, JsonLimits{kMaxEventBytes, 8}, "event");
+  if (!parsed.ok()) return errorJson({"invalid_event", parsed.error().message});
+  return effectsReply(session_->handle(parsed.value()));
+}
+
+std::string SessionApi::view() const {
+  if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
+  return toJsonText(Json{{"ok", true}, {"view", session_->view()}});
+}
+
+}  // namespace kefu

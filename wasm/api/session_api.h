@@ -1,0 +1,34 @@
+#pragma once
+// The chat session as the JS boundary sees it: JSON text in, JSON text out, never
+// throws. Every reply is {"ok":true,...} or {"ok":false,"error":{code,message}}; replies
+// to events carry the effects the shell must carry out, in order.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "faq/faq_engine.h"
+#include "session/session.h"
+
+namespace kefu {
+
+class SessionApi {
+ public:
+  // config: {siteId, locale, handoffKeywords, unansweredTurnsBeforeHandoff, preChatForm,
+  //          maxTextChars, outbox: {maxCount, maxBytes, maxAttempts, maxAgeMs}}
+  // knowledgeBase: KB JSON text, or empty for a session without a bot.
+  std::string configure(std::string_view configJson, std::string_view knowledgeBaseJson);
+  std::string startFresh(double seed, std::string_view visitorId, double now);
+  // journalJson: a JSON array of the record strings the shell stored, in order.
+  std::string restore(std::string_view snapshot, std::string_view journalJson, double seed, double now);
+  std::string handle(std::string_view eventJson);
+  std::string view() const;
+
+ private:
+  std::string effectsReply(const std::optional<Error>& error);
+  std::unique_ptr<FaqEngine> faq_;
+  std::unique_ptr<session::Session> session_;
+  session::SessionConfig config_;
+  bool started_ = false;
+};
+
+}  // namespace kefu

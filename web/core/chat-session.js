@@ -1,0 +1,103 @@
+import { unwrapCoreResult } from './core-result.js';
+import { KefuError } from './kefu-error.js';
+import { loadKefuCore } from './load-core.js';
+
+let liveHandles = 0;
+
+const handleRegistry = new FinalizationRegistry((rawHandle) => {
+  liveHandles -= 1;
+  rawHandle.delete();
+});
+
+/**
+ * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
+ * effects it returns (send a frame, persist records, wake it at a time, connect).
+ * docs/session.md lists the events and effects.
+ */
+export class ChatSession {
+  #raw;
+
+  /**
+   * @param {object} core the module from loadKefuCore()
+   * @param {{config?: object, knowledgeBase?: string|object}} [options]
+   */
+  constructor(core, { config = {}, knowledgeBase } = {}) {
+    if (!core || typeof core.ChatSession !== 'function') {
+      throw new KefuError('invalid_argument', 'ChatSession needs the core module from loadKefuCore()');
+    }
+    this.#raw = new core.ChatSession();
+    liveHandles += 1;
+    handleRegistry.register(this, this.#raw, this);
+    try {
+      const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
+      unwrapCoreResult(this.#raw._configure(JSON.stringify(config), kbText));
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  static async create(options = {}) {
+    return new ChatSession(await loadKefuCore({ build: options.build }), options);
+  }
+
+  /** A new visitor. `seed` should come from crypto.getRandomValues; returns effects. */
+  startFresh({ seed = randomSeed(), visitorId = '', now = Date.now() } = {}) {
+    return unwrapCoreResult(this.#live()._startFresh(seed, visitorId, now)).effects;
+  }
+
+  /**
+   * After a reload, from what the shell stored. A corrupt store starts a fresh session:
+   * `restoreError` then says why ({code: 'snapshot_corrupt' | 'snapshot_version'}).
+   * @returns {{effects: object[], restoreError: {code: string, message: string} | null}}
+   */
+  restore({ snapshot, journal = [], seed = randomSeed(), now = Date.now() }) {
+    if (typeof snapshot !== 'string' || !Array.isArray(journal)) {
+      throw new KefuError('invalid_argument', 'restore needs {snapshot: string, journal: string[]}');
+    }
+    return unwrapCoreResult(this.#live()._restore(snapshot, JSON.stringify(journal), seed, now));
+  }
+
+  /**
+   * @param {{type: string, now?: number}} event e.g. {type: 'send_text', text}
+   * @returns {object[]} effects; a rejected event throws a KefuError and changes nothing
+   */
+  handle(event) {
+    if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
+    const text = JSON.stringify({ now: Date.now(), ...event });
+    return unwrapCoreResult(this.#live()._handle(text)).effects;
+  }
+
+  /** Everything the UI draws. */
+  view() {
+    return unwrapCoreResult(this.#live()._view()).view;
+  }
+
+  dispose() {
+    if (!this.#raw) return;
+    handleRegistry.unregister(this);
+    this.#raw.delete();
+    this.#raw = null;
+    liveHandles -= 1;
+  }
+
+  get disposed() {
+    return this.#raw === null;
+  }
+
+  #live() {
+    if (!this.#raw) throw new KefuError('disposed', 'this ChatSession was disposed');
+    return this.#raw;
+  }
+}
+
+// 53 random bits: as much as a JS number carries exactly.
+function randomSeed() {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
+}
+
+export function liveChatSessionCount() {
+  return liveHandles;
+}
