@@ -733,8 +733,13 @@ void Session::flush(std::int64_t now) {
   outbox_.trimAcknowledged(kKeepAcknowledged);
   if (!journal_.empty()) {
     journalSinceSnapshot_ += journal_.size();
-    if (journalSinceSnapshot_ >= config_.journalCompactAfter) {
-      effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(snapshot())}});
+    // Compact once the journal outgrows the snapshot it extends: storage stays within
+    // twice the state, and the cost of writing snapshots stays proportional to the
+    // records written (a snapshot per 200 records would be quadratic in the history).
+    if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, lastSnapshotRecords_)) {
+      Json fresh = snapshot();
+      lastSnapshotRecords_ = fresh["state"].size();
+      effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(fresh)}});
       journalSinceSnapshot_ = 0;
     } else {
       Json lines = Json::array();

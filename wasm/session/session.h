@@ -36,7 +36,9 @@ struct SessionConfig {
   std::int64_t reconnectInitialMs = 500;
   std::int64_t reconnectMaxMs = 30000;
   std::int64_t resyncRetryMs = 5000;       // a resync request without answer is repeated
-  std::size_t journalCompactAfter = 200;   // records before a fresh snapshot replaces them
+  // A fresh snapshot replaces the journal once the journal has this many records, or as
+  // many as the last snapshot held, whichever is more.
+  std::size_t journalCompactAfter = 200;
   std::size_t maxMessages = 500;           // messages kept for the view (the server has all)
 };
 
@@ -154,6 +156,7 @@ class Session {
   std::vector<Json> effects_;
   std::vector<Json> journal_;  // records not yet handed to the shell
   std::size_t journalSinceSnapshot_ = 0;
+  std::size_t lastSnapshotRecords_ = 0;
   std::int64_t announcedWake_ = -1;
   bool viewChanged_ = false;
   bool replaying_ = false;

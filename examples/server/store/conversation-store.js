@@ -1,63 +1,74 @@
-// Durable conversation storage on LMDB (docs/server.md says why LMDB). The rule the
-// whole service leans on: a visitor message is acknowledged only after the
-// transaction that stores it has been flushed to disk, and the (conversation, cmid)
-// pair is kept forever, so a retry — seconds or days later, before or after a crash —
-// gets the original ack back instead of a second copy.
-import { open } from 'lmdb';
+// Durable conversation storage on LevelDB (classic-level; docs/server.md says why). The
+// rule the whole service leans on: a visitor message is acknowledged only after the
+// write batch that stores it has been synced to disk, and the (conversation, cmid) pair
+// is kept forever, so a retry — seconds or days later, before or after a crash — gets
+// the original ack back instead of a second copy.
+import { ClassicLevel } from 'classic-level';
 import { randomUUID } from 'node:crypto';
 
+const SEQ_WIDTH = 12; // zero-padded so keys sort in seq order
+
 export class ConversationStore {
-  #env;
-  #conversations;
-  #messages;
-  #cmids;
-  #tickets;
-  #ratings;
-  #awaitFlush;
+  #db;
+  #sync;
+  #conversations = new Map(); // cache of conversation records (the db is the truth)
+  #queues = new Map(); // conversation id -> tail of its write chain
 
   /**
    * @param {string} path directory of the database
-   * @param {{durability?: 'flushed'|'committed'}} [options] `flushed` (default) survives
-   *   power loss; `committed` survives a killed process only, and is faster.
+   * @param {{durability?: 'flushed'|'committed'}} [options] `flushed` (default) fsyncs every
+   *   batch and survives power loss; `committed` survives a killed process only, faster.
    */
-  static open(path, { durability = 'flushed' } = {}) {
-    return new ConversationStore(open({ path, compression: false }), durability === 'flushed');
+  static async open(path, { durability = 'flushed' } = {}) {
+    const db = new ClassicLevel(path, { valueEncoding: 'json' });
+    await db.open();
+    return new ConversationStore(db, durability === 'flushed');
   }
 
-  constructor(env, awaitFlush) {
-    this.#env = env;
-    this.#awaitFlush = awaitFlush;
-    this.#conversations = env.openDB({ name: 'conversations' });
-    this.#messages = env.openDB({ name: 'messages' }); // key [conversationId, seq]
-    this.#cmids = env.openDB({ name: 'cmids' }); // key [conversationId, cmid] -> {seq, serverId}
-    this.#tickets = env.openDB({ name: 'tickets' });
-    this.#ratings = env.openDB({ name: 'ratings' });
+  constructor(db, sync) {
+    this.#db = db;
+    this.#sync = sync;
   }
 
-  async #durable(transaction) {
-    const result = await this.#env.transaction(transaction);
-    if (this.#awaitFlush) await this.#env.flushed;
-    return result;
-  }
-
-  getConversation(conversationId) {
-    return this.#conversations.get(conversationId) ?? null;
-  }
-
-  createConversation({ siteId, visitorId, now }) {
-    const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, lastSeq: 0, state: 'bot' };
-    return this.#durable(() => {
-      this.#conversations.putSync(conversation.id, conversation);
-      return conversation;
+  // Appends to one conversation run one after another: each reads the last seq and
+  // writes the next. Different conversations proceed in parallel.
+  #serialized(conversationId, work) {
+    const previous = this.#queues.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => {});
+    this.#queues.set(conversationId, tail);
+    tail.then(() => {
+      if (this.#queues.get(conversationId) === tail) this.#queues.delete(conversationId);
     });
+    return next;
+  }
+
+  async #read(key) {
+    const value = await this.#db.get(key);
+    return value === undefined ? null : value; // classic-level 3 returns undefined for a missing key
+  }
+
+  async getConversation(conversationId) {
+    if (this.#conversations.has(conversationId)) return this.#conversations.get(conversationId);
+    const conversation = await this.#read(`conv:${conversationId}`);
+    if (conversation) this.#conversations.set(conversationId, conversation);
+    return conversation;
+  }
+
+  async createConversation({ siteId, visitorId, now }) {
+    const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, lastSeq: 0, state: 'bot' };
+    await this.#db.put(`conv:${conversation.id}`, conversation, { sync: this.#sync });
+    this.#conversations.set(conversation.id, conversation);
+    return conversation;
   }
 
   updateConversation(conversationId, changes) {
-    return this.#durable(() => {
-      const current = this.#conversations.get(conversationId);
+    return this.#serialized(conversationId, async () => {
+      const current = await this.getConversation(conversationId);
       if (!current) return null;
       const updated = { ...current, ...changes, id: current.id, lastSeq: current.lastSeq };
-      this.#conversations.putSync(conversationId, updated);
+      await this.#db.put(`conv:${conversationId}`, updated, { sync: this.#sync });
+      this.#conversations.set(conversationId, updated);
       return updated;
     });
   }
@@ -67,64 +78,78 @@ export class ConversationStore {
    * @returns {Promise<{seq: number, serverId: string, duplicate: boolean}>}
    */
   appendVisitorMessage(conversationId, { cmid, text, clientTime, now, meta }) {
-    return this.#durable(() => {
-      const earlier = this.#cmids.get([conversationId, cmid]);
+    return this.#serialized(conversationId, async () => {
+      const earlier = await this.#read(`cmid:${conversationId}:${cmid}`);
       if (earlier) return { ...earlier, duplicate: true };
-      const stored = this.#appendSync(conversationId, { author: 'visitor', cmid, text, clientTime, serverTime: now, meta });
-      this.#cmids.putSync([conversationId, cmid], { seq: stored.seq, serverId: stored.serverId });
+      const stored = await this.#append(conversationId, { author: 'visitor', cmid, text, clientTime, serverTime: now, meta }, (seq, serverId) => [
+        { type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } },
+      ]);
       return { seq: stored.seq, serverId: stored.serverId, duplicate: false };
     });
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
   appendServerMessage(conversationId, { author, text, now, meta }) {
-    return this.#durable(() => this.#appendSync(conversationId, { author, text, serverTime: now, meta }));
+    return this.#serialized(conversationId, () => this.#append(conversationId, { author, text, serverTime: now, meta }, () => []));
   }
 
-  #appendSync(conversationId, message) {
-    const conversation = this.#conversations.get(conversationId);
+  // One atomic, synced batch: the message, its index entries and the new lastSeq.
+  async #append(conversationId, message, extraOperations) {
+    const conversation = await this.getConversation(conversationId);
     if (!conversation) throw new Error(`unknown conversation ${conversationId}`);
     const seq = conversation.lastSeq + 1;
-    const stored = { ...message, seq, serverId: `${conversationId}:${seq}` };
-    this.#messages.putSync([conversationId, seq], stored);
-    this.#conversations.putSync(conversationId, { ...conversation, lastSeq: seq });
+    const serverId = `${conversationId}:${seq}`;
+    const stored = { ...message, seq, serverId };
+    const updated = { ...conversation, lastSeq: seq };
+    await this.#db.batch(
+      [
+        { type: 'put', key: `msg:${conversationId}:${String(seq).padStart(SEQ_WIDTH, '0')}`, value: stored },
+        { type: 'put', key: `conv:${conversationId}`, value: updated },
+        ...extraOperations(seq, serverId),
+      ],
+      { sync: this.#sync },
+    );
+    this.#conversations.set(conversationId, updated);
     return stored;
   }
 
   /** Messages with seq > afterSeq, in order, at most `limit`. */
-  messagesAfter(conversationId, afterSeq, limit = 500) {
+  async messagesAfter(conversationId, afterSeq, limit = 500) {
     const messages = [];
-    for (const { value } of this.#messages.getRange({ start: [conversationId, afterSeq + 1], end: [conversationId, Infinity], limit })) {
-      messages.push(value);
-    }
+    const range = {
+      gt: `msg:${conversationId}:${String(afterSeq).padStart(SEQ_WIDTH, '0')}`,
+      lt: `msg:${conversationId};`, // ';' sorts right after ':'
+      limit,
+    };
+    for await (const value of this.#db.values(range)) messages.push(value);
     return messages;
   }
 
-  createTicket({ siteId, visitorId, conversationId, message, contact, now }) {
+  async createTicket({ siteId, visitorId, conversationId, message, contact, now }) {
     const ticket = { id: `T${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`, siteId, visitorId, conversationId, message, contact, createdAt: now, status: 'open' };
-    return this.#durable(() => {
-      this.#tickets.putSync(ticket.id, ticket);
-      return ticket;
-    });
+    await this.#db.put(`ticket:${ticket.id}`, ticket, { sync: this.#sync });
+    return ticket;
   }
 
-  tickets(siteId) {
-    return [...this.#tickets.getRange()].map(({ value }) => value).filter((ticket) => ticket.siteId === siteId);
+  async tickets(siteId) {
+    const tickets = [];
+    for await (const ticket of this.#db.values({ gt: 'ticket:', lt: 'ticket;' })) if (ticket.siteId === siteId) tickets.push(ticket);
+    return tickets;
   }
 
-  rate(conversationId, { stars, comment, now }) {
-    return this.#durable(() => {
-      const rating = { conversationId, stars, comment, ratedAt: now };
-      this.#ratings.putSync(conversationId, rating);
-      return rating;
-    });
+  async rate(conversationId, { stars, comment, now }) {
+    const rating = { conversationId, stars, comment, ratedAt: now };
+    await this.#db.put(`rating:${conversationId}`, rating, { sync: this.#sync });
+    return rating;
   }
 
-  ratings() {
-    return [...this.#ratings.getRange()].map(({ value }) => value);
+  async ratings() {
+    const ratings = [];
+    for await (const rating of this.#db.values({ gt: 'rating:', lt: 'rating;' })) ratings.push(rating);
+    return ratings;
   }
 
   close() {
-    return this.#env.close();
+    return this.#db.close();
   }
 }
