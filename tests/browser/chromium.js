@@ -1,5 +1,7 @@
 // Debian's Chromium driven by playwright-core: no browser download, ever.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -34,4 +36,19 @@ export async function watchPage(page) {
     });
   });
   return problems;
+}
+
+// One static server and one browser per test file; the returned object is filled in
+// by the time the tests run.
+export function useServerAndBrowser() {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    shared.server = await startStaticServer();
+    shared.browser = await launchChromium();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

@@ -1,26 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startStaticServer } from '../../scripts/static-server.mjs';
-import { launchChromium, watchPage } from './chromium.js';
+import { useServerAndBrowser, watchPage } from './chromium.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = useServerAndBrowser();
 
 test('the demo page loads the wasm core under a strict CSP and answers a question', async () => {
-  const page = await browser.newPage();
+  const page = await shared.browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.url}/examples/demo/`);
+  await page.goto(`${shared.server.url}/examples/demo/`);
   await page.waitForSelector('#question:not([disabled])', { timeout: 15_000 });
 
   await page.fill('#question', '忘记密码了怎么办');
@@ -41,7 +29,7 @@ test('the demo page loads the wasm core under a strict CSP and answers a questio
 });
 
 test('a server that sends the wasm with the wrong MIME type still works (ArrayBuffer fallback)', async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   let wasmRequests = 0;
   await page.route('**/*.wasm', async (route) => {
@@ -50,7 +38,7 @@ test('a server that sends the wasm with the wrong MIME type still works (ArrayBu
     await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
   });
   const problems = await watchPage(page);
-  await page.goto(`${server.url}/examples/demo/`);
+  await page.goto(`${shared.server.url}/examples/demo/`);
   await page.waitForSelector('#question:not([disabled])', { timeout: 15_000 });
   await page.fill('#question', '怎么退款');
   await page.press('#question', 'Enter');
@@ -62,10 +50,10 @@ test('a server that sends the wasm with the wrong MIME type still works (ArrayBu
 });
 
 test('a missing wasm file shows an error instead of hanging', async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.goto(`${server.url}/examples/demo/`);
+  await page.goto(`${shared.server.url}/examples/demo/`);
   await page.waitForFunction(() => /core_load_failed/.test(document.getElementById('status').textContent), null, { timeout: 15_000 });
   await context.close();
 });

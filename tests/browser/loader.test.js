@@ -1,20 +1,8 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer } from '../../scripts/static-server.mjs';
-import { launchChromium, watchPage } from './chromium.js';
+import { useServerAndBrowser, watchPage } from './chromium.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = useServerAndBrowser();
 
 // Until the widget bundle exists the loader's idle-time fetch of it fails; that failure
 // is itself checked below (it must surface as an `error` event, not break the page).
@@ -24,9 +12,9 @@ const launcherLabel = (page) =>
   page.waitForFunction(() => document.querySelector('kefu-chat')?.shadowRoot?.querySelector('button.launcher')?.getAttribute('aria-label'));
 
 test('on a strict-CSP page the loader boots from data attributes with no violations', async () => {
-  const page = await browser.newPage();
+  const page = await shared.browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.url}/examples/host-pages/strict-csp.html`);
+  await page.goto(`${shared.server.url}/examples/host-pages/strict-csp.html`);
   assert.equal(await (await launcherLabel(page)).jsonValue(), '在线客服');
   // The launcher is styled (constructable stylesheet), not a bare button.
   const size = await page.evaluate(() => {
@@ -42,9 +30,9 @@ test('on a strict-CSP page the loader boots from data attributes with no violati
 });
 
 test('the inline snippet queues calls before the loader arrives; they run in order', async () => {
-  const page = await browser.newPage();
+  const page = await shared.browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.url}/examples/host-pages/no-csp/snippet.html`);
+  await page.goto(`${shared.server.url}/examples/host-pages/no-csp/snippet.html`);
   assert.equal(await (await launcherLabel(page)).jsonValue(), '線上客服');
   assert.equal(await page.evaluate(() => typeof window.Kefu.version), 'string');
   // Booting again, or running the loader twice, changes nothing.

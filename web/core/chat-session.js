@@ -1,22 +1,14 @@
+import { CoreHandle } from './core-handle.js';
 import { unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
-
-let liveHandles = 0;
-
-const handleRegistry = new FinalizationRegistry((rawHandle) => {
-  liveHandles -= 1;
-  rawHandle.delete();
-});
 
 /**
  * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
  * effects it returns (send a frame, persist records, wake it at a time, connect).
  * docs/session.md lists the events and effects.
  */
-export class ChatSession {
-  #raw;
-
+export class ChatSession extends CoreHandle {
   /**
    * @param {object} core the module from loadKefuCore()
    * @param {{config?: object, knowledgeBase?: string|object}} [options]
@@ -25,12 +17,10 @@ export class ChatSession {
     if (!core || typeof core.ChatSession !== 'function') {
       throw new KefuError('invalid_argument', 'ChatSession needs the core module from loadKefuCore()');
     }
-    this.#raw = new core.ChatSession();
-    liveHandles += 1;
-    handleRegistry.register(this, this.#raw, this);
+    super(new core.ChatSession(), 'ChatSession');
     try {
       const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
-      unwrapCoreResult(this.#raw._configure(JSON.stringify(config), kbText));
+      unwrapCoreResult(this.raw._configure(JSON.stringify(config), kbText));
     } catch (error) {
       this.dispose();
       throw error;
@@ -43,7 +33,7 @@ export class ChatSession {
 
   /** A new visitor. `seed` should come from crypto.getRandomValues; returns effects. */
   startFresh({ seed = randomSeed(), visitorId = '', now = Date.now() } = {}) {
-    return unwrapCoreResult(this.#live()._startFresh(seed, visitorId, now)).effects;
+    return unwrapCoreResult(this.raw._startFresh(seed, visitorId, now)).effects;
   }
 
   /**
@@ -55,7 +45,7 @@ export class ChatSession {
     if (typeof snapshot !== 'string' || !Array.isArray(journal)) {
       throw new KefuError('invalid_argument', 'restore needs {snapshot: string, journal: string[]}');
     }
-    return unwrapCoreResult(this.#live()._restore(snapshot, JSON.stringify(journal), seed, now));
+    return unwrapCoreResult(this.raw._restore(snapshot, JSON.stringify(journal), seed, now));
   }
 
   /**
@@ -65,29 +55,12 @@ export class ChatSession {
   handle(event) {
     if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
     const text = JSON.stringify({ now: Date.now(), ...event });
-    return unwrapCoreResult(this.#live()._handle(text)).effects;
+    return unwrapCoreResult(this.raw._handle(text)).effects;
   }
 
   /** Everything the UI draws. */
   view() {
-    return unwrapCoreResult(this.#live()._view()).view;
-  }
-
-  dispose() {
-    if (!this.#raw) return;
-    handleRegistry.unregister(this);
-    this.#raw.delete();
-    this.#raw = null;
-    liveHandles -= 1;
-  }
-
-  get disposed() {
-    return this.#raw === null;
-  }
-
-  #live() {
-    if (!this.#raw) throw new KefuError('disposed', 'this ChatSession was disposed');
-    return this.#raw;
+    return unwrapCoreResult(this.raw._view()).view;
   }
 }
 
@@ -99,5 +72,5 @@ function randomSeed() {
 }
 
 export function liveChatSessionCount() {
-  return liveHandles;
+  return CoreHandle.liveCount('ChatSession');
 }

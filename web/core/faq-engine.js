@@ -1,33 +1,20 @@
+import { CoreHandle } from './core-handle.js';
 import { unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 
-let liveHandles = 0;
-
-// Backstop for callers who forget dispose(): the wasm-side engine is freed when the
-// JS object is collected. The held value is the raw handle, never `this`, so the
-// registry does not keep the wrapper alive.
-const handleRegistry = new FinalizationRegistry((rawHandle) => {
-  liveHandles -= 1;
-  rawHandle.delete();
-});
-
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
-export class FaqEngine {
-  #raw;
-
+export class FaqEngine extends CoreHandle {
   /**
    * @param {object} core the module from loadKefuCore()
    * @param {string|object} knowledgeBase KB JSON text or object
-   * @param {object} [options] {limits, thresholds}; see docs/knowledge-base.md
+   * @param {object} [options] {limits, thresholds}; see docs/errors.md for the limits
    */
   constructor(core, knowledgeBase, options = {}) {
     if (!core || typeof core.FaqEngine !== 'function') {
       throw new KefuError('invalid_argument', 'FaqEngine needs the core module from loadKefuCore()');
     }
-    this.#raw = new core.FaqEngine();
-    liveHandles += 1;
-    handleRegistry.register(this, this.#raw, this);
+    super(new core.FaqEngine(), 'FaqEngine');
     try {
       this.stats = this.load(knowledgeBase, options);
     } catch (error) {
@@ -44,7 +31,7 @@ export class FaqEngine {
 
   /** Replaces the knowledge base. On error the previous one stays in service. */
   load(knowledgeBase, options = {}) {
-    const raw = this.#live();
+    const raw = this.raw;
     const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
     const { limits, thresholds } = options;
     return unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
@@ -56,32 +43,14 @@ export class FaqEngine {
    * @returns {{tier: 'answer'|'suggest'|'handoff', candidates: {id: string, question: string, answer: string, score: number}[]}}
    */
   match(text, { k = 5 } = {}) {
-    const raw = this.#live();
+    const raw = this.raw;
     if (typeof text !== 'string') throw new KefuError('invalid_argument', 'match() takes the question as a string');
     if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
     return unwrapCoreResult(raw._match(text, k));
-  }
-
-  /** Frees the wasm memory now. Safe to call twice; any later call throws `disposed`. */
-  dispose() {
-    if (!this.#raw) return;
-    handleRegistry.unregister(this);
-    this.#raw.delete();
-    this.#raw = null;
-    liveHandles -= 1;
-  }
-
-  get disposed() {
-    return this.#raw === null;
-  }
-
-  #live() {
-    if (!this.#raw) throw new KefuError('disposed', 'this FaqEngine was disposed');
-    return this.#raw;
   }
 }
 
 /** How many engines hold wasm memory right now (for leak tests and diagnostics). */
 export function liveFaqEngineCount() {
-  return liveHandles;
+  return CoreHandle.liveCount('FaqEngine');
 }
