@@ -48,14 +48,16 @@ test('a whole conversation through the wasm core: bot answer, suggestion, hand-o
   assert.equal(view.messages.length, 2, 'the server copy of the bot reply replaces the local one');
   assert.equal(view.messages[0].delivery, 'delivered');
 
-  const suggestions = session.view().messages.length;
-  world.event({ type: 'send_text', text: '密码' });
+  // A bare keyword is too vague to answer outright (with today's matcher it lands in
+  // the suggest tier); the visitor then picks one of the offered questions.
+  world.event({ type: 'send_text', text: '退款' });
   const suggested = session.view().messages.at(-1);
-  if (suggested.tier === 'suggest') {
-    world.event({ type: 'choose_suggestion', faqId: suggested.suggestions[0].faqId });
-    assert.equal(session.view().messages.at(-1).tier, 'answer');
-  }
-  assert.ok(session.view().messages.length > suggestions);
+  assert.equal(suggested.tier, 'suggest');
+  assert.ok(suggested.suggestions.length > 0);
+  world.event({ type: 'choose_suggestion', faqId: suggested.suggestions[0].faqId });
+  const chosen = session.view().messages.slice(-2);
+  assert.deepEqual(chosen.map((m) => [m.author, m.tier]), [['visitor', undefined], ['bot', 'answer']]);
+  assert.equal(world.lastSent('message').bot.faqId, suggested.suggestions[0].faqId);
 
   world.event({ type: 'request_handoff' });
   assert.equal(session.view().phase, 'handoff_requested');

@@ -302,11 +302,11 @@ std::optional<Error> Session::handle(const Json& event) {
   } else if (type == "timer") {
     onTimer(now);
   } else if (type == "retry") {
-    if (!outbox_.retry(json::stringOr(event, "cmid"), now)) {
+    const OutboxEntry* entry = outbox_.find(json::stringOr(event, "cmid"));
+    if (entry == nullptr || entry->delivery != Delivery::failed) {
       error = Error{"not_failed", "only a failed message can be retried"};
     } else {
-      journal_.push_back({{"k", "retry"}, {"cmid", json::stringOr(event, "cmid")}, {"at", now}});
-      viewChanged_ = true;
+      record({{"k", "retry"}, {"cmid", entry->cmid}, {"at", now}});
     }
   } else if (type == "rate") {
     const std::int64_t stars = json::intOr(event, "stars");
@@ -394,12 +394,11 @@ std::optional<Error> Session::onVisitorText(const std::string& rawText, std::int
   Json candidates = Json::array();
   for (const auto& candidate : result.candidates) candidates.push_back(entries[candidate.entryIndex].id);
   if (!candidates.empty()) bot["candidates"] = candidates;
-  const std::string cmid = "c-" + epoch_ + "-" + std::to_string(cmidCounter_ + 1);
   if (result.tier == MatchTier::answer) {
     const FaqEntry& best = entries[result.candidates.front().entryIndex];
     bot["faqId"] = best.id;
     bot["answer"] = best.answer;
-    enqueueVisitorMessage(text, now, bot);
+    const std::string cmid = enqueueVisitorMessage(text, now, bot);
     addLocalBotMessage(cmid, best.answer, "answer", {}, now);
     if (unansweredTurns_ != 0) setPhase(phase_, {{"unanswered", 0}});
     return std::nullopt;
@@ -409,11 +408,11 @@ std::optional<Error> Session::onVisitorText(const std::string& rawText, std::int
     for (const auto& candidate : result.candidates) {
       suggestions.emplace_back(entries[candidate.entryIndex].id, entries[candidate.entryIndex].question);
     }
-    enqueueVisitorMessage(text, now, bot);
+    const std::string cmid = enqueueVisitorMessage(text, now, bot);
     addLocalBotMessage(cmid, "", "suggest", std::move(suggestions), now);
     return std::nullopt;
   }
-  enqueueVisitorMessage(text, now, bot);
+  const std::string cmid = enqueueVisitorMessage(text, now, bot);
   addLocalBotMessage(cmid, "", "handoff", {}, now);
   const int unanswered = unansweredTurns_ + 1;
   setPhase(phase_, {{"unanswered", unanswered}});
@@ -429,8 +428,7 @@ std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::
   for (const auto& entry : faq_->knowledgeBase().entries) {
     if (entry.id != faqId) continue;
     if (!outbox_.hasRoomFor(entry.question.size())) return Error{"outbox_full", "too many messages are waiting to be sent"};
-    const std::string cmid = "c-" + epoch_ + "-" + std::to_string(cmidCounter_ + 1);
-    enqueueVisitorMessage(entry.question, now, {{"tier", "answer"}, {"faqId", entry.id}, {"answer", entry.answer}});
+    const std::string cmid = enqueueVisitorMessage(entry.question, now, {{"tier", "answer"}, {"faqId", entry.id}, {"answer", entry.answer}});
     addLocalBotMessage(cmid, entry.answer, "answer", {}, now);
     return std::nullopt;
   }
@@ -451,12 +449,13 @@ std::string Session::nextCmid() {
   return "c-" + epoch_ + "-" + std::to_string(cmidCounter_);
 }
 
-void Session::enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot) {
+std::string Session::enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot) {
   const std::string cmid = nextCmid();
   Json frame{{"type", "message"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"text", text}, {"clientTime", std::max<std::int64_t>(now, 0)}};
   if (!bot.is_null()) frame["bot"] = bot;
   record({{"k", "out"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"frame", std::move(frame)}, {"at", now}});
   record({{"k", "cursor"}, {"cmidCounter", cmidCounter_}});
+  return cmid;
 }
 
 void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,

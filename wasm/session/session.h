@@ -99,7 +99,8 @@ class Session {
   void applyEarlyMessages();
 
   std::string nextCmid();
-  void enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot);
+  // Returns the cmid, which also keys the local bot reply to this message.
+  std::string enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot);
   void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
                           std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now);
   void setPhase(Phase phase, const Json& extra = Json::object());
