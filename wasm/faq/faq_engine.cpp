@@ -1,42 +1,17 @@
 #include "faq/faq_engine.h"
 
 #include <algorithm>
+#include <cmath>
 
-#include "core/utf8.h"
+#include "faq/text_normalizer.h"
+#include "faq/tokenizer.h"
 
 namespace kefu {
 
 namespace {
 
-bool isCjk(char32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF);
-}
-
-bool isWordChar(char32_t cp) {
-  return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7);
-}
-
-char32_t fold(char32_t cp) {
-  if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if (cp >= 0xFF01 && cp <= 0xFF5E) return fold(cp - 0xFEE0);  // full-width ASCII
-  return cp;
-}
-
-double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::size_t shared = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++shared, ++i, ++j;
-    }
-  }
-  const std::size_t total = a.size() + b.size() - shared;
-  return total == 0 ? 0.0 : static_cast<double>(shared) / static_cast<double>(total);
+bool betterCandidate(const MatchCandidate& a, const MatchCandidate& b) {
+  return a.score != b.score ? a.score > b.score : a.entryIndex < b.entryIndex;
 }
 
 }  // namespace
@@ -50,72 +25,145 @@ const char* tierName(MatchTier tier) {
   return "handoff";
 }
 
-std::vector<std::string> naiveTokens(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string word;
-  char32_t previousCjk = 0;
-  for (char32_t raw : utf8::decode(text)) {
-    const char32_t cp = fold(raw);
-    if (isCjk(cp)) {
-      if (!word.empty()) tokens.push_back(std::move(word)), word.clear();
-      std::string unigram;
-      utf8::append(unigram, cp);
-      if (previousCjk != 0) {
-        std::string bigram;
-        utf8::append(bigram, previousCjk);
-        tokens.push_back(bigram + unigram);
-      }
-      tokens.push_back(std::move(unigram));
-      previousCjk = cp;
-      continue;
-    }
-    previousCjk = 0;
-    if (isWordChar(cp)) {
-      utf8::append(word, cp);
-    } else if (!word.empty()) {
-      tokens.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  if (!word.empty()) tokens.push_back(std::move(word));
-  std::sort(tokens.begin(), tokens.end());
-  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
-  return tokens;
+void FaqEngine::build(KnowledgeBase kb, TierThresholds thresholds, RankingParams params) {
+  FaqIndex index = buildFaqIndex(kb, params);
+  adopt(std::move(kb), std::move(index), thresholds);
 }
 
-void FaqEngine::build(KnowledgeBase kb, TierThresholds thresholds) {
+void FaqEngine::adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds) {
   kb_ = std::move(kb);
+  index_ = std::move(index);
+  if (index_.termIds.size() != index_.terms.size()) index_.indexTerms();
   thresholds_ = thresholds;
-  variants_.clear();
-  for (std::size_t index = 0; index < kb_.entries.size(); ++index) {
-    const FaqEntry& entry = kb_.entries[index];
-    variants_.push_back({index, naiveTokens(entry.question)});
-    for (const auto& similar : entry.similar) variants_.push_back({index, naiveTokens(similar)});
+  prepare();
+}
+
+void FaqEngine::prepare() {
+  scratch_ = Scratch{};
+  scratch_.variantScores.assign(index_.variantEntry.size(), 0.0f);
+  scratch_.entryNearest.assign(kb_.entries.size(), 0.0f);
+  scratch_.entryCentroid.assign(kb_.entries.size(), 0.0f);
+  normalizedQuestions_.clear();
+  questionEntry_.clear();
+  for (std::uint32_t e = 0; e < kb_.entries.size(); ++e) {
+    normalizedQuestions_.push_back(normalizeText(kb_.entries[e].question));
+    questionEntry_.push_back(e);
+    for (const auto& similar : kb_.entries[e].similar) {
+      normalizedQuestions_.push_back(normalizeText(similar));
+      questionEntry_.push_back(e);
+    }
   }
+}
+
+std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, std::size_t k) const {
+  std::vector<MatchCandidate> candidates;
+  if (normalized.empty() || k == 0 || kb_.entries.empty()) return candidates;
+
+  // Distinct terms: a query is a sentence, and a repeated character says little more.
+  std::vector<std::string> terms = tokenize(normalized);
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+
+  double querySquares = 0;
+  std::vector<std::pair<std::uint32_t, float>> known;
+  for (const auto& term : terms) {
+    auto found = index_.termIds.find(term);
+    if (found == index_.termIds.end()) {
+      // Unseen words still count toward the query's length: a question that is mostly
+      // about something the KB never mentions should score low, and go to a person.
+      const float weight = index_.unknownTermIdf * termKindWeight(index_.params, term);
+      querySquares += static_cast<double>(weight) * weight;
+      continue;
+    }
+    const float weight = index_.termWeights[found->second];
+    querySquares += static_cast<double>(weight) * weight;
+    if (weight > 0) known.emplace_back(found->second, weight);
+  }
+  if (known.empty() || querySquares <= 0) return candidates;
+  const float queryNorm = static_cast<float>(std::sqrt(querySquares));
+
+  Scratch& s = scratch_;
+  const Postings& variants = index_.variantPostings;
+  const Postings& centroids = index_.centroidPostings;
+  for (const auto& [term, weight] : known) {
+    for (std::uint32_t p = variants.start[term]; p < variants.start[term + 1]; ++p) {
+      const std::uint32_t variant = variants.ids[p];
+      if (s.variantScores[variant] == 0.0f) s.touchedVariants.push_back(variant);
+      s.variantScores[variant] += weight * variants.weights[p];
+    }
+    for (std::uint32_t p = centroids.start[term]; p < centroids.start[term + 1]; ++p) {
+      const std::uint32_t entry = centroids.ids[p];
+      if (s.entryCentroid[entry] == 0.0f) s.touchedEntries.push_back(entry);
+      s.entryCentroid[entry] += weight * centroids.weights[p];
+    }
+  }
+  for (std::uint32_t variant : s.touchedVariants) {
+    const std::uint32_t entry = index_.variantEntry[variant];
+    if (s.entryCentroid[entry] == 0.0f && s.entryNearest[entry] == 0.0f) s.touchedEntries.push_back(entry);
+    s.entryNearest[entry] = std::max(s.entryNearest[entry], s.variantScores[variant]);
+    s.variantScores[variant] = 0.0f;
+  }
+  s.touchedVariants.clear();
+
+  const float nearestShare = index_.params.nearestVariantShare;
+  candidates.reserve(s.touchedEntries.size());
+  for (std::uint32_t entry : s.touchedEntries) {
+    const float score = (nearestShare * s.entryNearest[entry] + (1.0f - nearestShare) * s.entryCentroid[entry]) / queryNorm;
+    if (score > 0.0f) candidates.push_back({entry, std::min(1.0, static_cast<double>(score))});
+    s.entryNearest[entry] = 0.0f;
+    s.entryCentroid[entry] = 0.0f;
+  }
+  s.touchedEntries.clear();
+
+  const std::size_t keep = std::min(k, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
+                    betterCandidate);
+  candidates.resize(keep);
+  return candidates;
 }
 
 MatchResult FaqEngine::match(std::string_view text, std::size_t k) const {
   MatchResult result;
-  const auto query = naiveTokens(text);
-  if (query.empty() || k == 0) return result;
-  std::vector<double> best(kb_.entries.size(), 0.0);
-  for (const auto& variant : variants_) {
-    best[variant.entryIndex] = std::max(best[variant.entryIndex], jaccard(query, variant.tokens));
+  if (k == 0) return result;
+  // At least two, to know how far ahead the best is.
+  result.candidates = rank(normalizeText(text), std::max<std::size_t>(k, 2));
+  const double top = result.candidates.empty() ? 0.0 : result.candidates[0].score;
+  const double runnerUp = result.candidates.size() > 1 ? result.candidates[1].score : 0.0;
+  if (top >= thresholds_.answer && top - runnerUp >= thresholds_.answerMargin) {
+    result.tier = MatchTier::answer;
+  } else if (top >= thresholds_.suggest) {
+    result.tier = MatchTier::suggest;
+  } else {
+    result.tier = MatchTier::handoff;
   }
-  for (std::size_t index = 0; index < best.size(); ++index) {
-    if (best[index] > 0) result.candidates.push_back({index, best[index]});
-  }
-  const std::size_t keep = std::min(k, result.candidates.size());
-  std::partial_sort(result.candidates.begin(), result.candidates.begin() + static_cast<std::ptrdiff_t>(keep),
-                    result.candidates.end(), [](const MatchCandidate& a, const MatchCandidate& b) {
-                      return a.score != b.score ? a.score > b.score : a.entryIndex < b.entryIndex;
-                    });
-  result.candidates.resize(keep);
-  const double top = result.candidates.empty() ? 0.0 : result.candidates.front().score;
-  result.tier = top >= thresholds_.answer    ? MatchTier::answer
-                : top >= thresholds_.suggest ? MatchTier::suggest
-                                             : MatchTier::handoff;
+  if (result.candidates.size() > k) result.candidates.resize(k);
   return result;
+}
+
+std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t k) const {
+  std::vector<SuggestHit> hits;
+  const std::u32string typed = normalizeText(prefix);
+  if (typed.empty() || k == 0) return hits;
+  std::vector<bool> taken(kb_.entries.size(), false);
+  auto take = [&](std::uint32_t entry) {
+    if (hits.size() >= k || taken[entry]) return;
+    taken[entry] = true;
+    hits.push_back({entry, kb_.entries[entry].question});
+  };
+  // Phrasings that start with what was typed, then those that contain it, then the ranker's
+  // best guesses for the words so far. Within a pass, KB order: the company's own order.
+  for (std::size_t i = 0; i < normalizedQuestions_.size() && hits.size() < k; ++i) {
+    if (normalizedQuestions_[i].compare(0, typed.size(), typed) == 0) take(questionEntry_[i]);
+  }
+  // One Latin letter would contain-match nearly everything; wait for a second.
+  const bool longEnough = typed.size() >= 2 || isCjkIdeograph(typed[0]);
+  for (std::size_t i = 0; longEnough && i < normalizedQuestions_.size() && hits.size() < k; ++i) {
+    if (normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
+  }
+  if (hits.size() < k && longEnough) {
+    for (const auto& candidate : rank(typed, k)) take(static_cast<std::uint32_t>(candidate.entryIndex));
+  }
+  return hits;
 }
 
 }  // namespace kefu

@@ -1,14 +1,17 @@
 #pragma once
 // Answers a visitor's question from the knowledge base.
 //
-// This first engine is deliberately naive (token-set overlap against every question
-// variant); it fixes the interface that the session and the bindings use. The ranking
-// engine of the FAQ issue replaces the internals behind the same interface.
+// Ranking (faq_index.h): the query's weighted term vector is compared by cosine with
+// every known phrasing of every FAQ and with each FAQ's trained centroid; a FAQ's score
+// mixes its best phrasing with its centroid. Scores stay on a 0..1 scale, so one set of
+// thresholds means the same thing on every KB.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "faq/faq_index.h"
 #include "faq/knowledge_base.h"
 
 namespace kefu {
@@ -26,30 +29,54 @@ struct MatchResult {
   std::vector<MatchCandidate> candidates;  // best first, at most k
 };
 
+// Defaults chosen with `kefu-faq-eval --sweep` over all the public dev sets together
+// (docs/knowledge-base.md): an `answer` should be right at least 19 times in 20, and a
+// question from outside the KB should mostly reach a person.
 struct TierThresholds {
-  double answer = 0.6;   // top score at or above: reply directly
-  double suggest = 0.3;  // at or above: offer "did you mean"; below: hand off
+  double answer = 0.6;        // top score at or above, and ahead of the runner-up by
+  double answerMargin = 0.1;  // at least this much: reply directly
+  double suggest = 0.25;      // at or above: offer "did you mean"; below: hand off
+};
+
+struct SuggestHit {
+  std::size_t entryIndex;
+  std::string text;  // the FAQ's standard question
 };
 
 class FaqEngine {
  public:
-  void build(KnowledgeBase kb, TierThresholds thresholds = {});
+  void build(KnowledgeBase kb, TierThresholds thresholds = {}, RankingParams params = {});
+  // Takes a prebuilt index (index_codec.h) with the KB it was built from.
+  void adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds);
+
   MatchResult match(std::string_view text, std::size_t k) const;
+  // Typeahead: KB questions for what the visitor has typed so far, best first.
+  std::vector<SuggestHit> suggest(std::string_view prefix, std::size_t k) const;
+
   const KnowledgeBase& knowledgeBase() const { return kb_; }
+  const FaqIndex& index() const { return index_; }
+  const TierThresholds& thresholds() const { return thresholds_; }
   bool empty() const { return kb_.entries.empty(); }
 
  private:
-  struct Variant {
-    std::size_t entryIndex;
-    std::vector<std::string> tokens;  // sorted, unique
+  struct Scratch {
+    std::vector<float> variantScores;
+    std::vector<float> entryNearest;
+    std::vector<float> entryCentroid;
+    std::vector<std::uint32_t> touchedVariants;
+    std::vector<std::uint32_t> touchedEntries;
   };
-  KnowledgeBase kb_;
-  TierThresholds thresholds_;
-  std::vector<Variant> variants_;
-};
+  void prepare();
+  std::vector<MatchCandidate> rank(const std::u32string& normalized, std::size_t k) const;
 
-// Sorted, unique tokens: lower-cased Latin words and digits runs, and CJK characters
-// with their bigrams. Exposed for tests.
-std::vector<std::string> naiveTokens(std::string_view text);
+  KnowledgeBase kb_;
+  FaqIndex index_;
+  TierThresholds thresholds_;
+  std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
+  std::vector<std::uint32_t> questionEntry_;
+  // Reused between queries so a match allocates almost nothing; the engine is therefore
+  // not safe to share between threads (the wasm core has one).
+  mutable Scratch scratch_;
+};
 
 }  // namespace kefu

@@ -1,0 +1,167 @@
+// kefu-faq-eval DATASET.json [param=value ...] [--sweep]
+// The same figures as `kefu eval`, computed natively so ranking changes can be tried in
+// seconds. --sweep prints answer precision/coverage over a grid of thresholds, which is
+// how the default tier thresholds were chosen (on all dev sets together).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/json_text.h"
+#include "faq/faq_engine.h"
+
+using namespace kefu;
+
+namespace {
+
+struct Query {
+  std::string text;
+  std::string expect;  // empty: out of scope
+};
+
+struct Scored {
+  bool inScope;
+  bool right;
+  double top;
+  double margin;
+};
+
+bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, float value) {
+  if (name == "share") p.nearestVariantShare = value;
+  else if (name == "uni") p.cjkUnigramWeight = value;
+  else if (name == "bi") p.cjkBigramWeight = value;
+  else if (name == "word") p.wordWeight = value;
+  else if (name == "pair") p.wordPairWeight = value;
+  else if (name == "gram") p.wordGramWeight = value;
+  else if (name == "answerw") p.answerWeight = value;
+  else if (name == "kw") p.keywordWeight = value;
+  else if (name == "common") p.variantIndexMaxTermShare = value;
+  else if (name == "conc") p.concentrationWeight = value;
+  else if (name == "epochs") p.trainingEpochs = static_cast<int>(value);
+  else if (name == "rate") p.trainingRate = value;
+  else if (name == "tmargin") p.trainingMargin = value;
+  else if (name == "mean") p.centroidAsMean = value > 0;
+  else if (name == "ccommon") p.centroidIndexMaxTermShare = value;
+  else if (name == "cimpact") p.centroidMinImpact = value;
+  else if (name == "answer") t.answer = value;
+  else if (name == "margin") t.answerMargin = value;
+  else if (name == "suggest") t.suggest = value;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: kefu-faq-eval DATASET.json [name=value ...] [--sweep]\n");
+    return 2;
+  }
+  RankingParams params;
+  TierThresholds thresholds;
+  bool sweep = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--sweep") {
+      sweep = true;
+      continue;
+    }
+    auto eq = arg.find('=');
+    if (eq == std::string::npos || !setParam(params, thresholds, arg.substr(0, eq), std::stof(arg.substr(eq + 1)))) {
+      std::fprintf(stderr, "unknown parameter %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  std::ifstream file(argv[1]);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  Json dataset = Json::parse(buffer.str());
+  KnowledgeBase kb;
+  for (const auto& faq : dataset["faqs"]) {
+    FaqEntry entry;
+    entry.id = faq["id"].is_string() ? faq["id"].get<std::string>() : std::to_string(faq["id"].get<long long>());
+    entry.question = faq["question"].get<std::string>();
+    if (faq.contains("similar")) {
+      for (const auto& s : faq["similar"]) entry.similar.push_back(s.get<std::string>());
+    }
+    entry.answer = faq.value("answer", "");
+    kb.entries.push_back(std::move(entry));
+  }
+  std::vector<Query> queries;
+  for (const auto& q : dataset["queries"]) {
+    Query query{q["text"].get<std::string>(), ""};
+    if (q["expect"].is_string()) query.expect = q["expect"].get<std::string>();
+    else if (q["expect"].is_number()) query.expect = std::to_string(q["expect"].get<long long>());
+    queries.push_back(std::move(query));
+  }
+
+  FaqEngine engine;
+  const auto buildStart = std::chrono::steady_clock::now();
+  engine.build(kb, thresholds, params);
+  const double buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
+
+  std::size_t inScope = 0, hits1 = 0, top3 = 0, answered = 0, answeredRight = 0, outOfScope = 0, handedOff = 0;
+  double reciprocal = 0;
+  std::vector<double> latencies;
+  std::vector<Scored> scored;
+  for (const auto& query : queries) {
+    const auto start = std::chrono::steady_clock::now();
+    MatchResult result = engine.match(query.text, 5);
+    latencies.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    std::string first = result.candidates.empty() ? "" : kb.entries[result.candidates[0].entryIndex].id;
+    const double top = result.candidates.empty() ? 0 : result.candidates[0].score;
+    const double second = result.candidates.size() > 1 ? result.candidates[1].score : 0;
+    scored.push_back({!query.expect.empty(), !query.expect.empty() && first == query.expect, top, top - second});
+    if (std::getenv("SHOW_ERRORS") && !query.expect.empty() && first != query.expect) {
+      std::printf("MISS %s | want %s | got %s %.3f\n", query.text.c_str(), query.expect.c_str(), first.c_str(), top);
+    }
+    if (result.tier == MatchTier::answer) {
+      ++answered;
+      if (first == query.expect) ++answeredRight;
+    }
+    if (query.expect.empty()) {
+      ++outOfScope;
+      if (result.tier == MatchTier::handoff) ++handedOff;
+      continue;
+    }
+    ++inScope;
+    for (std::size_t r = 0; r < result.candidates.size(); ++r) {
+      if (kb.entries[result.candidates[r].entryIndex].id == query.expect) {
+        if (r == 0) ++hits1;
+        if (r < 3) ++top3;
+        reciprocal += 1.0 / static_cast<double>(r + 1);
+        break;
+      }
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  auto ratio = [](auto a, auto b) { return b == 0 ? -1.0 : static_cast<double>(a) / static_cast<double>(b); };
+  std::printf("%s hit1=%.4f mrr5=%.4f top3=%.4f answerP=%.4f answerC=%.4f handoffR=%.4f p50us=%.1f buildMs=%.0f bytes=%zu\n",
+              argv[1], ratio(hits1, inScope), ratio(reciprocal, inScope), ratio(top3, inScope),
+              ratio(answeredRight, answered), ratio(answeredRight, inScope), ratio(handedOff, outOfScope),
+              latencies.empty() ? 0 : latencies[latencies.size() / 2], buildMs, engine.index().byteSize());
+  if (sweep) {
+    for (double answer : {0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7}) {
+      for (double margin : {0.0, 0.05, 0.1, 0.15}) {
+        std::size_t a = 0, r = 0;
+        for (const auto& s : scored) {
+          if (s.top >= answer && s.margin >= margin) ++a, r += s.right;
+        }
+        std::printf("  answer>=%.2f margin>=%.2f  precision %.3f coverage %.3f\n", answer, margin, ratio(r, a),
+                    ratio(r, inScope));
+      }
+    }
+    for (double suggest : {0.1, 0.15, 0.2, 0.25, 0.3, 0.35}) {
+      std::size_t off = 0, lostIn = 0;
+      for (const auto& s : scored) {
+        if (s.top < suggest) (s.inScope ? lostIn : off) += 1;
+      }
+      std::printf("  suggest>=%.2f  handoffRecall %.3f  in-scope handed off %.3f\n", suggest, ratio(off, outOfScope),
+                  ratio(lostIn, inScope));
+    }
+  }
+  return 0;
+}

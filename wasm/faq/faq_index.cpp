@@ -1,0 +1,323 @@
+#include "faq/faq_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "faq/text_normalizer.h"
+#include "faq/tokenizer.h"
+
+namespace kefu {
+
+namespace {
+
+// Answers can be long; the first part says what they are about, the rest mostly costs time.
+constexpr std::size_t kAnswerCharsIndexed = 600;
+
+using SparseVector = std::vector<std::pair<std::uint32_t, float>>;  // sorted by term id
+
+struct PostingsBuilder {
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> lists;  // per term
+
+  void add(std::uint32_t term, std::uint32_t id, float weight) {
+    if (term >= lists.size()) lists.resize(term + 1);
+    lists[term].emplace_back(id, weight);
+  }
+
+  Postings finish(std::size_t termCount) {
+    lists.resize(termCount);
+    Postings postings;
+    postings.start.reserve(termCount + 1);
+    postings.start.push_back(0);
+    for (const auto& list : lists) {
+      for (const auto& [id, weight] : list) {
+        postings.ids.push_back(id);
+        postings.weights.push_back(weight);
+      }
+      postings.start.push_back(static_cast<std::uint32_t>(postings.ids.size()));
+    }
+    return postings;
+  }
+};
+
+std::u32string truncated(const std::string& text, std::size_t maxChars) {
+  std::u32string normalized = normalizeText(text);
+  if (normalized.size() > maxChars) normalized.resize(maxChars);
+  return normalized;
+}
+
+// Unit-length vector of a text's distinct terms, each weighted by its term weight.
+SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
+  std::vector<std::uint32_t> distinct = termIds;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  SparseVector vector;
+  double squares = 0;
+  for (std::uint32_t term : distinct) {
+    const float weight = termWeights[term];
+    if (weight <= 0) continue;
+    vector.emplace_back(term, weight);
+    squares += static_cast<double>(weight) * weight;
+  }
+  const float norm = static_cast<float>(std::sqrt(squares));
+  if (norm > 0) {
+    for (auto& entry : vector) entry.second /= norm;
+  }
+  return vector;
+}
+
+struct EntryTerms {
+  std::vector<std::vector<std::uint32_t>> variants;
+  std::vector<std::uint32_t> keywords;
+  std::vector<std::uint32_t> answer;
+};
+
+// 1 − H(FAQ | term) / log(FAQs), from how many phrasings of each FAQ use the term: 1 when
+// one FAQ owns the term, toward 0 when it is spread evenly. A term seen in a single
+// phrasing only gets 1 too, which is as much as one example can say.
+std::vector<float> termConcentration(const std::vector<EntryTerms>& entryTerms, std::size_t termCount,
+                                     std::size_t entryCount) {
+  std::vector<float> concentration(termCount, 1.0f);
+  if (entryCount < 2) return concentration;
+  std::vector<std::uint32_t> total(termCount, 0);
+  std::vector<double> sumCountLogCount(termCount, 0.0);
+  std::vector<std::uint32_t> perEntry(termCount, 0);
+  std::vector<std::uint32_t> seenInVariant(termCount, UINT32_MAX);
+  std::uint32_t variantSerial = 0;
+  for (const auto& entry : entryTerms) {
+    std::vector<std::uint32_t> used;
+    for (const auto& variant : entry.variants) {
+      ++variantSerial;
+      for (std::uint32_t term : variant) {
+        if (seenInVariant[term] == variantSerial) continue;
+        seenInVariant[term] = variantSerial;
+        if (perEntry[term]++ == 0) used.push_back(term);
+      }
+    }
+    for (std::uint32_t term : used) {
+      const double count = perEntry[term];
+      total[term] += perEntry[term];
+      sumCountLogCount[term] += count * std::log(count);
+      perEntry[term] = 0;
+    }
+  }
+  const double maxEntropy = std::log(static_cast<double>(entryCount));
+  for (std::size_t term = 0; term < termCount; ++term) {
+    if (total[term] == 0) continue;
+    const double n = total[term];
+    // H = log n − Σ c log c / n
+    const double entropy = std::log(n) - sumCountLogCount[term] / n;
+    concentration[term] = static_cast<float>(std::max(0.0, 1.0 - entropy / maxEntropy));
+  }
+  return concentration;
+}
+
+// Trains the centroids on the KB's own phrasings, each one held out from its FAQ's
+// centroid while it is scored (leave-one-out): a phrasing the plain centroids rank
+// wrongly, or too narrowly, pulls its FAQ's centroid toward its terms and pushes the
+// winning FAQ's away (a margin perceptron). This is what teaches "how do I say X in
+// French" to mean translation rather than X.
+void refineCentroids(const RankingParams& params, const std::vector<SparseVector>& examples,
+                     const std::vector<std::uint32_t>& exampleEntry, const std::vector<float>& entryMass,
+                     std::vector<std::vector<std::pair<std::uint32_t, float>>>& centroidByTerm) {
+  if (params.trainingEpochs <= 0 || examples.empty()) return;
+  std::vector<float> scores(entryMass.size(), 0.0f);
+  std::vector<std::uint32_t> touched;
+  auto adjust = [&](std::uint32_t term, std::uint32_t entry, float delta) {
+    auto& list = centroidByTerm[term];
+    auto at = std::lower_bound(list.begin(), list.end(), entry,
+                               [](const std::pair<std::uint32_t, float>& item, std::uint32_t value) { return item.first < value; });
+    if (at != list.end() && at->first == entry) {
+      at->second += delta;
+    } else {
+      list.insert(at, {entry, delta});
+    }
+  };
+  // A fixed-seed shuffle: the same KB always trains to the same index.
+  std::vector<std::uint32_t> order(examples.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  for (int epoch = 0; epoch < params.trainingEpochs; ++epoch) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      std::swap(order[i - 1], order[static_cast<std::size_t>((state >> 33) % i)]);
+    }
+    for (std::uint32_t example : order) {
+      const SparseVector& x = examples[example];
+      const std::uint32_t truth = exampleEntry[example];
+      // A FAQ's only phrasing, held out, leaves nothing to compare it with.
+      if (entryMass[truth] < 1.5f) continue;
+      for (const auto& [term, weight] : x) {
+        for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
+          if (scores[entry] == 0.0f) touched.push_back(entry);
+          scores[entry] += weight * centroidWeight;
+        }
+      }
+      float truthScore = 0.0f;
+      float rivalScore = -1.0f;
+      std::uint32_t rival = truth;
+      for (std::uint32_t entry : touched) {
+        if (entry == truth) {
+          const float others = entryMass[entry] - 1.0f;
+          truthScore = others > 0.05f ? (scores[entry] - 1.0f) / others : 0.0f;
+        } else if (scores[entry] / entryMass[entry] > rivalScore) {
+          rivalScore = scores[entry] / entryMass[entry];
+          rival = entry;
+        }
+        scores[entry] = 0.0f;
+      }
+      touched.clear();
+      if (rival == truth || truthScore - rivalScore >= params.trainingMargin) continue;
+      const float rate = params.trainingRate;
+      for (const auto& [term, weight] : x) {
+        adjust(term, truth, rate * entryMass[truth] * weight);
+        adjust(term, rival, -rate * entryMass[rival] * weight);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+float termKindWeight(const RankingParams& params, std::string_view term) {
+  switch (termKind(term)) {
+    case TermKind::cjkUnigram: return params.cjkUnigramWeight;
+    case TermKind::cjkBigram: return params.cjkBigramWeight;
+    case TermKind::word: return params.wordWeight;
+    case TermKind::wordPair: return params.wordPairWeight;
+    case TermKind::wordGram: return params.wordGramWeight;
+  }
+  return 1.0f;
+}
+
+void FaqIndex::indexTerms() {
+  termIds.clear();
+  termIds.reserve(terms.size());
+  for (std::uint32_t id = 0; id < terms.size(); ++id) termIds.emplace(terms[id], id);
+}
+
+std::size_t FaqIndex::byteSize() const {
+  std::size_t bytes = 0;
+  for (const auto& term : terms) bytes += term.size() + 1;
+  bytes += termWeights.size() * 4 + variantEntry.size() * 4;
+  for (const Postings* postings : {&variantPostings, &centroidPostings}) {
+    bytes += postings->start.size() * 4 + postings->ids.size() * 4 + postings->weights.size() * 4;
+  }
+  return bytes;
+}
+
+FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
+  FaqIndex index;
+  index.params = params;
+
+  auto termIdsOf = [&index](const std::u32string& normalized) {
+    std::vector<std::uint32_t> ids;
+    for (auto& term : tokenize(normalized)) {
+      auto [found, inserted] = index.termIds.emplace(std::move(term), static_cast<std::uint32_t>(index.terms.size()));
+      if (inserted) index.terms.push_back(found->first);
+      ids.push_back(found->second);
+    }
+    return ids;
+  };
+
+  std::vector<EntryTerms> entryTerms(kb.entries.size());
+  for (std::size_t e = 0; e < kb.entries.size(); ++e) {
+    const FaqEntry& entry = kb.entries[e];
+    entryTerms[e].variants.push_back(termIdsOf(normalizeText(entry.question)));
+    for (const auto& similar : entry.similar) entryTerms[e].variants.push_back(termIdsOf(normalizeText(similar)));
+    for (const auto& keyword : entry.keywords) {
+      auto ids = termIdsOf(normalizeText(keyword));
+      entryTerms[e].keywords.insert(entryTerms[e].keywords.end(), ids.begin(), ids.end());
+    }
+    if (params.answerWeight > 0) entryTerms[e].answer = termIdsOf(truncated(entry.answer, kAnswerCharsIndexed));
+  }
+
+  // Document frequency counts entries, not variants: a FAQ with forty phrasings of one
+  // word must not make that word look common.
+  std::vector<std::uint32_t> entryFrequency(index.terms.size(), 0);
+  std::vector<std::uint32_t> lastEntrySeen(index.terms.size(), UINT32_MAX);
+  for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
+    auto count = [&](const std::vector<std::uint32_t>& ids) {
+      for (std::uint32_t term : ids) {
+        if (lastEntrySeen[term] != e) lastEntrySeen[term] = e, ++entryFrequency[term];
+      }
+    };
+    for (const auto& variant : entryTerms[e].variants) count(variant);
+    count(entryTerms[e].keywords);
+    count(entryTerms[e].answer);
+  }
+  const double entries = static_cast<double>(std::max<std::size_t>(1, kb.entries.size()));
+  const std::vector<float> concentration = termConcentration(entryTerms, index.terms.size(), kb.entries.size());
+  index.termWeights.resize(index.terms.size());
+  for (std::size_t term = 0; term < index.terms.size(); ++term) {
+    const double df = entryFrequency[term];
+    const double idf = std::log(1.0 + (entries - df + 0.5) / (df + 0.5));
+    const double labelled = 1.0 - params.concentrationWeight + params.concentrationWeight * concentration[term];
+    index.termWeights[term] = static_cast<float>(idf * labelled) * termKindWeight(params, index.terms[term]);
+  }
+  index.unknownTermIdf = static_cast<float>(std::log(1.0 + (entries + 0.5) / 0.5));
+
+  const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries);
+  PostingsBuilder variantPostings;
+  // FAQ centroids kept term-major, (entry, summed weight) sorted by entry, so that a
+  // training phrasing is scored exactly like a query.
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(index.terms.size());
+  std::vector<float> entryMass(entryTerms.size(), 0.0f);
+  std::vector<SparseVector> examples;
+  std::vector<float> centroid(index.terms.size(), 0.0f);
+  std::vector<std::uint32_t> touched;
+  for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
+    auto accumulate = [&](const SparseVector& vector, float share) {
+      if (vector.empty()) return;
+      for (const auto& [term, weight] : vector) {
+        if (centroid[term] == 0.0f) touched.push_back(term);
+        centroid[term] += weight * share;
+      }
+      entryMass[e] += share;
+    };
+    for (const auto& variantTerms : entryTerms[e].variants) {
+      SparseVector vector = unitVector(variantTerms, index.termWeights);
+      if (vector.empty()) continue;
+      const auto variantId = static_cast<std::uint32_t>(index.variantEntry.size());
+      index.variantEntry.push_back(e);
+      for (const auto& [term, weight] : vector) {
+        if (entryFrequency[term] <= maxVariantTermFrequency) variantPostings.add(term, variantId, weight);
+      }
+      accumulate(vector, 1.0f);
+      examples.push_back(std::move(vector));
+    }
+    const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants.size()));
+    accumulate(unitVector(entryTerms[e].keywords, index.termWeights), params.keywordWeight * variantCount);
+    accumulate(unitVector(entryTerms[e].answer, index.termWeights), params.answerWeight * variantCount);
+    std::sort(touched.begin(), touched.end());
+    for (std::uint32_t term : touched) {
+      centroidByTerm[term].emplace_back(e, centroid[term]);
+      centroid[term] = 0.0f;
+    }
+    touched.clear();
+  }
+
+  refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
+
+  PostingsBuilder centroidPostings;
+  const double maxCentroidTermFrequency = std::max(2.0, params.centroidIndexMaxTermShare * entries);
+  std::vector<double> squares(entryTerms.size(), 0.0);
+  for (const auto& list : centroidByTerm) {
+    for (const auto& [entry, weight] : list) squares[entry] += static_cast<double>(weight) * weight;
+  }
+  for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
+    for (const auto& [entry, weight] : centroidByTerm[term]) {
+      const double scale = params.centroidAsMean ? entryMass[entry] : std::sqrt(squares[entry]);
+      if (scale <= 0 || weight == 0.0f) continue;
+      if (entryFrequency[term] > maxCentroidTermFrequency) continue;
+      const float scaled = static_cast<float>(weight / scale);
+      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact) continue;
+      centroidPostings.add(term, entry, scaled);
+    }
+  }
+  index.variantPostings = variantPostings.finish(index.terms.size());
+  index.centroidPostings = centroidPostings.finish(index.terms.size());
+  return index;
+}
+
+}  // namespace kefu

@@ -1,0 +1,77 @@
+#pragma once
+// The searchable form of a knowledge base: a vocabulary with learned term weights and
+// two inverted indexes over it,
+//   - one over every question variant (the standard question and each similar one), for
+//     "which phrasing that we know is this closest to", and
+//   - one over each FAQ's centroid (the mean of its variants' vectors), which uses the
+//     similar questions as labelled examples of the FAQ: terms the phrasings share weigh
+//     more than a word one phrasing happens to use.
+// All plain arrays, so the binary index (index_codec.h) is a straight copy.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "faq/knowledge_base.h"
+
+namespace kefu {
+
+struct RankingParams {
+  // Share of the nearest-variant cosine in the final score; the rest is the centroid's.
+  float nearestVariantShare = 0.2f;
+  // Relative weight of each term kind (tokenizer.h): bigrams carry Chinese words,
+  // unigrams recall single-character words; trigrams only rescue typos.
+  float cjkUnigramWeight = 0.6f;
+  float cjkBigramWeight = 1.0f;
+  float wordWeight = 1.0f;
+  float wordPairWeight = 0.5f;
+  float wordGramWeight = 0.4f;
+  // Weight of the answer text inside the FAQ's centroid (0 = matched on questions only).
+  float answerWeight = 0.15f;
+  float keywordWeight = 0.5f;
+  // How much a term's weight depends on how concentrated it is in one FAQ's phrasings
+  // (the similar questions used as labelled examples): 0 = plain idf, 1 = idf scaled by
+  // 1 − normalized entropy of the term's distribution over FAQs.
+  float concentrationWeight = 0.0f;
+  // Centroid training on the KB's own phrasings (faq_index.cpp, refineCentroids).
+  int trainingEpochs = 5;
+  float trainingRate = 0.3f;
+  float trainingMargin = 0.5f;
+  // Centroid as the mean of its phrasings (an average cosine) rather than a unit vector.
+  bool centroidAsMean = true;
+  float centroidIndexMaxTermShare = 1.0f;
+  // Centroid terms whose contribution to any query could be at most this are dropped.
+  float centroidMinImpact = 0.05f;
+  // Terms in more than this share of the FAQs (我, 的, how, the) are left out of the
+  // phrasing index: their posting lists are the longest and their weights the smallest,
+  // so they cost most of the query time and move almost no ranking. They still count in
+  // vector lengths and in the centroid index.
+  float variantIndexMaxTermShare = 0.05f;
+};
+
+struct Postings {
+  std::vector<std::uint32_t> start;  // per term: [start[t], start[t+1])
+  std::vector<std::uint32_t> ids;
+  std::vector<float> weights;
+};
+
+struct FaqIndex {
+  RankingParams params;
+  std::vector<std::string> terms;
+  std::vector<float> termWeights;   // idf × kind weight
+  float unknownTermIdf = 0;         // for query terms the KB never uses
+  std::vector<std::uint32_t> variantEntry;  // variant → entry index
+  Postings variantPostings;
+  Postings centroidPostings;
+  std::unordered_map<std::string, std::uint32_t> termIds;  // derived from terms, not stored
+
+  void indexTerms();
+  std::size_t byteSize() const;
+};
+
+float termKindWeight(const RankingParams& params, std::string_view term);
+
+FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params);
+
+}  // namespace kefu
