@@ -48,9 +48,9 @@ test('a whole conversation through the wasm core: bot answer, suggestion, hand-o
   assert.equal(view.messages.length, 2, 'the server copy of the bot reply replaces the local one');
   assert.equal(view.messages[0].delivery, 'delivered');
 
-  // A bare keyword is too vague to answer outright (with today's matcher it lands in
-  // the suggest tier); the visitor then picks one of the offered questions.
-  world.event({ type: 'send_text', text: '退款' });
+  // A bare keyword two FAQs share (付款: payment methods, payment failed) is too vague to
+  // answer outright; the visitor then picks one of the offered questions.
+  world.event({ type: 'send_text', text: '付款' });
   const suggested = session.view().messages.at(-1);
   assert.equal(suggested.tier, 'suggest');
   assert.ok(suggested.suggestions.length > 0);

@@ -1,7 +1,9 @@
 #include "api/faq_api.h"
 
 #include "core/json_text.h"
+#include "core/json_writer.h"
 #include "core/utf8.h"
+#include "faq/index_codec.h"
 
 namespace kefu {
 
@@ -96,6 +98,58 @@ std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view 
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
+std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view optionsJson) {
+  KnowledgeBaseLimits unusedLimits;
+  auto decoded = decodeIndex(indexBytes);
+  if (!decoded.ok()) return errorJson(decoded.error());
+  TierThresholds thresholds = decoded.value().thresholds;
+  Error error;
+  if (!readOptions(optionsJson, limits_.maxOptionsBytes, unusedLimits, thresholds, error)) return errorJson(error);
+  const std::size_t entries = decoded.value().kb.entries.size();
+  engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
+  loaded_ = true;
+  return toJsonText(Json{{"ok", true}, {"entries", entries}});
+}
+
+std::string FaqApi::exportIndex() {
+  if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before exporting its index"});
+  exportedIndex_ = encodeIndex(engine_);
+  return toJsonText(Json{{"ok", true}, {"bytes", exportedIndex_.size()}});
+}
+
+std::string FaqApi::stats() const {
+  if (!loaded_) return errorJson({"kb_not_loaded", "no knowledge base is loaded"});
+  const FaqIndex& index = engine_.index();
+  return toJsonText(Json{{"ok", true},
+                         {"entries", engine_.knowledgeBase().entries.size()},
+                         {"phrasings", index.variantEntry.size()},
+                         {"terms", index.terms.size()},
+                         {"indexBytes", index.byteSize()}});
+}
+
+std::string FaqApi::suggest(std::string_view prefix, int topK) const {
+  if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before asking for suggestions"});
+  if (topK < 1 || static_cast<std::size_t>(topK) > limits_.maxTopK) {
+    return errorJson({"invalid_argument", "k must be from 1 to " + std::to_string(limits_.maxTopK)});
+  }
+  if (utf8::length(prefix) > limits_.maxQueryChars) {
+    return errorJson({"query_too_long", "the text is longer than " + std::to_string(limits_.maxQueryChars) +
+                                            " characters"});
+  }
+  std::string out = "{\"ok\":true,\"suggestions\":[";
+  bool first = true;
+  for (const auto& hit : engine_.suggest(prefix, static_cast<std::size_t>(topK))) {
+    out += first ? "{\"id\":" : ",{\"id\":";
+    first = false;
+    appendJsonString(out, engine_.knowledgeBase().entries[hit.entryIndex].id);
+    out += ",\"question\":";
+    appendJsonString(out, hit.text);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 std::string FaqApi::match(std::string_view text, int topK) const {
   if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before matching"});
   if (topK < 1 || static_cast<std::size_t>(topK) > limits_.maxTopK) {
@@ -106,15 +160,23 @@ std::string FaqApi::match(std::string_view text, int topK) const {
                                             " characters"});
   }
   const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  Json candidates = Json::array();
-  for (const auto& candidate : result.candidates) {
-    const FaqEntry& entry = engine_.knowledgeBase().entries[candidate.entryIndex];
-    candidates.push_back({{"id", entry.id},
-                          {"question", entry.question},
-                          {"answer", entry.answer},
-                          {"score", candidate.score}});
+  std::string out = "{\"ok\":true,\"tier\":\"";
+  out += tierName(result.tier);
+  out += "\",\"candidates\":[";
+  for (std::size_t i = 0; i < result.candidates.size(); ++i) {
+    const FaqEntry& entry = engine_.knowledgeBase().entries[result.candidates[i].entryIndex];
+    out += i == 0 ? "{\"id\":" : ",{\"id\":";
+    appendJsonString(out, entry.id);
+    out += ",\"question\":";
+    appendJsonString(out, entry.question);
+    out += ",\"answer\":";
+    appendJsonString(out, entry.answer);
+    out += ",\"score\":";
+    appendJsonNumber(out, result.candidates[i].score);
+    out += '}';
   }
-  return toJsonText(Json{{"ok", true}, {"tier", tierName(result.tier)}, {"candidates", std::move(candidates)}});
+  out += "]}";
+  return out;
 }
 
 }  // namespace kefu

@@ -20,12 +20,22 @@ class FaqApi {
  public:
   // options: {"limits": {KnowledgeBaseLimits fields}, "thresholds": {"answer", "suggest"}}
   std::string loadKnowledgeBase(std::string_view kbJson, std::string_view optionsJson);
+  // A binary index (faq/index_codec.h) instead of KB JSON; options may override its
+  // thresholds but not its limits (it was validated when it was built).
+  std::string loadIndex(std::string_view indexBytes, std::string_view optionsJson);
   std::string match(std::string_view text, int topK) const;
+  std::string suggest(std::string_view prefix, int topK) const;
+  // Encodes the loaded KB and index; the bytes stay in exportedIndex() until the next call.
+  std::string exportIndex();
+  const std::string& exportedIndex() const { return exportedIndex_; }
+  // {"entries","phrasings","terms","indexBytes"}: what the loaded index costs in memory.
+  std::string stats() const;
 
  private:
   FaqApiLimits limits_;
   FaqEngine engine_;
   bool loaded_ = false;
+  std::string exportedIndex_;
 };
 
 std::string errorJson(const Error& error);

@@ -6,6 +6,18 @@ std::string loadKnowledgeBase(FaqApi& api, const std::string& kbJson, const std:
   return api.loadKnowledgeBase(kbJson, optionsJson);
 }
 
+std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::string& optionsJson) {
+  return api.loadIndex(indexBytes, optionsJson);
+}
+
 std::string match(const FaqApi& api, const std::string& text, int topK) { return api.match(text, topK); }
+
+std::string suggest(const FaqApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
+
+emscripten::val exportedIndexView(const FaqApi& api) {
+  const std::string& bytes = api.exportedIndex();
+  return emscripten::val(
+      emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
+}
 
 }  // namespace kefu::js

@@ -1,6 +1,8 @@
 #pragma once
 // Small adapters between Embind's std::string arguments and the core's string_view
 // API. The only other file that knows about Emscripten is bindings.cpp.
+#include <emscripten/val.h>
+
 #include <string>
 
 #include "api/faq_api.h"
@@ -8,6 +10,12 @@
 namespace kefu::js {
 
 std::string loadKnowledgeBase(FaqApi& api, const std::string& kbJson, const std::string& optionsJson);
+// indexBytes arrives from a Uint8Array (Embind copies its bytes into the string).
+std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::string& optionsJson);
 std::string match(const FaqApi& api, const std::string& text, int topK);
+std::string suggest(const FaqApi& api, const std::string& prefix, int topK);
+// A Uint8Array view of the last exported index, inside the wasm heap: the JS wrapper
+// copies it out at once, before anything can grow (and detach) the heap.
+emscripten::val exportedIndexView(const FaqApi& api);
 
 }  // namespace kefu::js

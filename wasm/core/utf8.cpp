@@ -47,6 +47,8 @@ char32_t next(std::string_view text, std::size_t& pos) {
 
 }  // namespace
 
+char32_t decodeAt(std::string_view text, std::size_t& pos) { return next(text, pos); }
+
 std::vector<char32_t> decode(std::string_view text) {
   std::vector<char32_t> out;
   out.reserve(text.size());

@@ -33,7 +33,7 @@ void FaqEngine::build(KnowledgeBase kb, TierThresholds thresholds, RankingParams
 void FaqEngine::adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds) {
   kb_ = std::move(kb);
   index_ = std::move(index);
-  if (index_.termIds.size() != index_.terms.size()) index_.indexTerms();
+  if (index_.termTable.size() != index_.terms.size()) index_.indexTerms();
   thresholds_ = thresholds;
   prepare();
 }
@@ -45,12 +45,15 @@ void FaqEngine::prepare() {
   scratch_.entryCentroid.assign(kb_.entries.size(), 0.0f);
   normalizedQuestions_.clear();
   questionEntry_.clear();
+  isStandardQuestion_.clear();
   for (std::uint32_t e = 0; e < kb_.entries.size(); ++e) {
     normalizedQuestions_.push_back(normalizeText(kb_.entries[e].question));
     questionEntry_.push_back(e);
+    isStandardQuestion_.push_back(true);
     for (const auto& similar : kb_.entries[e].similar) {
       normalizedQuestions_.push_back(normalizeText(similar));
       questionEntry_.push_back(e);
+      isStandardQuestion_.push_back(false);
     }
   }
 }
@@ -60,24 +63,29 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   if (normalized.empty() || k == 0 || kb_.entries.empty()) return candidates;
 
   // Distinct terms: a query is a sentence, and a repeated character says little more.
-  std::vector<std::string> terms = tokenize(normalized);
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  // Ids are deduplicated as integers; only the (few) unknown terms as strings.
+  std::vector<std::string> unknown;
+  std::vector<std::pair<std::uint32_t, float>> known;
+  for (auto& term : tokenize(normalized)) {
+    const std::uint32_t id = index_.termTable.find(index_.terms, term);
+    if (id == TermTable::kMissing) {
+      unknown.push_back(std::move(term));
+    } else if (index_.termWeights[id] > 0) {
+      known.emplace_back(id, index_.termWeights[id]);
+    }
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  std::sort(unknown.begin(), unknown.end());
+  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
 
   double querySquares = 0;
-  std::vector<std::pair<std::uint32_t, float>> known;
-  for (const auto& term : terms) {
-    auto found = index_.termIds.find(term);
-    if (found == index_.termIds.end()) {
-      // Unseen words still count toward the query's length: a question that is mostly
-      // about something the KB never mentions should score low, and go to a person.
-      const float weight = index_.unknownTermIdf * termKindWeight(index_.params, term);
-      querySquares += static_cast<double>(weight) * weight;
-      continue;
-    }
-    const float weight = index_.termWeights[found->second];
+  for (const auto& [id, weight] : known) querySquares += static_cast<double>(weight) * weight;
+  // Unseen words still count toward the query's length: a question that is mostly
+  // about something the KB never mentions should score low, and go to a person.
+  for (const auto& term : unknown) {
+    const float weight = index_.unknownTermIdf * termKindWeight(index_.params, term);
     querySquares += static_cast<double>(weight) * weight;
-    if (weight > 0) known.emplace_back(found->second, weight);
   }
   if (known.empty() || querySquares <= 0) return candidates;
   const float queryNorm = static_cast<float>(std::sqrt(querySquares));
@@ -105,20 +113,21 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   }
   s.touchedVariants.clear();
 
+  // Only the best k survive: a small sorted array beats sorting every touched FAQ.
   const float nearestShare = index_.params.nearestVariantShare;
-  candidates.reserve(s.touchedEntries.size());
+  candidates.reserve(k + 1);
   for (std::uint32_t entry : s.touchedEntries) {
     const float score = (nearestShare * s.entryNearest[entry] + (1.0f - nearestShare) * s.entryCentroid[entry]) / queryNorm;
-    if (score > 0.0f) candidates.push_back({entry, std::min(1.0, static_cast<double>(score))});
     s.entryNearest[entry] = 0.0f;
     s.entryCentroid[entry] = 0.0f;
+    if (!(score > 0.0f)) continue;
+    const MatchCandidate candidate{entry, std::min(1.0, static_cast<double>(score))};
+    if (candidates.size() == k && !betterCandidate(candidate, candidates.back())) continue;
+    auto at = std::upper_bound(candidates.begin(), candidates.end(), candidate, betterCandidate);
+    candidates.insert(at, candidate);
+    if (candidates.size() > k) candidates.pop_back();
   }
   s.touchedEntries.clear();
-
-  const std::size_t keep = std::min(k, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
-                    betterCandidate);
-  candidates.resize(keep);
   return candidates;
 }
 
@@ -157,8 +166,10 @@ std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t 
   }
   // One Latin letter would contain-match nearly everything; wait for a second.
   const bool longEnough = typed.size() >= 2 || isCjkIdeograph(typed[0]);
+  // Containment is checked on standard questions only: scanning every phrasing of a large
+  // KB on each keystroke costs more than the ranker's pass below, which covers them anyway.
   for (std::size_t i = 0; longEnough && i < normalizedQuestions_.size() && hits.size() < k; ++i) {
-    if (normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
+    if (isStandardQuestion_[i] && normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
   }
   if (hits.size() < k && longEnough) {
     for (const auto& candidate : rank(typed, k)) take(static_cast<std::uint32_t>(candidate.entryIndex));

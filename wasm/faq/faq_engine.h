@@ -74,6 +74,7 @@ class FaqEngine {
   TierThresholds thresholds_;
   std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
   std::vector<std::uint32_t> questionEntry_;
+  std::vector<bool> isStandardQuestion_;
   // Reused between queries so a match allocates almost nothing; the engine is therefore
   // not safe to share between threads (the wasm core has one).
   mutable Scratch scratch_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "faq/text_normalizer.h"
@@ -71,46 +72,6 @@ struct EntryTerms {
   std::vector<std::uint32_t> keywords;
   std::vector<std::uint32_t> answer;
 };
-
-// 1 − H(FAQ | term) / log(FAQs), from how many phrasings of each FAQ use the term: 1 when
-// one FAQ owns the term, toward 0 when it is spread evenly. A term seen in a single
-// phrasing only gets 1 too, which is as much as one example can say.
-std::vector<float> termConcentration(const std::vector<EntryTerms>& entryTerms, std::size_t termCount,
-                                     std::size_t entryCount) {
-  std::vector<float> concentration(termCount, 1.0f);
-  if (entryCount < 2) return concentration;
-  std::vector<std::uint32_t> total(termCount, 0);
-  std::vector<double> sumCountLogCount(termCount, 0.0);
-  std::vector<std::uint32_t> perEntry(termCount, 0);
-  std::vector<std::uint32_t> seenInVariant(termCount, UINT32_MAX);
-  std::uint32_t variantSerial = 0;
-  for (const auto& entry : entryTerms) {
-    std::vector<std::uint32_t> used;
-    for (const auto& variant : entry.variants) {
-      ++variantSerial;
-      for (std::uint32_t term : variant) {
-        if (seenInVariant[term] == variantSerial) continue;
-        seenInVariant[term] = variantSerial;
-        if (perEntry[term]++ == 0) used.push_back(term);
-      }
-    }
-    for (std::uint32_t term : used) {
-      const double count = perEntry[term];
-      total[term] += perEntry[term];
-      sumCountLogCount[term] += count * std::log(count);
-      perEntry[term] = 0;
-    }
-  }
-  const double maxEntropy = std::log(static_cast<double>(entryCount));
-  for (std::size_t term = 0; term < termCount; ++term) {
-    if (total[term] == 0) continue;
-    const double n = total[term];
-    // H = log n − Σ c log c / n
-    const double entropy = std::log(n) - sumCountLogCount[term] / n;
-    concentration[term] = static_cast<float>(std::max(0.0, 1.0 - entropy / maxEntropy));
-  }
-  return concentration;
-}
 
 // Trains the centroids on the KB's own phrasings, each one held out from its FAQ's
 // centroid while it is scored (leave-one-out): a phrasing the plain centroids rank
@@ -190,11 +151,7 @@ float termKindWeight(const RankingParams& params, std::string_view term) {
   return 1.0f;
 }
 
-void FaqIndex::indexTerms() {
-  termIds.clear();
-  termIds.reserve(terms.size());
-  for (std::uint32_t id = 0; id < terms.size(); ++id) termIds.emplace(terms[id], id);
-}
+void FaqIndex::indexTerms() { termTable.build(terms); }
 
 std::size_t FaqIndex::byteSize() const {
   std::size_t bytes = 0;
@@ -210,10 +167,11 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   FaqIndex index;
   index.params = params;
 
-  auto termIdsOf = [&index](const std::u32string& normalized) {
+  std::unordered_map<std::string, std::uint32_t> vocabulary;
+  auto termIdsOf = [&index, &vocabulary](const std::u32string& normalized) {
     std::vector<std::uint32_t> ids;
     for (auto& term : tokenize(normalized)) {
-      auto [found, inserted] = index.termIds.emplace(std::move(term), static_cast<std::uint32_t>(index.terms.size()));
+      auto [found, inserted] = vocabulary.emplace(std::move(term), static_cast<std::uint32_t>(index.terms.size()));
       if (inserted) index.terms.push_back(found->first);
       ids.push_back(found->second);
     }
@@ -247,13 +205,11 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
     count(entryTerms[e].answer);
   }
   const double entries = static_cast<double>(std::max<std::size_t>(1, kb.entries.size()));
-  const std::vector<float> concentration = termConcentration(entryTerms, index.terms.size(), kb.entries.size());
   index.termWeights.resize(index.terms.size());
   for (std::size_t term = 0; term < index.terms.size(); ++term) {
     const double df = entryFrequency[term];
     const double idf = std::log(1.0 + (entries - df + 0.5) / (df + 0.5));
-    const double labelled = 1.0 - params.concentrationWeight + params.concentrationWeight * concentration[term];
-    index.termWeights[term] = static_cast<float>(idf * labelled) * termKindWeight(params, index.terms[term]);
+    index.termWeights[term] = static_cast<float>(idf) * termKindWeight(params, index.terms[term]);
   }
   index.unknownTermIdf = static_cast<float>(std::log(1.0 + (entries + 0.5) / 0.5));
 
@@ -317,6 +273,7 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   }
   index.variantPostings = variantPostings.finish(index.terms.size());
   index.centroidPostings = centroidPostings.finish(index.terms.size());
+  index.indexTerms();
   return index;
 }
 

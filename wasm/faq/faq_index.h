@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "faq/knowledge_base.h"
+#include "faq/term_table.h"
 
 namespace kefu {
 
@@ -30,10 +30,6 @@ struct RankingParams {
   // Weight of the answer text inside the FAQ's centroid (0 = matched on questions only).
   float answerWeight = 0.15f;
   float keywordWeight = 0.5f;
-  // How much a term's weight depends on how concentrated it is in one FAQ's phrasings
-  // (the similar questions used as labelled examples): 0 = plain idf, 1 = idf scaled by
-  // 1 − normalized entropy of the term's distribution over FAQs.
-  float concentrationWeight = 0.0f;
   // Centroid training on the KB's own phrasings (faq_index.cpp, refineCentroids).
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
@@ -47,7 +43,7 @@ struct RankingParams {
   // phrasing index: their posting lists are the longest and their weights the smallest,
   // so they cost most of the query time and move almost no ranking. They still count in
   // vector lengths and in the centroid index.
-  float variantIndexMaxTermShare = 0.05f;
+  float variantIndexMaxTermShare = 0.02f;
 };
 
 struct Postings {
@@ -64,7 +60,7 @@ struct FaqIndex {
   std::vector<std::uint32_t> variantEntry;  // variant → entry index
   Postings variantPostings;
   Postings centroidPostings;
-  std::unordered_map<std::string, std::uint32_t> termIds;  // derived from terms, not stored
+  TermTable termTable;  // derived from terms, not stored
 
   void indexTerms();
   std::size_t byteSize() const;

@@ -5,16 +5,20 @@ import { loadKefuCore } from './load-core.js';
 
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {
+  #core;
+
   /**
    * @param {object} core the module from loadKefuCore()
-   * @param {string|object} knowledgeBase KB JSON text or object
-   * @param {object} [options] {limits, thresholds}; see docs/errors.md for the limits
+   * @param {string|object|Uint8Array|ArrayBuffer} knowledgeBase KB JSON text or object, or a
+   *   binary index from exportIndex() / `kefu build-index`
+   * @param {object} [options] {limits, thresholds}; see docs/knowledge-base.md
    */
   constructor(core, knowledgeBase, options = {}) {
     if (!core || typeof core.FaqEngine !== 'function') {
       throw new KefuError('invalid_argument', 'FaqEngine needs the core module from loadKefuCore()');
     }
     super(new core.FaqEngine(), 'FaqEngine');
+    this.#core = core;
     try {
       this.stats = this.load(knowledgeBase, options);
     } catch (error) {
@@ -32,9 +36,38 @@ export class FaqEngine extends CoreHandle {
   /** Replaces the knowledge base. On error the previous one stays in service. */
   load(knowledgeBase, options = {}) {
     const raw = this.raw;
-    const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
     const { limits, thresholds } = options;
+    if (knowledgeBase instanceof ArrayBuffer || ArrayBuffer.isView(knowledgeBase)) {
+      const bytes = knowledgeBase instanceof Uint8Array ? knowledgeBase : new Uint8Array(knowledgeBase.buffer ?? knowledgeBase, knowledgeBase.byteOffset ?? 0, knowledgeBase.byteLength);
+      return unwrapCoreResult(raw._loadIndex(bytes, JSON.stringify({ thresholds })));
+    }
+    const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
     return unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
+  }
+
+  /** The loaded KB with its built index, as bytes to ship and load() later (a .kfi file). */
+  exportIndex() {
+    const raw = this.raw;
+    unwrapCoreResult(raw._exportIndex());
+    // A view into the wasm heap: copy before anything else runs in the module.
+    return raw._exportedIndexView().slice();
+  }
+
+  /**
+   * Typeahead while the visitor types: KB questions, best first.
+   * @returns {{id: string, question: string}[]}
+   */
+  suggest(prefix, { k = 5 } = {}) {
+    const raw = this.raw;
+    if (typeof prefix !== 'string') throw new KefuError('invalid_argument', 'suggest() takes the typed text as a string');
+    if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
+    return unwrapCoreResult(raw._suggest(prefix, k)).suggestions;
+  }
+
+  /** What the loaded index holds and costs: entries, phrasings, terms, indexBytes, heapBytes. */
+  memoryStats() {
+    const stats = unwrapCoreResult(this.raw._stats());
+    return { ...stats, heapBytes: this.#core.HEAPU8 ? this.#core.HEAPU8.byteLength : null };
   }
 
   /**

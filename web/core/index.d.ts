@@ -49,6 +49,8 @@ export interface KnowledgeBaseLimits {
 export interface TierThresholds {
   /** Top score at or above which the bot answers directly. */
   answer?: number;
+  /** How far the top score must lead the runner-up for a direct answer. */
+  answerMargin?: number;
   /** Top score at or above which the bot offers "did you mean"; below it hands off. */
   suggest?: number;
 }
@@ -73,12 +75,16 @@ export interface MatchResult {
 }
 
 export class FaqEngine {
-  constructor(core: KefuCoreModule, knowledgeBase: string | KnowledgeBase, options?: FaqEngineOptions);
-  static create(knowledgeBase: string | KnowledgeBase, options?: FaqEngineOptions & { build?: CoreBuild }): Promise<FaqEngine>;
+  constructor(core: KefuCoreModule, knowledgeBase: string | KnowledgeBase | Uint8Array | ArrayBuffer, options?: FaqEngineOptions);
+  static create(knowledgeBase: string | KnowledgeBase | Uint8Array | ArrayBuffer, options?: FaqEngineOptions & { build?: CoreBuild }): Promise<FaqEngine>;
   /** Statistics of the last successful load. */
   stats: { entries: number };
-  load(knowledgeBase: string | KnowledgeBase, options?: FaqEngineOptions): { entries: number };
+  /** A KB (JSON text or object) or a binary index from exportIndex() / `kefu build-index`. */
+  load(knowledgeBase: string | KnowledgeBase | Uint8Array | ArrayBuffer, options?: FaqEngineOptions): { entries: number };
   match(text: string, options?: { k?: number }): MatchResult;
+  suggest(prefix: string, options?: { k?: number }): { id: string; question: string }[];
+  exportIndex(): Uint8Array;
+  memoryStats(): { entries: number; phrasings: number; terms: number; indexBytes: number; heapBytes: number | null };
   dispose(): void;
   readonly disposed: boolean;
 }

@@ -39,7 +39,6 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
   else if (name == "answerw") p.answerWeight = value;
   else if (name == "kw") p.keywordWeight = value;
   else if (name == "common") p.variantIndexMaxTermShare = value;
-  else if (name == "conc") p.concentrationWeight = value;
   else if (name == "epochs") p.trainingEpochs = static_cast<int>(value);
   else if (name == "rate") p.trainingRate = value;
   else if (name == "tmargin") p.trainingMargin = value;
@@ -103,6 +102,11 @@ int main(int argc, char** argv) {
   engine.build(kb, thresholds, params);
   const double buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
 
+  if (const char* repeat = std::getenv("REPEAT")) {
+    for (int r = 0; r < std::atoi(repeat); ++r) {
+      for (const auto& query : queries) engine.match(query.text, 5);
+    }
+  }
   std::size_t inScope = 0, hits1 = 0, top3 = 0, answered = 0, answeredRight = 0, outOfScope = 0, handedOff = 0;
   double reciprocal = 0;
   std::vector<double> latencies;

@@ -1,0 +1,67 @@
+#include "core/json_writer.h"
+
+#include <cmath>
+
+#include "core/utf8.h"
+
+namespace kefu {
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x80) {
+      std::size_t end = i;
+      const char32_t cp = utf8::decodeAt(text, end);
+      if (cp == utf8::kReplacement && end == i + 1) {
+        out += "\xEF\xBF\xBD";  // a malformed byte
+      } else {
+        out.append(text.data() + i, end - i);
+      }
+      i = end - 1;
+      continue;
+    }
+    switch (byte) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xF]);
+        } else {
+          out.push_back(static_cast<char>(byte));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void appendJsonNumber(std::string& out, double value) {
+  // Fixed point with six decimals, trailing zeros trimmed: enough for scores and
+  // timings, and it keeps printf's floating-point formatter out of the wasm.
+  if (!std::isfinite(value) || std::fabs(value) >= 1e15) {
+    out += std::isfinite(value) ? (value < 0 ? "-1e15" : "1e15") : "null";
+    return;
+  }
+  if (value < 0) {
+    out.push_back('-');
+    value = -value;
+  }
+  const auto scaled = static_cast<unsigned long long>(std::llround(value * 1e6));
+  out += std::to_string(scaled / 1000000);
+  unsigned long long fraction = scaled % 1000000;
+  if (fraction == 0) return;
+  char digits[7] = "000000";
+  for (int i = 5; i >= 0; --i, fraction /= 10) digits[i] = static_cast<char>('0' + fraction % 10);
+  int length = 6;
+  while (length > 0 && digits[length - 1] == '0') --length;
+  out.push_back('.');
+  out.append(digits, static_cast<std::size_t>(length));
+}
+
+}  // namespace kefu

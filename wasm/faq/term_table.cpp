@@ -1,0 +1,44 @@
+#include "faq/term_table.h"
+
+namespace kefu {
+
+namespace {
+
+std::uint32_t fnv1a(std::string_view text) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return hash;
+}
+
+}  // namespace
+
+void TermTable::build(const std::vector<std::string>& terms) {
+  std::size_t capacity = 16;
+  while (capacity < terms.size() * 2) capacity *= 2;  // at most half full
+  slots_.assign(capacity, 0);
+  count_ = 0;
+  const std::size_t mask = capacity - 1;
+  for (std::uint32_t id = 0; id < terms.size(); ++id) {
+    std::size_t slot = fnv1a(terms[id]) & mask;
+    while (slots_[slot] != 0) {
+      if (terms[slots_[slot] - 1] == terms[id]) break;  // a repeated term keeps its first id
+      slot = (slot + 1) & mask;
+    }
+    if (slots_[slot] == 0) {
+      slots_[slot] = id + 1;
+      ++count_;
+    }
+  }
+}
+
+std::uint32_t TermTable::find(const std::vector<std::string>& terms, std::string_view term) const {
+  if (slots_.empty()) return kMissing;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = fnv1a(term) & mask;; slot = (slot + 1) & mask) {
+    const std::uint32_t stored = slots_[slot];
+    if (stored == 0) return kMissing;
+    if (terms[stored - 1] == term) return stored - 1;
+  }
+}
+
+}  // namespace kefu
