@@ -60,3 +60,31 @@ TEST_CASE("tier thresholds are configurable per KB") {
   CHECK(parse(api.loadKnowledgeBase("{}", R"({"thresholds":{"answer":0.2,"suggest":0.5}})"))["error"]["code"] ==
         "invalid_options");
 }
+
+TEST_CASE("the API exports an index, loads it back, and suggests while typing") {
+  FaqApi built;
+  REQUIRE(parse(built.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  auto exported = parse(built.exportIndex());
+  REQUIRE(exported["ok"] == true);
+  CHECK(exported["bytes"] == built.exportedIndex().size());
+
+  FaqApi loaded;
+  CHECK(parse(loaded.exportIndex())["error"]["code"] == "kb_not_loaded");
+  auto result = parse(loaded.loadIndex(built.exportedIndex(), R"({"thresholds":{"answer":0.9}})"));
+  REQUIRE(result["ok"] == true);
+  CHECK(result["entries"] == parse(built.stats())["entries"]);
+  CHECK(parse(loaded.match("怎么退款", 3)) == parse(built.match("怎么退款", 3)));
+
+  auto suggestions = parse(loaded.suggest("怎么开", 3));
+  REQUIRE(suggestions["ok"] == true);
+  CHECK(suggestions["suggestions"][0]["id"] == "invoice");
+  CHECK(suggestions["suggestions"][0]["question"] == "怎么开发票？");
+  CHECK(parse(loaded.suggest("x", 0))["error"]["code"] == "invalid_argument");
+
+  // A bad index leaves the loaded one in service.
+  CHECK(parse(loaded.loadIndex("KFI1 garbage", ""))["ok"] == false);
+  CHECK(parse(loaded.match("怎么退款", 1))["candidates"][0]["id"] == "refund");
+  auto stats = parse(loaded.stats());
+  CHECK(stats["phrasings"].get<int>() > stats["entries"].get<int>());
+  CHECK(stats["indexBytes"].get<int>() > 0);
+}

@@ -102,3 +102,56 @@ test('engines that are never disposed are freed by the FinalizationRegistry back
   }
   assert.equal(liveFaqEngineCount(), before);
 });
+
+test('a binary index exported from one engine loads into another and answers the same', () => {
+  const built = new FaqEngine(core, demoKb);
+  const bytes = built.exportIndex();
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 4)), 'KFI1');
+  const loaded = new FaqEngine(core, bytes);
+  const fromArrayBuffer = new FaqEngine(core, bytes.slice().buffer);
+  try {
+    for (const question of ['怎么退款', '登錄密碼忘了', 'I forgot my pasword', '付款', '量子力学']) {
+      assert.deepEqual(loaded.match(question), built.match(question));
+      assert.deepEqual(fromArrayBuffer.match(question), built.match(question));
+    }
+    assert.deepEqual(loaded.suggest('怎么开', { k: 3 }), built.suggest('怎么开', { k: 3 }));
+    const stats = loaded.memoryStats();
+    assert.equal(stats.entries, JSON.parse(demoKb).faqs.length);
+    assert.ok(stats.phrasings > stats.entries && stats.terms > 0 && stats.indexBytes > 0);
+  } finally {
+    built.dispose();
+    loaded.dispose();
+    fromArrayBuffer.dispose();
+  }
+});
+
+test('truncated or altered index bytes are KefuErrors, and the engine keeps its KB', () => {
+  const engine = new FaqEngine(core, demoKb);
+  try {
+    const bytes = engine.exportIndex();
+    assertKefuError(() => engine.load(bytes.subarray(0, bytes.length - 10)), 'index_truncated');
+    const altered = bytes.slice();
+    altered[bytes.length >> 1] ^= 0xff;
+    assertKefuError(() => engine.load(altered), 'index_checksum_mismatch');
+    assertKefuError(() => engine.load(new Uint8Array([1, 2, 3])), 'index_truncated');
+    assertKefuError(() => engine.load(new TextEncoder().encode('{"faqs": [] } padding')), 'index_bad_magic');
+    assert.equal(engine.match('怎么退款').candidates[0].id, 'refund');
+  } finally {
+    engine.dispose();
+  }
+});
+
+test('typeahead suggests KB questions while the visitor types', () => {
+  const engine = new FaqEngine(core, demoKb);
+  try {
+    assert.equal(engine.suggest('怎么开')[0].id, 'invoice');
+    assert.equal(engine.suggest('How do I exp', { k: 2 })[0].id, 'export');
+    assert.ok(engine.suggest('怎么', { k: 2 }).length === 2);
+    assert.deepEqual(engine.suggest(''), []);
+    assertKefuError(() => engine.suggest(42), 'invalid_argument');
+    assertKefuError(() => engine.suggest('x', { k: 0 }), 'invalid_argument');
+  } finally {
+    engine.dispose();
+  }
+});

@@ -1,0 +1,201 @@
+#include <catch2/catch.hpp>
+
+#include "core/json_text.h"
+#include "core/json_writer.h"
+#include "faq/faq_engine.h"
+#include "faq/index_codec.h"
+#include "faq/term_table.h"
+#include "fixtures.h"
+
+using namespace kefu;
+
+namespace {
+
+KnowledgeBase demoKb() {
+  auto kb = parseKnowledgeBase(readRepoFile("shared/kb/demo.json"), KnowledgeBaseLimits{});
+  REQUIRE(kb.ok());
+  return kb.value();
+}
+
+const FaqEngine& demoEngine() {
+  static FaqEngine engine = [] {
+    FaqEngine built;
+    built.build(demoKb());
+    return built;
+  }();
+  return engine;
+}
+
+std::string topId(const FaqEngine& engine, const std::string& text) {
+  const MatchResult result = engine.match(text, 3);
+  return result.candidates.empty() ? "" : engine.knowledgeBase().entries[result.candidates[0].entryIndex].id;
+}
+
+MatchTier tierOf(const FaqEngine& engine, const std::string& text) { return engine.match(text, 3).tier; }
+
+}  // namespace
+
+TEST_CASE("ranking finds the FAQ through its similar phrasings, in any script or width") {
+  const FaqEngine& engine = demoEngine();
+  CHECK(topId(engine, "怎么重置密码") == "reset-password");
+  CHECK(topId(engine, "登录密码忘了怎么办") == "reset-password");  // a similar phrasing, not the question
+  CHECK(topId(engine, "登錄密碼忘了") == "reset-password");        // traditional
+  CHECK(topId(engine, "ＲＥＦＵＮＤ my subscription") == "refund");  // full width
+  CHECK(topId(engine, "I forgot my pasword") == "reset-password");   // typo
+  CHECK(topId(engine, "how do i export notes to pdf") == "export");
+  CHECK(topId(engine, "cancelling the auto renewal") == "cancel-subscription");
+}
+
+TEST_CASE("scores are 0..1, best first, at most k") {
+  const MatchResult result = demoEngine().match("怎么开发票", 4);
+  REQUIRE(result.candidates.size() <= 4);
+  REQUIRE_FALSE(result.candidates.empty());
+  for (std::size_t i = 0; i < result.candidates.size(); ++i) {
+    CHECK(result.candidates[i].score > 0.0);
+    CHECK(result.candidates[i].score <= 1.0);
+    if (i > 0) CHECK(result.candidates[i - 1].score >= result.candidates[i].score);
+  }
+  CHECK(demoEngine().match("", 3).candidates.empty());
+  CHECK(demoEngine().match("！！？？", 3).tier == MatchTier::handoff);
+  CHECK(demoEngine().match("发票", 0).candidates.empty());
+}
+
+TEST_CASE("tiers: a KB question is answered, a shared keyword suggested, the unknown handed off") {
+  const FaqEngine& engine = demoEngine();
+  CHECK(tierOf(engine, "如何申请退款？") == MatchTier::answer);
+  CHECK(tierOf(engine, "How do I get an invoice?") == MatchTier::answer);
+  CHECK(tierOf(engine, "付款") == MatchTier::suggest);  // payment methods or payment failed?
+  CHECK(tierOf(engine, "量子力学的基本假设是什么") == MatchTier::handoff);
+  CHECK(tierOf(engine, "what is the capital of peru") == MatchTier::handoff);
+}
+
+TEST_CASE("tier thresholds move the decision") {
+  FaqEngine strict;
+  strict.build(demoKb(), TierThresholds{1.01, 0.0, 0.0});
+  CHECK(strict.match("如何申请退款？", 3).tier == MatchTier::suggest);
+  FaqEngine lenient;
+  lenient.build(demoKb(), TierThresholds{0.0, 0.0, 0.0});
+  CHECK(lenient.match("付款", 3).tier == MatchTier::answer);
+}
+
+TEST_CASE("training on the similar questions is deterministic and changes the index") {
+  FaqEngine first;
+  FaqEngine second;
+  first.build(demoKb());
+  second.build(demoKb());
+  CHECK(encodeIndex(first) == encodeIndex(second));
+  RankingParams untrained;
+  untrained.trainingEpochs = 0;
+  FaqEngine plain;
+  plain.build(demoKb(), {}, untrained);
+  CHECK(encodeIndex(plain) != encodeIndex(first));
+}
+
+TEST_CASE("typeahead: questions that start with the typed text first, then containing, then ranked") {
+  const FaqEngine& engine = demoEngine();
+  auto ids = [&engine](const std::string& prefix, std::size_t k) {
+    std::vector<std::string> out;
+    for (const auto& hit : engine.suggest(prefix, k)) out.push_back(engine.knowledgeBase().entries[hit.entryIndex].id);
+    return out;
+  };
+  REQUIRE_FALSE(ids("怎么开", 5).empty());
+  CHECK(ids("怎么开", 5)[0] == "invoice");
+  CHECK(ids("How do I exp", 3)[0] == "export");
+  CHECK(ids("退款多久", 3)[0] == "refund");  // a similar phrasing's prefix gives its FAQ
+  CHECK(ids("怎么", 2).size() == 2);
+  CHECK(ids("", 5).empty());
+  CHECK(ids("？？", 5).empty());
+  const auto hits = engine.suggest("发票", 5);
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) CHECK(hits[i].entryIndex != hits[j].entryIndex);
+  }
+}
+
+TEST_CASE("the binary index round-trips to identical answers") {
+  const FaqEngine& engine = demoEngine();
+  const std::string bytes = encodeIndex(engine);
+  auto decoded = decodeIndex(bytes);
+  REQUIRE(decoded.ok());
+  FaqEngine loaded;
+  loaded.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), decoded.value().thresholds);
+  CHECK(encodeIndex(loaded) == bytes);
+  for (const char* query : {"怎么退款", "登錄密碼忘了", "I forgot my pasword", "付款", "量子力学", "plan"}) {
+    const MatchResult a = engine.match(query, 5);
+    const MatchResult b = loaded.match(query, 5);
+    REQUIRE(a.candidates.size() == b.candidates.size());
+    CHECK(a.tier == b.tier);
+    for (std::size_t i = 0; i < a.candidates.size(); ++i) {
+      CHECK(a.candidates[i].entryIndex == b.candidates[i].entryIndex);
+      CHECK(a.candidates[i].score == b.candidates[i].score);
+    }
+  }
+}
+
+TEST_CASE("a truncated, altered or foreign index is a clear error, never a crash") {
+  const std::string bytes = encodeIndex(demoEngine());
+  CHECK(decodeIndex("").error().code == "index_truncated");
+  CHECK(decodeIndex("PK\x03\x04 not an index at all").error().code == "index_bad_magic");
+  // Every prefix of the index fails cleanly.
+  for (std::size_t length = 0; length < bytes.size(); length += 1 + length / 8) {
+    auto result = decodeIndex(std::string_view(bytes).substr(0, length));
+    REQUIRE_FALSE(result.ok());
+    CHECK((result.error().code == "index_truncated" || result.error().code == "index_bad_magic"));
+  }
+  // Any flipped payload byte is caught by the checksum.
+  for (std::size_t at = 16; at < bytes.size(); at += 97) {
+    std::string altered = bytes;
+    altered[at] = static_cast<char>(altered[at] ^ 0x5A);
+    CHECK(decodeIndex(altered).error().code == "index_checksum_mismatch");
+  }
+  std::string future = bytes;
+  future[4] = 2;
+  CHECK(decodeIndex(future).error().code == "index_unsupported_version");
+  CHECK(decodeIndex(bytes + "x").error().code == "index_corrupt");
+}
+
+TEST_CASE("a well-checksummed index whose sections lie is still rejected") {
+  const std::string bytes = encodeIndex(demoEngine());
+  // Rewrite the payload so it parses but points outside itself, then re-sign it.
+  std::string payload = bytes.substr(16);
+  const std::size_t lastId = payload.size() - 4 * 40;  // inside the centroid postings
+  payload[lastId] = '\xFF';
+  payload[lastId + 1] = '\xFF';
+  payload[lastId + 2] = '\xFF';
+  payload[lastId + 3] = '\x7F';
+  std::string forged = bytes.substr(0, 12);
+  const std::uint32_t crc = crc32(payload);
+  for (int shift = 0; shift < 32; shift += 8) forged.push_back(static_cast<char>((crc >> shift) & 0xFF));
+  forged += payload;
+  auto result = decodeIndex(forged);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == "index_corrupt");
+}
+
+TEST_CASE("the term table finds every term and nothing else") {
+  std::vector<std::string> terms = {"w退款", "b退款", "u退", "wrefund", ""};
+  TermTable table;
+  table.build(terms);
+  for (std::uint32_t id = 0; id < terms.size(); ++id) CHECK(table.find(terms, terms[id]) == id);
+  CHECK(table.find(terms, "wrefunds") == TermTable::kMissing);
+  CHECK(table.find(terms, "u款") == TermTable::kMissing);
+  TermTable empty;
+  CHECK(empty.find(terms, "w退款") == TermTable::kMissing);
+}
+
+TEST_CASE("the hand-written JSON is valid JSON, escaped and UTF-8 clean") {
+  std::string out;
+  appendJsonString(out, "say \"hi\"\\\n\t\x01 退款 \xFF end");
+  auto parsed = parseJsonText(out, JsonLimits{1024, 4}, "test");
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().get<std::string>() == "say \"hi\"\\\n\t\x01 退款 \xEF\xBF\xBD end");
+  for (double value : {0.0, 1.0, 0.123456, 0.5, 12.25, -3.5}) {
+    std::string number;
+    appendJsonNumber(number, value);
+    auto back = parseJsonText(number, JsonLimits{64, 2}, "test");
+    REQUIRE(back.ok());
+    CHECK(back.value().get<double>() == Approx(value).margin(1e-6));
+  }
+  std::string notFinite;
+  appendJsonNumber(notFinite, std::numeric_limits<double>::infinity());
+  CHECK(notFinite == "null");
+}
