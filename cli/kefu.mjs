@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The `kefu` command: knowledge-base tooling on the same wasm core the widget runs.
-import { evalCommand, EVAL_USAGE, UsageError } from './eval-command.js';
+import { buildIndexCommand, BUILD_INDEX_USAGE } from './build-index-command.js';
+import { evalCommand, EVAL_USAGE } from './eval-command.js';
+import { UsageError } from './usage-error.js';
 
-const COMMANDS = { eval: evalCommand };
-const USAGE = `usage:\n  ${EVAL_USAGE}`;
+const COMMANDS = { eval: evalCommand, 'build-index': buildIndexCommand };
+const USAGE = `usage:\n  ${EVAL_USAGE}\n  ${BUILD_INDEX_USAGE}`;
 
 const [command, ...args] = process.argv.slice(2);
 if (!COMMANDS[command]) {

@@ -73,7 +73,8 @@ TEST_CASE("the API exports an index, loads it back, and suggests while typing") 
   auto result = parse(loaded.loadIndex(built.exportedIndex(), R"({"thresholds":{"answer":0.9}})"));
   REQUIRE(result["ok"] == true);
   CHECK(result["entries"] == parse(built.stats())["entries"]);
-  CHECK(parse(loaded.match("怎么退款", 3)) == parse(built.match("怎么退款", 3)));
+  // Same ranking; the tier may differ, as the load overrode the answer threshold.
+  CHECK(parse(loaded.match("怎么退款", 3))["candidates"] == parse(built.match("怎么退款", 3))["candidates"]);
 
   auto suggestions = parse(loaded.suggest("怎么开", 3));
   REQUIRE(suggestions["ok"] == true);

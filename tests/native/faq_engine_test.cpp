@@ -199,3 +199,33 @@ TEST_CASE("the hand-written JSON is valid JSON, escaped and UTF-8 clean") {
   appendJsonNumber(notFinite, std::numeric_limits<double>::infinity());
   CHECK(notFinite == "null");
 }
+
+TEST_CASE("KB synonyms make different words meet, whole words only for Latin script") {
+  auto kb = parseKnowledgeBase(R"({"faqs":[
+      {"id":"refund","question":"怎么退款","answer":"a"},
+      {"id":"apps","question":"download the app","answer":"b"},
+      {"id":"fruit","question":"apple pie recipe","answer":"c"}],
+    "synonyms":[["退款","退钱","拿回钱"],["app","application","客户端"]]})",
+                               KnowledgeBaseLimits{});
+  REQUIRE(kb.ok());
+  FaqEngine engine;
+  engine.build(kb.value());
+  CHECK(engine.index().canonicalText("我要拿回钱") == U"我要退款");
+  CHECK(engine.index().canonicalText("get the application now") == U"get the app now");
+  CHECK(engine.index().canonicalText("applications") == U"applications");  // not a whole word
+  CHECK(engine.index().canonicalText("下载客户端") == U"下载app");
+  CHECK(topId(engine, "怎么退钱") == "refund");
+  CHECK(topId(engine, "where can i download the application") == "apps");
+
+  auto decoded = decodeIndex(encodeIndex(engine));
+  REQUIRE(decoded.ok());
+  CHECK(decoded.value().index.synonymRules == engine.index().synonymRules);
+
+  for (const char* bad : {R"({"faqs":[],"synonyms":{}})", R"({"faqs":[],"synonyms":[["only one"]]})",
+                          R"({"faqs":[],"synonyms":[["a", 3]]})", R"({"faqs":[],"synonyms":[["a", " "]]})"}) {
+    auto result = parseKnowledgeBase(bad, KnowledgeBaseLimits{});
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == "kb_invalid_shape");
+    CHECK(result.error().message.find("synonyms") != std::string::npos);
+  }
+}

@@ -32,3 +32,24 @@ test('kefu eval without a dataset prints usage and exits 2; a broken dataset exi
   assert.equal(broken.status, 1);
   assert.match(broken.stderr, /expected \{"faqs"/);
 });
+
+test('kefu build-index writes a binary index that loads and answers like the KB', async () => {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { FaqEngine } = await import('../../web/core/index.js');
+  const dir = mkdtempSync(`${tmpdir()}/kefu-index-`);
+  try {
+    const kbPath = fileURLToPath(new URL('../../shared/kb/demo.json', import.meta.url));
+    const run = kefu('build-index', kbPath, '-o', `${dir}/demo.kfi`, '--build', coreBuild);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /42 FAQs/);
+    const fromIndex = await FaqEngine.create(readFileSync(`${dir}/demo.kfi`), { build: coreBuild });
+    const fromJson = await FaqEngine.create(readFileSync(kbPath, 'utf8'), { build: coreBuild });
+    assert.deepEqual(fromIndex.match('怎么退款'), fromJson.match('怎么退款'));
+    fromIndex.dispose();
+    fromJson.dispose();
+    assert.equal(kefu('build-index', kbPath).status, 2, 'no -o is a usage error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

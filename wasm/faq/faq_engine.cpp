@@ -46,6 +46,12 @@ void FaqEngine::prepare() {
   normalizedQuestions_.clear();
   questionEntry_.clear();
   isStandardQuestion_.clear();
+}
+
+// Typeahead's normalized phrasings are made on its first use: a page that never shows
+// the composer's suggestions never pays for them, and loading an index stays fast.
+void FaqEngine::prepareTypeahead() const {
+  if (!normalizedQuestions_.empty() || kb_.entries.empty()) return;
   for (std::uint32_t e = 0; e < kb_.entries.size(); ++e) {
     normalizedQuestions_.push_back(normalizeText(kb_.entries[e].question));
     questionEntry_.push_back(e);
@@ -135,7 +141,7 @@ MatchResult FaqEngine::match(std::string_view text, std::size_t k) const {
   MatchResult result;
   if (k == 0) return result;
   // At least two, to know how far ahead the best is.
-  result.candidates = rank(normalizeText(text), std::max<std::size_t>(k, 2));
+  result.candidates = rank(index_.canonicalText(text), std::max<std::size_t>(k, 2));
   const double top = result.candidates.empty() ? 0.0 : result.candidates[0].score;
   const double runnerUp = result.candidates.size() > 1 ? result.candidates[1].score : 0.0;
   if (top >= thresholds_.answer && top - runnerUp >= thresholds_.answerMargin) {
@@ -153,6 +159,7 @@ std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t 
   std::vector<SuggestHit> hits;
   const std::u32string typed = normalizeText(prefix);
   if (typed.empty() || k == 0) return hits;
+  prepareTypeahead();
   std::vector<bool> taken(kb_.entries.size(), false);
   auto take = [&](std::uint32_t entry) {
     if (hits.size() >= k || taken[entry]) return;
@@ -172,7 +179,7 @@ std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t 
     if (isStandardQuestion_[i] && normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
   }
   if (hits.size() < k && longEnough) {
-    for (const auto& candidate : rank(typed, k)) take(static_cast<std::uint32_t>(candidate.entryIndex));
+    for (const auto& candidate : rank(index_.canonicalText(prefix), k)) take(static_cast<std::uint32_t>(candidate.entryIndex));
   }
   return hits;
 }

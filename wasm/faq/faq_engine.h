@@ -67,14 +67,15 @@ class FaqEngine {
     std::vector<std::uint32_t> touchedEntries;
   };
   void prepare();
+  void prepareTypeahead() const;
   std::vector<MatchCandidate> rank(const std::u32string& normalized, std::size_t k) const;
 
   KnowledgeBase kb_;
   FaqIndex index_;
   TierThresholds thresholds_;
-  std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
-  std::vector<std::uint32_t> questionEntry_;
-  std::vector<bool> isStandardQuestion_;
+  mutable std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
+  mutable std::vector<std::uint32_t> questionEntry_;
+  mutable std::vector<bool> isStandardQuestion_;
   // Reused between queries so a match allocates almost nothing; the engine is therefore
   // not safe to share between threads (the wasm core has one).
   mutable Scratch scratch_;

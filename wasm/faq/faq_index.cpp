@@ -41,8 +41,8 @@ struct PostingsBuilder {
   }
 };
 
-std::u32string truncated(const std::string& text, std::size_t maxChars) {
-  std::u32string normalized = normalizeText(text);
+std::u32string truncated(const FaqIndex& index, const std::string& text, std::size_t maxChars) {
+  std::u32string normalized = index.canonicalText(text);
   if (normalized.size() > maxChars) normalized.resize(maxChars);
   return normalized;
 }
@@ -153,6 +153,51 @@ float termKindWeight(const RankingParams& params, std::string_view term) {
 
 void FaqIndex::indexTerms() { termTable.build(terms); }
 
+namespace {
+
+// A Latin-script synonym must match whole words ("app" is not inside "apple"); a
+// Chinese one matches anywhere, as Chinese has no spaces to respect.
+bool separatesWords(char32_t neighbour) { return neighbour == U' ' || isCjkIdeograph(neighbour); }
+
+bool wholeWordAt(const std::u32string& text, std::size_t at, const std::u32string& word) {
+  const std::size_t end = at + word.size();
+  const bool leftOk = isCjkIdeograph(word.front()) || at == 0 || separatesWords(text[at - 1]);
+  const bool rightOk = isCjkIdeograph(word.back()) || end >= text.size() || separatesWords(text[end]);
+  return leftOk && rightOk;
+}
+
+std::vector<std::pair<std::u32string, std::u32string>> synonymRulesOf(const KnowledgeBase& kb) {
+  std::vector<std::pair<std::u32string, std::u32string>> rules;
+  for (const auto& group : kb.synonyms) {
+    if (group.empty()) continue;
+    const std::u32string canonical = normalizeText(group[0]);
+    for (std::size_t i = 1; i < group.size(); ++i) {
+      std::u32string word = normalizeText(group[i]);
+      if (!word.empty() && word != canonical) rules.emplace_back(std::move(word), canonical);
+    }
+  }
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  return rules;
+}
+
+}  // namespace
+
+std::u32string FaqIndex::canonicalText(std::string_view text) const {
+  std::u32string out = normalizeText(text);
+  for (const auto& [word, canonical] : synonymRules) {
+    for (std::size_t at = out.find(word); at != std::u32string::npos; at = out.find(word, at)) {
+      if (!wholeWordAt(out, at, word)) {
+        ++at;
+        continue;
+      }
+      out.replace(at, word.size(), canonical);
+      at += canonical.size();
+    }
+  }
+  return out;
+}
+
 std::size_t FaqIndex::byteSize() const {
   std::size_t bytes = 0;
   for (const auto& term : terms) bytes += term.size() + 1;
@@ -166,6 +211,7 @@ std::size_t FaqIndex::byteSize() const {
 FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   FaqIndex index;
   index.params = params;
+  index.synonymRules = synonymRulesOf(kb);
 
   std::unordered_map<std::string, std::uint32_t> vocabulary;
   auto termIdsOf = [&index, &vocabulary](const std::u32string& normalized) {
@@ -181,13 +227,13 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   std::vector<EntryTerms> entryTerms(kb.entries.size());
   for (std::size_t e = 0; e < kb.entries.size(); ++e) {
     const FaqEntry& entry = kb.entries[e];
-    entryTerms[e].variants.push_back(termIdsOf(normalizeText(entry.question)));
-    for (const auto& similar : entry.similar) entryTerms[e].variants.push_back(termIdsOf(normalizeText(similar)));
+    entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(entry.question)));
+    for (const auto& similar : entry.similar) entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(similar)));
     for (const auto& keyword : entry.keywords) {
-      auto ids = termIdsOf(normalizeText(keyword));
+      auto ids = termIdsOf(index.canonicalText(keyword));
       entryTerms[e].keywords.insert(entryTerms[e].keywords.end(), ids.begin(), ids.end());
     }
-    if (params.answerWeight > 0) entryTerms[e].answer = termIdsOf(truncated(entry.answer, kAnswerCharsIndexed));
+    if (params.answerWeight > 0) entryTerms[e].answer = termIdsOf(truncated(index, entry.answer, kAnswerCharsIndexed));
   }
 
   // Document frequency counts entries, not variants: a FAQ with forty phrasings of one

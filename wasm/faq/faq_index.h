@@ -57,12 +57,16 @@ struct FaqIndex {
   std::vector<std::string> terms;
   std::vector<float> termWeights;   // idf × kind weight
   float unknownTermIdf = 0;         // for query terms the KB never uses
+  // Normalized synonym → normalized canonical word, longest first (KnowledgeBase::synonyms).
+  std::vector<std::pair<std::u32string, std::u32string>> synonymRules;
   std::vector<std::uint32_t> variantEntry;  // variant → entry index
   Postings variantPostings;
   Postings centroidPostings;
   TermTable termTable;  // derived from terms, not stored
 
   void indexTerms();
+  // The text as the index reads it: normalized (text_normalizer.h), synonyms replaced.
+  std::u32string canonicalText(std::string_view text) const;
   std::size_t byteSize() const;
 };
 

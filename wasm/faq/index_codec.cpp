@@ -1,5 +1,7 @@
 #include "faq/index_codec.h"
 
+#include "core/utf8.h"
+
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -199,6 +201,11 @@ std::string encodeIndex(const FaqEngine& engine) {
     w.texts(entry.similar);
     w.texts(entry.keywords);
   }
+  w.u32(static_cast<std::uint32_t>(index.synonymRules.size()));
+  for (const auto& [word, canonical] : index.synonymRules) {
+    w.text(utf8::encode(std::vector<char32_t>(word.begin(), word.end())));
+    w.text(utf8::encode(std::vector<char32_t>(canonical.begin(), canonical.end())));
+  }
   w.texts(index.terms);
   w.f32s(index.termWeights);
   w.f32(index.unknownTermIdf);
@@ -256,6 +263,13 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
     entry.keywords = r.texts();
   }
   FaqIndex& index = decoded.index;
+  index.synonymRules.resize(r.count(8));
+  for (auto& [word, canonical] : index.synonymRules) {
+    const auto wordPoints = utf8::decode(r.text());
+    const auto canonicalPoints = utf8::decode(r.text());
+    word.assign(wordPoints.begin(), wordPoints.end());
+    canonical.assign(canonicalPoints.begin(), canonicalPoints.end());
+  }
   index.terms = r.texts();
   index.termWeights = r.f32s();
   index.unknownTermIdf = r.f32();
@@ -278,6 +292,7 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
     consistent = consistent && threshold >= 0 && threshold <= 1;
   }
   consistent = consistent && std::isfinite(index.unknownTermIdf);
+  for (const auto& rule : index.synonymRules) consistent = consistent && !rule.first.empty();
   if (!consistent) return Decoded::failure("index_corrupt", "the index's sections disagree with each other");
   index.indexTerms();
   return Decoded::success(std::move(decoded));

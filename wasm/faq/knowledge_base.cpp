@@ -116,6 +116,34 @@ Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const Knowle
     }
     kb.entries.push_back(std::move(entry));
   }
+  if (auto synonyms = root.find("synonyms"); synonyms != root.end() && !synonyms->is_null()) {
+    if (!synonyms->is_array()) return KbResult::failure("kb_invalid_shape", "synonyms: must be an array of arrays of strings");
+    if (synonyms->size() > limits.maxSynonymGroups) {
+      return KbResult::failure("kb_too_many_items", "synonyms: more than " + std::to_string(limits.maxSynonymGroups) + " groups");
+    }
+    for (std::size_t g = 0; g < synonyms->size(); ++g) {
+      const Json& group = (*synonyms)[g];
+      const std::string where = "synonyms[" + std::to_string(g) + "]";
+      if (!group.is_array() || group.size() < 2) {
+        return KbResult::failure("kb_invalid_shape", where + ": must be an array of at least two strings");
+      }
+      if (group.size() > limits.maxSynonymsPerGroup) {
+        return KbResult::failure("kb_too_many_items", where + ": more than " + std::to_string(limits.maxSynonymsPerGroup) + " words");
+      }
+      std::vector<std::string> words;
+      for (std::size_t w = 0; w < group.size(); ++w) {
+        const std::string at = where + "[" + std::to_string(w) + "]";
+        if (!group[w].is_string() || group[w].get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos) {
+          return KbResult::failure("kb_invalid_shape", at + ": must be a non-empty string");
+        }
+        if (utf8::length(group[w].get_ref<const std::string&>()) > limits.maxSynonymChars) {
+          return KbResult::failure("kb_text_too_long", at + ": longer than " + std::to_string(limits.maxSynonymChars) + " characters");
+        }
+        words.push_back(group[w].get<std::string>());
+      }
+      kb.synonyms.push_back(std::move(words));
+    }
+  }
   return KbResult::success(std::move(kb));
 }
 

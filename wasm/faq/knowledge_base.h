@@ -22,6 +22,9 @@ struct FaqEntry {
 
 struct KnowledgeBase {
   std::vector<FaqEntry> entries;
+  // Groups of words that mean the same here ("退款", "退钱", "refund"): every member is
+  // read as the group's first one, in the KB and in visitors' questions alike.
+  std::vector<std::vector<std::string>> synonyms;
 };
 
 // Defaults sized for a browser: a KB of the largest public dataset we evaluate on
@@ -35,6 +38,9 @@ struct KnowledgeBaseLimits {
   std::size_t maxAnswerChars = 20000;
   std::size_t maxIdChars = 128;
   std::size_t maxDepth = 16;
+  std::size_t maxSynonymGroups = 2000;
+  std::size_t maxSynonymsPerGroup = 50;
+  std::size_t maxSynonymChars = 50;
 };
 
 Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const KnowledgeBaseLimits& limits);
