@@ -229,3 +229,9 @@ TEST_CASE("KB synonyms make different words meet, whole words only for Latin scr
     CHECK(result.error().message.find("synonyms") != std::string::npos);
   }
 }
+
+TEST_CASE("CRC-32 matches the standard check values") {
+  CHECK(crc32("") == 0x00000000u);
+  CHECK(crc32("123456789") == 0xCBF43926u);
+  CHECK(crc32("The quick brown fox jumps over the lazy dog") == 0x414FA339u);
+}

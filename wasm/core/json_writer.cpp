@@ -7,21 +7,26 @@
 namespace kefu {
 
 void appendJsonString(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
   static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t runStart = 0;  // bytes that need no escaping are copied a run at a time
+  std::size_t i = 0;
+  while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+      ++i;
+      continue;
+    }
     if (byte >= 0x80) {
       std::size_t end = i;
       const char32_t cp = utf8::decodeAt(text, end);
-      if (cp == utf8::kReplacement && end == i + 1) {
-        out += "\xEF\xBF\xBD";  // a malformed byte
-      } else {
-        out.append(text.data() + i, end - i);
+      if (cp != utf8::kReplacement || end != i + 1) {
+        i = end;  // well formed: stays in the run
+        continue;
       }
-      i = end - 1;
-      continue;
     }
+    out.append(text.data() + runStart, i - runStart);
     switch (byte) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -29,15 +34,17 @@ void appendJsonString(std::string& out, std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (byte < 0x20) {
+        if (byte >= 0x80) {
+          out += "\xEF\xBF\xBD";  // a malformed byte
+        } else {
           out += "\\u00";
           out.push_back(kHex[byte >> 4]);
           out.push_back(kHex[byte & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(byte));
         }
     }
+    runStart = ++i;
   }
+  out.append(text.data() + runStart, text.size() - runStart);
   out.push_back('"');
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/json_text.h"
 #include "faq/faq_engine.h"
+#include "faq/index_codec.h"
 
 using namespace kefu;
 
@@ -102,6 +103,18 @@ int main(int argc, char** argv) {
   engine.build(kb, thresholds, params);
   const double buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
 
+  {
+    const std::string bytes = encodeIndex(engine);
+    const auto loadStart = std::chrono::steady_clock::now();
+    auto decoded = decodeIndex(bytes);
+    const auto decodedAt = std::chrono::steady_clock::now();
+    FaqEngine loaded;
+    loaded.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), decoded.value().thresholds);
+    const auto adoptedAt = std::chrono::steady_clock::now();
+    std::printf("index %zu bytes: decode %.2f ms, adopt %.2f ms (build %.1f ms)\n", bytes.size(),
+                std::chrono::duration<double, std::milli>(decodedAt - loadStart).count(),
+                std::chrono::duration<double, std::milli>(adoptedAt - decodedAt).count(), buildMs);
+  }
   if (const char* repeat = std::getenv("REPEAT")) {
     for (int r = 0; r < std::atoi(repeat); ++r) {
       for (const auto& query : queries) engine.match(query.text, 5);
