@@ -41,6 +41,6 @@ int main(int argc, char** argv) {
     events += 3;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("{\"events\":%ld,\"seconds\":%.2f,\"eventsPerSecond\":%.0f}\n", events, seconds, events / seconds);
+  std::printf("{\"events\":%ld,\"seconds\":%.2f,\"eventsPerSecond\":%.0f}\n", events, seconds, static_cast<double>(events) / seconds);
   return 0;
 }
