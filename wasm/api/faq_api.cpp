@@ -127,15 +127,19 @@ std::string FaqApi::stats() const {
                          {"indexBytes", index.byteSize()}});
 }
 
-std::string FaqApi::suggest(std::string_view prefix, int topK) const {
-  if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before asking for suggestions"});
+std::optional<Error> FaqApi::checkQuery(std::string_view text, int topK, const char* action) const {
+  if (!loaded_) return Error{"kb_not_loaded", std::string("load a knowledge base before ") + action};
   if (topK < 1 || static_cast<std::size_t>(topK) > limits_.maxTopK) {
-    return errorJson({"invalid_argument", "k must be from 1 to " + std::to_string(limits_.maxTopK)});
+    return Error{"invalid_argument", "k must be from 1 to " + std::to_string(limits_.maxTopK)};
   }
-  if (utf8::length(prefix) > limits_.maxQueryChars) {
-    return errorJson({"query_too_long", "the text is longer than " + std::to_string(limits_.maxQueryChars) +
-                                            " characters"});
+  if (utf8::length(text) > limits_.maxQueryChars) {
+    return Error{"query_too_long", "the text is longer than " + std::to_string(limits_.maxQueryChars) + " characters"};
   }
+  return std::nullopt;
+}
+
+std::string FaqApi::suggest(std::string_view prefix, int topK) const {
+  if (auto problem = checkQuery(prefix, topK, "asking for suggestions")) return errorJson(*problem);
   std::string out = "{\"ok\":true,\"suggestions\":[";
   bool first = true;
   for (const auto& hit : engine_.suggest(prefix, static_cast<std::size_t>(topK))) {
@@ -151,14 +155,7 @@ std::string FaqApi::suggest(std::string_view prefix, int topK) const {
 }
 
 std::string FaqApi::match(std::string_view text, int topK) const {
-  if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before matching"});
-  if (topK < 1 || static_cast<std::size_t>(topK) > limits_.maxTopK) {
-    return errorJson({"invalid_argument", "k must be from 1 to " + std::to_string(limits_.maxTopK)});
-  }
-  if (utf8::length(text) > limits_.maxQueryChars) {
-    return errorJson({"query_too_long", "the question is longer than " + std::to_string(limits_.maxQueryChars) +
-                                            " characters"});
-  }
+  if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
   const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
   std::string out = "{\"ok\":true,\"tier\":\"";
   out += tierName(result.tier);

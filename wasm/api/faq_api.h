@@ -3,6 +3,7 @@
 // outcome either {"ok":true,...} or {"ok":false,"error":{"code","message"}}.
 // Kept free of Emscripten so the native tests exercise exactly what JS receives.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,9 @@ class FaqApi {
   std::string stats() const;
 
  private:
+  // kb_not_loaded, invalid_argument (k) or query_too_long; nothing when the call may go on.
+  std::optional<Error> checkQuery(std::string_view text, int topK, const char* action) const;
+
   FaqApiLimits limits_;
   FaqEngine engine_;
   bool loaded_ = false;
