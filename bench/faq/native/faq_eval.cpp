@@ -88,6 +88,8 @@ int main(int argc, char** argv) {
       for (const auto& s : faq["similar"]) entry.similar.push_back(s.get<std::string>());
     }
     entry.answer = faq.value("answer", "");
+    // As `kefu eval` does: some datasets leave answers empty, a KB may not.
+    if (entry.answer.find_first_not_of(" \t\r\n") == std::string::npos) entry.answer = "[no answer in dataset: " + entry.id + "]";
     kb.entries.push_back(std::move(entry));
   }
   std::vector<Query> queries;
