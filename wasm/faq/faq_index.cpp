@@ -48,7 +48,20 @@ std::u32string truncated(const FaqIndex& index, const std::string& text, std::si
 }
 
 // Unit-length vector of a text's distinct terms, each weighted by its term weight.
-SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
+double vectorNorm(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
+  std::vector<std::uint32_t> distinct = termIds;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  double squares = 0;
+  for (std::uint32_t term : distinct) squares += termWeights[term] > 0 ? static_cast<double>(termWeights[term]) * termWeights[term] : 0.0;
+  return std::sqrt(squares);
+}
+
+// A text's distinct terms, weighted, divided by norm^power · pivot^(1−power): power 1 is the
+// unit vector (cosine); below 1, long phrasings are penalized less (pivoted normalization,
+// as BM25's length normalization does), with the pivot keeping scores on the same scale.
+SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights,
+                        float power = 1.0f, double pivot = 1.0) {
   std::vector<std::uint32_t> distinct = termIds;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -60,9 +73,10 @@ SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::ve
     vector.emplace_back(term, weight);
     squares += static_cast<double>(weight) * weight;
   }
-  const float norm = static_cast<float>(std::sqrt(squares));
+  const double norm = std::sqrt(squares);
   if (norm > 0) {
-    for (auto& entry : vector) entry.second /= norm;
+    const auto scale = static_cast<float>(std::pow(norm, power) * std::pow(pivot, 1.0 - power));
+    for (auto& entry : vector) entry.second /= scale;
   }
   return vector;
 }
@@ -120,7 +134,9 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       for (std::uint32_t entry : touched) {
         if (entry == truth) {
           const float others = entryMass[entry] - 1.0f;
-          truthScore = others > 0.05f ? (scores[entry] - 1.0f) / others : 0.0f;
+          float selfDot = 0.0f;
+          for (const auto& item : x) selfDot += item.second * item.second;
+          truthScore = others > 0.05f ? (scores[entry] - selfDot) / others : 0.0f;
         } else if (scores[entry] / entryMass[entry] > rivalScore) {
           rivalScore = scores[entry] / entryMass[entry];
           rival = entry;
@@ -260,6 +276,12 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   index.unknownTermIdf = static_cast<float>(std::log(1.0 + (entries + 0.5) / 0.5));
 
   const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries);
+  double pivotNorm = 0;
+  std::size_t variantCountAll = 0;
+  for (const auto& entry : entryTerms) {
+    for (const auto& variant : entry.variants) pivotNorm += vectorNorm(variant, index.termWeights), ++variantCountAll;
+  }
+  pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
   PostingsBuilder variantPostings;
   // FAQ centroids kept term-major, (entry, summed weight) sorted by entry, so that a
   // training phrasing is scored exactly like a query.
@@ -278,7 +300,7 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
       entryMass[e] += share;
     };
     for (const auto& variantTerms : entryTerms[e].variants) {
-      SparseVector vector = unitVector(variantTerms, index.termWeights);
+      SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
       if (vector.empty()) continue;
       const auto variantId = static_cast<std::uint32_t>(index.variantEntry.size());
       index.variantEntry.push_back(e);

@@ -34,6 +34,8 @@ struct RankingParams {
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
   float trainingMargin = 0.5f;
+  // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
+  float lengthNormPower = 0.4f;
   // Centroid as the mean of its phrasings (an average cosine) rather than a unit vector.
   bool centroidAsMean = true;
   float centroidIndexMaxTermShare = 1.0f;

@@ -137,7 +137,7 @@ class Reader {
 void writeParams(Writer& w, const RankingParams& p) {
   for (float value : {p.nearestVariantShare, p.cjkUnigramWeight, p.cjkBigramWeight, p.wordWeight, p.wordPairWeight,
                       p.wordGramWeight, p.answerWeight, p.keywordWeight, p.trainingRate,
-                      p.trainingMargin, p.variantIndexMaxTermShare, p.centroidIndexMaxTermShare, p.centroidMinImpact}) {
+                      p.trainingMargin, p.variantIndexMaxTermShare, p.centroidIndexMaxTermShare, p.centroidMinImpact, p.lengthNormPower}) {
     w.f32(value);
   }
   w.u32(static_cast<std::uint32_t>(p.trainingEpochs));
@@ -149,7 +149,7 @@ RankingParams readParams(Reader& r) {
   for (float* field : {&p.nearestVariantShare, &p.cjkUnigramWeight, &p.cjkBigramWeight, &p.wordWeight,
                        &p.wordPairWeight, &p.wordGramWeight, &p.answerWeight, &p.keywordWeight,
                        &p.trainingRate, &p.trainingMargin, &p.variantIndexMaxTermShare, &p.centroidIndexMaxTermShare,
-                       &p.centroidMinImpact}) {
+                       &p.centroidMinImpact, &p.lengthNormPower}) {
     *field = r.f32();
   }
   p.trainingEpochs = static_cast<int>(r.u32());

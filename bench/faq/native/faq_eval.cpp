@@ -46,6 +46,7 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
   else if (name == "mean") p.centroidAsMean = value > 0;
   else if (name == "ccommon") p.centroidIndexMaxTermShare = value;
   else if (name == "cimpact") p.centroidMinImpact = value;
+  else if (name == "lnorm") p.lengthNormPower = value;
   else if (name == "answer") t.answer = value;
   else if (name == "margin") t.answerMargin = value;
   else if (name == "suggest") t.suggest = value;
