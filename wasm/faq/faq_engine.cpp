@@ -75,15 +75,14 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   for (auto& term : tokenize(normalized)) {
     const std::uint32_t id = index_.termTable.find(index_.terms, term);
     if (id == TermTable::kMissing) {
-      unknown.push_back(std::move(term));
+      // Few per query: a linear check is cheaper (and smaller in the wasm) than sorting strings.
+      if (std::find(unknown.begin(), unknown.end(), term) == unknown.end()) unknown.push_back(std::move(term));
     } else if (index_.termWeights[id] > 0) {
       known.emplace_back(id, index_.termWeights[id]);
     }
   }
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
-  std::sort(unknown.begin(), unknown.end());
-  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
 
   double querySquares = 0;
   for (const auto& [id, weight] : known) querySquares += static_cast<double>(weight) * weight;

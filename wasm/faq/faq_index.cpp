@@ -192,8 +192,10 @@ std::vector<std::pair<std::u32string, std::u32string>> synonymRulesOf(const Know
       if (!word.empty() && word != canonical) rules.emplace_back(std::move(word), canonical);
     }
   }
-  std::stable_sort(rules.begin(), rules.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  // Longest first, so "退款申请" is replaced before "退款"; ties in a fixed order.
+  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) {
+    return a.first.size() != b.first.size() ? a.first.size() > b.first.size() : a < b;
+  });
   return rules;
 }
 
