@@ -31,27 +31,23 @@ struct Scored {
 };
 
 bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, float value) {
-  if (name == "share") p.nearestVariantShare = value;
-  else if (name == "uni") p.cjkUnigramWeight = value;
-  else if (name == "bi") p.cjkBigramWeight = value;
-  else if (name == "word") p.wordWeight = value;
-  else if (name == "pair") p.wordPairWeight = value;
-  else if (name == "gram") p.wordGramWeight = value;
-  else if (name == "answerw") p.answerWeight = value;
-  else if (name == "kw") p.keywordWeight = value;
-  else if (name == "common") p.variantIndexMaxTermShare = value;
-  else if (name == "epochs") p.trainingEpochs = static_cast<int>(value);
-  else if (name == "rate") p.trainingRate = value;
-  else if (name == "tmargin") p.trainingMargin = value;
-  else if (name == "mean") p.centroidAsMean = value > 0;
-  else if (name == "ccommon") p.centroidIndexMaxTermShare = value;
-  else if (name == "cimpact") p.centroidMinImpact = value;
-  else if (name == "lnorm") p.lengthNormPower = value;
-  else if (name == "answer") t.answer = value;
-  else if (name == "margin") t.answerMargin = value;
-  else if (name == "suggest") t.suggest = value;
-  else return false;
-  return true;
+  const std::pair<const char*, float*> floats[] = {
+      {"share", &p.nearestVariantShare}, {"uni", &p.cjkUnigramWeight},        {"bi", &p.cjkBigramWeight},
+      {"word", &p.wordWeight},           {"pair", &p.wordPairWeight},          {"gram", &p.wordGramWeight},
+      {"answerw", &p.answerWeight},      {"kw", &p.keywordWeight},             {"common", &p.variantIndexMaxTermShare},
+      {"rate", &p.trainingRate},         {"tmargin", &p.trainingMargin},       {"ccommon", &p.centroidIndexMaxTermShare},
+      {"cimpact", &p.centroidMinImpact}, {"lnorm", &p.lengthNormPower}};
+  const std::pair<const char*, double*> thresholds[] = {
+      {"answer", &t.answer}, {"margin", &t.answerMargin}, {"suggest", &t.suggest}};
+  for (const auto& [key, field] : floats) {
+    if (name == key) return *field = value, true;
+  }
+  for (const auto& [key, field] : thresholds) {
+    if (name == key) return *field = value, true;
+  }
+  if (name == "epochs") return p.trainingEpochs = static_cast<int>(value), true;
+  if (name == "mean") return p.centroidAsMean = value > 0, true;
+  return false;
 }
 
 }  // namespace
