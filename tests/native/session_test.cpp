@@ -141,6 +141,28 @@ TEST_CASE("keywords and repeated unanswered questions hand off to a person") {
   CHECK(unanswered.session.phase() == Phase::handoff_requested);
 }
 
+TEST_CASE("a question the bot cannot answer starts the hand-off at once, or only offers it, per config") {
+  SessionConfig startAtOnce;
+  startAtOnce.unansweredTurnsBeforeHandoff = 1;
+  Harness start(startAtOnce);
+  start.connectAndWelcome();
+  start.event({{"type", "send_text"}, {"text", "量子力学的基本假设"}});
+  CHECK(start.session.phase() == Phase::handoff_requested);
+  REQUIRE(start.sentOfType("handoff").size() == 1);
+  CHECK(start.sentOfType("handoff")[0]["reason"] == "unanswered");
+
+  SessionConfig offerOnly;
+  offerOnly.unansweredTurnsBeforeHandoff = 0;
+  Harness offer(offerOnly);
+  offer.connectAndWelcome();
+  for (const char* question : {"量子力学的基本假设", "相对论的时间膨胀", "黑洞的熵是多少"}) {
+    offer.event({{"type", "send_text"}, {"text", question}});
+    CHECK(offer.session.phase() == Phase::bot);
+    CHECK(offer.view()["messages"].back()["tier"] == "handoff");  // the UI offers the button
+  }
+  CHECK(offer.sentOfType("handoff").empty());
+}
+
 TEST_CASE("events that make no sense now are rejected and change nothing") {
   Harness h;
   h.connectAndWelcome();

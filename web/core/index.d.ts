@@ -148,6 +148,7 @@ export interface SessionConfig {
   siteId?: string;
   locale?: string;
   handoffKeywords?: string[];
+  /** 1: a question the bot cannot answer starts the hand-off at once; 0: only offer it; N: start on the Nth in a row (default 2). */
   unansweredTurnsBeforeHandoff?: number;
   preChatForm?: boolean;
   maxTextChars?: number;
