@@ -11,7 +11,7 @@ EMSCRIPTEN_BINDINGS(kefu_core) {
       .constructor<>()
       .function("_loadKnowledgeBase", &kefu::js::loadKnowledgeBase)
       .function("_loadIndex", &kefu::js::loadIndex)
-      .function("_match", &kefu::js::match)
+      .function("_matchView", &kefu::js::matchView)
       .function("_suggest", &kefu::js::suggest)
       .function("_exportIndex", &kefu::FaqApi::exportIndex)
       .function("_exportedIndexView", &kefu::js::exportedIndexView)

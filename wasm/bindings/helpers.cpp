@@ -10,7 +10,11 @@ std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::str
   return api.loadIndex(indexBytes, optionsJson);
 }
 
-std::string match(const FaqApi& api, const std::string& text, int topK) { return api.match(text, topK); }
+emscripten::val matchView(const FaqApi& api, const std::string& text, int topK) {
+  static std::string reply;  // the core is single-threaded; the caller copies at once
+  reply = api.match(text, topK);
+  return emscripten::val(emscripten::typed_memory_view(reply.size(), reinterpret_cast<const unsigned char*>(reply.data())));
+}
 
 std::string suggest(const FaqApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
 

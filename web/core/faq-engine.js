@@ -3,6 +3,9 @@ import { unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 
+// Match replies arrive as UTF-8 bytes in the wasm heap (see bindings/helpers.h).
+const utf8 = new TextDecoder();
+
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {
   #core;
@@ -79,7 +82,7 @@ export class FaqEngine extends CoreHandle {
     const raw = this.raw;
     if (typeof text !== 'string') throw new KefuError('invalid_argument', 'match() takes the question as a string');
     if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
-    return unwrapCoreResult(raw._match(text, k));
+    return unwrapCoreResult(utf8.decode(raw._matchView(text, k)));
   }
 }
 
