@@ -3,8 +3,6 @@ import { FaqEngine } from '../web/core/index.js';
 import { evaluate, validateDataset } from './faq-evaluation.js';
 import { UsageError } from './usage-error.js';
 
-export { UsageError };
-
 export const EVAL_USAGE = 'kefu eval DATASET.json [--json] [--build release|debug]';
 
 // Runs the dataset's queries through the wasm core, exactly as the widget would.

@@ -155,9 +155,10 @@ TEST_CASE("a truncated, altered or foreign index is a clear error, never a crash
 
 TEST_CASE("a well-checksummed index whose sections lie is still rejected") {
   const std::string bytes = encodeIndex(demoEngine());
-  // Rewrite the payload so it parses but points outside itself, then re-sign it.
+  // The payload ends with the centroid weights: turn one into a NaN and re-sign the
+  // payload, so only the decoder's own checks stand between it and every score.
   std::string payload = bytes.substr(16);
-  const std::size_t lastId = payload.size() - 4 * 40;  // inside the centroid postings
+  const std::size_t lastId = payload.size() - 4 * 40;  // the 40th weight from the end
   payload[lastId] = '\xFF';
   payload[lastId + 1] = '\xFF';
   payload[lastId + 2] = '\xFF';

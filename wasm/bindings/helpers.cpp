@@ -10,18 +10,23 @@ std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::str
   return api.loadIndex(indexBytes, optionsJson);
 }
 
+namespace {
+
+emscripten::val heapView(const std::string& bytes) {
+  return emscripten::val(
+      emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
+}
+
+}  // namespace
+
 emscripten::val matchView(const FaqApi& api, const std::string& text, int topK) {
   static std::string reply;  // the core is single-threaded; the caller copies at once
   reply = api.match(text, topK);
-  return emscripten::val(emscripten::typed_memory_view(reply.size(), reinterpret_cast<const unsigned char*>(reply.data())));
+  return heapView(reply);
 }
 
 std::string suggest(const FaqApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
 
-emscripten::val exportedIndexView(const FaqApi& api) {
-  const std::string& bytes = api.exportedIndex();
-  return emscripten::val(
-      emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
-}
+emscripten::val exportedIndexView(const FaqApi& api) { return heapView(api.exportedIndex()); }
 
 }  // namespace kefu::js

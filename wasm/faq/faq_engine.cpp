@@ -33,7 +33,7 @@ void FaqEngine::build(KnowledgeBase kb, TierThresholds thresholds, RankingParams
 void FaqEngine::adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds) {
   kb_ = std::move(kb);
   index_ = std::move(index);
-  if (index_.termTable.size() != index_.terms.size()) index_.indexTerms();
+  index_.indexTerms();
   thresholds_ = thresholds;
   prepare();
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"
@@ -47,33 +46,31 @@ std::u32string truncated(const FaqIndex& index, const std::string& text, std::si
   return normalized;
 }
 
-// Unit-length vector of a text's distinct terms, each weighted by its term weight.
-double vectorNorm(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
-  std::vector<std::uint32_t> distinct = termIds;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  double squares = 0;
-  for (std::uint32_t term : distinct) squares += termWeights[term] > 0 ? static_cast<double>(termWeights[term]) * termWeights[term] : 0.0;
-  return std::sqrt(squares);
-}
-
-// A text's distinct terms, weighted, divided by norm^power · pivot^(1−power): power 1 is the
-// unit vector (cosine); below 1, long phrasings are penalized less (pivoted normalization,
-// as BM25's length normalization does), with the pivot keeping scores on the same scale.
-SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights,
-                        float power = 1.0f, double pivot = 1.0) {
+// A text's distinct terms with their (positive) term weights, sorted by term id.
+SparseVector weightedTerms(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
   std::vector<std::uint32_t> distinct = termIds;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   SparseVector vector;
-  double squares = 0;
   for (std::uint32_t term : distinct) {
-    const float weight = termWeights[term];
-    if (weight <= 0) continue;
-    vector.emplace_back(term, weight);
-    squares += static_cast<double>(weight) * weight;
+    if (termWeights[term] > 0) vector.emplace_back(term, termWeights[term]);
   }
-  const double norm = std::sqrt(squares);
+  return vector;
+}
+
+double normOf(const SparseVector& vector) {
+  double squares = 0;
+  for (const auto& [term, weight] : vector) squares += static_cast<double>(weight) * weight;
+  return std::sqrt(squares);
+}
+
+// weightedTerms divided by norm^power · pivot^(1−power): power 1 is the unit vector
+// (cosine); below 1, long phrasings are penalized less (pivoted normalization, as BM25's
+// length normalization does), with the pivot keeping scores on the same scale.
+SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights,
+                        float power = 1.0f, double pivot = 1.0) {
+  SparseVector vector = weightedTerms(termIds, termWeights);
+  const double norm = normOf(vector);
   if (norm > 0) {
     const auto scale = static_cast<float>(std::pow(norm, power) * std::pow(pivot, 1.0 - power));
     for (auto& entry : vector) entry.second /= scale;
@@ -122,6 +119,8 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       const std::uint32_t truth = exampleEntry[example];
       // A FAQ's only phrasing, held out, leaves nothing to compare it with.
       if (entryMass[truth] < 1.5f) continue;
+      float selfDot = 0.0f;  // the phrasing's own share of its FAQ's centroid score
+      for (const auto& item : x) selfDot += item.second * item.second;
       for (const auto& [term, weight] : x) {
         for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
           if (scores[entry] == 0.0f) touched.push_back(entry);
@@ -134,8 +133,6 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       for (std::uint32_t entry : touched) {
         if (entry == truth) {
           const float others = entryMass[entry] - 1.0f;
-          float selfDot = 0.0f;
-          for (const auto& item : x) selfDot += item.second * item.second;
           truthScore = others > 0.05f ? (scores[entry] - selfDot) / others : 0.0f;
         } else if (scores[entry] / entryMass[entry] > rivalScore) {
           rivalScore = scores[entry] / entryMass[entry];
@@ -281,7 +278,7 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   double pivotNorm = 0;
   std::size_t variantCountAll = 0;
   for (const auto& entry : entryTerms) {
-    for (const auto& variant : entry.variants) pivotNorm += vectorNorm(variant, index.termWeights), ++variantCountAll;
+    for (const auto& variant : entry.variants) pivotNorm += normOf(weightedTerms(variant, index.termWeights)), ++variantCountAll;
   }
   pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
   PostingsBuilder variantPostings;
@@ -326,24 +323,17 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
 
   PostingsBuilder centroidPostings;
-  const double maxCentroidTermFrequency = std::max(2.0, params.centroidIndexMaxTermShare * entries);
-  std::vector<double> squares(entryTerms.size(), 0.0);
-  for (const auto& list : centroidByTerm) {
-    for (const auto& [entry, weight] : list) squares[entry] += static_cast<double>(weight) * weight;
-  }
   for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
     for (const auto& [entry, weight] : centroidByTerm[term]) {
-      const double scale = params.centroidAsMean ? entryMass[entry] : std::sqrt(squares[entry]);
-      if (scale <= 0 || weight == 0.0f) continue;
-      if (entryFrequency[term] > maxCentroidTermFrequency) continue;
-      const float scaled = static_cast<float>(weight / scale);
+      if (entryMass[entry] <= 0 || weight == 0.0f) continue;
+      // The mean of the phrasing vectors (computed in double, as the index always has been).
+      const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
       if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact) continue;
       centroidPostings.add(term, entry, scaled);
     }
   }
   index.variantPostings = variantPostings.finish(index.terms.size());
   index.centroidPostings = centroidPostings.finish(index.terms.size());
-  index.indexTerms();
   return index;
 }
 

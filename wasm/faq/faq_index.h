@@ -30,15 +30,13 @@ struct RankingParams {
   // Weight of the answer text inside the FAQ's centroid (0 = matched on questions only).
   float answerWeight = 0.15f;
   float keywordWeight = 0.5f;
-  // Centroid training on the KB's own phrasings (faq_index.cpp, refineCentroids).
+  // A centroid is the mean of its phrasings' vectors, then trained on them
+  // (faq_index.cpp, refineCentroids).
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
   float trainingMargin = 0.5f;
   // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
   float lengthNormPower = 0.4f;
-  // Centroid as the mean of its phrasings (an average cosine) rather than a unit vector.
-  bool centroidAsMean = true;
-  float centroidIndexMaxTermShare = 1.0f;
   // Centroid terms whose contribution to any query could be at most this are dropped.
   float centroidMinImpact = 0.05f;
   // Terms in more than this share of the FAQs (我, 的, how, the) are left out of the
@@ -64,7 +62,7 @@ struct FaqIndex {
   std::vector<std::uint32_t> variantEntry;  // variant → entry index
   Postings variantPostings;
   Postings centroidPostings;
-  TermTable termTable;  // derived from terms, not stored
+  TermTable termTable;  // derived from terms by FaqEngine::adopt, not stored
 
   void indexTerms();
   // The text as the index reads it: normalized (text_normalizer.h), synonyms replaced.

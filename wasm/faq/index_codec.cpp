@@ -134,26 +134,23 @@ class Reader {
   bool failed_ = false;
 };
 
-void writeParams(Writer& w, const RankingParams& p) {
-  for (float value : {p.nearestVariantShare, p.cjkUnigramWeight, p.cjkBigramWeight, p.wordWeight, p.wordPairWeight,
-                      p.wordGramWeight, p.answerWeight, p.keywordWeight, p.trainingRate,
-                      p.trainingMargin, p.variantIndexMaxTermShare, p.centroidIndexMaxTermShare, p.centroidMinImpact, p.lengthNormPower}) {
-    w.f32(value);
-  }
+// The float parameters in their stored order: one list, so writing and reading agree.
+std::array<float*, 13> floatParams(RankingParams& p) {
+  return {&p.nearestVariantShare, &p.cjkUnigramWeight, &p.cjkBigramWeight, &p.wordWeight,
+          &p.wordPairWeight,      &p.wordGramWeight,   &p.answerWeight,    &p.keywordWeight,
+          &p.trainingRate,        &p.trainingMargin,   &p.lengthNormPower, &p.centroidMinImpact,
+          &p.variantIndexMaxTermShare};
+}
+
+void writeParams(Writer& w, RankingParams p) {
+  for (const float* field : floatParams(p)) w.f32(*field);
   w.u32(static_cast<std::uint32_t>(p.trainingEpochs));
-  w.u32(p.centroidAsMean ? 1 : 0);
 }
 
 RankingParams readParams(Reader& r) {
   RankingParams p;
-  for (float* field : {&p.nearestVariantShare, &p.cjkUnigramWeight, &p.cjkBigramWeight, &p.wordWeight,
-                       &p.wordPairWeight, &p.wordGramWeight, &p.answerWeight, &p.keywordWeight,
-                       &p.trainingRate, &p.trainingMargin, &p.variantIndexMaxTermShare, &p.centroidIndexMaxTermShare,
-                       &p.centroidMinImpact, &p.lengthNormPower}) {
-    *field = r.f32();
-  }
+  for (float* field : floatParams(p)) *field = r.f32();
   p.trainingEpochs = static_cast<int>(r.u32());
-  p.centroidAsMean = r.u32() != 0;
   return p;
 }
 
@@ -322,7 +319,6 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   consistent = consistent && std::isfinite(index.unknownTermIdf);
   for (const auto& rule : index.synonymRules) consistent = consistent && !rule.first.empty();
   if (!consistent) return Decoded::failure("index_corrupt", "the index's sections disagree with each other");
-  index.indexTerms();
   return Decoded::success(std::move(decoded));
 }
 

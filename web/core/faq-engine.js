@@ -6,6 +6,12 @@ import { loadKefuCore } from './load-core.js';
 // Match replies arrive as UTF-8 bytes in the wasm heap (see bindings/helpers.h).
 const utf8 = new TextDecoder();
 
+// The types Embind would otherwise reject with its own, less clear, error; ranges are the core's.
+function checkTextAndK(notTextMessage, text, k) {
+  if (typeof text !== 'string') throw new KefuError('invalid_argument', notTextMessage);
+  if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
+}
+
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {
   #core;
@@ -62,8 +68,7 @@ export class FaqEngine extends CoreHandle {
    */
   suggest(prefix, { k = 5 } = {}) {
     const raw = this.raw;
-    if (typeof prefix !== 'string') throw new KefuError('invalid_argument', 'suggest() takes the typed text as a string');
-    if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
+    checkTextAndK('suggest() takes the typed text as a string', prefix, k);
     return unwrapCoreResult(raw._suggest(prefix, k)).suggestions;
   }
 
@@ -80,8 +85,7 @@ export class FaqEngine extends CoreHandle {
    */
   match(text, { k = 5 } = {}) {
     const raw = this.raw;
-    if (typeof text !== 'string') throw new KefuError('invalid_argument', 'match() takes the question as a string');
-    if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
+    checkTextAndK('match() takes the question as a string', text, k);
     return unwrapCoreResult(utf8.decode(raw._matchView(text, k)));
   }
 }

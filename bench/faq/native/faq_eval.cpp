@@ -35,7 +35,7 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
       {"share", &p.nearestVariantShare}, {"uni", &p.cjkUnigramWeight},        {"bi", &p.cjkBigramWeight},
       {"word", &p.wordWeight},           {"pair", &p.wordPairWeight},          {"gram", &p.wordGramWeight},
       {"answerw", &p.answerWeight},      {"kw", &p.keywordWeight},             {"common", &p.variantIndexMaxTermShare},
-      {"rate", &p.trainingRate},         {"tmargin", &p.trainingMargin},       {"ccommon", &p.centroidIndexMaxTermShare},
+      {"rate", &p.trainingRate},         {"tmargin", &p.trainingMargin},
       {"cimpact", &p.centroidMinImpact}, {"lnorm", &p.lengthNormPower}};
   const std::pair<const char*, double*> thresholds[] = {
       {"answer", &t.answer}, {"margin", &t.answerMargin}, {"suggest", &t.suggest}};
@@ -46,7 +46,6 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
     if (name == key) return *field = value, true;
   }
   if (name == "epochs") return p.trainingEpochs = static_cast<int>(value), true;
-  if (name == "mean") return p.centroidAsMean = value > 0, true;
   return false;
 }
 
