@@ -23,18 +23,42 @@ export const DEFAULT_CONFIG = {
     ipBurst: 200,
     ipPerMinute: 600,
   },
+  // Estimated wait for the first visitor in the queue when no conversation has been
+  // handled yet: a typical support chat takes a few minutes.
+  defaultHandlingSeconds: 180,
+  // The ETA averages the handling time of this many most recent conversations.
+  handlingTimeWindow: 20,
+  // Hot-questions report: unanswered questions whose character-bigram Jaccard
+  // similarity is at least this are one group. 0.5 groups "发票怎么开" with "发票怎么开呀"
+  // (0.8) but not with "怎么开通会员" (0.29); much lower merges unrelated questions that
+  // share a common word, much higher splits trivial rewordings.
+  hotQuestionSimilarity: 0.5,
   sites: {
     demo: {
       name: 'Lumen Cloud Notes',
       allowedOrigins: ['http://127.0.0.1:8080', 'http://localhost:8080'],
-      // HMAC key for Kefu('identify', {id, hash}); null = every visitor is anonymous.
-      identitySecret: null,
       knowledgeBase: 'shared/kb/demo.json',
-      // Agents answer on weekdays 9:00-18:00 in this time zone; outside: leave a message.
       businessHours: { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], open: '09:00', close: '18:00' },
-      preChatForm: false,
     },
   },
+};
+
+// What every site gets unless its config says otherwise.
+export const SITE_DEFAULTS = {
+  name: 'Kefu',
+  allowedOrigins: [],
+  // HMAC key for Kefu('identify', {id, hash}); null = every visitor is anonymous.
+  identitySecret: null,
+  knowledgeBase: 'shared/kb/demo.json',
+  // Agents answer on these ISO weekdays (1 = Monday) between open and close in this
+  // time zone; outside them a hand-off becomes leave-a-message. null = always open.
+  businessHours: null,
+  // With no agent logged in to the console, a hand-off also becomes leave-a-message;
+  // false queues the visitor anyway (tests, or a team that logs in on demand).
+  offlineWhenNoAgent: true,
+  preChatForm: false,
+  // Per-site text limit (code points); at most the protocol's 4,000.
+  maxTextChars: 4000,
 };
 
 function merge(base, override) {
@@ -50,7 +74,9 @@ export function loadConfig(path, overrides = {}) {
   const config = merge(merge(DEFAULT_CONFIG, fromFile), overrides);
   if (!config.agentToken) config.agentToken = randomBytes(12).toString('base64url');
   for (const [siteId, site] of Object.entries(config.sites)) {
-    if (!Array.isArray(site.allowedOrigins)) throw new Error(`sites.${siteId}.allowedOrigins must be an array of origins`);
+    if (site && !Array.isArray(site.allowedOrigins)) throw new Error(`sites.${siteId}.allowedOrigins must be an array of origins`);
+    config.sites[siteId] = merge(SITE_DEFAULTS, site);
+    if (!Array.isArray(config.sites[siteId].allowedOrigins)) throw new Error(`sites.${siteId}.allowedOrigins must be an array of origins`);
   }
   return config;
 }

@@ -55,11 +55,34 @@ export class ConversationStore {
     return conversation;
   }
 
-  async createConversation({ siteId, visitorId, now }) {
+  /**
+   * A new conversation, reachable later by its session token (resume after a reload
+   * or a reconnect). Token and conversation are written in one batch.
+   */
+  async createConversation({ siteId, visitorId, now, sessionToken = null, identity = null }) {
     const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, lastSeq: 0, state: 'bot' };
-    await this.#db.put(`conv:${conversation.id}`, conversation, { sync: this.#sync });
+    if (identity) conversation.identity = identity;
+    const operations = [{ type: 'put', key: `conv:${conversation.id}`, value: conversation }];
+    if (sessionToken) operations.push({ type: 'put', key: `token:${sessionToken}`, value: { conversationId: conversation.id } });
+    await this.#db.batch(operations, { sync: this.#sync });
     this.#conversations.set(conversation.id, conversation);
     return conversation;
+  }
+
+  async conversationIdForToken(sessionToken) {
+    const entry = await this.#read(`token:${sessionToken}`);
+    return entry ? entry.conversationId : null;
+  }
+
+  /** Every conversation record, in id order (used at start to rebuild the queue). */
+  async *conversations() {
+    for await (const conversation of this.#db.values({ gt: 'conv:', lt: 'conv;' })) yield conversation;
+  }
+
+  /** The cseq the next message of this client epoch must carry (1 for a new epoch). */
+  async expectedCseq(conversationId, epoch) {
+    const entry = await this.#read(`cseq:${conversationId}:${epoch}`);
+    return entry ? entry.next : 1;
   }
 
   updateConversation(conversationId, changes) {
@@ -75,37 +98,67 @@ export class ConversationStore {
 
   /**
    * Stores a message from the visitor exactly once per cmid.
-   * @returns {Promise<{seq: number, serverId: string, duplicate: boolean}>}
+   *
+   * With an `epoch`, the message is stored only when `cseq` is the one expected next for
+   * that client epoch; otherwise nothing is written and `expectedCseq` says where the
+   * client must resend from. The expected cseq is advanced in the same atomic batch as
+   * the message, so a restart can neither accept a duplicate nor lose the order.
+   *
+   * `botReply` ({text, tier, faqId}) is what the visitor's local bot answered: it is
+   * stored in the same batch right after the message (seq + 1, `replyTo` = cmid), so
+   * history shows it and a crash cannot keep one without the other.
+   *
+   * `unanswered` ({siteId, tier}) files the text for the hot-questions report.
+   *
+   * @returns {Promise<{seq: number, serverId: string, duplicate: boolean, reply: object|null} | {expectedCseq: number}>}
    */
-  appendVisitorMessage(conversationId, { cmid, text, clientTime, now, meta }) {
+  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, unanswered = null }) {
     return this.#serialized(conversationId, async () => {
       const earlier = await this.#read(`cmid:${conversationId}:${cmid}`);
-      if (earlier) return { ...earlier, duplicate: true };
-      const stored = await this.#append(conversationId, { author: 'visitor', cmid, text, clientTime, serverTime: now, meta }, (seq, serverId) => [
-        { type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } },
-      ]);
-      return { seq: stored.seq, serverId: stored.serverId, duplicate: false };
+      if (earlier) return { seq: earlier.seq, serverId: earlier.serverId, duplicate: true };
+      const cseqKey = `cseq:${conversationId}:${epoch}`;
+      if (epoch !== undefined) {
+        const expected = await this.expectedCseq(conversationId, epoch);
+        if (cseq !== expected) return { expectedCseq: expected };
+      }
+      const visitorMessage = { author: 'visitor', cmid, text, clientTime, serverTime: now, meta };
+      if (cseq !== undefined) visitorMessage.cseq = cseq;
+      const messages = [visitorMessage];
+      if (botReply) messages.push({ author: 'bot', text: botReply.text, replyTo: cmid, serverTime: now, meta: { tier: botReply.tier, faqId: botReply.faqId } });
+      const [stored, reply] = await this.#append(conversationId, messages, (seq, serverId) => {
+        const operations = [{ type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } }];
+        if (epoch !== undefined) operations.push({ type: 'put', key: cseqKey, value: { next: cseq + 1 } });
+        if (unanswered) {
+          operations.push({ type: 'put', key: `unanswered:${unanswered.siteId}:${String(now).padStart(15, '0')}:${serverId}`, value: { text, tier: unanswered.tier, at: now, conversationId } });
+        }
+        return operations;
+      });
+      return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
     });
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta }) {
-    return this.#serialized(conversationId, () => this.#append(conversationId, { author, text, serverTime: now, meta }, () => []));
+  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+    const message = { author, text, serverTime: now, meta };
+    if (name) message.name = name;
+    return this.#serialized(conversationId, async () => (await this.#append(conversationId, [message], () => []))[0]);
   }
 
-  // One atomic, synced batch: the message, its index entries and the new lastSeq.
-  async #append(conversationId, message, extraOperations) {
+  // One atomic, synced batch: the messages (consecutive seqs), their index entries and
+  // the new lastSeq. `extraOperations` receives the first message's seq and serverId.
+  async #append(conversationId, messages, extraOperations) {
     const conversation = await this.getConversation(conversationId);
     if (!conversation) throw new Error(`unknown conversation ${conversationId}`);
-    const seq = conversation.lastSeq + 1;
-    const serverId = `${conversationId}:${seq}`;
-    const stored = { ...message, seq, serverId };
-    const updated = { ...conversation, lastSeq: seq };
+    const stored = messages.map((message, i) => {
+      const seq = conversation.lastSeq + 1 + i;
+      return { ...message, seq, serverId: `${conversationId}:${seq}` };
+    });
+    const updated = { ...conversation, lastSeq: conversation.lastSeq + messages.length };
     await this.#db.batch(
       [
-        { type: 'put', key: `msg:${conversationId}:${String(seq).padStart(SEQ_WIDTH, '0')}`, value: stored },
+        ...stored.map((message) => ({ type: 'put', key: `msg:${conversationId}:${String(message.seq).padStart(SEQ_WIDTH, '0')}`, value: message })),
         { type: 'put', key: `conv:${conversationId}`, value: updated },
-        ...extraOperations(seq, serverId),
+        ...extraOperations(stored[0].seq, stored[0].serverId),
       ],
       { sync: this.#sync },
     );
@@ -125,10 +178,33 @@ export class ConversationStore {
     return messages;
   }
 
-  async createTicket({ siteId, visitorId, conversationId, message, contact, now }) {
-    const ticket = { id: `T${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`, siteId, visitorId, conversationId, message, contact, createdAt: now, status: 'open' };
-    await this.#db.put(`ticket:${ticket.id}`, ticket, { sync: this.#sync });
-    return ticket;
+  /**
+   * Leave-a-message. With a `cmid` the ticket is created once per (conversation, cmid):
+   * a retried frame returns the original ticket.
+   * @returns {Promise<{ticket: object, duplicate: boolean}>|Promise<object>}
+   */
+  async createTicket({ siteId, visitorId, conversationId, message, contact, now, cmid }) {
+    const create = async () => {
+      const ticket = { id: `T${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`, siteId, visitorId, conversationId, message, contact, createdAt: now, status: 'open' };
+      const operations = [{ type: 'put', key: `ticket:${ticket.id}`, value: ticket }];
+      if (cmid !== undefined) operations.push({ type: 'put', key: `ticketcmid:${conversationId}:${cmid}`, value: { ticketId: ticket.id } });
+      await this.#db.batch(operations, { sync: this.#sync });
+      return ticket;
+    };
+    if (cmid === undefined) return create();
+    return this.#serialized(conversationId, async () => {
+      const earlier = await this.#read(`ticketcmid:${conversationId}:${cmid}`);
+      if (earlier) return { ticket: await this.#read(`ticket:${earlier.ticketId}`), duplicate: true };
+      return { ticket: await create(), duplicate: false };
+    });
+  }
+
+  /** Questions the visitors' bot could not answer (tier suggest or handoff), oldest first. */
+  async unansweredQuestions(siteId, { since = 0 } = {}) {
+    const questions = [];
+    const range = { gte: `unanswered:${siteId}:${String(since).padStart(15, '0')}`, lt: `unanswered:${siteId};` };
+    for await (const question of this.#db.values(range)) questions.push(question);
+    return questions;
   }
 
   async tickets(siteId) {

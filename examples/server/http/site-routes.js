@@ -1,0 +1,103 @@
+// The HTTP side of the server: the shipped browser files (/kefu/), each site's
+// knowledge base (/kb/<siteId>.json), the demo website (/ and /wechat/), the agent
+// console (/console/) and the older FAQ-only demo (/examples/demo/). Every page carries
+// the strict CSP, which the widget and the console are built to live under.
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+// URL prefix -> folder, first match wins; the demo website takes what is left.
+const FOLDERS = [
+  ['/kefu/', 'dist/'],
+  ['/console/', 'examples/server/console/'],
+  // The FAQ-only demo imports the core from /web/ and its data from /shared/.
+  ['/examples/demo/', 'examples/demo/'],
+  ['/web/', 'web/'],
+  ['/dist/', 'dist/'],
+  ['/shared/', 'shared/'],
+  ['/', 'examples/site/'],
+];
+
+function headersFor(path) {
+  return {
+    'content-type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
+    'content-security-policy': STRICT_CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'cache-control': 'no-cache',
+  };
+}
+
+// The file under `folder` that `rest` names, or null when it would step outside it.
+function fileWithin(folder, rest) {
+  const root = join(REPO_ROOT, folder);
+  let relative;
+  try {
+    relative = decodeURIComponent(rest);
+  } catch {
+    return null;
+  }
+  if (relative.includes('\0')) return null;
+  const path = resolve(root, normalize(relative).replace(/^([/\\])+/, ''));
+  return path === root.replace(/[/\\]$/, '') || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : null;
+}
+
+async function sendFile(response, path, method) {
+  let file = path;
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    response.writeHead(200, headersFor(file));
+    response.end(method === 'HEAD' ? undefined : body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notFound(response) {
+  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
+}
+
+export function createSiteRoutes({ config, log }) {
+  return async function handle(request, response) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(request.url, 'http://localhost');
+    const kb = /^\/kb\/([\w-]{1,64})\.json$/.exec(url.pathname);
+    if (kb) {
+      const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
+      if (!site || !(await sendFile(response, resolve(REPO_ROOT, site.knowledgeBase), request.method))) notFound(response);
+      return;
+    }
+    // Folders without their trailing slash (/console, /wechat) would break relative links.
+    if (url.pathname === '/console' || url.pathname === '/wechat' || url.pathname === '/examples/demo') {
+      response.writeHead(301, { location: `${url.pathname}/` }).end();
+      return;
+    }
+    const [prefix, folder] = FOLDERS.find(([candidate]) => url.pathname.startsWith(candidate));
+    const path = fileWithin(folder, url.pathname.slice(prefix.length));
+    if (!path || !(await sendFile(response, path, request.method))) {
+      log.debug('http_not_found', { path: url.pathname });
+      notFound(response);
+    }
+  };
+}

@@ -1,0 +1,244 @@
+// Agent routing: the waiting queue (positions and ETA), agents accepting, agent
+// messages, typing and read receipts both ways, transfer back to the bot, ending a
+// conversation and the rating after it. The conversation's phase is stored (so a
+// restart keeps the queue); who is online and who is typing is not.
+import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
+import { HandlingTimes } from './handling-times.js';
+import { msgFrame, wireMessage } from '../wire/message-frame.js';
+
+export class AgentDesk {
+  #store;
+  #presence;
+  #config;
+  #log;
+  #clock;
+  #queue = []; // conversation ids, longest waiting first
+  #handlingTimes;
+  #visitorReadUpTo = new Map(); // conversationId -> seq the visitor has seen
+
+  constructor({ store, presence, config, log, clock = Date.now }) {
+    this.#store = store;
+    this.#presence = presence;
+    this.#config = config;
+    this.#log = log;
+    this.#clock = clock;
+    this.#handlingTimes = new HandlingTimes({ window: config.handlingTimeWindow, defaultSeconds: config.defaultHandlingSeconds });
+  }
+
+  /** Rebuilds the queue from the stored phases after a restart. */
+  async restore() {
+    const waiting = [];
+    for await (const conversation of this.#store.conversations()) {
+      if (conversation.state === 'queued') waiting.push(conversation);
+    }
+    waiting.sort((a, b) => a.queuedAt - b.queuedAt);
+    this.#queue = waiting.map((conversation) => conversation.id);
+  }
+
+  /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
+  agentsAvailable(siteId, now = this.#clock()) {
+    const site = this.#config.sites[siteId];
+    if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
+    return !site.offlineWhenNoAgent || this.#presence.agentNames().length > 0;
+  }
+
+  queuePosition(conversationId) {
+    return this.#queue.indexOf(conversationId) + 1;
+  }
+
+  #queuedEvent(conversationId) {
+    const position = this.queuePosition(conversationId);
+    return { type: 'event', event: 'queued', position, etaSeconds: this.#handlingTimes.etaSeconds(position, this.#presence.agentNames().length) };
+  }
+
+  /**
+   * Frames a (re)connecting visitor needs after `welcome` to see where the conversation
+   * stands: the phase alone does not carry the queue position or the agent's name.
+   */
+  statusFramesFor(conversation) {
+    if (conversation.state === 'queued' && this.queuePosition(conversation.id) > 0) return [this.#queuedEvent(conversation.id)];
+    if (conversation.state === 'with_agent') return [{ type: 'event', event: 'agent_joined', name: conversation.agentName }];
+    if (conversation.state === 'ended') return [{ type: 'event', event: 'rating_requested' }];
+    return [];
+  }
+
+  #announceQueue() {
+    for (const conversationId of this.#queue) this.#presence.toVisitors(conversationId, this.#queuedEvent(conversationId));
+    this.#presence.toAgents({ type: 'queue', entries: this.#queue.map((id, i) => ({ conversationId: id, position: i + 1 })) });
+  }
+
+  async summary(conversationId) {
+    const c = await this.#store.getConversation(conversationId);
+    if (!c) return null;
+    const visitorName = c.identity?.name ?? c.prechat?.name ?? null;
+    return {
+      conversationId: c.id, siteId: c.siteId, visitorId: c.visitorId, visitorName, verifiedUserId: c.identity?.userId ?? null, locale: c.locale ?? null,
+      state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), agentName: c.agentName ?? null,
+      lastSeq: c.lastSeq, visitorReadUpTo: this.#visitorReadUpTo.get(c.id) ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
+      online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null,
+    };
+  }
+
+  /** Every conversation an agent should see at login: waiting or being handled. */
+  async openConversations() {
+    const open = [];
+    for await (const conversation of this.#store.conversations()) {
+      if (conversation.state === 'queued' || conversation.state === 'with_agent') open.push(await this.summary(conversation.id));
+    }
+    return open;
+  }
+
+  async #announceConversation(conversationId) {
+    this.#presence.toAgents({ type: 'conversation', conversation: await this.summary(conversationId) });
+  }
+
+  // ---- from the visitor --------------------------------------------------------
+
+  /** The visitor asked for a person (button, keyword or unanswered questions). */
+  async requestHandoff(conversationId, { reason, locale }) {
+    const now = this.#clock();
+    const conversation = await this.#store.getConversation(conversationId);
+    if (conversation.state === 'queued' || conversation.state === 'with_agent') {
+      // Asked again (another tab, or a resend after reconnect): say where it stands.
+      for (const frame of this.statusFramesFor(conversation)) this.#presence.toVisitors(conversationId, frame);
+      return;
+    }
+    if (!this.agentsAvailable(conversation.siteId, now)) {
+      await this.#store.updateConversation(conversationId, { state: 'offline' });
+      const hours = describeBusinessHours(this.#config.sites[conversation.siteId]?.businessHours, locale ?? conversation.locale ?? 'en');
+      this.#presence.toVisitors(conversationId, hours ? { type: 'event', event: 'offline', hours } : { type: 'event', event: 'offline' });
+      this.#log.info('handoff_offline', { conversationId, reason });
+      return;
+    }
+    await this.#store.updateConversation(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason });
+    if (!this.#queue.includes(conversationId)) this.#queue.push(conversationId);
+    this.#log.info('handoff_queued', { conversationId, reason, position: this.queuePosition(conversationId) });
+    this.#announceQueue();
+    await this.#announceConversation(conversationId);
+  }
+
+  /** A stored visitor message (and the bot reply stored with it) reaches the agents. */
+  visitorMessageStored(conversation, storedMessages) {
+    if (conversation.state !== 'queued' && conversation.state !== 'with_agent') return;
+    for (const message of storedMessages) this.#presence.toAgents({ type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
+  }
+
+  visitorTyping(conversationId, on) {
+    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on });
+  }
+
+  visitorRead(conversationId, upToSeq) {
+    if (upToSeq <= (this.#visitorReadUpTo.get(conversationId) ?? 0)) return;
+    this.#visitorReadUpTo.set(conversationId, upToSeq);
+    this.#presence.toAgents({ type: 'visitor_read', conversationId, upToSeq });
+  }
+
+  async rate(conversationId, { stars, comment }) {
+    const now = this.#clock();
+    const rating = await this.#store.rate(conversationId, { stars, comment, now });
+    const conversation = await this.#store.updateConversation(conversationId, { state: 'rated', rating: { stars, comment: comment ?? '' } });
+    this.#presence.toAgents({ type: 'rating', rating: { ...rating, agentName: conversation?.agentName ?? null } });
+    this.#log.info('conversation_rated', { conversationId, stars });
+  }
+
+  ticketCreated(ticket) {
+    this.#presence.toAgents({ type: 'ticket', ticket });
+  }
+
+  // ---- from an agent -----------------------------------------------------------
+
+  async accept(agentName, conversationId) {
+    const now = this.#clock();
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) return { error: 'unknown_conversation' };
+    if (conversation.state !== 'queued') return { error: 'not_waiting' };
+    this.#queue = this.#queue.filter((id) => id !== conversationId);
+    await this.#store.updateConversation(conversationId, { state: 'with_agent', agentName, acceptedAt: now });
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agentName });
+    this.#log.info('agent_accepted', { conversationId, agent: agentName, waitedMs: now - (conversation.queuedAt ?? now) });
+    this.#announceQueue();
+    await this.#announceConversation(conversationId);
+    return { ok: true };
+  }
+
+  async #assigned(agentName, conversationId) {
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) return { error: 'unknown_conversation' };
+    if (conversation.state !== 'with_agent' || conversation.agentName !== agentName) return { error: 'not_your_conversation' };
+    return { conversation };
+  }
+
+  async agentMessage(agentName, conversationId, text) {
+    const { error } = await this.#assigned(agentName, conversationId);
+    if (error) return { error };
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now: this.#clock() });
+    this.#presence.toVisitors(conversationId, msgFrame(stored));
+    this.#presence.toAgents({ type: 'msg', conversationId, message: this.#consoleMessage(stored) });
+    return { ok: true, seq: stored.seq };
+  }
+
+  async agentTyping(agentName, conversationId, on) {
+    const { error } = await this.#assigned(agentName, conversationId);
+    if (error) return { error };
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on });
+    return { ok: true };
+  }
+
+  async agentRead(agentName, conversationId, upToSeq) {
+    const { conversation, error } = await this.#assigned(agentName, conversationId);
+    if (error) return { error };
+    if (upToSeq <= (conversation.agentReadUpTo ?? 0)) return { ok: true };
+    await this.#store.updateConversation(conversationId, { agentReadUpTo: Math.min(upToSeq, conversation.lastSeq) });
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'read', upToSeq: Math.min(upToSeq, conversation.lastSeq) });
+    return { ok: true };
+  }
+
+  async end(agentName, conversationId) {
+    const now = this.#clock();
+    const { conversation, error } = await this.#assigned(agentName, conversationId);
+    if (error) return { error };
+    await this.#store.updateConversation(conversationId, { state: 'ended', endedAt: now });
+    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on: false });
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'ended', by: 'agent' });
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'rating_requested' });
+    this.#log.info('conversation_ended', { conversationId, agent: agentName, handledMs: now - conversation.acceptedAt });
+    await this.#announceConversation(conversationId);
+    return { ok: true };
+  }
+
+  async transferToBot(agentName, conversationId) {
+    const now = this.#clock();
+    const { conversation, error } = await this.#assigned(agentName, conversationId);
+    if (error) return { error };
+    await this.#store.updateConversation(conversationId, { state: 'bot', endedAt: now });
+    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
+    this.#log.info('returned_to_bot', { conversationId, agent: agentName });
+    await this.#announceConversation(conversationId);
+    return { ok: true };
+  }
+
+  /** The whole conversation for the console, with the FAQ tier each bot turn got. */
+  async history(conversationId) {
+    const messages = [];
+    for (let afterSeq = 0; ; ) {
+      const page = await this.#store.messagesAfter(conversationId, afterSeq, 500);
+      messages.push(...page.map((message) => this.#consoleMessage(message)));
+      if (page.length < 500) break;
+      afterSeq = page.at(-1).seq;
+    }
+    return messages;
+  }
+
+  // What the console shows of a message: the wire fields plus the bot's tier for
+  // the visitor's questions (the FAQ engine's verdict on each turn).
+  #consoleMessage(stored) {
+    const message = wireMessage(stored);
+    const tier = stored.meta?.bot?.tier ?? stored.meta?.tier;
+    if (tier) message.tier = tier;
+    const faqId = stored.meta?.bot?.faqId ?? stored.meta?.faqId;
+    if (faqId) message.faqId = faqId;
+    return message;
+  }
+}

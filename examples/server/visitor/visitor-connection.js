@@ -1,0 +1,190 @@
+// One visitor WebSocket speaking protocol v1 (docs/protocol.md). Frames are handled
+// one after another in arrival order, so replies leave in the order the client asked;
+// a message is acknowledged only after the store has committed it.
+import { randomBytes } from 'node:crypto';
+import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
+import { isOriginAllowed } from '../security/origins.js';
+import { verifyIdentity } from '../security/identity.js';
+import { msgFrame, wireMessage } from '../wire/message-frame.js';
+
+const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
+// Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
+const CLOSE_POLICY = 1008;
+
+export class VisitorConnection {
+  #socket;
+  #origin;
+  #ip;
+  #services; // {store, desk, presence, config, log, limiters, clock, ownOrigins}
+  #chain = Promise.resolve();
+  #site = null;
+  #siteId = null;
+  #visitorId = null;
+  #epoch = null;
+  #locale = null;
+  #conversationId = null;
+  #limits = PROTOCOL_LIMITS;
+  #closed = false;
+
+  constructor(socket, request, services) {
+    this.#socket = socket;
+    this.#origin = request.headers.origin;
+    this.#ip = request.socket.remoteAddress;
+    this.#services = services;
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary ? null : data.toString('utf8');
+      this.#chain = this.#chain.then(() => this.#onText(text)).catch((error) => {
+        services.log.error('visitor_frame_failed', { conversationId: this.#conversationId, error: error.message });
+        this.send({ type: 'error', code: 'server_error', message: 'the server could not handle that frame; retry' });
+      });
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      if (this.#conversationId) services.presence.removeVisitor(this.#conversationId, this);
+    });
+  }
+
+  send(frame) {
+    if (!this.#closed && this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  #error(code, message, extra = {}) {
+    this.send({ type: 'error', code, message, ...extra });
+  }
+
+  #refuse(code, message) {
+    this.#error(code, message);
+    this.#socket.close(CLOSE_POLICY, code);
+  }
+
+  async #onText(text) {
+    if (this.#closed) return;
+    if (text === null) return this.#error('frame_invalid', 'frames are JSON text, not binary');
+    const parsed = parseFrame(text, 'toServer', this.#limits);
+    if (parsed.error) return this.#error(parsed.error.code, parsed.error.message);
+    const frame = parsed.frame;
+    if (frame.type === 'hello') return this.#hello(frame);
+    if (!this.#conversationId) return this.#error('hello_required', 'the first frame must be hello');
+    switch (frame.type) {
+      case 'message': return this.#message(frame);
+      case 'handoff': return this.#services.desk.requestHandoff(this.#conversationId, { reason: frame.reason, locale: this.#locale });
+      case 'read': return this.#services.desk.visitorRead(this.#conversationId, frame.upToSeq);
+      case 'typing': return this.#services.desk.visitorTyping(this.#conversationId, frame.on);
+      case 'rate': return this.#rate(frame);
+      case 'ticket': return this.#ticket(frame);
+      case 'prechat': return this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
+      case 'resync': return this.#resync(frame.afterSeq);
+      case 'ping': return this.send({ type: 'pong', t: frame.t });
+      default: return this.#error('frame_unknown_type', `no client frame has type "${frame.type}"`);
+    }
+  }
+
+  #originAllowed(site) {
+    return this.#services.ownOrigins().includes(this.#origin) || isOriginAllowed(this.#origin, site.allowedOrigins);
+  }
+
+  async #hello(frame) {
+    const { store, desk, presence, config, log, clock } = this.#services;
+    if (this.#conversationId) return this.#error('already_welcomed', 'hello was already answered on this connection');
+    const site = Object.hasOwn(config.sites, frame.siteId) ? config.sites[frame.siteId] : null;
+    if (!site) return this.#refuse('unknown_site', `no site "${frame.siteId}" on this server`);
+    if (!this.#originAllowed(site)) {
+      log.warn('origin_refused', { siteId: frame.siteId, origin: this.#origin ?? null });
+      return this.#refuse('origin_not_allowed', 'this page may not open a chat for this site');
+    }
+    const now = clock();
+    const identity = verifyIdentity(frame.identity, site.identitySecret);
+    const verified = identity.verified ? { userId: identity.userId, name: identity.name, email: identity.email } : null;
+
+    let conversation = null;
+    let sessionToken = frame.sessionToken;
+    if (sessionToken) {
+      const conversationId = await store.conversationIdForToken(sessionToken);
+      conversation = conversationId ? await store.getConversation(conversationId) : null;
+      // A token from another site, or one proving a different signed-in user, opens nothing.
+      if (conversation && (conversation.siteId !== frame.siteId || (conversation.identity && conversation.identity.userId !== verified?.userId))) conversation = null;
+    }
+    if (!conversation) {
+      sessionToken = `st-${randomBytes(18).toString('base64url')}`;
+      conversation = await store.createConversation({ siteId: frame.siteId, visitorId: frame.visitorId, now, sessionToken, identity: verified });
+      log.info('conversation_started', { conversationId: conversation.id, siteId: frame.siteId, verified: Boolean(verified) });
+    } else if (frame.locale && conversation.locale !== frame.locale) {
+      conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
+    }
+    if (!conversation.identity && verified) conversation = await store.updateConversation(conversation.id, { identity: verified });
+    if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
+
+    this.#site = site;
+    this.#siteId = frame.siteId;
+    this.#visitorId = frame.visitorId;
+    this.#epoch = frame.epoch;
+    this.#locale = frame.locale ?? null;
+    this.#limits = { ...PROTOCOL_LIMITS, maxTextChars: Math.min(site.maxTextChars, PROTOCOL_LIMITS.maxTextChars) };
+    this.#conversationId = conversation.id;
+    presence.addVisitor(conversation.id, this);
+    this.send({
+      type: 'welcome', v: PROTOCOL_VERSION, sessionToken, conversationId: conversation.id, lastSeq: conversation.lastSeq,
+      nextCseq: await store.expectedCseq(conversation.id, this.#epoch), state: conversation.state,
+      agentsOnline: desk.agentsAvailable(frame.siteId, now), preChatForm: Boolean(site.preChatForm),
+    });
+    for (const status of desk.statusFramesFor(conversation)) this.send(status);
+  }
+
+  // Both buckets must have room: the visitor's own, and their IP's (one script
+  // rotating visitor ids still shares an address).
+  #rateLimited(cmid) {
+    const { limiters, clock } = this.#services;
+    const now = clock();
+    if (limiters.visitor.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
+    this.#error('rate_limited', 'too many messages; retry in 2 s', { retryAfterMs: 2000, ...(cmid ? { cmid } : {}) });
+    return true;
+  }
+
+  async #message(frame) {
+    const { store, desk, presence, clock } = this.#services;
+    if (this.#rateLimited(frame.cmid)) return;
+    const tier = frame.bot?.tier;
+    const botReply = tier === 'answer' && frame.bot.answer ? { text: frame.bot.answer, tier, faqId: frame.bot.faqId } : null;
+    const unanswered = tier === 'suggest' || tier === 'handoff' ? { siteId: this.#siteId, tier } : null;
+    const result = await store.appendVisitorMessage(this.#conversationId, {
+      cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now: clock(),
+      meta: frame.bot ? { bot: frame.bot } : undefined, botReply, unanswered,
+    });
+    if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
+    this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });
+    if (result.duplicate) return;
+    const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: clock(), seq: result.seq, serverId: result.serverId, meta: frame.bot ? { bot: frame.bot } : undefined };
+    // The sender learned the seq from the ack; other tabs learn the message here.
+    presence.toVisitors(this.#conversationId, msgFrame(stored), this);
+    if (result.reply) presence.toVisitors(this.#conversationId, msgFrame(result.reply));
+    desk.visitorMessageStored(await store.getConversation(this.#conversationId), result.reply ? [stored, result.reply] : [stored]);
+  }
+
+  async #rate(frame) {
+    const conversation = await this.#services.store.getConversation(this.#conversationId);
+    if (conversation.state !== 'ended') return this.#error('invalid_in_state', `a rating is possible after the conversation ended, not while it is ${conversation.state}`);
+    await this.#services.desk.rate(this.#conversationId, { stars: frame.stars, comment: frame.comment });
+  }
+
+  async #ticket(frame) {
+    const { store, desk, clock, log } = this.#services;
+    if (this.#rateLimited(frame.cmid)) return;
+    const { ticket, duplicate } = await store.createTicket({
+      siteId: this.#siteId, visitorId: this.#visitorId, conversationId: this.#conversationId, message: frame.message, contact: frame.contact, now: clock(), cmid: frame.cmid,
+    });
+    if (!duplicate) {
+      await store.updateConversation(this.#conversationId, { state: 'ticket_submitted' });
+      log.info('ticket_created', { conversationId: this.#conversationId, ticketId: ticket.id });
+      desk.ticketCreated(ticket);
+    }
+    this.send({ type: 'event', event: 'ticket_created', cmid: frame.cmid, ticketId: ticket.id });
+  }
+
+  async #resync(afterSeq) {
+    const { store } = this.#services;
+    const conversation = await store.getConversation(this.#conversationId);
+    const page = await store.messagesAfter(this.#conversationId, afterSeq, RESYNC_PAGE);
+    const lastSent = page.length ? page.at(-1).seq : afterSeq;
+    this.send({ type: 'resync', messages: page.map(wireMessage), lastSeq: conversation.lastSeq, more: lastSent < conversation.lastSeq });
+  }
+}
