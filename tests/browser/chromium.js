@@ -12,6 +12,10 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Host pages the tests fulfil through Playwright routing have no IP address space, so
+  // Chromium would treat them as public sites reaching into localhost and block the
+  // widget's socket to the local test server. Real pages come from a real address.
+  '--disable-features=LocalNetworkAccessChecks',
 ];
 
 export function launchChromium() {

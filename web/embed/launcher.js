@@ -7,7 +7,7 @@ const LAUNCHER_LABELS = { 'zh-CN': '在线客服', 'zh-TW': '線上客服', en: 
 
 // Custom properties are the theme surface (documented in docs/embedding.md). Class
 // names need no prefix: the shadow root keeps them apart from the host page's.
-const LAUNCHER_CSS =
+export const LAUNCHER_CSS =
   ':host{all:initial;position:fixed;z-index:2147483000;right:max(20px,env(safe-area-inset-right));bottom:max(20px,env(safe-area-inset-bottom))}:host([hidden]),[hidden]{display:none}' +
   '.launcher{width:56px;height:56px;border:0;border-radius:50%;background:var(--kefu-accent,#1664ff);color:var(--kefu-on-accent,#fff);box-shadow:0 4px 16px #0003;cursor:pointer;display:grid;place-items:center;position:relative;padding:0}' +
   '.launcher:focus-visible{outline:3px solid var(--kefu-focus,#ffb000);outline-offset:3px}.launcher:before{content:"";width:26px;height:20px;border-radius:9px 9px 9px 2px;background:currentColor}' +

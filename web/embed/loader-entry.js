@@ -28,16 +28,17 @@ function scheduleIdle(callback) {
     showLauncher: (config, onActivate) => showLauncher({ stylesheetUrl: new URL('kefu-widget.css', base).href, ...config }, onActivate, doc),
     scheduleIdle,
   });
+  // The widget finds the wasm core beside the loader (assetBase), unless told otherwise.
   function Kefu(name, ...args) {
-    api.run(name, args);
+    api.run(name, name === 'boot' ? [{ assetBase: base, ...args[0] }] : args);
   }
   Kefu.version = LOADER_VERSION;
   win.Kefu = Kefu;
-  for (const [name, ...args] of queued) api.run(name, args);
+  for (const args of queued) Kefu(...args);
 
   // data-site-id, data-server-url, data-locale: boot without any inline script.
   if (script?.dataset.siteId) {
-    const boot = () => api.run('boot', [{ ...script.dataset, assetBase: base }]);
+    const boot = () => Kefu('boot', { ...script.dataset });
     doc.body ? boot() : doc.addEventListener('DOMContentLoaded', boot);
   }
 })(window, document);

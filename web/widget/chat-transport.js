@@ -1,0 +1,79 @@
+// The WebSocket to the Kefu server, and nothing else: it opens when the session core
+// says `connect`, closes on `disconnect`, and reports open / frame / close back. When
+// to reconnect (backoff, jitter, heartbeats) is the core's decision, not this class's.
+
+export class ChatTransport {
+  #url;
+  #Socket;
+  #socket = null;
+  #handlers;
+  #identity = null;
+
+  /**
+   * @param {string} url ws:// or wss:// URL of the server's visitor endpoint
+   * @param {{onOpen: () => void, onFrame: (text: string) => void, onClose: () => void}} handlers
+   * @param {typeof WebSocket} [Socket]
+   */
+  constructor(url, handlers, Socket = globalThis.WebSocket) {
+    this.#url = url;
+    this.#handlers = handlers;
+    this.#Socket = Socket;
+  }
+
+  /** 'idle' | 'opening' | 'open' */
+  get state() {
+    if (!this.#socket) return 'idle';
+    return this.#socket.readyState === 1 ? 'open' : 'opening';
+  }
+
+  /**
+   * The logged-in user (`Kefu('identify')`). The core writes `hello` without it, so it is
+   * added here, on the way out, and sent on every connection from now on.
+   */
+  setIdentity(identity) {
+    this.#identity = identity;
+  }
+
+  open() {
+    if (this.#socket) return; // already open or opening
+    let socket;
+    try {
+      socket = new this.#Socket(this.#url);
+    } catch {
+      // A malformed URL or a blocked scheme: report a closed line so the core backs off.
+      queueMicrotask(() => this.#handlers.onClose());
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => this.#handlers.onOpen();
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.#handlers.onFrame(event.data);
+    };
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#handlers.onClose();
+    };
+  }
+
+  /** @returns {boolean} whether the frame went out; the core resends what matters */
+  send(frame) {
+    if (this.state !== 'open') return false;
+    const outgoing = frame.type === 'hello' && this.#identity ? { ...frame, identity: this.#identity } : frame;
+    this.#socket.send(JSON.stringify(outgoing));
+    return true;
+  }
+
+  /** Closes without reporting back: the core asked for it, so it knows already. */
+  close() {
+    const socket = this.#socket;
+    this.#socket = null;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    try {
+      socket.close();
+    } catch {
+      // closing a socket that never opened can throw in old engines; it is gone either way
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Where the widget's pieces live, from the boot options. The loader passes `assetBase`
+// (its own URL: the core sits beside it); the ES module entry derives it from the
+// server's address, which serves the shipped files under /kefu/ (docs/server.md).
+
+/**
+ * @param {{siteId: string, serverUrl?: string, assetBase?: string, knowledgeBaseUrl?: string}} config
+ * @param {string} pageUrl the host page's base URL
+ */
+export function resolveEndpoints(config, pageUrl) {
+  const serverUrl = new URL(config.serverUrl || '/ws', pageUrl);
+  if (serverUrl.protocol === 'http:' || serverUrl.protocol === 'https:') serverUrl.protocol = serverUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  const httpOrigin = `${serverUrl.protocol === 'wss:' ? 'https:' : 'http:'}//${serverUrl.host}`;
+  const assetBase = new URL(config.assetBase || `${httpOrigin}/kefu/`, pageUrl);
+  return {
+    serverUrl: serverUrl.href,
+    moduleUrl: new URL('kefu-core.mjs', assetBase).href,
+    wasmUrl: new URL('kefu-core.wasm', assetBase).href,
+    stylesheetUrl: new URL('kefu-widget.css', assetBase).href,
+    knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
+  };
+}

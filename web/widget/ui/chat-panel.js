@@ -1,0 +1,143 @@
+// The chat window: a non-modal dialog above the launcher (full screen on phones)
+// holding the header, the connection banner, the conversation, the hand-off status and
+// whichever footer the phase calls for — the composer, the pre-chat form, the rating
+// form or the leave-a-message form. It draws from the session's view() and sends the
+// visitor's actions back as session events.
+import { createElement } from '../create-element.js';
+import { ConnectionBanner } from './connection-banner.js';
+import { ConversationStatus } from './conversation-status.js';
+import { Composer } from './composer.js';
+import { LeaveMessageForm } from './leave-message-form.js';
+import { MessageList } from './message-list.js';
+import { PreChatForm } from './prechat-form.js';
+import { RatingForm } from './rating-form.js';
+
+export class ChatPanel {
+  element;
+  #t;
+  #subtitle;
+  #notice;
+  #handoffBar;
+  #footer;
+  #banner;
+  #messages;
+  #status;
+  #composer;
+  #prechat;
+  #rating;
+  #leaveMessage;
+  #view = null;
+
+  /**
+   * @param {Document} doc
+   * @param {import('../translator.js').Translator} translator
+   * @param {{dispatch: (event: object) => boolean, suggest: (prefix: string, k: number) => object[], close: () => void}} actions
+   */
+  constructor(doc, translator, actions) {
+    this.#t = translator;
+    const t = (key) => translator.t(key);
+    this.#subtitle = createElement(doc, 'p', { className: 'subtitle' }, t('panel.subtitle.bot'));
+    this.#notice = createElement(doc, 'p', { className: 'notice', hidden: true, attrs: { role: 'status' } });
+    this.#banner = new ConnectionBanner(doc, translator);
+    this.#messages = new MessageList(doc, translator, actions);
+    this.#status = new ConversationStatus(doc, translator);
+    this.#composer = new Composer(doc, translator, actions);
+    this.#prechat = new PreChatForm(doc, translator, actions);
+    this.#rating = new RatingForm(doc, translator, actions);
+    this.#leaveMessage = new LeaveMessageForm(doc, translator, actions);
+    this.#handoffBar = createElement(
+      doc,
+      'div',
+      { className: 'actions', hidden: true },
+      createElement(doc, 'button', { type: 'button', className: 'secondary handoff', on: { click: () => actions.dispatch({ type: 'request_handoff' }) } }, t('handoff.button')),
+    );
+    this.#footer = createElement(doc, 'div', { className: 'footer' });
+    this.element = createElement(
+      doc,
+      'div',
+      {
+        className: 'panel',
+        hidden: true,
+        attrs: { role: 'dialog', 'aria-labelledby': 'kefu-title', 'aria-modal': 'false' },
+        on: {
+          keydown: (event) => {
+            if (event.key === 'Escape') {
+              event.preventDefault();
+              actions.close();
+            }
+          },
+        },
+      },
+      createElement(
+        doc,
+        'div',
+        { className: 'header' },
+        createElement(doc, 'div', { className: 'header-text' }, createElement(doc, 'h2', { className: 'title', id: 'kefu-title' }, t('panel.title')), this.#subtitle),
+        createElement(doc, 'button', { type: 'button', className: 'icon-button close', attrs: { 'aria-label': t('panel.close') }, on: { click: () => actions.close() } }, '×'),
+      ),
+      this.#banner.element,
+      this.#notice,
+      this.#messages.element,
+      this.#status.element,
+      this.#handoffBar,
+      this.#footer,
+    );
+  }
+
+  get open() {
+    return !this.element.hidden;
+  }
+
+  setOpen(open) {
+    this.element.hidden = !open;
+    if (open) this.focusFirstField();
+  }
+
+  /** The field the visitor most likely wants: the composer, or the first form field. */
+  focusFirstField() {
+    const target = this.#footer.querySelector('textarea:not([hidden]), input:not([type=radio]), input[type=radio]');
+    (target ?? this.element.querySelector('button.close')).focus();
+  }
+
+  /** Shown once, e.g. that history is not kept in this browser. */
+  showNotice(text) {
+    this.#notice.textContent = text;
+    this.#notice.hidden = false;
+  }
+
+  showError(text) {
+    this.#composer.showError(text);
+  }
+
+  update(view) {
+    const t = (key, values) => this.#t.t(key, values);
+    const previousFooter = this.#footerFor(this.#view);
+    this.#view = view;
+    this.#subtitle.textContent = view.phase === 'with_agent' && view.agent.name ? t('panel.subtitle.agent', { name: view.agent.name }) : t('panel.subtitle.bot');
+    this.#banner.update(view.connection);
+    this.#messages.update(view);
+    this.#status.update(view);
+    this.#handoffBar.hidden = view.phase !== 'bot';
+    this.#composer.update(view);
+    this.#leaveMessage.update(view);
+    const footer = this.#footerFor(view);
+    if (footer !== previousFooter) {
+      const hadFocus = this.#footer.contains(this.element.getRootNode().activeElement);
+      this.#footer.replaceChildren(footer.element);
+      // Focus must not be lost into <body> when the form under it is swapped.
+      if (hadFocus && this.open) this.focusFirstField();
+    }
+  }
+
+  #footerFor(view) {
+    if (!view) return null;
+    if (view.phase === 'prechat') return this.#prechat;
+    if (view.phase === 'offline' || view.phase === 'ticket_submitted') return this.#leaveMessage;
+    if (view.phase === 'ended' && view.ratingRequested) return this.#rating;
+    return this.#composer;
+  }
+
+  destroy() {
+    this.#banner.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+// The conversation as the visitor reads it: author, time, text, delivery state of
+// their own messages (with a retry button on failed ones) and the bot's "did you mean"
+// choices as quick replies. The list is a live region (role=log), so screen readers
+// announce new messages; nodes are kept per message id and only changed ones redrawn.
+import { createElement } from '../create-element.js';
+import { renderRichText } from '../rich-text.js';
+
+export class MessageList {
+  element;
+  #doc;
+  #t;
+  #actions;
+  #items = new Map(); // message id -> {node, key}
+
+  /** @param {{dispatch: (event: object) => void}} actions */
+  constructor(doc, translator, actions) {
+    this.#doc = doc;
+    this.#t = translator;
+    this.#actions = actions;
+    this.element = createElement(doc, 'ol', { className: 'messages', tabIndex: 0, attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': translator.t('panel.title') } });
+  }
+
+  update(view) {
+    const list = this.element;
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+    const live = new Set();
+    const last = view.messages.at(-1);
+    let previous = null;
+    for (const message of view.messages) {
+      live.add(message.id);
+      const offerChoices = message === last && view.phase === 'bot';
+      const key = JSON.stringify([message.text, message.delivery, message.name, message.tier, offerChoices && message.suggestions]);
+      let item = this.#items.get(message.id);
+      if (!item || item.key !== key) {
+        const node = this.#render(message, offerChoices);
+        if (item) item.node.replaceWith(node);
+        item = { node, key };
+        this.#items.set(message.id, item);
+      }
+      // Keep document order equal to conversation order (a server copy can replace a local one).
+      const expectedNext = previous ? previous.nextSibling : list.firstChild;
+      if (expectedNext !== item.node) list.insertBefore(item.node, expectedNext);
+      previous = item.node;
+    }
+    for (const [id, item] of this.#items) {
+      if (!live.has(id)) {
+        item.node.remove();
+        this.#items.delete(id);
+      }
+    }
+    if (nearBottom || last?.author === 'visitor') list.scrollTop = list.scrollHeight;
+  }
+
+  #render(message, offerChoices) {
+    const doc = this.#doc;
+    const t = this.#t;
+    const author = message.author === 'agent' && message.name ? message.name : t.t(`author.${message.author}`);
+    const bubble = createElement(doc, 'div', { className: 'bubble' });
+    if (message.author === 'visitor') {
+      bubble.textContent = message.text; // the visitor's own words, exactly as typed
+    } else if (message.author === 'bot' && message.tier === 'suggest' && !message.text) {
+      bubble.textContent = t.t('bot.didYouMean');
+    } else if (message.author === 'bot' && message.tier === 'handoff' && !message.text) {
+      bubble.textContent = `${t.t('bot.noAnswer')} ${t.t('bot.offerHuman')}`;
+    } else {
+      renderRichText(bubble, message.text);
+    }
+    const node = createElement(
+      doc,
+      'li',
+      { className: `message ${message.author}`, attrs: { 'data-id': message.id } },
+      createElement(doc, 'p', { className: 'meta' }, `${author} · `, createElement(doc, 'time', { dateTime: new Date(message.time || 0).toISOString() }, t.time(message.time))),
+      bubble,
+    );
+    if (message.delivery) node.append(this.#delivery(message));
+    if (offerChoices && message.suggestions?.length) {
+      const choices = createElement(doc, 'div', { className: 'quick-replies', attrs: { role: 'group', 'aria-label': t.t('composer.suggestions') } });
+      for (const suggestion of message.suggestions) {
+        choices.append(
+          createElement(doc, 'button', { type: 'button', className: 'chip', on: { click: () => this.#actions.dispatch({ type: 'choose_suggestion', faqId: suggestion.faqId }) } }, suggestion.question),
+        );
+      }
+      node.append(choices);
+    }
+    return node;
+  }
+
+  #delivery(message) {
+    const doc = this.#doc;
+    const line = createElement(doc, 'p', { className: `delivery ${message.delivery}`, attrs: { 'data-delivery': message.delivery } }, this.#t.t(`delivery.${message.delivery}`));
+    if (message.delivery === 'failed') {
+      // The core retries every failed message, oldest first, so order is kept.
+      line.append(createElement(doc, 'button', { type: 'button', className: 'link-button', on: { click: () => this.#actions.dispatch({ type: 'retry', cmid: message.id }) } }, this.#t.t('delivery.retry')));
+    }
+    return line;
+  }
+}
