@@ -1,0 +1,197 @@
+// Agent routing end to end over real sockets: a visitor on `/ws`, agent consoles on
+// `/agent` (docs/server.md, "Agent console protocol").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { startTestServer } from './helpers/test-server.js';
+
+async function withServer(options, body) {
+  const server = await startTestServer(options);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+    server.removeData();
+  }
+}
+
+async function agent(server, name = '小李', token = server.agentToken) {
+  const client = await SocketClient.open(server.agentUrl, { protocolChecked: false });
+  const ready = await client.request({ type: 'login', token, name }, (f) => f.type === 'ready' || f.type === 'error');
+  return { client, ready };
+}
+
+async function visitor(server, fields) {
+  const client = await SocketClient.open(server.wsUrl, { origin: server.origin });
+  const welcome = await helloVisitor(client, fields);
+  return { client, welcome };
+}
+
+const isEvent = (name) => (f) => f.type === 'event' && f.event === name;
+
+test('a wrong agent token is refused and closes the socket', async () => {
+  await withServer({}, async (server) => {
+    const { client, ready } = await agent(server, 'x', 'wrong-token');
+    assert.deepEqual([ready.type, ready.code], ['error', 'unauthorized']);
+    assert.equal(await client.closed, 1008);
+  });
+});
+
+test('hand-off queues visitors with positions and an ETA; accepting moves the queue up', async () => {
+  await withServer({ config: { defaultHandlingSeconds: 120 } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const first = await visitor(server);
+    const second = await visitor(server);
+    first.client.send({ type: 'handoff', reason: 'visitor' });
+    assert.deepEqual(await first.client.next(isEvent('queued')), { type: 'event', event: 'queued', position: 1, etaSeconds: 120 });
+    second.client.send({ type: 'handoff', reason: 'unanswered' });
+    assert.deepEqual(await second.client.next(isEvent('queued')), { type: 'event', event: 'queued', position: 2, etaSeconds: 240 });
+    const queue = await li.next((f) => f.type === 'queue' && f.entries.length === 2);
+    assert.deepEqual(queue.entries.map((e) => e.conversationId), [first.welcome.conversationId, second.welcome.conversationId]);
+
+    const accepted = await li.request({ type: 'accept', conversationId: first.welcome.conversationId }, 'result');
+    assert.equal(accepted.ok, true);
+    assert.deepEqual(await first.client.next(isEvent('agent_joined')), { type: 'event', event: 'agent_joined', name: '小李' });
+    assert.equal((await second.client.next(isEvent('queued'))).position, 1);
+    // Someone else cannot take it any more.
+    const { client: wang } = await agent(server, '老王');
+    assert.equal((await wang.request({ type: 'accept', conversationId: first.welcome.conversationId }, 'result')).error, 'not_waiting');
+    assert.equal((await wang.request({ type: 'message', conversationId: first.welcome.conversationId, text: 'hi' }, 'result')).error, 'not_your_conversation');
+    for (const c of [li, wang, first.client, second.client]) await c.close();
+  });
+});
+
+test('agent and visitor chat with typing and read receipts both ways; end asks for a rating that reaches the console', async () => {
+  await withServer({}, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server, { epoch: 'e' });
+    const id = welcome.conversationId;
+    await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+    v.send({ type: 'handoff', reason: 'unanswered' });
+    await v.next(isEvent('queued'));
+    await li.request({ type: 'accept', conversationId: id }, 'result');
+    await v.next(isEvent('agent_joined'));
+
+    // The console sees the bot history with the tier each question got.
+    const history = await li.request({ type: 'history', conversationId: id }, 'history');
+    assert.deepEqual(history.messages.map((m) => [m.author, m.text, m.tier]), [['visitor', '发票怎么开', 'handoff']]);
+
+    v.send({ type: 'typing', on: true });
+    assert.deepEqual(await li.next('visitor_typing'), { type: 'visitor_typing', conversationId: id, on: true });
+    li.send({ type: 'typing', conversationId: id, on: true });
+    assert.deepEqual(await v.next(isEvent('typing')), { type: 'event', event: 'typing', on: true });
+
+    li.send({ type: 'message', conversationId: id, text: '您好，请提供订单号' });
+    const fromAgent = await v.next('msg');
+    assert.deepEqual([fromAgent.seq, fromAgent.author, fromAgent.name, fromAgent.text], [2, 'agent', '小李', '您好，请提供订单号']);
+    v.send({ type: 'read', upToSeq: 2 });
+    assert.deepEqual(await li.next('visitor_read'), { type: 'visitor_read', conversationId: id, upToSeq: 2 });
+
+    await v.request({ type: 'message', cmid: 'c-e-2', cseq: 2, text: 'A-1001', clientTime: 2 }, 'ack');
+    const toConsole = await li.next((f) => f.type === 'msg' && f.message.author === 'visitor');
+    assert.equal(toConsole.message.text, 'A-1001');
+    li.send({ type: 'read', conversationId: id, upToSeq: 3 });
+    assert.deepEqual(await v.next(isEvent('read')), { type: 'event', event: 'read', upToSeq: 3 });
+
+    await li.request({ type: 'end', conversationId: id }, 'result');
+    assert.deepEqual(await v.next(isEvent('ended')), { type: 'event', event: 'ended', by: 'agent' });
+    await v.next(isEvent('rating_requested'));
+    v.send({ type: 'rate', stars: 4, comment: '不错' });
+    const rating = await li.next('rating');
+    assert.deepEqual([rating.rating.conversationId, rating.rating.stars, rating.rating.comment, rating.rating.agentName], [id, 4, '不错', '小李']);
+    const ratings = await li.request({ type: 'ratings' }, 'ratings');
+    assert.deepEqual([ratings.count, ratings.average], [1, 4]);
+    for (const c of [li, v]) await c.close();
+  });
+});
+
+test('transfer back to the bot; a later hand-off queues again; the ETA follows measured handling times', async () => {
+  await withServer({ config: { defaultHandlingSeconds: 999 } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server);
+    const id = welcome.conversationId;
+    v.send({ type: 'handoff', reason: 'visitor' });
+    assert.equal((await v.next(isEvent('queued'))).etaSeconds, 999);
+    await li.request({ type: 'accept', conversationId: id }, 'result');
+    await li.request({ type: 'transfer_to_bot', conversationId: id }, 'result');
+    await v.next(isEvent('returned_to_bot'));
+    v.send({ type: 'handoff', reason: 'visitor' });
+    // Handled in well under a second: the estimate now comes from that, not the default.
+    assert.ok((await v.next(isEvent('queued'))).etaSeconds < 5);
+    for (const c of [li, v]) await c.close();
+  });
+});
+
+test('outside business hours a hand-off goes offline; the left message becomes a ticket in the console', async () => {
+  const closed = { timeZone: 'Asia/Shanghai', days: [], open: '09:00', close: '18:00' };
+  await withServer({ config: { sites: { demo: { businessHours: closed } } } }, async (server) => {
+    const { client: li } = await agent(server);
+    const { client: v, welcome } = await visitor(server, { locale: 'zh-CN' });
+    assert.equal(welcome.agentsOnline, false);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    const offline = await v.next(isEvent('offline'));
+    assert.match(offline.hours, /09:00–18:00/);
+    v.send({ type: 'ticket', cmid: 't-1', message: '请回电', contact: '13800000000' });
+    const created = await v.next(isEvent('ticket_created'));
+    const pushed = await li.next('ticket');
+    assert.equal(pushed.ticket.id, created.ticketId);
+    const list = await li.request({ type: 'tickets' }, 'tickets');
+    assert.deepEqual(list.tickets.map((t) => [t.id, t.message, t.contact]), [[created.ticketId, '请回电', '13800000000']]);
+    for (const c of [li, v]) await c.close();
+  });
+});
+
+test('with no agent logged in (offlineWhenNoAgent) a hand-off goes offline; once one logs in it queues', async () => {
+  await withServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
+    const { client: v, welcome } = await visitor(server, { locale: 'en' });
+    assert.equal(welcome.agentsOnline, false);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    assert.equal((await v.next(isEvent('offline'))).type, 'event');
+    const { client: li } = await agent(server);
+    const again = await visitor(server);
+    assert.equal(again.welcome.agentsOnline, true);
+    again.client.send({ type: 'handoff', reason: 'visitor' });
+    assert.equal((await again.client.next(isEvent('queued'))).position, 1);
+    for (const c of [li, v, again.client]) await c.close();
+  });
+});
+
+test('a queued visitor who reconnects is told the position again; the queue survives a restart', async () => {
+  const server = await startTestServer();
+  const { client: v, welcome } = await visitor(server, { epoch: 'e' });
+  v.send({ type: 'handoff', reason: 'visitor' });
+  await v.next(isEvent('queued'));
+  await v.close();
+  await server.close();
+  const restarted = await startTestServer({ dataDir: server.dataDir });
+  try {
+    const back = await SocketClient.open(restarted.wsUrl, { origin: restarted.origin });
+    const again = await helloVisitor(back, { epoch: 'e', sessionToken: welcome.sessionToken });
+    assert.equal(again.state, 'queued');
+    assert.equal((await back.next(isEvent('queued'))).position, 1);
+    const { client: li, ready } = await agent(restarted);
+    assert.deepEqual(ready.queue.map((q) => q.conversationId), [welcome.conversationId]);
+    for (const c of [li, back]) await c.close();
+  } finally {
+    await restarted.close();
+    restarted.removeData();
+  }
+});
+
+test('the hot-questions report groups what the bot could not answer, most frequent first', async () => {
+  await withServer({}, async (server) => {
+    const asked = [['发票怎么开', 'handoff'], ['发票怎么开呀', 'handoff'], ['怎么开通会员', 'suggest'], ['发票怎么开？', 'suggest'], ['忘记密码', 'answer']];
+    const { client: v } = await visitor(server, { epoch: 'e' });
+    let cseq = 0;
+    for (const [text, tier] of asked) {
+      cseq += 1;
+      const bot = tier === 'answer' ? { tier, faqId: 'reset-password', answer: '在登录页点击“忘记密码”。' } : { tier };
+      await v.request({ type: 'message', cmid: `c-${cseq}`, cseq, text, clientTime: cseq, bot }, 'ack');
+    }
+    const { client: li } = await agent(server);
+    const report = await li.request({ type: 'hot_questions', siteId: 'demo' }, 'hot_questions');
+    assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['发票怎么开', 3], ['怎么开通会员', 1]]);
+    assert.deepEqual(report.groups[0].tiers, { handoff: 2, suggest: 1 });
+    for (const c of [li, v]) await c.close();
+  });
+});
