@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadKefuCore } from '../../../web/core/index.js';
+import { ChatStorage } from '../../../web/widget/chat-storage.js';
+import { SessionShell } from '../../../web/widget/session-shell.js';
+import { coreBuild, readRepoText } from '../core-build.js';
+import { FakeServer } from './fake-socket.js';
+
+const core = await loadKefuCore({ build: coreBuild });
+const knowledgeBase = readRepoText('shared/kb/demo.json');
+const until = async (condition, what, timeoutMs = 3000) => {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+async function startShell(server, storage) {
+  const seen = { views: [], notices: [], storageErrors: [] };
+  const shell = new SessionShell(
+    { core, knowledgeBase, config: { siteId: 'demo', locale: 'zh-CN' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    {
+      onRender: (view) => seen.views.push(view),
+      onNotify: (event, detail) => seen.notices.push({ event, detail }),
+      onStorageError: (error) => seen.storageErrors.push(error),
+    },
+  );
+  await shell.start();
+  return { shell, seen };
+}
+
+const memoryStorage = () => ChatStorage.open('demo', { indexedDB: null, localStorage: null });
+
+test('the shell connects, says hello, and the bot answers locally while the message is delivered', async () => {
+  const server = new FakeServer();
+  const { shell, seen } = await startShell(server, await memoryStorage());
+  await until(() => shell.view().connection === 'online', 'the welcome');
+  assert.equal(server.received[0].type, 'hello');
+  shell.dispatch({ type: 'send_text', text: '忘记密码了怎么办' });
+  assert.equal(shell.view().messages.at(-1).tier, 'answer', 'answered at once, before any server round trip');
+  await until(() => shell.view().messages[0].delivery === 'delivered', 'the ack');
+  assert.deepEqual(server.storedTexts, ['忘记密码了怎么办']);
+  assert.ok(seen.views.length > 0, 'render effects redraw');
+  assert.deepEqual(seen.storageErrors, []);
+  shell.stop();
+});
+
+test('messages typed while the server is unreachable are stored, and delivered once after a reload', async () => {
+  const server = new FakeServer();
+  server.reachable = false;
+  const storage = await memoryStorage();
+  const first = await startShell(server, storage);
+  first.shell.dispatch({ type: 'send_text', text: 'one' });
+  first.shell.dispatch({ type: 'send_text', text: 'two' });
+  await first.shell.settled();
+  assert.deepEqual(server.storedTexts, []);
+  first.shell.stop(); // the page goes away
+
+  server.reachable = true;
+  const second = await startShell(server, storage); // the reload, same storage
+  assert.deepEqual(second.shell.view().messages.filter((m) => m.author === 'visitor').map((m) => m.text), ['one', 'two']);
+  await until(() => second.shell.view().messages.filter((m) => m.delivery === 'delivered').length === 2, 'both acks');
+  assert.deepEqual(server.storedTexts, ['one', 'two']);
+  second.shell.stop();
+});
+
+test('a dropped connection is reopened when the core says so, and nudge() skips the wait', async () => {
+  const server = new FakeServer();
+  const { shell } = await startShell(server, await memoryStorage());
+  await until(() => shell.view().connection === 'online', 'the welcome');
+  server.reachable = false;
+  server.dropAll();
+  await until(() => shell.view().connection === 'offline', 'the drop');
+  shell.dispatch({ type: 'send_text', text: 'while down' });
+  server.reachable = true;
+  const socketsBefore = server.sockets.length;
+  shell.nudge();
+  assert.equal(server.sockets.length, socketsBefore + 1, 'nudge opens a socket at once');
+  await until(() => server.storedTexts.includes('while down'), 'delivery after the nudge');
+  shell.stop();
+});
+
+test('identify() adds the identity to hello and remakes a connection made without it', async () => {
+  const server = new FakeServer();
+  const { shell } = await startShell(server, await memoryStorage());
+  await until(() => shell.view().connection === 'online', 'the welcome');
+  shell.setIdentity({ id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
+  await until(() => server.received.filter((f) => f.type === 'hello').length === 2, 'a second hello', 5000);
+  assert.deepEqual(server.received.filter((f) => f.type === 'hello').at(-1).identity, { id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
+  assert.equal(server.received[0].identity, undefined);
+  shell.stop();
+});
