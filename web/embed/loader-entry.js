@@ -7,15 +7,9 @@
 // Strict-CSP pages skip the inline part and boot from the data attributes alone.
 import { createCommandApi } from './command-api.js';
 import { showLauncher } from './launcher.js';
+import { scheduleIdle } from './schedule-idle.js';
 
 const LOADER_VERSION = '0.1.0';
-
-// Safari has no requestIdleCallback; two seconds after boot is idle enough there.
-function scheduleIdle(callback) {
-  const idle = self.requestIdleCallback;
-  const handle = idle ? idle(callback, { timeout: 4000 }) : setTimeout(callback, 2000);
-  return () => (idle ? cancelIdleCallback : clearTimeout)(handle);
-}
 
 (function installKefu(win, doc) {
   if (win.Kefu && win.Kefu.version) return; // the loader ran already
