@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { repoRoot, shippedFiles } from './shipped-files.mjs';
+import { CORE_FILES, LOADER_FILE, SIZE_BUDGETS, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
 
 export function measure(files = shippedFiles()) {
   const report = { files: {}, totalGzip: 0 };
@@ -33,5 +33,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`${'file'.padEnd(36)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
     for (const [file, s] of Object.entries(report.files)) console.log(`${file.padEnd(36)}${kb(s.raw)}${kb(s.gzip)}${kb(s.brotli)}`);
     console.log(`${'total gzip'.padEnd(46)}${kb(report.totalGzip)}`);
+    // The same budgets npm test enforces (tests/node/shipped-code.test.js, tests/node/widget/widget-bundle.test.js).
+    const gzipOf = (files) => files.reduce((sum, file) => sum + report.files[file].gzip, 0);
+    for (const [name, files, budget] of [
+      ['loader', [LOADER_FILE], SIZE_BUDGETS.loaderGzip],
+      ['widget js', [WIDGET_FILES[0]], SIZE_BUDGETS.widgetGzip],
+      ['core js+wasm', CORE_FILES, SIZE_BUDGETS.coreGzip],
+    ]) {
+      const used = gzipOf(files);
+      console.log(`budget ${name.padEnd(14)}${kb(used)} of${kb(budget)}  ${used <= budget ? 'ok' : 'OVER'}`);
+    }
   }
 }
