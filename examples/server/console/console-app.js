@@ -1,0 +1,152 @@
+// The agent console: wires the login form, the socket and the views together. Plain
+// ES modules under the strict CSP; every visitor-typed string reaches the page through
+// textContent only.
+import { ConsoleConnection } from './console-connection.js';
+import { ConversationList } from './conversation-list.js';
+import { ConversationPane } from './conversation-pane.js';
+import { ReportsPanel } from './reports-panel.js';
+
+const $ = (id) => document.getElementById(id);
+// The token lives for this tab only; `npm start` prints a link with it in the fragment,
+// which never reaches a server log.
+const TOKEN_KEY = 'kefu-console-token';
+
+class ConsoleApp {
+  #connection = new ConsoleConnection(new URL('/agent', location.href.replace(/^http/, 'ws')).href);
+  #conversations = new Map();
+  #history = new Map(); // conversationId -> messages, once opened
+  #myName = '';
+  #view = 'chats';
+  #list;
+  #pane;
+  #reports;
+
+  constructor() {
+    this.#list = new ConversationList({ queueList: $('queue'), activeList: $('active'), queueCount: $('queue-count'), onSelect: (id) => this.#open(id) });
+    this.#pane = new ConversationPane({
+      nodes: {
+        empty: $('conversation-empty'), body: $('conversation-body'), title: $('conversation-title'), meta: $('conversation-meta'), messages: $('messages'),
+        typing: $('visitor-typing'), composer: $('composer'), reply: $('reply'), status: $('conversation-status'), accept: $('accept'), transfer: $('transfer'), end: $('end'),
+      },
+      actions: {
+        accept: (conversationId) => this.#connection.send({ type: 'accept', conversationId }),
+        transfer: (conversationId) => this.#connection.send({ type: 'transfer_to_bot', conversationId }),
+        end: (conversationId) => this.#connection.send({ type: 'end', conversationId }),
+        send: (conversationId, text) => this.#connection.send({ type: 'message', conversationId, text }),
+        typing: (conversationId, on) => this.#connection.send({ type: 'typing', conversationId, on }),
+        read: (conversationId, upToSeq) => this.#connection.send({ type: 'read', conversationId, upToSeq }),
+      },
+    });
+    this.#reports = new ReportsPanel({ tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary') });
+    this.#listen();
+    this.#bindLogin();
+    for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
+  }
+
+  #bindLogin() {
+    const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
+    if (fromFragment) {
+      sessionStorage.setItem(TOKEN_KEY, fromFragment);
+      history.replaceState(null, '', location.pathname);
+    }
+    const saved = sessionStorage.getItem(TOKEN_KEY);
+    if (saved) $('login-token').value = saved;
+    $('login').addEventListener('submit', (event) => {
+      event.preventDefault();
+      $('login-status').textContent = 'Logging in… 登录中…';
+      this.#myName = $('login-name').value.trim() || 'Agent';
+      this.#connection.login($('login-token').value, this.#myName);
+    });
+  }
+
+  #listen() {
+    const c = this.#connection;
+    c.on('unauthorized', () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      $('desk').hidden = true;
+      $('login').hidden = false;
+      $('login-status').textContent = 'Wrong token. 口令错误。';
+    });
+    c.on('connection', (state) => {
+      $('connection').textContent = { online: 'online 在线', connecting: 'connecting 连接中…', offline: 'offline, reconnecting 离线，重连中…' }[state];
+    });
+    c.on('ready', (frame) => {
+      sessionStorage.setItem(TOKEN_KEY, $('login-token').value);
+      this.#myName = frame.name;
+      $('login').hidden = true;
+      $('desk').hidden = false;
+      this.#conversations = new Map(frame.conversations.map((conversation) => [conversation.conversationId, conversation]));
+      this.#renderList();
+      if (this.#pane.conversationId) this.#connection.send({ type: 'history', conversationId: this.#pane.conversationId });
+      this.#refreshView();
+    });
+    c.on('agents', (frame) => {
+      $('agents-online').textContent = `agents online 在线客服: ${frame.names.join(', ')}`;
+    });
+    c.on('queue', (frame) => {
+      for (const entry of frame.entries) {
+        const known = this.#conversations.get(entry.conversationId);
+        if (known) known.position = entry.position;
+      }
+      this.#renderList();
+    });
+    c.on('conversation', ({ conversation }) => {
+      this.#conversations.set(conversation.conversationId, conversation);
+      this.#renderList();
+      this.#pane.update(conversation);
+    });
+    c.on('history', (frame) => {
+      if (frame.conversation) this.#conversations.set(frame.conversationId, frame.conversation);
+      this.#history.set(frame.conversationId, frame.messages);
+      if (frame.conversationId === this.#pane.conversationId || !this.#pane.conversationId) this.#pane.show(frame.conversation, frame.messages, this.#myName);
+      this.#renderList();
+    });
+    c.on('msg', ({ conversationId, message }) => {
+      this.#history.get(conversationId)?.push(message);
+      if (conversationId === this.#pane.conversationId) this.#pane.addMessage(message);
+    });
+    c.on('visitor_typing', ({ conversationId, on }) => {
+      if (conversationId === this.#pane.conversationId) this.#pane.setVisitorTyping(on);
+    });
+    c.on('visitor_read', ({ conversationId, upToSeq }) => {
+      const known = this.#conversations.get(conversationId);
+      if (known) known.visitorReadUpTo = Math.max(known.visitorReadUpTo, upToSeq);
+      if (conversationId === this.#pane.conversationId) this.#pane.setVisitorRead(upToSeq);
+    });
+    c.on('result', (frame) => {
+      if (frame.error && frame.conversationId === this.#pane.conversationId) this.#pane.status(`${frame.request}: ${frame.error}`);
+      else if (frame.conversationId === this.#pane.conversationId) this.#pane.status('');
+    });
+    c.on('ticket', () => this.#view === 'tickets' && this.#refreshView());
+    c.on('rating', () => this.#view === 'ratings' && this.#refreshView());
+    c.on('tickets', (frame) => this.#reports.renderTickets(frame.tickets));
+    c.on('ratings', (frame) => this.#reports.renderRatings(frame));
+    c.on('hot_questions', (frame) => this.#reports.renderHotQuestions(frame));
+  }
+
+  #renderList() {
+    this.#list.render(this.#conversations, this.#pane.conversationId, this.#myName);
+  }
+
+  #open(conversationId) {
+    this.#connection.send({ type: 'history', conversationId });
+    // Shown at once from what is known; the history reply fills it in.
+    const known = this.#conversations.get(conversationId);
+    if (known) this.#pane.show(known, this.#history.get(conversationId) ?? [], this.#myName);
+    this.#renderList();
+  }
+
+  #showView(view) {
+    this.#view = view;
+    for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
+    for (const name of ['chats', 'tickets', 'ratings', 'hot']) $(`view-${name}`).hidden = name !== view;
+    this.#refreshView();
+  }
+
+  #refreshView() {
+    const request = { tickets: 'tickets', ratings: 'ratings', hot: 'hot_questions' }[this.#view];
+    if (request) this.#connection.send({ type: request });
+  }
+}
+
+new ConsoleApp();

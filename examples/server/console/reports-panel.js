@@ -1,0 +1,33 @@
+// The report views: tickets left while offline, satisfaction ratings and the
+// hot questions the bot could not answer.
+import { el, formatTime } from './dom.js';
+
+export class ReportsPanel {
+  #nodes;
+
+  constructor(nodes) {
+    this.#nodes = nodes;
+  }
+
+  renderTickets(tickets) {
+    this.#nodes.tickets.replaceChildren(...tickets.map((t) => el('tr', {},
+      el('td', { text: t.id }), el('td', { text: formatTime(t.createdAt) }), el('td', { text: t.message }), el('td', { text: t.contact }), el('td', { text: t.status }))));
+    if (tickets.length === 0) this.#nodes.tickets.replaceChildren(el('tr', {}, el('td', { text: 'No tickets yet. 暂无留言。', attrs: { colspan: 5 } })));
+  }
+
+  renderRatings({ ratings, count, average }) {
+    this.#nodes.ratingsSummary.textContent = count ? `${count} ratings 条评价 · average 平均 ${average.toFixed(2)} ★` : 'No ratings yet. 暂无评价。';
+    this.#nodes.ratings.replaceChildren(...ratings.map((r) => el('tr', {},
+      el('td', { text: formatTime(r.ratedAt) }), el('td', { text: '★'.repeat(r.stars) + '☆'.repeat(5 - r.stars), attrs: { 'aria-label': `${r.stars} / 5` } }), el('td', { text: r.comment ?? '' }), el('td', { text: r.conversationId.slice(0, 8) }))));
+  }
+
+  renderHotQuestions({ groups, threshold }) {
+    const total = groups.reduce((sum, g) => sum + g.count, 0);
+    this.#nodes.hotSummary.textContent = total
+      ? `${total} unanswered questions in ${groups.length} groups (bigram similarity ≥ ${threshold}). 共 ${total} 个未回答问题，${groups.length} 组。`
+      : 'The bot has answered everything so far. 机器人目前都回答了。';
+    this.#nodes.hot.replaceChildren(...groups.map((g) => el('li', {},
+      el('strong', { text: `${g.question} ×${g.count}` }),
+      el('p', { className: 'examples', text: g.examples.join(' · ') }))));
+  }
+}

@@ -1,0 +1,79 @@
+// The agent console page in headless Chromium under the strict CSP, against a real
+// server and a protocol-level visitor: login, queue, accept, chat with read receipts,
+// end, rating and hot questions, with no CSP violation or page error.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, watchPage } from '../browser/chromium.js';
+import { startTestServer } from './helpers/server-under-test.js';
+import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+
+let server;
+let browser;
+before(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  server?.removeData();
+});
+
+test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt, ends; the rating and the hot question show', async () => {
+  const page = await browser.newPage();
+  const problems = await watchPage(page);
+  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
+  assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+  await page.fill('#login-name', '小李');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#desk:not([hidden])');
+
+  const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
+  await helloVisitor(visitor, { epoch: 'e' });
+  // Markup typed by a visitor must show as text.
+  await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+  visitor.send({ type: 'handoff', reason: 'unanswered' });
+  await page.click('#queue li button');
+  await page.waitForSelector('#messages li');
+  assert.equal(await page.locator('#messages img').count(), 0);
+  assert.match(await page.locator('#messages').innerText(), /<img src=x>发票怎么开[\s\S]*|not answered/);
+  assert.equal(await page.locator('#messages .tier-handoff').count(), 1, 'the bot turn shows its FAQ tier');
+
+  await page.click('#accept');
+  assert.equal((await visitor.next((f) => f.event === 'agent_joined')).name, '小李');
+  visitor.send({ type: 'typing', on: true });
+  await page.waitForSelector('#visitor-typing:not([hidden])');
+  await page.fill('#reply', '您好，请问开什么类型的发票？');
+  assert.equal((await visitor.next((f) => f.event === 'typing')).on, true, 'typing reaches the visitor');
+  await page.press('#reply', 'Enter');
+  const reply = await visitor.next('msg');
+  assert.deepEqual([reply.author, reply.name, reply.text], ['agent', '小李', '您好，请问开什么类型的发票？']);
+  await page.waitForSelector('.from-agent .receipt:text("Delivered 已送达")');
+  visitor.send({ type: 'read', upToSeq: reply.seq });
+  await page.waitForSelector('.from-agent .receipt:text("Read 已读")');
+
+  await page.click('#end');
+  await visitor.next((f) => f.event === 'rating_requested');
+  visitor.send({ type: 'rate', stars: 4, comment: '<b>ok</b>' });
+  await page.click('[data-view=ratings]');
+  await page.waitForSelector('#ratings tr');
+  assert.match(await page.locator('#ratings-summary').innerText(), /1 ratings.*4\.00/);
+  assert.match(await page.locator('#ratings').innerText(), /<b>ok<\/b>/);
+  await page.click('[data-view=hot]');
+  await page.waitForSelector('#hot-questions li');
+  assert.match(await page.locator('#hot-questions').innerText(), /发票怎么开 ×1/);
+
+  assert.deepEqual(problems, []);
+  await visitor.close();
+  await page.close();
+});
+
+test('a wrong token keeps the login form up and says so', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.httpUrl}/console/`);
+  await page.fill('#login-token', 'not-the-token');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#login-status:text("Wrong token")');
+  assert.equal(await page.locator('#desk').isHidden(), true);
+  await page.close();
+});
