@@ -1,13 +1,45 @@
 #!/usr/bin/env node
-// `npm start`: serves the demo until Ctrl-C. PORT picks the port (default 8080).
-import { startStaticServer } from './static-server.mjs';
+// `npm start`: the whole product on localhost — the reference server with the demo
+// knowledge base, the demo company website, the WeChat-style page and the agent
+// console. PORT picks the port (default 8080); data lives in .kefu-data/ (git-ignored);
+// KEFU_SERVER_CONFIG names a config file. Ctrl-C stops it cleanly.
+import { join } from 'node:path';
+import { startKefuServer } from '../examples/server/server.js';
+import { isWithinBusinessHours, describeBusinessHours } from '../examples/server/routing/business-hours.js';
+import { repoRoot } from './shipped-files.mjs';
 
-const port = Number(process.env.PORT ?? 8080);
-const { url, close } = await startStaticServer({ port });
-console.log(`Kefu demo: ${url}/examples/demo/`);
-console.log('Press Ctrl-C to stop.');
+const server = await startKefuServer({
+  configPath: process.env.KEFU_SERVER_CONFIG,
+  port: Number(process.env.PORT ?? 8080),
+  host: '127.0.0.1',
+  dataDir: join(repoRoot, '.kefu-data'),
+});
+const site = server.config.sites.demo;
+const base = `http://localhost:${new URL(server.httpUrl).port}`;
+const openNow = isWithinBusinessHours(site.businessHours, Date.now());
+const lines = [
+  '',
+  `Kefu is running (data in .kefu-data/, durability "${server.config.durability}").`,
+  `  Demo company website   ${base}/          (English: ${base}/en/)`,
+  `  WeChat-style page      ${base}/wechat/`,
+  `  Agent console          ${base}/console/#token=${server.agentToken}`,
+  `                         (login token: ${server.agentToken})`,
+  `  FAQ-only core demo     ${base}/examples/demo/`,
+  '',
+  site.businessHours
+    ? `Agents answer ${describeBusinessHours(site.businessHours, 'en')}; it is ${openNow ? 'within' : 'outside'} those hours now${openNow ? '' : ', so a hand-off becomes leave-a-message'}.`
+    : 'Agents answer at any hour.',
+  site.offlineWhenNoAgent ? 'A hand-off queues only while an agent is logged in to the console.' : '',
+  'Press Ctrl-C to stop.',
+  '',
+];
+process.stderr.write(lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n') + '\n');
+
+let stopping = false;
 const stop = async () => {
-  await close();
+  if (stopping) return;
+  stopping = true;
+  await server.close();
   process.exit(0);
 };
 process.on('SIGINT', stop);
