@@ -1,20 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, watchPage } from './chromium.js';
+import { watchPage } from './chromium.js';
+import { dataAttributePage, routeHostPage, useKefuWorld, widgetOnline } from './kefu-server.js';
 
-const shared = useServerAndBrowser();
-
-// Until the widget bundle exists the loader's idle-time fetch of it fails; that failure
-// is itself checked below (it must surface as an `error` event, not break the page).
-const withoutMissingWidget = (problems) => problems.filter((problem) => !/HTTP 404: .*\/dist\/kefu-widget\.js$/.test(problem));
+const world = useKefuWorld();
 
 const launcherLabel = (page) =>
   page.waitForFunction(() => document.querySelector('kefu-chat')?.shadowRoot?.querySelector('button.launcher')?.getAttribute('aria-label'));
 
 test('on a strict-CSP page the loader boots from data attributes with no violations', async () => {
-  const page = await shared.browser.newPage();
+  const page = await world.browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${shared.server.url}/examples/host-pages/strict-csp.html`);
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'strict.html', dataAttributePage({ locale: 'zh-CN' })));
   assert.equal(await (await launcherLabel(page)).jsonValue(), '在线客服');
   // The launcher is styled (constructable stylesheet), not a bare button.
   const size = await page.evaluate(() => {
@@ -24,23 +21,36 @@ test('on a strict-CSP page the loader boots from data attributes with no violati
   assert.deepEqual(size, [56, 56]);
   await page.evaluate(() => window.Kefu('hide'));
   assert.equal(await page.evaluate(() => document.querySelector('kefu-chat').hidden), true);
-  await page.waitForTimeout(200);
-  assert.deepEqual(withoutMissingWidget(problems), []);
+  // Nobody opened the chat: the widget and the core still arrive once the browser is idle.
+  await widgetOnline(page);
+  assert.deepEqual(problems, []);
   await page.close();
 });
 
-test('the inline snippet queues calls before the loader arrives; they run in order', async () => {
-  const page = await shared.browser.newPage();
+test('a widget that fails to load is reported as an error event; the next open retries and succeeds', async () => {
+  const page = await world.browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${shared.server.url}/examples/host-pages/no-csp/snippet.html`);
+  let failWidget = true;
+  await page.route('**/kefu/kefu-widget.js', (route) => (failWidget ? route.fulfill({ status: 503, body: 'busy' }) : route.fallback()));
+  const url = await routeHostPage(
+    page,
+    world.server.httpUrl,
+    'snippet.html',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title><script>
+  window.Kefu = window.Kefu || function () { (Kefu.q = Kefu.q || []).push(arguments); };
+  Kefu('on', 'error', function (error) { (window.kefuErrors = window.kefuErrors || []).push(error.code); });
+  Kefu('boot', { siteId: 'demo', locale: 'zh-TW' });
+</script><script async src="/kefu/kefu-loader.js"></script></head><body><h1>Shop</h1></body></html>`,
+    { csp: null },
+  );
+  await page.goto(url);
   assert.equal(await (await launcherLabel(page)).jsonValue(), '線上客服');
-  assert.equal(await page.evaluate(() => typeof window.Kefu.version), 'string');
-  // Booting again, or running the loader twice, changes nothing.
-  await page.evaluate(() => window.Kefu('boot', { siteId: 'other' }));
-  await page.addScriptTag({ url: '/dist/kefu-loader.js' });
-  assert.equal(await page.evaluate(() => document.querySelectorAll('kefu-chat').length), 1);
-  // The widget is fetched on idle; its absence is reported through the queued listener.
+  await page.click('kefu-chat >> button.launcher');
   await page.waitForFunction(() => (window.kefuErrors || []).includes('widget_load_failed'), null, { timeout: 10_000 });
-  assert.deepEqual(withoutMissingWidget(problems), []);
+  failWidget = false;
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  assert.equal(await page.isVisible('kefu-chat >> .panel'), true);
+  assert.deepEqual(problems.filter((problem) => !/HTTP 503: .*kefu-widget\.js$/.test(problem)), []);
   await page.close();
 });

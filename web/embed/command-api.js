@@ -50,6 +50,9 @@ export function createCommandApi({ loadWidget, showLauncher, scheduleIdle }) {
       })
       .catch((error) => {
         loading = null; // the next open retries
+        // A click that found nothing to open is not replayed later: two toggles would
+        // open and close at once when the retry succeeds.
+        pending = pending.filter(([name]) => !/^(open|close|toggle)$/.test(name));
         emit('error', { code: 'widget_load_failed', message: String(error) });
       });
     return loading;

@@ -23,6 +23,7 @@ export class TabSession {
   #tabId = randomId();
   #counter = 0;
   #stopped = false;
+  #leading = false;
   #unsubscribe;
   #environment;
   // Ids of forwarded events this leader applied: a follower that resends on `leader`
@@ -45,8 +46,9 @@ export class TabSession {
     this.#environment = environment;
   }
 
+  /** True from the moment this tab holds the lock, while its shell may still be starting. */
   get isLeader() {
-    return this.#shell !== null;
+    return this.#leading;
   }
 
   start() {
@@ -55,7 +57,7 @@ export class TabSession {
     // server's cmid deduplication keeps delivery exactly-once.
     const locks = !this.#channel.available ? null : 'locks' in this.#environment ? this.#environment.locks : globalThis.navigator?.locks;
     this.#leadership.start(locks);
-    if (!this.isLeader) this.#channel.publish('sync', { from: this.#tabId });
+    if (!this.#leading) this.#channel.publish('sync', { from: this.#tabId });
   }
 
   /**
@@ -95,11 +97,13 @@ export class TabSession {
     this.#leadership.stop();
     this.#shell?.stop();
     this.#shell = null;
+    this.#leading = false;
     this.#channel.close();
   }
 
   async #lead() {
     if (this.#stopped) return;
+    this.#leading = true;
     const shell = await this.#createShell({
       onRender: (view) => {
         this.#channel.publish('view', view);

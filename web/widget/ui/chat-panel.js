@@ -113,6 +113,9 @@ export class ChatPanel {
     const t = (key, values) => this.#t.t(key, values);
     const previousFooter = this.#footerFor(this.#view);
     this.#view = view;
+    // For host-page CSS and tests: where the conversation and the line stand.
+    this.element.dataset.phase = view.phase;
+    this.element.dataset.connection = view.connection;
     this.#subtitle.textContent = view.phase === 'with_agent' && view.agent.name ? t('panel.subtitle.agent', { name: view.agent.name }) : t('panel.subtitle.bot');
     this.#banner.update(view.connection);
     this.#messages.update(view);
