@@ -10,6 +10,8 @@ export const DEFAULT_CONFIG = {
   // 'flushed': an ack means the message survives power loss; 'committed': it survives a
   // killed process only (faster; for tests and benchmarks).
   durability: 'flushed',
+  // debug | info | warn | error (logs are JSON lines on stdout).
+  logLevel: 'info',
   // Printed at start when not configured, so the demo console is usable at once.
   agentToken: null,
   limits: {

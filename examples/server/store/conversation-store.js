@@ -13,6 +13,9 @@ export class ConversationStore {
   #sync;
   #conversations = new Map(); // cache of conversation records (the db is the truth)
   #queues = new Map(); // conversation id -> tail of its write chain
+  // `${conversation}:${epoch}` -> next expected cseq; this process is the database's
+  // only writer, so a value read or written once stays true (saves a read per message).
+  #expectedCseqs = new Map();
 
   /**
    * @param {string} path directory of the database
@@ -81,8 +84,12 @@ export class ConversationStore {
 
   /** The cseq the next message of this client epoch must carry (1 for a new epoch). */
   async expectedCseq(conversationId, epoch) {
-    const entry = await this.#read(`cseq:${conversationId}:${epoch}`);
-    return entry ? entry.next : 1;
+    const cacheKey = `${conversationId}:${epoch}`;
+    if (!this.#expectedCseqs.has(cacheKey)) {
+      const entry = await this.#read(`cseq:${conversationId}:${epoch}`);
+      this.#expectedCseqs.set(cacheKey, entry ? entry.next : 1);
+    }
+    return this.#expectedCseqs.get(cacheKey);
   }
 
   updateConversation(conversationId, changes) {
@@ -133,6 +140,7 @@ export class ConversationStore {
         }
         return operations;
       });
+      if (epoch !== undefined) this.#expectedCseqs.set(`${conversationId}:${epoch}`, cseq + 1);
       return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
     });
   }

@@ -1,0 +1,97 @@
+// One simulated visitor: the real wasm ChatSession (as the widget runs it) with a
+// shell that carries out its effects over a real `ws` WebSocket and real timers.
+// It records when each message was handed to the session and when its ack came back.
+import WebSocket from 'ws';
+
+export class SimulatedVisitor {
+  #session;
+  #url;
+  #origin;
+  #socket = null;
+  #timer = null;
+  #onWelcome;
+  conversationId = null;
+  sentAt = new Map(); // cmid -> ms when send_text produced it
+  ackedAt = new Map(); // cmid -> ms of its first ack
+  errors = 0;
+
+  constructor(session, { url, origin, onWelcome }) {
+    this.#session = session;
+    this.#url = url;
+    this.#origin = origin;
+    this.#onWelcome = onWelcome;
+  }
+
+  start(seed) {
+    this.#apply(this.#session.startFresh({ seed, now: Date.now() }));
+    // A fresh session waits for the shell to connect; the widget does this on open.
+    this.#connect();
+  }
+
+  sendText(text) {
+    const now = Date.now();
+    for (const effect of this.#apply(this.#session.handle({ type: 'send_text', text, now }))) {
+      if (effect.type === 'send' && effect.frame.type === 'message' && !this.sentAt.has(effect.frame.cmid)) this.sentAt.set(effect.frame.cmid, now);
+    }
+  }
+
+  #connect() {
+    if (this.#socket) return;
+    const socket = new WebSocket(this.#url, { origin: this.#origin });
+    this.#socket = socket;
+    socket.on('open', () => this.#apply(this.#session.handle({ type: 'connected', now: Date.now() })));
+    socket.on('message', (data) => this.#onFrame(data.toString('utf8')));
+    socket.on('close', () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#apply(this.#session.handle({ type: 'disconnected', now: Date.now() }));
+    });
+    socket.on('error', () => {}); // a close follows; the session reconnects with backoff
+  }
+
+  #onFrame(text) {
+    const now = Date.now();
+    // The shell only peeks at acks and welcome for the measurement; the session decides.
+    if (text.startsWith('{"type":"ack"')) {
+      const { cmid } = JSON.parse(text);
+      if (!this.ackedAt.has(cmid)) this.ackedAt.set(cmid, now);
+    }
+    const welcome = text.startsWith('{"type":"welcome"');
+    try {
+      this.#apply(this.#session.handle({ type: 'frame', text, now }));
+    } catch {
+      this.errors += 1;
+    }
+    if (welcome) {
+      this.conversationId = JSON.parse(text).conversationId;
+      this.#onWelcome?.(this);
+    }
+  }
+
+  #apply(effects) {
+    for (const effect of effects) {
+      if (effect.type === 'send') {
+        if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(effect.frame));
+      } else if (effect.type === 'connect') {
+        this.#connect();
+      } else if (effect.type === 'disconnect') {
+        const socket = this.#socket;
+        this.#socket = null;
+        socket?.terminate();
+      } else if (effect.type === 'wake') {
+        clearTimeout(this.#timer);
+        if (effect.at > 0) {
+          this.#timer = setTimeout(() => this.#apply(this.#session.handle({ type: 'timer', now: Date.now() })), Math.max(0, effect.at - Date.now()));
+        }
+      }
+      // persist, render and notify: a browser would store and draw; the bench needs neither.
+    }
+    return effects;
+  }
+
+  stop() {
+    clearTimeout(this.#timer);
+    this.#socket?.terminate();
+    this.#socket = null;
+  }
+}
