@@ -52,7 +52,7 @@ export class SocketClient {
   next(match = () => true, timeoutMs = 3000) {
     const predicate = typeof match === 'string' ? (frame) => frame.type === match : match;
     return new Promise((resolve, reject) => {
-      const waiter = { match: predicate, resolve, timer: setTimeout(() => reject(new Error(`no frame matching ${match} within ${timeoutMs} ms; queued: ${JSON.stringify(this.#frames)}`)), timeoutMs) };
+      const waiter = { match: predicate, resolve, timer: setTimeout(() => reject(new Error(`no frame matching ${match} within ${timeoutMs} ms; queued: ${JSON.stringify(this.#frames).slice(0, 600)}`)), timeoutMs) };
       this.#waiters.push(waiter);
       this.#flush();
     });
