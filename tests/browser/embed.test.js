@@ -88,7 +88,7 @@ test('strict-CSP host page: the widget loads from data attributes and chats with
   const choice = await page.textContent('kefu-chat >> .quick-replies .chip');
   await page.click('kefu-chat >> .quick-replies .chip');
   await page.waitForFunction((question) => {
-    const items = [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages > li')];
+    const items = [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.message')];
     return items.length >= 6 && items.at(-2).querySelector('.bubble').textContent === question;
   }, choice);
 

@@ -72,7 +72,7 @@ export function widgetOnline(page, timeout = 15_000) {
 
 /** The visitor-visible texts of the conversation, as [author class, bubble text]. */
 export function conversation(page) {
-  return page.$$eval('kefu-chat >> .messages > li', (items) => items.map((item) => [item.classList[1], item.querySelector('.bubble').textContent, item.querySelector('.delivery')?.dataset.delivery ?? null]));
+  return page.$$eval('kefu-chat >> .messages li.message', (items) => items.map((item) => [item.classList[1], item.querySelector('.bubble').textContent, item.querySelector('.delivery')?.dataset.delivery ?? null]));
 }
 
 export async function screenshot(page, name) {

@@ -19,13 +19,14 @@ border-radius:var(--kefu-radius,12px);box-shadow:0 8px 32px #0003;overflow:hidde
 .header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--accent);color:var(--on-accent)}
 .header-text{flex:1;min-width:0}
 .title{margin:0;font-size:16px;font-weight:600}
-.subtitle{margin:0;font-size:12px;opacity:.9}
+.subtitle{margin:0;font-size:12px}
 .icon-button{width:36px;height:36px;border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer;font:inherit;font-size:22px;line-height:1}
 .icon-button:hover{background:#fff3}
 .banner{padding:6px 16px;font-size:13px;background:#fff7e8;color:#7a4b00}
 .banner.ok{background:#e8ffea;color:#0b5c1e}
 .notice{margin:0;padding:6px 16px;font-size:12px;background:var(--bubble);color:var(--muted)}
-.messages{flex:1;overflow-y:auto;margin:0;padding:12px 16px;list-style:none;overscroll-behavior:contain}
+.messages{flex:1;overflow-y:auto;padding:12px 16px;overscroll-behavior:contain}
+.messages ol{margin:0;padding:0;list-style:none}
 .message{display:flex;flex-direction:column;align-items:flex-start;margin:0 0 12px}
 .message.visitor{align-items:flex-end}
 .meta{font-size:12px;color:var(--muted);margin:0 4px 2px}

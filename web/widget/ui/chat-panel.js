@@ -111,6 +111,8 @@ export class ChatPanel {
 
   update(view) {
     const t = (key, values) => this.#t.t(key, values);
+    const root = this.element.getRootNode();
+    const hadFocus = this.element.contains(root.activeElement);
     const previousFooter = this.#footerFor(this.#view);
     this.#view = view;
     // For host-page CSS and tests: where the conversation and the line stand.
@@ -124,12 +126,10 @@ export class ChatPanel {
     this.#composer.update(view);
     this.#leaveMessage.update(view);
     const footer = this.#footerFor(view);
-    if (footer !== previousFooter) {
-      const hadFocus = this.#footer.contains(this.element.getRootNode().activeElement);
-      this.#footer.replaceChildren(footer.element);
-      // Focus must not be lost into <body> when the form under it is swapped.
-      if (hadFocus && this.open) this.focusFirstField();
-    }
+    if (footer !== previousFooter) this.#footer.replaceChildren(footer.element);
+    // A redraw can remove the focused control (a chosen quick reply, a sent form): focus
+    // must not fall back to <body>, where the keyboard user would lose the panel.
+    if (hadFocus && this.open && !this.element.contains(root.activeElement)) this.focusFirstField();
   }
 
   #footerFor(view) {

@@ -33,7 +33,14 @@ export class Composer {
       rows: 1,
       placeholder: t('composer.placeholder'),
       attrs: { 'aria-label': t('composer.placeholder'), role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': 'kefu-typeahead', 'aria-expanded': 'false', 'aria-describedby': 'kefu-composer-error' },
-      on: { input: () => this.#onInput(), keydown: (event) => this.#onKeyDown(event), blur: () => this.#stopTyping() },
+      on: {
+        input: () => this.#onInput(),
+        keydown: (event) => this.#onKeyDown(event),
+        blur: () => {
+          this.#stopTyping();
+          this.#closeList(); // options are picked on mousedown, before the blur
+        },
+      },
     });
     this.#error = createElement(doc, 'p', { className: 'field-error', id: 'kefu-composer-error', attrs: { role: 'alert' } });
     this.element = createElement(

@@ -11,18 +11,23 @@ export class MessageList {
   #t;
   #actions;
   #items = new Map(); // message id -> {node, key}
+  #list;
 
   /** @param {{dispatch: (event: object) => void}} actions */
   constructor(doc, translator, actions) {
     this.#doc = doc;
     this.#t = translator;
     this.#actions = actions;
-    this.element = createElement(doc, 'ol', { className: 'messages', tabIndex: 0, attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': translator.t('panel.title') } });
+    // The log (live region, scrolled) wraps the list: role=log on the <ol> itself would
+    // hide its items' list semantics.
+    this.#list = createElement(doc, 'ol');
+    this.element = createElement(doc, 'div', { className: 'messages', tabIndex: 0, attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': translator.t('panel.title') } }, this.#list);
   }
 
   update(view) {
-    const list = this.element;
-    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+    const scroller = this.element;
+    const list = this.#list;
+    const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
     const live = new Set();
     const last = view.messages.at(-1);
     let previous = null;
@@ -48,7 +53,7 @@ export class MessageList {
         this.#items.delete(id);
       }
     }
-    if (nearBottom || last?.author === 'visitor') list.scrollTop = list.scrollHeight;
+    if (nearBottom || last?.author === 'visitor') scroller.scrollTop = scroller.scrollHeight;
   }
 
   #render(message, offerChoices) {
