@@ -11,14 +11,15 @@ import { launchChromium } from './chromium.js';
 
 export { STRICT_CSP };
 
-export async function startTestServer(siteOverrides = {}) {
+/** @param {{site?: object, config?: object}} [overrides] the demo site's settings; other server settings */
+export async function startTestServer({ site = {}, config = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-browser-'));
   const server = await startKefuServer({
     port: 0,
     dataDir,
     quiet: true,
     // businessHours null: always open, so a hand-off reaches the queue at any hour.
-    config: { durability: 'committed', sites: { demo: { businessHours: null, ...siteOverrides } } },
+    config: { durability: 'committed', ...config, sites: { demo: { businessHours: null, ...site } } },
   });
   return {
     ...server,
@@ -30,10 +31,10 @@ export async function startTestServer(siteOverrides = {}) {
 }
 
 /** One server and one Chromium per test file. */
-export function useKefuWorld(siteOverrides) {
+export function useKefuWorld(overrides) {
   const world = { server: null, browser: null };
   before(async () => {
-    world.server = await startTestServer(siteOverrides);
+    world.server = await startTestServer(overrides);
     world.browser = await launchChromium();
   });
   after(async () => {
