@@ -28,6 +28,9 @@ export const DEFAULT_CONFIG = {
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.
   defaultHandlingSeconds: 180,
+  // An agent whose console closed (reload, network blip) has this long to come back
+  // before their visitors return to the front of the queue.
+  agentReconnectGraceSeconds: 60,
   // The ETA averages the handling time of this many most recent conversations.
   handlingTimeWindow: 20,
   // Hot-questions report: unanswered questions whose character-bigram Jaccard

@@ -73,6 +73,7 @@ export async function startKefuServer(options = {}) {
   let closing = null;
   const close = () => {
     closing ??= (async () => {
+      desk.stop();
       for (const client of [...visitors.clients, ...agents.clients]) client.terminate();
       await new Promise((done) => http.close(done));
       http.closeAllConnections?.();

@@ -101,7 +101,11 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
     assert.deepEqual([rating.rating.conversationId, rating.rating.stars, rating.rating.comment, rating.rating.agentName], [id, 4, '不错', '小李']);
     const ratings = await li.request({ type: 'ratings' }, 'ratings');
     assert.deepEqual([ratings.count, ratings.average], [1, 4]);
-    for (const c of [li, v]) await c.close();
+    // Writing again after the end is a new turn with the bot, also after a reconnect.
+    await v.request({ type: 'message', cmid: 'c-e-3', cseq: 3, text: '还有一个问题', clientTime: 3 }, 'ack');
+    const back = await SocketClient.open(server.wsUrl, { origin: server.origin });
+    assert.equal((await helloVisitor(back, { epoch: 'e', sessionToken: welcome.sessionToken })).state, 'bot');
+    for (const c of [li, v, back]) await c.close();
   });
 });
 
@@ -138,6 +142,22 @@ test('outside business hours a hand-off goes offline; the left message becomes a
     const list = await li.request({ type: 'tickets' }, 'tickets');
     assert.deepEqual(list.tickets.map((t) => [t.id, t.message, t.contact]), [[created.ticketId, '请回电', '13800000000']]);
     for (const c of [li, v]) await c.close();
+  });
+});
+
+test('an offline visitor who comes back once agents answer is in the bot phase again', async () => {
+  await withServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
+    const { client: v, welcome } = await visitor(server, { epoch: 'e' });
+    v.send({ type: 'handoff', reason: 'visitor' });
+    await v.next(isEvent('offline'));
+    await v.close();
+    const back = await SocketClient.open(server.wsUrl, { origin: server.origin });
+    assert.equal((await helloVisitor(back, { epoch: 'e', sessionToken: welcome.sessionToken })).state, 'offline', 'still nobody to answer');
+    await back.close();
+    const { client: li } = await agent(server);
+    const again = await SocketClient.open(server.wsUrl, { origin: server.origin });
+    assert.equal((await helloVisitor(again, { epoch: 'e', sessionToken: welcome.sessionToken })).state, 'bot');
+    for (const c of [li, again]) await c.close();
   });
 });
 
@@ -193,5 +213,42 @@ test('the hot-questions report groups what the bot could not answer, most freque
     assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['发票怎么开', 3], ['怎么开通会员', 1]]);
     assert.deepEqual(report.groups[0].tiers, { handoff: 2, suggest: 1 });
     for (const c of [li, v]) await c.close();
+  });
+});
+
+test('an agent who does not come back within the grace period leaves; the visitor is queued again at the front', async () => {
+  await withServer({ config: { agentReconnectGraceSeconds: 0.05 } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    await v.next(isEvent('queued'));
+    const later = await visitor(server);
+    later.client.send({ type: 'handoff', reason: 'visitor' });
+    await later.client.next(isEvent('queued'));
+    await li.request({ type: 'accept', conversationId: welcome.conversationId }, 'result');
+    await v.next(isEvent('agent_joined'));
+    await li.close();
+    assert.deepEqual(await v.next(isEvent('agent_left')), { type: 'event', event: 'agent_left', name: '小李' });
+    assert.equal((await v.next(isEvent('queued'))).position, 1, 'back at the front: it waited first');
+    assert.equal((await later.client.next((f) => f.event === 'queued' && f.position === 2)).position, 2);
+    const { client: wang } = await agent(server, '老王');
+    assert.equal((await wang.request({ type: 'accept', conversationId: welcome.conversationId }, 'result')).ok, true);
+    for (const c of [wang, v, later.client]) await c.close();
+  });
+});
+
+test('an agent who reloads the console within the grace period keeps the conversation', async () => {
+  await withServer({ config: { agentReconnectGraceSeconds: 0.3 } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    await v.next(isEvent('queued'));
+    await li.request({ type: 'accept', conversationId: welcome.conversationId }, 'result');
+    await li.close();
+    const { client: back } = await agent(server, '小李');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await back.request({ type: 'message', conversationId: welcome.conversationId, text: '我回来了' }, 'result')).ok, true);
+    assert.equal(v.pending().filter((f) => f.event === 'agent_left').length, 0);
+    for (const c of [back, v]) await c.close();
   });
 });

@@ -32,6 +32,7 @@ export class AgentConnection {
       if (this.name) {
         services.presence.removeAgent(this);
         services.log.info('agent_logged_out', { agent: this.name });
+        services.desk.agentDisconnected(this.name);
         services.presence.toAgents({ type: 'agents', names: services.presence.agentNames() });
       }
     });
@@ -67,6 +68,7 @@ export class AgentConnection {
     const name = typeof frame.name === 'string' && frame.name.trim() ? frame.name.trim().slice(0, MAX_NAME_CHARS) : 'Agent';
     this.name = name;
     presence.addAgent(this);
+    desk.agentConnected(name);
     log.info('agent_logged_in', { agent: name });
     const conversations = await desk.openConversations();
     this.send({ type: 'ready', name, sites: Object.keys(config.sites), conversations, queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position })) });

@@ -15,6 +15,7 @@ export class AgentDesk {
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
   #visitorReadUpTo = new Map(); // conversationId -> seq the visitor has seen
+  #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
   constructor({ store, presence, config, log, clock = Date.now }) {
     this.#store = store;
@@ -143,6 +144,53 @@ export class AgentDesk {
 
   ticketCreated(ticket) {
     this.#presence.toAgents({ type: 'ticket', ticket });
+  }
+
+  // ---- agents coming and going ---------------------------------------------------
+
+  agentConnected(agentName) {
+    clearTimeout(this.#departures.get(agentName));
+    this.#departures.delete(agentName);
+  }
+
+  /**
+   * The agent's last console closed. A reload or a network blip comes back within
+   * `agentReconnectGraceSeconds`; after that their visitors go back to the front of the
+   * queue (they keep their original hand-off time) rather than wait for nobody.
+   */
+  agentDisconnected(agentName) {
+    if (this.#presence.agentNames().includes(agentName)) return;
+    clearTimeout(this.#departures.get(agentName));
+    const timer = setTimeout(() => {
+      this.#departures.delete(agentName);
+      this.#requeueConversationsOf(agentName).catch((error) => this.#log.error('requeue_failed', { agent: agentName, error: error.message }));
+    }, this.#config.agentReconnectGraceSeconds * 1000);
+    timer.unref();
+    this.#departures.set(agentName, timer);
+  }
+
+  async #requeueConversationsOf(agentName) {
+    if (this.#presence.agentNames().includes(agentName)) return;
+    const held = [];
+    for await (const conversation of this.#store.conversations()) {
+      if (conversation.state === 'with_agent' && conversation.agentName === agentName) held.push(conversation);
+    }
+    for (const conversation of held) {
+      await this.#store.updateConversation(conversation.id, { state: 'queued', agentName: null });
+      this.#presence.toVisitors(conversation.id, { type: 'event', event: 'agent_left', name: agentName });
+      this.#log.info('agent_left_requeued', { conversationId: conversation.id, agent: agentName });
+    }
+    if (held.length === 0) return;
+    const ids = new Set(held.map((conversation) => conversation.id));
+    this.#queue = [...held.sort((a, b) => a.queuedAt - b.queuedAt).map((conversation) => conversation.id), ...this.#queue.filter((id) => !ids.has(id))];
+    this.#announceQueue();
+    for (const conversation of held) await this.#announceConversation(conversation.id);
+  }
+
+  /** Stops pending timers (server shutdown). */
+  stop() {
+    for (const timer of this.#departures.values()) clearTimeout(timer);
+    this.#departures.clear();
   }
 
   // ---- from an agent -----------------------------------------------------------

@@ -17,7 +17,6 @@ export class VisitorConnection {
   #ip;
   #services; // {store, desk, presence, config, log, limiters, clock, ownOrigins}
   #chain = Promise.resolve();
-  #site = null;
   #siteId = null;
   #visitorId = null;
   #epoch = null;
@@ -113,8 +112,10 @@ export class VisitorConnection {
     }
     if (!conversation.identity && verified) conversation = await store.updateConversation(conversation.id, { identity: verified });
     if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
+    // "Offline" was true when the visitor asked; if agents answer again now, the widget
+    // should offer them rather than the leave-a-message form.
+    if (conversation.state === 'offline' && desk.agentsAvailable(frame.siteId, now)) conversation = await store.updateConversation(conversation.id, { state: 'bot' });
 
-    this.#site = site;
     this.#siteId = frame.siteId;
     this.#visitorId = frame.visitorId;
     this.#epoch = frame.epoch;
@@ -153,11 +154,14 @@ export class VisitorConnection {
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
     this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });
     if (result.duplicate) return;
+    let conversation = await store.getConversation(this.#conversationId);
+    // Writing after the end starts over with the bot, as the visitor's session does.
+    if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await store.updateConversation(this.#conversationId, { state: 'bot' });
     const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: clock(), seq: result.seq, serverId: result.serverId, meta: frame.bot ? { bot: frame.bot } : undefined };
     // The sender learned the seq from the ack; other tabs learn the message here.
     presence.toVisitors(this.#conversationId, msgFrame(stored), this);
     if (result.reply) presence.toVisitors(this.#conversationId, msgFrame(result.reply));
-    desk.visitorMessageStored(await store.getConversation(this.#conversationId), result.reply ? [stored, result.reply] : [stored]);
+    desk.visitorMessageStored(conversation, result.reply ? [stored, result.reply] : [stored]);
   }
 
   async #rate(frame) {
