@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { watchPage } from './chromium.js';
+import { AgentClient } from './agent-client.js';
+import { conversation, dataAttributePage, routeHostPage, useKefuWorld, widgetOnline } from './kefu-server.js';
+
+const world = useKefuWorld();
+
+/** What the server stored for the conversation: the visitor's texts, in order. */
+async function storedVisitorTexts(conversationId) {
+  const agent = await AgentClient.login(world.server, 'auditor');
+  agent.send({ type: 'history', conversationId });
+  const { messages } = await agent.next((frame) => frame.type === 'history');
+  agent.close();
+  return messages.filter((message) => message.author === 'visitor').map((message) => message.text);
+}
+
+function welcomedConversations(page) {
+  const ids = new Set();
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const frame = JSON.parse(String(payload));
+      if (frame.type === 'welcome') ids.add(frame.conversationId);
+    }),
+  );
+  return ids;
+}
+
+// Questions the bot answers, so the conversation stays with the bot (two unanswered
+// ones in a row would start a hand-off).
+const TAB_TEXTS = ['How do I reset my password?', '怎么退款', '忘记密码了怎么办'];
+const visitorTexts = async (page) => (await conversation(page)).filter(([author]) => author === 'visitor').map(([, text]) => text);
+
+test('messages typed while the server is unreachable survive a reload and are delivered exactly once', async () => {
+  const context = await world.browser.newContext();
+  let reachable = true;
+  const sockets = [];
+  // The page's socket goes through here: closed at once while "offline".
+  await context.routeWebSocket(/\/ws$/, (socket) => {
+    sockets.push(socket);
+    if (reachable) socket.connectToServer();
+    else socket.close();
+  });
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  const conversations = welcomedConversations(page);
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'offline.html', dataAttributePage({ locale: 'zh-CN' })));
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+
+  reachable = false;
+  for (const socket of sockets) await socket.close();
+  await page.waitForSelector('kefu-chat >> .panel:not([data-connection=online])');
+  const typed = ['断网时的第一条', '怎么退款', '断网时的第三条'];
+  for (const text of typed) {
+    await page.fill('kefu-chat >> textarea', text);
+    await page.keyboard.press('Enter');
+  }
+  // The bot still answers locally; nothing has reached the server.
+  await page.waitForSelector('kefu-chat >> .messages li.bot');
+  assert.deepEqual((await conversation(page)).filter(([author]) => author === 'visitor').map(([, , delivery]) => delivery), ['pending', 'pending', 'pending']);
+  await page.waitForTimeout(300); // IndexedDB commits the journal
+
+  reachable = true;
+  await page.reload();
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  await page.waitForFunction(() => document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor [data-delivery=delivered]').length === 3, null, { timeout: 15_000 });
+  assert.deepEqual(await visitorTexts(page), typed);
+  assert.equal(conversations.size, 1, 'the reload continued the same conversation');
+  assert.deepEqual(await storedVisitorTexts([...conversations][0]), typed);
+  assert.deepEqual(problems.filter((problem) => !/WebSocket/.test(problem)), []);
+  await context.close();
+});
+
+test('two tabs: one connection; a message typed in either is shown in both and stored once; closing the leader hands over', async () => {
+  const context = await world.browser.newContext();
+  const socketsOf = new Map();
+  const url = await routeHostPage(context, world.server.httpUrl, 'tabs.html', dataAttributePage({ locale: 'en' }));
+  const openTab = async () => {
+    const page = await context.newPage();
+    socketsOf.set(page, []);
+    page.on('websocket', (socket) => socketsOf.get(page).push(socket));
+    page.conversations = welcomedConversations(page);
+    await page.goto(url);
+    await page.evaluate(() => window.Kefu('on', 'ready', (detail) => (window.kefuReady = detail)));
+    await page.click('kefu-chat >> button.launcher');
+    await page.waitForFunction(() => window.kefuReady);
+    return page;
+  };
+  const a = await openTab();
+  await widgetOnline(a);
+  const b = await openTab();
+  await widgetOnline(b); // the leader's view, mirrored
+  assert.deepEqual(await b.evaluate(() => window.kefuReady), { leader: false });
+  assert.deepEqual([socketsOf.get(a).length, socketsOf.get(b).length], [1, 0], 'only the leader tab connects');
+
+  await b.fill('kefu-chat >> textarea', TAB_TEXTS[0]);
+  await b.keyboard.press('Enter');
+  await a.fill('kefu-chat >> textarea', TAB_TEXTS[1]);
+  await a.keyboard.press('Enter');
+  for (const page of [a, b]) {
+    await page.waitForFunction(() => document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor [data-delivery=delivered]').length === 2, null, { timeout: 10_000 });
+    assert.deepEqual(await visitorTexts(page), [TAB_TEXTS[0], TAB_TEXTS[1]]);
+  }
+
+  await a.close(); // the leader goes; B takes the lock, restores from storage and connects
+  await b.fill('kefu-chat >> textarea', TAB_TEXTS[2]);
+  await b.keyboard.press('Enter');
+  await b.waitForFunction(() => document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor [data-delivery=delivered]').length === 3, null, { timeout: 10_000 });
+  assert.equal(socketsOf.get(b).length, 1, 'tab B opened the one connection');
+  assert.deepEqual(await visitorTexts(b), [...TAB_TEXTS]);
+  assert.deepEqual([...b.conversations], [...a.conversations], 'B continued A’s conversation');
+  assert.deepEqual(await storedVisitorTexts([...a.conversations][0]), TAB_TEXTS);
+  await context.close();
+});
