@@ -43,7 +43,7 @@ export function showLauncher(config, onActivate, doc = document) {
   const badge = Object.assign(doc.createElement('span'), { className: 'badge', hidden: true });
   button.append(badge); // the speech-bubble icon is the button's ::before
   root.append(button);
-  doc.body.append(host);
+  (doc.body || doc.documentElement).append(host); // a cached loader can run before <body> exists
 
   return {
     host,
