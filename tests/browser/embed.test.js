@@ -51,11 +51,13 @@ test('ES module: import {boot, open, on} from the package entry boots the same w
       body: `import { boot, on, open, send } from '/web/index.js';
 on('ready', (detail) => { window.kefuReady = detail; });
 on('open', () => { window.kefuOpened = true; });
-boot({ siteId: 'demo', locale: 'en' }); // serverUrl and assetBase default to this origin
+boot({ siteId: 'demo', locale: 'en', user: { id: 'u-9', name: 'Lin' } }); // serverUrl and assetBase default to this origin
 open();
 send('How do I get a refund?');`,
     }),
   );
+  const hellos = [];
+  page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => JSON.parse(String(payload)).type === 'hello' && hellos.push(JSON.parse(String(payload)))));
   const url = await routeHostPage(page, world.server.httpUrl, 'esm.html', '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title><script type="module" src="/test/app.js"></script></head><body><h1>App</h1></body></html>');
   await page.goto(url);
   await page.waitForFunction(() => window.kefuReady && window.kefuOpened, null, { timeout: 15_000 });
@@ -64,6 +66,8 @@ send('How do I get a refund?');`,
   assert.equal(messages[0][1], 'How do I get a refund?');
   assert.match(messages[1][1], /refund/i);
   assert.equal(await page.textContent('kefu-chat >> .title'), 'Customer service');
+  await widgetOnline(page);
+  assert.deepEqual(hellos.map((hello) => hello.identity), [{ id: 'u-9', name: 'Lin' }], 'boot({user}) identifies the visitor in hello');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -70,6 +70,7 @@ export class ChatWidget {
     launcher.button?.setAttribute('aria-haspopup', 'dialog');
     launcher.button?.setAttribute('aria-expanded', 'false');
     this.#render(LOADING_VIEW);
+    if (config.user) this.#identify(config.user); // boot({user}) is identify() at boot
     this.#listen(globalThis, 'online', () => this.#tabs?.nudge());
     this.#listen(root.ownerDocument, 'visibilitychange', () => {
       if (root.ownerDocument.visibilityState === 'visible') this.#tabs?.nudge();
@@ -138,7 +139,6 @@ export class ChatWidget {
           { core, knowledgeBase: this.#faq ? knowledgeBase : undefined, config: sessionConfig, storage, serverUrl },
           { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
         );
-        await shell.start();
         return shell;
       },
       handlers,

@@ -33,7 +33,7 @@ export class TabSession {
   /**
    * @param {string} scope tabs of one site share a leader and a channel
    * @param {(handlers: object) => Promise<import('./session-shell.js').SessionShell>} createShell
-   *   makes and starts the shell with the handlers given (onRender, onNotify, onStorageError)
+   *   makes (does not start) the shell with the handlers given (onRender, onNotify)
    * @param {{onView: (view: object) => void, onNotify: (event: string, detail: object) => void, onRejected: (event: object, error: {code: string, message: string}) => void}} handlers
    * @param {{Channel?: typeof BroadcastChannel, locks?: LockManager|null}} [environment]
    */
@@ -114,12 +114,14 @@ export class TabSession {
         this.#handlers.onNotify(event, detail);
       },
     });
+    // Before start(): the first hello already carries the identity.
+    if (this.#identity) shell.setIdentity(this.#identity);
+    await shell.start();
     if (this.#stopped) {
       shell.stop();
       return;
     }
     this.#shell = shell;
-    if (this.#identity) shell.setIdentity(this.#identity);
     // What this tab's visitor did while another tab led (or before anyone did).
     const own = [...this.#pending.values()];
     this.#pending.clear();

@@ -48,7 +48,6 @@ function openTab(world) {
         { core, knowledgeBase, config: { siteId: 'demo' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: world.server.Socket },
         { ...handlers, onStorageError: (error) => tab.rejected.push(error) },
       );
-      await shell.start();
       return shell;
     },
     {

@@ -7,10 +7,11 @@ export class LeaveMessageForm {
   #hours;
   #form;
   #done;
+  #t;
 
   /** @param {{dispatch: (event: object) => boolean}} actions */
   constructor(doc, translator, actions) {
-    this.translator = translator;
+    this.#t = translator;
     const t = (key) => translator.t(key);
     const message = createElement(doc, 'textarea', { name: 'message', rows: 3, required: true, maxLength: 4000 });
     const contact = createElement(doc, 'input', { type: 'text', name: 'contact', required: true, autocomplete: 'email' });
@@ -38,7 +39,7 @@ export class LeaveMessageForm {
   }
 
   update(view) {
-    const t = (key, values) => this.translator.t(key, values);
+    const t = (key, values) => this.#t.t(key, values);
     this.#hours.textContent = view.offlineHours ? t('offline.hours', { hours: view.offlineHours }) : '';
     this.#hours.hidden = !view.offlineHours;
     const submitted = view.phase === 'ticket_submitted';
