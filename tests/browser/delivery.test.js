@@ -51,6 +51,8 @@ test('messages typed while the server is unreachable survive a reload and are de
   reachable = false;
   for (const socket of sockets) await socket.close();
   await page.waitForSelector('kefu-chat >> .panel:not([data-connection=online])');
+  await page.waitForSelector('kefu-chat >> .banner:not([hidden])');
+  assert.equal(await page.textContent('kefu-chat >> .banner'), '连接已断开，正在重新连接…');
   const typed = ['断网时的第一条', '怎么退款', '断网时的第三条'];
   for (const text of typed) {
     await page.fill('kefu-chat >> textarea', text);
