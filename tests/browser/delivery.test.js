@@ -116,3 +116,28 @@ test('two tabs: one connection; a message typed in either is shown in both and s
   assert.deepEqual(await storedVisitorTexts([...a.conversations][0]), TAB_TEXTS);
   await context.close();
 });
+
+test('private mode with no storage at all: the visitor is told once that history is not kept, and chat still works', async () => {
+  const context = await world.browser.newContext();
+  await context.addInitScript(() => {
+    // What some private modes and sandboxed webviews do: no IndexedDB, localStorage refusing.
+    Object.defineProperty(window, 'indexedDB', { value: undefined });
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+  });
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'private.html', dataAttributePage({ locale: 'en' })));
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  assert.equal(await page.textContent('kefu-chat >> .notice:not([hidden])'), "Your browser is not keeping history for this chat; messages are still delivered while you are online.");
+  await page.fill('kefu-chat >> textarea', 'How do I reset my password?');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { state: 'attached' });
+  assert.equal(await page.$$eval('kefu-chat >> .notice', (notices) => notices.length), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -68,6 +68,7 @@ export class ChatWidget {
     root.append(this.#panel.element);
     this.#viewport = new ViewportFit(root);
     launcher.button?.setAttribute('aria-haspopup', 'dialog');
+    launcher.button?.setAttribute('aria-controls', 'kefu-panel');
     launcher.button?.setAttribute('aria-expanded', 'false');
     this.#render(LOADING_VIEW);
     if (config.user) this.#identify(config.user); // boot({user}) is identify() at boot

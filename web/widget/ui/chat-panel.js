@@ -57,6 +57,7 @@ export class ChatPanel {
       'div',
       {
         className: 'panel',
+        id: 'kefu-panel',
         hidden: true,
         attrs: { role: 'dialog', 'aria-labelledby': 'kefu-title', 'aria-modal': 'false' },
         on: {
