@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// npm run bench:load -- --visitors N --messages M [--durability flushed|committed] [--timeout-s S]
+// npm run bench:load -- --visitors N --messages M [--durability flushed|committed]
+//                        [--interval-ms I] [--timeout-s S]
 //
 // Starts the reference server as a child process on loopback, then N simulated
 // visitors, each the real wasm core (ChatSession) with its effects carried out over a
-// real WebSocket, send M messages each as fast as their session lets them. When every
+// real WebSocket, send M messages each: all at once (the default, a worst-case burst:
+// ack times then measure the queue), or one every I ms from a random start (a steady
+// load: ack times then measure the service). When every
 // message is acked (or the timeout passes) the server is stopped and its store is read
 // back: every sent cmid must be stored exactly once, in cseq order. Prints one JSON
 // object on stdout; details on stderr.
@@ -24,6 +27,7 @@ const visitorCount = Number(option('visitors', 100));
 const messagesEach = Number(option('messages', 20));
 const durability = option('durability', 'flushed');
 const timeoutMs = Number(option('timeout-s', 300)) * 1000;
+const intervalMs = Number(option('interval-ms', 0));
 const connectBatch = 100; // sockets opened per tick, so the accept queue is not flooded
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kefu-load-'));
@@ -78,10 +82,15 @@ for (let i = 0; i < visitorCount; i += connectBatch) {
 }
 await allWelcomed;
 
-// Everyone sends at once: the server sees N conversations appending in parallel.
+// N conversations append in parallel.
 sendStarted = Date.now();
 for (const [v, visitor] of visitors.entries()) {
-  for (let m = 1; m <= messagesEach; m += 1) visitor.sendText(`load test message ${m} from visitor ${v}`);
+  if (intervalMs === 0) {
+    for (let m = 1; m <= messagesEach; m += 1) visitor.sendText(`load test message ${m} from visitor ${v}`);
+    continue;
+  }
+  const offset = Math.random() * intervalMs;
+  for (let m = 1; m <= messagesEach; m += 1) setTimeout(() => visitor.sendText(`load test message ${m} from visitor ${v}`), offset + (m - 1) * intervalMs);
 }
 const expected = visitorCount * messagesEach;
 const ackedCount = () => visitors.reduce((sum, visitor) => sum + visitor.ackedAt.size, 0);
@@ -117,7 +126,7 @@ const latencies = visitors.flatMap((visitor) => [...visitor.ackedAt].map(([cmid,
 const percentile = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
 const sent = visitors.reduce((sum, visitor) => sum + visitor.sentAt.size, 0);
 const coreErrors = visitors.reduce((sum, visitor) => sum + visitor.errors, 0);
-process.stderr.write(`durability ${durability}; ${ackedCount()} of ${sent} acked in ${seconds.toFixed(2)} s; out of order ${outOfOrder}; frames the core rejected ${coreErrors}\n`);
+process.stderr.write(`${intervalMs ? `one message per visitor every ${intervalMs} ms` : 'all messages at once'}; durability ${durability}; ${ackedCount()} of ${sent} acked in ${seconds.toFixed(2)} s; out of order ${outOfOrder}; frames the core rejected ${coreErrors}\n`);
 console.log(JSON.stringify({
   visitors: visitorCount, sent, stored, lost, duplicated,
   msgsPerSec: Math.round(ackedCount() / seconds), ackP50ms: percentile(50), ackP99ms: percentile(99), durability,

@@ -33,6 +33,33 @@ export class ConversationStore {
     this.#sync = sync;
   }
 
+  // Group commit: message batches of different conversations that are ready while a
+  // write is in progress go to disk together in the next write (one native call, one
+  // fsync). Each caller still resolves only after its own operations are committed.
+  #waitingWrites = [];
+  #writing = false;
+
+  #write(operations) {
+    return new Promise((resolve, reject) => {
+      this.#waitingWrites.push({ operations, resolve, reject });
+      if (!this.#writing) this.#flushWrites();
+    });
+  }
+
+  async #flushWrites() {
+    this.#writing = true;
+    while (this.#waitingWrites.length > 0) {
+      const group = this.#waitingWrites.splice(0);
+      try {
+        await this.#db.batch(group.flatMap((write) => write.operations), { sync: this.#sync });
+        for (const write of group) write.resolve();
+      } catch (error) {
+        for (const write of group) write.reject(error);
+      }
+    }
+    this.#writing = false;
+  }
+
   // Appends to one conversation run one after another: each reads the last seq and
   // writes the next. Different conversations proceed in parallel.
   #serialized(conversationId, work) {
@@ -162,14 +189,11 @@ export class ConversationStore {
       return { ...message, seq, serverId: `${conversationId}:${seq}` };
     });
     const updated = { ...conversation, lastSeq: conversation.lastSeq + messages.length };
-    await this.#db.batch(
-      [
-        ...stored.map((message) => ({ type: 'put', key: `msg:${conversationId}:${String(message.seq).padStart(SEQ_WIDTH, '0')}`, value: message })),
-        { type: 'put', key: `conv:${conversationId}`, value: updated },
-        ...extraOperations(stored[0].seq, stored[0].serverId),
-      ],
-      { sync: this.#sync },
-    );
+    await this.#write([
+      ...stored.map((message) => ({ type: 'put', key: `msg:${conversationId}:${String(message.seq).padStart(SEQ_WIDTH, '0')}`, value: message })),
+      { type: 'put', key: `conv:${conversationId}`, value: updated },
+      ...extraOperations(stored[0].seq, stored[0].serverId),
+    ]);
     this.#conversations.set(conversationId, updated);
     return stored;
   }
