@@ -119,3 +119,23 @@ test('strict-CSP host page: the widget loads from data attributes and chats with
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the demo company website (/ and /en/) embeds the widget under its strict CSP without a single violation', async () => {
+  for (const [path, label, question] of [
+    ['/', '在线客服', '怎么导出笔记'],
+    ['/en/', 'Chat with us', 'How do I export my notes?'],
+  ]) {
+    const page = await world.browser.newPage();
+    const problems = await watchPage(page);
+    await page.goto(`${world.server.httpUrl}${path}`);
+    assert.equal(await page.getAttribute('kefu-chat >> button.launcher', 'aria-label'), label);
+    await page.click('kefu-chat >> button.launcher');
+    await widgetOnline(page);
+    await page.fill('kefu-chat >> textarea', question);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { state: 'attached' });
+    assert.equal((await conversation(page))[1][0], 'bot', `${path}: the bot replied`);
+    assert.deepEqual(problems, [], path);
+    await page.close();
+  }
+});
