@@ -42,7 +42,9 @@ export class TabSession {
     this.#createShell = createShell;
     this.#handlers = handlers;
     this.#channel = new TabChannel(scope, 'Channel' in environment ? environment.Channel : globalThis.BroadcastChannel);
-    this.#leadership = new TabLeadership(scope, () => this.#lead());
+    this.#leadership = new TabLeadership(scope, () =>
+      this.#lead().catch((error) => this.#handlers.onNotify('error', { code: error?.code ?? 'internal', message: String(error?.message ?? error) })),
+    );
     this.#environment = environment;
   }
 
@@ -114,6 +116,10 @@ export class TabSession {
         this.#handlers.onNotify(event, detail);
       },
     });
+    if (this.#stopped) {
+      shell.stop();
+      return;
+    }
     // Before start(): the first hello already carries the identity.
     if (this.#identity) shell.setIdentity(this.#identity);
     await shell.start();

@@ -34,13 +34,17 @@ export class MessageList {
     for (const message of view.messages) {
       live.add(message.id);
       const offerChoices = message === last && view.phase === 'bot';
-      const key = JSON.stringify([message.text, message.delivery, message.name, message.tier, offerChoices && message.suggestions]);
+      const key = JSON.stringify([message.text, message.name, message.tier, offerChoices && message.suggestions]);
       let item = this.#items.get(message.id);
       if (!item || item.key !== key) {
         const node = this.#render(message, offerChoices);
         if (item) item.node.replaceWith(node);
-        item = { node, key };
+        item = { node, key, delivery: message.delivery };
         this.#items.set(message.id, item);
+      } else if (item.delivery !== message.delivery) {
+        // Only the state line changes, so the live region does not read the message again.
+        item.node.querySelector('.delivery')?.replaceWith(this.#delivery(message));
+        item.delivery = message.delivery;
       }
       // Keep document order equal to conversation order (a server copy can replace a local one).
       const expectedNext = previous ? previous.nextSibling : list.firstChild;
