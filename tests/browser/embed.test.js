@@ -38,6 +38,20 @@ test('snippet on a plain page: calls queued before the loader run in order; the 
   await page.addScriptTag({ url: '/kefu/kefu-loader.js' });
   assert.equal(await page.evaluate(() => document.querySelectorAll('kefu-chat').length), 1);
   assert.equal(await page.evaluate(() => window.kefuErrors), undefined);
+
+  // shutdown removes everything; booting again picks the stored conversation back up.
+  await page.evaluate(() => {
+    window.Kefu('shutdown');
+    window.kefuReady = null;
+  });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('kefu-chat').length), 0);
+  await page.evaluate((serverUrl) => {
+    window.Kefu('boot', { siteId: 'demo', locale: 'zh-TW', serverUrl });
+    window.Kefu('open');
+  }, world.server.wsUrl);
+  await page.waitForFunction(() => window.kefuReady, null, { timeout: 15_000 });
+  await widgetOnline(page);
+  assert.deepEqual((await conversation(page)).slice(0, 2), messages.slice(0, 2));
   assert.deepEqual(problems, []);
   await page.close();
 });
