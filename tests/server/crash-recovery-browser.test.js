@@ -1,0 +1,103 @@
+// `kill -9` of the server process while the widget on the demo website has messages
+// in flight, restart on the same port and data: the widget reconnects and resends, and
+// the conversation holds each question once, in the order typed, each followed by the
+// bot answer recorded for it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, watchPage } from '../browser/chromium.js';
+import { SocketClient } from './helpers/socket-client.js';
+
+const MAIN = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));
+const QUESTIONS = ['忘记密码了怎么办', '如何申请退款', '会员多少钱', '怎么开发票', '笔记不同步怎么办', '如何导出笔记'];
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function startServerProcess(configPath) {
+  const child = spawn(process.execPath, [MAIN, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ready = new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+      if (/Kefu server on/.test(text)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${text}`)));
+  });
+  return { child, ready };
+}
+
+test('kill -9 with the widget mid-conversation, restart: every question stored once, in order, with its bot answer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-crash-browser-'));
+  const port = await freePort();
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ port, dataDir: join(dir, 'db'), logLevel: 'error', agentToken: 'crash-test-token', sites: { demo: { businessHours: null } } }));
+  const browser = await launchChromium();
+  let server = startServerProcess(configPath);
+  try {
+    await server.ready;
+    const origin = `http://127.0.0.1:${port}`;
+    const page = await browser.newPage();
+    const problems = await watchPage(page);
+    // The conversation id, as the server's welcome tells the widget.
+    const conversationIds = new Set();
+    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string' && payload.startsWith('{"type":"welcome"')) conversationIds.add(JSON.parse(payload).conversationId);
+    }));
+    await page.goto(`${origin}/`);
+    await page.click('kefu-chat >> button.launcher');
+    await page.waitForSelector('kefu-chat >> .panel');
+    await page.fill('kefu-chat >> textarea', QUESTIONS[0]);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]');
+
+    // The server is frozen (SIGSTOP) while the rest are typed, so they are sent but
+    // certainly not acked when it dies: messages in flight, every time.
+    server.child.kill('SIGSTOP');
+    for (const question of QUESTIONS.slice(1)) {
+      await page.fill('kefu-chat >> textarea', question);
+      await page.keyboard.press('Enter');
+    }
+    const atKill = await page.evaluate(() => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor [data-delivery]')].map((item) => item.dataset.delivery));
+    assert.deepEqual(atKill.slice(1).filter((state) => state === 'delivered' || state === 'read'), [], 'nothing after the first was acked before the kill');
+    server.child.kill('SIGKILL');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    server = startServerProcess(configPath);
+    await server.ready;
+
+    await page.waitForFunction((count) => {
+      const items = document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor [data-delivery]');
+      return items.length === count && [...items].every((item) => ['delivered', 'read'].includes(item.dataset.delivery));
+    }, QUESTIONS.length, { timeout: 20_000 });
+
+    const agent = await SocketClient.open(`ws://127.0.0.1:${port}/agent`, { protocolChecked: false });
+    await agent.request({ type: 'login', token: 'crash-test-token', name: 'checker' }, 'ready');
+    assert.equal(conversationIds.size, 1, 'the widget resumed the same conversation after the restart');
+    const [conversationId] = conversationIds;
+    const history = await agent.request({ type: 'history', conversationId }, 'history');
+    const visitorTexts = history.messages.filter((m) => m.author === 'visitor').map((m) => m.text);
+    assert.deepEqual(visitorTexts, QUESTIONS, 'each question once, in the order typed');
+    history.messages.forEach((message, i) => {
+      assert.equal(message.seq, i + 1, 'seqs gap-free');
+      if (message.author === 'bot') assert.equal(history.messages[i - 1].author, 'visitor', 'a bot answer follows its question');
+    });
+    assert.equal(history.messages.filter((m) => m.author === 'bot').length, QUESTIONS.length, 'one recorded answer per question');
+    await agent.close();
+    assert.deepEqual(problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(p)), []);
+  } finally {
+    server.child.kill('SIGTERM');
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
