@@ -103,8 +103,9 @@ export class Composer {
     } else if (open && event.key === 'Escape') {
       event.stopPropagation(); // closes the list, not the panel
       this.#closeList();
-    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      // isComposing: Enter confirms a pinyin/zhuyin candidate in the IME; it must not send.
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      // Enter that confirms a pinyin/zhuyin candidate in the IME must not send; Safari
+      // reports it only through keyCode 229.
       event.preventDefault();
       if (open && this.#active >= 0) this.#choose(this.#options[this.#active]);
       else this.#send();
