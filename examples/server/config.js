@@ -24,6 +24,11 @@ export const DEFAULT_CONFIG = {
     // Several visitors can share one IP (offices, mobile carrier NAT).
     ipBurst: 200,
     ipPerMinute: 600,
+    // A socket that has not said hello by then is closed (it holds memory for nothing).
+    helloTimeoutMs: 10_000,
+    // The widget pings after 25 s of quiet; a socket silent for two of those and a
+    // margin is dead (a phone that lost its network never sends a close).
+    idleTimeoutMs: 70_000,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

@@ -24,13 +24,18 @@ export class VisitorConnection {
   #conversationId = null;
   #limits = PROTOCOL_LIMITS;
   #closed = false;
+  #silenceTimer;
 
   constructor(socket, request, services) {
     this.#socket = socket;
     this.#origin = request.headers.origin;
     this.#ip = request.socket.remoteAddress;
     this.#services = services;
+    // Drops a socket that never says hello, or goes silent after it.
+    this.#silenceTimer = setTimeout(() => socket.terminate(), services.config.limits.helloTimeoutMs);
+    this.#silenceTimer.unref();
     socket.on('message', (data, isBinary) => {
+      this.#silenceTimer.refresh();
       const text = isBinary ? null : data.toString('utf8');
       this.#chain = this.#chain.then(() => this.#onText(text)).catch((error) => {
         services.log.error('visitor_frame_failed', { conversationId: this.#conversationId, error: error.message });
@@ -39,6 +44,7 @@ export class VisitorConnection {
     });
     socket.on('close', () => {
       this.#closed = true;
+      clearTimeout(this.#silenceTimer);
       if (this.#conversationId) services.presence.removeVisitor(this.#conversationId, this);
     });
   }
@@ -122,6 +128,9 @@ export class VisitorConnection {
     this.#locale = frame.locale ?? null;
     this.#limits = { ...PROTOCOL_LIMITS, maxTextChars: Math.min(site.maxTextChars, PROTOCOL_LIMITS.maxTextChars) };
     this.#conversationId = conversation.id;
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = setTimeout(() => this.#socket.terminate(), config.limits.idleTimeoutMs);
+    this.#silenceTimer.unref();
     presence.addVisitor(conversation.id, this);
     this.send({
       type: 'welcome', v: PROTOCOL_VERSION, sessionToken, conversationId: conversation.id, lastSeq: conversation.lastSeq,
