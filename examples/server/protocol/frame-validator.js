@@ -65,14 +65,8 @@ const CHOICES = {
   endedBy: ['agent', 'visitor', 'system'],
 };
 
-class FrameError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const invalid = (path, problem) => new FrameError('frame_invalid', `${path}: ${problem}`);
+// Checks return null or the first problem found, {code, message}.
+const invalid = (path, problem) => ({ code: 'frame_invalid', message: `${path}: ${problem}` });
 
 // Code points, as the protocol counts text (not UTF-16 units, not bytes).
 function codePointLength(text) {
@@ -100,99 +94,87 @@ function exceedsDepth(text, maxDepth) {
   return false;
 }
 
-class Checker {
-  constructor(limits) {
-    this.limits = limits;
-  }
-
-  fields(object, rule, prefix) {
-    for (const [name, kind, required] of rule) {
-      const path = prefix + name;
-      if (!Object.hasOwn(object, name)) {
-        if (required) throw invalid(path, 'is required');
-        continue;
-      }
-      this.value(object[name], kind, path);
-    }
-  }
-
-  textWithin(value, maxChars, allowEmpty) {
-    return typeof value === 'string' && (allowEmpty || value !== '') && codePointLength(value) <= maxChars;
-  }
-
-  value(v, kind, path) {
-    const { maxIdChars, maxTextChars, maxFormFields, maxResyncMessages } = this.limits;
-    switch (kind) {
-      case 'id':
-        if (!this.textWithin(v, maxIdChars, false)) throw invalid(path, `must be a non-empty string of at most ${maxIdChars} characters`);
-        return;
-      case 'nullableId':
-        if (v !== null) this.value(v, 'id', path);
-        return;
-      case 'text':
-        if (!this.textWithin(v, maxTextChars, false)) throw invalid(path, `must be non-empty text of at most ${maxTextChars} characters`);
-        return;
-      case 'optionalText':
-        if (!this.textWithin(v, maxTextChars, true)) throw invalid(path, `must be text of at most ${maxTextChars} characters`);
-        return;
-      case 'count':
-        if (!Number.isInteger(v) || v < 0 || v > MAX_SAFE_COUNT) throw invalid(path, 'must be a whole number from 0 to 2^53');
-        return;
-      case 'boolean':
-        if (typeof v !== 'boolean') throw invalid(path, 'must be true or false');
-        return;
-      case 'stars':
-        if (!Number.isInteger(v) || v < 1 || v > 5) throw invalid(path, 'must be a whole number from 1 to 5');
-        return;
-      case 'version':
-        if (!Number.isInteger(v)) throw invalid(path, 'must be the protocol version number');
-        if (v !== PROTOCOL_VERSION) throw new FrameError('frame_unsupported_version', `this peer speaks protocol v${PROTOCOL_VERSION}`);
-        return;
-      case 'author':
-      case 'tier':
-      case 'handoffReason':
-      case 'endedBy':
-        if (!CHOICES[kind].includes(v)) throw invalid(path, `must be ${CHOICES[kind].join(', ')}`);
-        return;
-      case 'identity':
-        if (!isPlainObject(v)) throw invalid(path, 'must be an object');
-        this.fields(v, IDENTITY_RULE, `${path}.`);
-        return;
-      case 'botTurn':
-        if (!isPlainObject(v)) throw invalid(path, 'must be an object');
-        this.fields(v, BOT_TURN_RULE, `${path}.`);
-        if (Object.hasOwn(v, 'candidates')) {
-          if (!Array.isArray(v.candidates) || v.candidates.length > 10) throw invalid(`${path}.candidates`, 'must be an array of at most 10 ids');
-          for (const id of v.candidates) this.value(id, 'id', `${path}.candidates[]`);
-        }
-        return;
-      case 'formFields': {
-        if (!isPlainObject(v) || Object.keys(v).length > maxFormFields) throw invalid(path, `must be an object of at most ${maxFormFields} text fields`);
-        for (const [key, fieldValue] of Object.entries(v)) {
-          // The C++ side measures field names in bytes.
-          if (key === '' || Buffer.byteLength(key) > maxIdChars) throw invalid(path, 'has a field with an empty or over-long name');
-          this.value(fieldValue, 'optionalText', `${path}.${key}`);
-        }
-        return;
-      }
-      case 'messages':
-        if (!Array.isArray(v) || v.length > maxResyncMessages) throw invalid(path, `must be an array of at most ${maxResyncMessages} messages`);
-        v.forEach((item, i) => {
-          if (!isPlainObject(item)) throw invalid(`${path}[${i}]`, 'must be an object');
-          this.fields(item, FRAME_RULES.toClient.msg, `${path}[${i}].`);
-        });
-        return;
-      case 'eventName':
-        if (typeof v !== 'string') throw invalid(path, 'must be a string');
-        return;
-      default:
-        throw invalid(path, 'has an unknown kind');
-    }
-  }
-}
-
 function isPlainObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function textWithin(value, maxChars, allowEmpty) {
+  return typeof value === 'string' && (allowEmpty || value !== '') && codePointLength(value) <= maxChars;
+}
+
+function checkFields(object, rule, prefix, limits) {
+  for (const [name, kind, required] of rule) {
+    const path = prefix + name;
+    if (!Object.hasOwn(object, name)) {
+      if (required) return invalid(path, 'is required');
+      continue;
+    }
+    const problem = checkValue(object[name], kind, path, limits);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkValue(v, kind, path, limits) {
+  const { maxIdChars, maxTextChars, maxFormFields, maxResyncMessages } = limits;
+  switch (kind) {
+    case 'id':
+      return textWithin(v, maxIdChars, false) ? null : invalid(path, `must be a non-empty string of at most ${maxIdChars} characters`);
+    case 'nullableId':
+      return v === null ? null : checkValue(v, 'id', path, limits);
+    case 'text':
+      return textWithin(v, maxTextChars, false) ? null : invalid(path, `must be non-empty text of at most ${maxTextChars} characters`);
+    case 'optionalText':
+      return textWithin(v, maxTextChars, true) ? null : invalid(path, `must be text of at most ${maxTextChars} characters`);
+    case 'count':
+      return Number.isInteger(v) && v >= 0 && v <= MAX_SAFE_COUNT ? null : invalid(path, 'must be a whole number from 0 to 2^53');
+    case 'boolean':
+      return typeof v === 'boolean' ? null : invalid(path, 'must be true or false');
+    case 'stars':
+      return Number.isInteger(v) && v >= 1 && v <= 5 ? null : invalid(path, 'must be a whole number from 1 to 5');
+    case 'version':
+      if (!Number.isInteger(v)) return invalid(path, 'must be the protocol version number');
+      return v === PROTOCOL_VERSION ? null : { code: 'frame_unsupported_version', message: `this peer speaks protocol v${PROTOCOL_VERSION}` };
+    case 'author':
+    case 'tier':
+    case 'handoffReason':
+    case 'endedBy':
+      return CHOICES[kind].includes(v) ? null : invalid(path, `must be ${CHOICES[kind].join(', ')}`);
+    case 'identity':
+      return isPlainObject(v) ? checkFields(v, IDENTITY_RULE, `${path}.`, limits) : invalid(path, 'must be an object');
+    case 'botTurn': {
+      if (!isPlainObject(v)) return invalid(path, 'must be an object');
+      const problem = checkFields(v, BOT_TURN_RULE, `${path}.`, limits);
+      if (problem || !Object.hasOwn(v, 'candidates')) return problem;
+      if (!Array.isArray(v.candidates) || v.candidates.length > 10) return invalid(`${path}.candidates`, 'must be an array of at most 10 ids');
+      for (const id of v.candidates) {
+        const idProblem = checkValue(id, 'id', `${path}.candidates[]`, limits);
+        if (idProblem) return idProblem;
+      }
+      return null;
+    }
+    case 'formFields':
+      if (!isPlainObject(v) || Object.keys(v).length > maxFormFields) return invalid(path, `must be an object of at most ${maxFormFields} text fields`);
+      for (const [key, fieldValue] of Object.entries(v)) {
+        // The C++ side measures field names in bytes.
+        if (key === '' || Buffer.byteLength(key) > maxIdChars) return invalid(path, 'has a field with an empty or over-long name');
+        const problem = checkValue(fieldValue, 'optionalText', `${path}.${key}`, limits);
+        if (problem) return problem;
+      }
+      return null;
+    case 'messages':
+      if (!Array.isArray(v) || v.length > maxResyncMessages) return invalid(path, `must be an array of at most ${maxResyncMessages} messages`);
+      for (let i = 0; i < v.length; i += 1) {
+        if (!isPlainObject(v[i])) return invalid(`${path}[${i}]`, 'must be an object');
+        const problem = checkFields(v[i], FRAME_RULES.toClient.msg, `${path}[${i}].`, limits);
+        if (problem) return problem;
+      }
+      return null;
+    case 'eventName':
+      return typeof v === 'string' ? null : invalid(path, 'must be a string');
+    default:
+      return invalid(path, 'has an unknown kind');
+  }
 }
 
 /**
@@ -201,23 +183,14 @@ function isPlainObject(value) {
  * @returns {{code: string, message: string} | null}
  */
 export function frameError(frame, direction, limits = PROTOCOL_LIMITS) {
-  try {
-    const checker = new Checker(limits);
-    if (!isPlainObject(frame)) throw invalid('frame', 'must be a JSON object');
-    if (typeof frame.type !== 'string') throw invalid('type', 'must be a string');
-    const rule = Object.hasOwn(FRAME_RULES[direction], frame.type) ? FRAME_RULES[direction][frame.type] : null;
-    if (!rule) throw new FrameError('frame_unknown_type', `no ${direction === 'toServer' ? 'client' : 'server'} frame has type "${frame.type}"`);
-    checker.fields(frame, rule, '');
-    if (frame.type === 'event') {
-      const eventRule = Object.hasOwn(EVENT_RULES, frame.event) ? EVENT_RULES[frame.event] : null;
-      if (!eventRule) throw invalid('event', `unknown event "${frame.event}"`);
-      checker.fields(frame, eventRule, '');
-    }
-    return null;
-  } catch (error) {
-    if (error instanceof FrameError) return { code: error.code, message: error.message };
-    throw error;
-  }
+  if (!isPlainObject(frame)) return invalid('frame', 'must be a JSON object');
+  if (typeof frame.type !== 'string') return invalid('type', 'must be a string');
+  const rule = Object.hasOwn(FRAME_RULES[direction], frame.type) ? FRAME_RULES[direction][frame.type] : null;
+  if (!rule) return { code: 'frame_unknown_type', message: `no ${direction === 'toServer' ? 'client' : 'server'} frame has type "${frame.type}"` };
+  const problem = checkFields(frame, rule, '', limits);
+  if (problem || frame.type !== 'event') return problem;
+  const eventRule = Object.hasOwn(EVENT_RULES, frame.event) ? EVENT_RULES[frame.event] : null;
+  return eventRule ? checkFields(frame, eventRule, '', limits) : invalid('event', `unknown event "${frame.event}"`);
 }
 
 /**
