@@ -73,6 +73,9 @@ export class ChatWidget {
     this.#render(LOADING_VIEW);
     if (config.user) this.#identify(config.user); // boot({user}) is identify() at boot
     this.#listen(globalThis, 'online', () => this.#tabs?.nudge());
+    // A tab going away no longer shows the conversation (other tabs may still lead on).
+    this.#listen(globalThis, 'pagehide', () => this.#tabs?.dispatch({ type: 'panel', open: false }));
+    this.#listen(globalThis, 'pageshow', (event) => event.persisted && this.#tabs?.dispatch({ type: 'panel', open: this.#panel.open }));
     this.#listen(root.ownerDocument, 'visibilitychange', () => {
       if (root.ownerDocument.visibilityState === 'visible') this.#tabs?.nudge();
     });

@@ -29,6 +29,10 @@ export class TabSession {
   // Ids of forwarded events this leader applied: a follower that resends on `leader`
   // may resend one that was already in flight.
   #appliedIds = new Set();
+  // The core knows one panel; it is open while any tab shows it (read receipts, unread).
+  #panelOpenIn = new Set(); // tab ids, kept by the leader
+  #panelOpenSent = false;
+  #ownPanelOpen = false;
 
   /**
    * @param {string} scope tabs of one site share a leader and a channel
@@ -68,6 +72,12 @@ export class TabSession {
    * through onRejected.
    */
   dispatch(event) {
+    if (event.type === 'panel') {
+      this.#ownPanelOpen = event.open;
+      if (this.#shell) this.#panelIn(this.#tabId, event.open);
+      else this.#channel.publish('panel', { tab: this.#tabId, open: event.open });
+      return;
+    }
     if (this.#shell) {
       this.#shell.dispatch(event);
       return;
@@ -75,6 +85,15 @@ export class TabSession {
     const id = `${this.#tabId}:${(this.#counter += 1)}`;
     this.#pending.set(id, event);
     this.#channel.publish('event', { id, event });
+  }
+
+  #panelIn(tab, open) {
+    if (open) this.#panelOpenIn.add(tab);
+    else this.#panelOpenIn.delete(tab);
+    const anyOpen = this.#panelOpenIn.size > 0;
+    if (anyOpen === this.#panelOpenSent) return;
+    this.#panelOpenSent = anyOpen;
+    this.#shell.dispatch({ type: 'panel', open: anyOpen });
   }
 
   identify(identity) {
@@ -94,6 +113,7 @@ export class TabSession {
   }
 
   stop() {
+    if (!this.#shell && this.#ownPanelOpen) this.#channel.publish('panel', { tab: this.#tabId, open: false });
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#leadership.stop();
@@ -128,6 +148,7 @@ export class TabSession {
       return;
     }
     this.#shell = shell;
+    if (this.#ownPanelOpen) this.#panelIn(this.#tabId, true);
     // What this tab's visitor did while another tab led (or before anyone did).
     const own = [...this.#pending.values()];
     this.#pending.clear();
@@ -150,6 +171,7 @@ export class TabSession {
     if (this.#shell) {
       if (type === 'sync') this.#channel.publish('view', this.#shell.view());
       else if (type === 'identify') this.#shell.setIdentity(payload);
+      else if (type === 'panel') this.#panelIn(payload.tab, payload.open);
       else if (type === 'event') this.#applyForwarded(payload);
       return;
     }
@@ -186,6 +208,7 @@ export class TabSession {
 
   #resendPending() {
     if (this.#identity) this.#channel.publish('identify', this.#identity);
+    if (this.#ownPanelOpen) this.#channel.publish('panel', { tab: this.#tabId, open: true });
     for (const [id, event] of this.#pending) this.#channel.publish('event', { id, event });
     this.#channel.publish('sync', { from: this.#tabId });
   }

@@ -128,3 +128,29 @@ test('a follower learns that the leader rejected its event', async () => {
   a.session.stop();
   b.session.stop();
 });
+
+test('the conversation counts as seen while the panel is open in any tab, not just the leader', async () => {
+  const world = browserWorld();
+  const a = openTab(world);
+  await until(() => a.lastView()?.connection === 'online', 'tab A online');
+  const b = openTab(world);
+  await until(() => b.views.length > 0, 'tab B mirroring');
+  const readFrames = () => world.server.received.filter((frame) => frame.type === 'read').length;
+  // B opens its panel, A never does: a message from the server is read at once.
+  b.session.dispatch({ type: 'panel', open: true });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  a.session.dispatch({ type: 'panel', open: false }); // the leader's own panel closing does not hide B's
+  const socket = world.server.openSockets[0];
+  world.server.seq += 1;
+  socket.deliver({ type: 'msg', seq: world.server.seq, serverId: `conv-1:${world.server.seq}`, author: 'agent', text: 'hello', time: 1 });
+  await until(() => readFrames() === 1, 'a read receipt');
+  assert.equal(a.lastView().unread, 0);
+  // B closes its panel (or its tab): the next message stays unread.
+  b.session.stop();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  world.server.seq += 1;
+  socket.deliver({ type: 'msg', seq: world.server.seq, serverId: `conv-1:${world.server.seq}`, author: 'agent', text: 'still there?', time: 2 });
+  await until(() => a.lastView().unread === 1, 'an unread message');
+  assert.equal(readFrames(), 1);
+  a.session.stop();
+});
