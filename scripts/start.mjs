@@ -27,7 +27,7 @@ const lines = [
   `  FAQ-only core demo     ${base}/examples/demo/`,
   '',
   site.businessHours
-    ? `Agents answer ${describeBusinessHours(site.businessHours, 'en')}; it is ${openNow ? 'within' : 'outside'} those hours now${openNow ? '' : ', so a hand-off becomes leave-a-message'}.`
+    ? `Agents answer ${describeBusinessHours(site.businessHours, 'en')}; it is ${openNow ? 'within' : 'outside'} those hours now${openNow ? '' : ', so a hand-off becomes leave-a-message\n(to try the agent side now: KEFU_SERVER_CONFIG=file.json with {"sites": {"demo": {"businessHours": null}}})'}.`
     : 'Agents answer at any hour.',
   site.offlineWhenNoAgent ? 'A hand-off queues only while an agent is logged in to the console.' : '',
   'Press Ctrl-C to stop.',
