@@ -6,6 +6,7 @@ export class FakeServer {
   received = [];
   seq = 0;
   reachable = true;
+  acking = true; // false: messages vanish on the server's side, as into a dead proxy
   #nextCseq = 1;
   #cmids = new Map();
 
@@ -64,6 +65,7 @@ export class FakeServer {
     if (frame.type === 'hello') {
       socket.deliver({ type: 'welcome', v: 1, sessionToken: 'token-1', conversationId: 'conv-1', lastSeq: this.seq, nextCseq: this.#nextCseq, state: 'bot', agentsOnline: true });
     } else if (frame.type === 'message') {
+      if (!this.acking) return;
       if (!this.#cmids.has(frame.cmid)) {
         if (frame.cseq !== this.#nextCseq) return socket.deliver({ type: 'nack', cmid: frame.cmid, expectedCseq: this.#nextCseq });
         this.#nextCseq += 1;

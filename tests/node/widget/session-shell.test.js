@@ -91,3 +91,36 @@ test('identify() adds the identity to hello and remakes a connection made withou
   assert.equal(server.received[0].identity, undefined);
   shell.stop();
 });
+
+test('a message the server never acknowledges fails, and retry sends it again, once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_764_000_000_000 });
+  // Mocked time moves only when told to; promises still need their turn in between.
+  const advance = async (ms, step = 500) => {
+    for (let passed = 0; passed < ms; passed += step) {
+      t.mock.timers.tick(step);
+      for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    }
+  };
+  const server = new FakeServer();
+  const storage = await memoryStorage();
+  const shell = new SessionShell(
+    { core, knowledgeBase, config: { siteId: 'demo', outbox: { maxAttempts: 2 } }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    { onRender() {}, onNotify() {}, onStorageError() {} },
+  );
+  await shell.start();
+  await advance(1000, 1);
+  assert.equal(shell.view().connection, 'online');
+  server.acking = false;
+  shell.dispatch({ type: 'send_text', text: 'into the void' });
+  const mine = () => shell.view().messages.find((m) => m.author === 'visitor');
+  for (let i = 0; i < 40 && mine().delivery !== 'failed'; i += 1) await advance(5000);
+  assert.equal(mine().delivery, 'failed');
+  assert.equal(server.received.filter((f) => f.type === 'message').length, 2, 'sent maxAttempts times, then given up');
+
+  server.acking = true;
+  shell.dispatch({ type: 'retry', cmid: mine().id });
+  for (let i = 0; i < 40 && mine().delivery !== 'delivered'; i += 1) await advance(1000);
+  assert.equal(mine().delivery, 'delivered');
+  assert.deepEqual(server.storedTexts, ['into the void']);
+  shell.stop();
+});
