@@ -27,7 +27,7 @@ test('a whole conversation: bot answer, hand-off, queue, agent with typing and r
 
   await page.click('kefu-chat >> button.handoff');
   await page.waitForSelector('kefu-chat >> .panel[data-phase=queued]');
-  assert.match(await shadowText(page, '.status'), /你前面还有 1 位/);
+  assert.match(await shadowText(page, '.status'), /排在第 1 位/);
 
   await agent.request({ type: 'accept', conversationId });
   await page.waitForSelector('kefu-chat >> .panel[data-phase=with_agent]');

@@ -63,10 +63,10 @@ border-radius:var(--kefu-radius,12px);box-shadow:0 8px 32px #0003;overflow:hidde
 .field-error:empty{display:none}
 .stars{display:flex;gap:4px;border:0;margin:0;padding:0}
 .stars legend{padding:0;margin-bottom:4px;font-size:14px}
-.star{position:relative;display:inline-grid;place-items:center;width:36px;height:36px;font-size:26px;color:var(--line);cursor:pointer}
+.form .star{position:relative;display:inline-grid;place-items:center;width:40px;height:40px;font-size:28px;line-height:1;color:#c9cdd4;cursor:pointer}
 .star input{position:absolute;opacity:0;width:100%;height:100%;margin:0;cursor:pointer}
-.star.on{color:#ffb400}
-.star:focus-within{outline:3px solid var(--focus);border-radius:4px}
+.form .star.on{color:#ffb400}
+.star:has(:focus-visible){outline:3px solid var(--focus);border-radius:4px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .launcher[aria-expanded=true]:before{width:18px;height:18px;border-radius:2px;clip-path:polygon(20% 0,50% 30%,80% 0,100% 20%,70% 50%,100% 80%,80% 100%,50% 70%,20% 100%,0 80%,30% 50%,0 20%)}
 @media (max-width:480px){
