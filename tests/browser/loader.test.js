@@ -54,3 +54,30 @@ test('a widget that fails to load is reported as an error event; the next open r
   assert.deepEqual(problems.filter((problem) => !/HTTP 503: .*kefu-widget\.js$/.test(problem)), []);
   await page.close();
 });
+
+test('a broken knowledge base silences the bot but not the chat: reported once, messages still delivered', async () => {
+  const page = await world.browser.newPage();
+  const problems = await watchPage(page);
+  await page.route('**/kb/demo.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"faqs": [' }));
+  const url = await routeHostPage(
+    page,
+    world.server.httpUrl,
+    'broken-kb.html',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title><script>
+  window.Kefu = window.Kefu || function () { (Kefu.q = Kefu.q || []).push(arguments); };
+  Kefu('on', 'error', function (error) { (window.kefuErrors = window.kefuErrors || []).push(error.code); });
+  Kefu('boot', { siteId: 'demo', locale: 'en' });
+  Kefu('open');
+</script><script async src="/kefu/kefu-loader.js"></script></head><body><h1>Shop</h1></body></html>`,
+    { csp: null },
+  );
+  await page.goto(url);
+  await widgetOnline(page);
+  await page.fill('kefu-chat >> textarea', 'How do I reset my password?');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { state: 'attached' });
+  assert.equal(await page.$$eval('kefu-chat >> .messages li.bot', (items) => items.length), 0, 'no local bot answer without a knowledge base');
+  assert.deepEqual(await page.evaluate(() => window.kefuErrors), ['kb_invalid_json']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -117,13 +117,7 @@ export class ChatWidget {
     const [core, knowledgeBase] = await Promise.all([loadKefuCore({ moduleUrl, wasmUrl }), fetchKnowledgeBase(knowledgeBaseUrl)]);
     if (this.#destroyed) return;
     if (knowledgeBase === null) this.#emit('error', { code: 'kb_load_failed', message: `could not load ${knowledgeBaseUrl}; the bot stays silent` });
-    if (knowledgeBase !== null) {
-      try {
-        this.#faq = new FaqEngine(core, knowledgeBase);
-      } catch (error) {
-        this.#emit('error', { code: error.code, message: error.message });
-      }
-    }
+    let sessionKnowledgeBase = knowledgeBase ?? undefined;
     const siteId = this.#config.siteId;
     const sessionConfig = {
       siteId,
@@ -139,19 +133,40 @@ export class ChatWidget {
       siteId,
       async (shellHandlers) => {
         const storage = await ChatStorage.open(siteId, { onDegraded: () => this.#panel.showNotice(this.#t.t('storage.unavailable')) });
-        const shell = new SessionShell(
-          { core, knowledgeBase: this.#faq ? knowledgeBase : undefined, config: sessionConfig, storage, serverUrl },
-          { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
-        );
-        return shell;
+        const makeShell = () =>
+          new SessionShell(
+            { core, knowledgeBase: sessionKnowledgeBase, config: sessionConfig, storage, serverUrl },
+            { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
+          );
+        try {
+          return makeShell();
+        } catch (error) {
+          if (sessionKnowledgeBase === undefined || !String(error?.code).startsWith('kb_')) throw error;
+          // A broken knowledge base silences the bot; the visitor can still reach people.
+          this.#emit('error', { code: error.code, message: error.message });
+          sessionKnowledgeBase = undefined;
+          return makeShell();
+        }
       },
       handlers,
     );
     this.#tabs.start();
+    // The typeahead index is built after the conversation is up: the visitor sees the
+    // panel ready sooner, and the first keystroke rarely comes within one task.
+    if (sessionKnowledgeBase !== undefined) setTimeout(() => this.#buildTypeahead(core, knowledgeBase), 0);
     if (this.#identity) this.#tabs.identify(this.#identity);
     const early = this.#beforeReady;
     this.#beforeReady = [];
     for (const event of early) this.#dispatch(event);
+  }
+
+  #buildTypeahead(core, knowledgeBase) {
+    if (this.#destroyed) return;
+    try {
+      this.#faq = new FaqEngine(core, knowledgeBase);
+    } catch {
+      // the session reported a broken knowledge base already; typeahead stays off
+    }
   }
 
   #identify(identity) {
