@@ -275,3 +275,21 @@ test('a socket that never says hello, or goes silent after welcome, is closed', 
     await chatty.closed;
   });
 });
+
+test('a token the server no longer knows opens a new conversation that takes the epoch\'s cseq from its first message', async () => {
+  await withServer({}, async (server) => {
+    const client = await visitor(server);
+    // The client numbered messages 1-5 in a conversation this server has lost (say, its data was restored from an old backup).
+    const welcome = await helloVisitor(client, { epoch: 'e', sessionToken: 'st-from-a-lost-conversation', lastSeq: 9 });
+    assert.notEqual(welcome.sessionToken, 'st-from-a-lost-conversation');
+    assert.equal((await client.request(message(6), (f) => f.type === 'ack' || f.type === 'nack')).type, 'ack');
+    assert.equal((await client.request(message(7), 'ack')).seq, 2);
+    assert.deepEqual(await client.request(message(9), (f) => f.type === 'ack' || f.type === 'nack'), { type: 'nack', cmid: 'c-e-9', expectedCseq: 8 });
+    await client.close();
+    // Without a token (a fresh visitor) the epoch starts at 1 as always.
+    const fresh = await visitor(server);
+    await helloVisitor(fresh, { epoch: 'f' });
+    assert.deepEqual(await fresh.request(message(2, 'x', { cmid: 'c-f-2' }), (f) => f.type === 'ack' || f.type === 'nack'), { type: 'nack', cmid: 'c-f-2', expectedCseq: 1 });
+    await fresh.close();
+  });
+});

@@ -89,11 +89,20 @@ export class ConversationStore {
    * A new conversation, reachable later by its session token (resume after a reload
    * or a reconnect). Token and conversation are written in one batch.
    */
-  async createConversation({ siteId, visitorId, now, sessionToken = null, identity = null }) {
+  /**
+   * `adoptCseqOf`: a client epoch already numbering its messages elsewhere (its old
+   * conversation is gone): this conversation takes the epoch's next cseq from its first
+   * message instead of expecting 1, which that client would never send.
+   */
+  async createConversation({ siteId, visitorId, now, sessionToken = null, identity = null, adoptCseqOf = null }) {
     const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, lastSeq: 0, state: 'bot' };
     if (identity) conversation.identity = identity;
     const operations = [{ type: 'put', key: `conv:${conversation.id}`, value: conversation }];
     if (sessionToken) operations.push({ type: 'put', key: `token:${sessionToken}`, value: { conversationId: conversation.id } });
+    if (adoptCseqOf !== null) {
+      operations.push({ type: 'put', key: `cseq:${conversation.id}:${adoptCseqOf}`, value: { next: null } });
+      this.#expectedCseqs.set(`${conversation.id}:${adoptCseqOf}`, null);
+    }
     await this.#db.batch(operations, { sync: this.#sync });
     this.#conversations.set(conversation.id, conversation);
     return conversation;
@@ -109,7 +118,7 @@ export class ConversationStore {
     for await (const conversation of this.#db.values({ gt: 'conv:', lt: 'conv;' })) yield conversation;
   }
 
-  /** The cseq the next message of this client epoch must carry (1 for a new epoch). */
+  /** The cseq the next message of this client epoch must carry (1 for a new epoch; null: any, see adoptCseqOf). */
   async expectedCseq(conversationId, epoch) {
     const cacheKey = `${conversationId}:${epoch}`;
     if (!this.#expectedCseqs.has(cacheKey)) {
@@ -153,7 +162,7 @@ export class ConversationStore {
       const cseqKey = `cseq:${conversationId}:${epoch}`;
       if (epoch !== undefined) {
         const expected = await this.expectedCseq(conversationId, epoch);
-        if (cseq !== expected) return { expectedCseq: expected };
+        if (expected !== null && cseq !== expected) return { expectedCseq: expected };
       }
       const visitorMessage = { author: 'visitor', cmid, text, clientTime, serverTime: now, meta };
       if (cseq !== undefined) visitorMessage.cseq = cseq;

@@ -111,7 +111,9 @@ export class VisitorConnection {
     }
     if (!conversation) {
       sessionToken = `st-${randomBytes(18).toString('base64url')}`;
-      conversation = await store.createConversation({ siteId: frame.siteId, visitorId: frame.visitorId, now, sessionToken, identity: verified });
+      // A client that presented a token has been numbering this epoch's messages already.
+      const adoptCseqOf = frame.sessionToken ? frame.epoch : null;
+      conversation = await store.createConversation({ siteId: frame.siteId, visitorId: frame.visitorId, now, sessionToken, identity: verified, adoptCseqOf });
       log.info('conversation_started', { conversationId: conversation.id, siteId: frame.siteId, verified: Boolean(verified) });
     } else if (frame.locale && conversation.locale !== frame.locale) {
       conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
@@ -134,7 +136,7 @@ export class VisitorConnection {
     presence.addVisitor(conversation.id, this);
     this.send({
       type: 'welcome', v: PROTOCOL_VERSION, sessionToken, conversationId: conversation.id, lastSeq: conversation.lastSeq,
-      nextCseq: await store.expectedCseq(conversation.id, this.#epoch), state: conversation.state,
+      nextCseq: (await store.expectedCseq(conversation.id, this.#epoch)) ?? 1, state: conversation.state,
       agentsOnline: desk.agentsAvailable(frame.siteId, now), preChatForm: Boolean(site.preChatForm),
     });
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
