@@ -141,3 +141,36 @@ test('private mode with no storage at all: the visitor is told once that history
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a message never acknowledged is shown as not sent, with a retry button that delivers it once', async () => {
+  const context = await world.browser.newContext();
+  let dropMessages = false;
+  await context.routeWebSocket(/\/ws$/, (socket) => {
+    const server = socket.connectToServer();
+    // Message frames vanish on the way (a broken proxy); everything else passes.
+    socket.onMessage((text) => {
+      if (dropMessages && JSON.parse(String(text)).type === 'message') return;
+      server.send(text);
+    });
+  });
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  await page.clock.install();
+  const conversations = welcomedConversations(page);
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'retry.html', dataAttributePage({ locale: 'zh-CN' })));
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  dropMessages = true;
+  await page.fill('kefu-chat >> textarea', '忘记密码了怎么办');
+  await page.keyboard.press('Enter');
+  // An hour without an acknowledgement fails the message (docs/session.md, Outbox).
+  await page.clock.fastForward('01:00:05');
+  await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=failed]', { timeout: 10_000 });
+  assert.equal(await page.textContent('kefu-chat >> .messages li.visitor .delivery'), '发送失败重新发送');
+  dropMessages = false;
+  await page.click('kefu-chat >> .messages li.visitor .delivery button');
+  await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { state: 'attached', timeout: 10_000 });
+  assert.deepEqual(await storedVisitorTexts([...conversations][0]), ['忘记密码了怎么办']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
