@@ -252,3 +252,17 @@ test('an agent who reloads the console within the grace period keeps the convers
     for (const c of [back, v]) await c.close();
   });
 });
+
+test('with a pre-chat form the welcome says so, and the fields name the visitor in the console', async () => {
+  await withServer({ config: { sites: { demo: { preChatForm: true } } } }, async (server) => {
+    const { client: v, welcome } = await visitor(server);
+    assert.equal(welcome.preChatForm, true);
+    v.send({ type: 'prechat', fields: { name: '王小明', email: 'w@example.com' } });
+    await v.request({ type: 'ping', t: 1 }, 'pong');
+    const { client: li } = await agent(server);
+    const { conversation } = await li.request({ type: 'history', conversationId: welcome.conversationId }, 'history');
+    assert.equal(conversation.visitorName, '王小明');
+    assert.deepEqual(conversation.prechat, { name: '王小明', email: 'w@example.com' });
+    for (const c of [li, v]) await c.close();
+  });
+});
