@@ -43,9 +43,10 @@ writeFileSync(configPath, JSON.stringify({
 }));
 
 const serverMain = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));
+// The server's logs go to our stderr: stdout carries only the result line.
 // KEFU_LOAD_SERVER_FLAGS passes Node flags to the server (e.g. --cpu-prof to profile it).
 const serverFlags = (process.env.KEFU_LOAD_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
-const server = spawn(process.execPath, [...serverFlags, serverMain, '--config', configPath], { stdio: ['ignore', 'inherit', 'pipe'] });
+const server = spawn(process.execPath, [...serverFlags, serverMain, '--config', configPath], { stdio: ['ignore', 2, 'pipe'] });
 const httpUrl = await new Promise((resolve, reject) => {
   let text = '';
   server.stderr.on('data', (chunk) => {
