@@ -29,6 +29,14 @@ function welcomedConversations(page) {
 // Questions the bot answers, so the conversation stays with the bot (two unanswered
 // ones in a row would start a hand-off).
 const TAB_TEXTS = ['How do I reset my password?', '怎么退款', '忘记密码了怎么办'];
+async function waitUntil(condition, timeoutMs = 5000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const visitorTexts = async (page) => (await conversation(page)).filter(([author]) => author === 'visitor').map(([, text]) => text);
 
 test('messages typed while the server is unreachable survive a reload and are delivered exactly once', async () => {
@@ -172,5 +180,40 @@ test('a message never acknowledged is shown as not sent, with a retry button tha
   await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { state: 'attached', timeout: 10_000 });
   assert.deepEqual(await storedVisitorTexts([...conversations][0]), ['忘记密码了怎么办']);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the browser coming back online reconnects at once instead of waiting out the backoff', async () => {
+  const context = await world.browser.newContext();
+  let reachable = true;
+  const sockets = [];
+  await context.routeWebSocket(/\/ws$/, (socket) => {
+    sockets.push(socket);
+    if (reachable) socket.connectToServer();
+    else socket.close();
+  });
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'online.html', dataAttributePage({ locale: 'en' })));
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  reachable = false;
+  for (const socket of sockets) await socket.close();
+  // Failed attempts, 30 s of page time apart (each jump fires the due timer once): the
+  // backoff is long now.
+  for (let i = 0; i < 6; i += 1) {
+    const before = sockets.length;
+    await page.clock.fastForward('00:30');
+    await waitUntil(() => sockets.length > before);
+    await page.waitForTimeout(50); // the refused socket's close reaches the page
+  }
+  const attempts = sockets.length;
+  assert.ok(attempts >= 6, `reconnect attempts while unreachable: ${attempts}`);
+  // Stop the page's clock: from here no timer fires, so only the nudge can reconnect.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+  reachable = true;
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await widgetOnline(page, 5_000);
+  assert.equal(sockets.length, attempts + 1);
   await context.close();
 });
