@@ -86,3 +86,21 @@ test('tickets and ratings are stored and listed', async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('with tiny caches the store reads back what it forgot: seqs, dedup and expected cseq stay right', async () => {
+  const dir = tempDir();
+  const store = await ConversationStore.open(dir, { durability: 'committed', cacheEntries: 1 });
+  const a = await store.createConversation({ siteId: 's', visitorId: 'a', now: 1 });
+  const b = await store.createConversation({ siteId: 's', visitorId: 'b', now: 1 });
+  for (let cseq = 1; cseq <= 3; cseq += 1) {
+    for (const conversation of [a, b]) {
+      const ack = await store.appendVisitorMessage(conversation.id, { cmid: `c${cseq}`, cseq, epoch: 'e', text: 't', clientTime: 1, now: 2 });
+      assert.equal(ack.seq, cseq);
+    }
+  }
+  assert.deepEqual(await store.appendVisitorMessage(a.id, { cmid: 'c9', cseq: 9, epoch: 'e', text: 't', clientTime: 1, now: 2 }), { expectedCseq: 4 });
+  assert.equal((await store.appendVisitorMessage(a.id, { cmid: 'c2', cseq: 2, epoch: 'e', text: 't', clientTime: 1, now: 2 })).duplicate, true);
+  assert.equal((await store.getConversation(b.id)).lastSeq, 3);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});

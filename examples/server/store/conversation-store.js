@@ -5,32 +5,35 @@
 // the original ack back instead of a second copy.
 import { ClassicLevel } from 'classic-level';
 import { randomUUID } from 'node:crypto';
+import { BoundedCache } from './bounded-cache.js';
 
 const SEQ_WIDTH = 12; // zero-padded so keys sort in seq order
 
 export class ConversationStore {
   #db;
   #sync;
-  #conversations = new Map(); // cache of conversation records (the db is the truth)
+  #conversations; // cache of conversation records (the db is the truth)
   #queues = new Map(); // conversation id -> tail of its write chain
   // `${conversation}:${epoch}` -> next expected cseq; this process is the database's
   // only writer, so a value read or written once stays true (saves a read per message).
-  #expectedCseqs = new Map();
+  #expectedCseqs;
 
   /**
    * @param {string} path directory of the database
    * @param {{durability?: 'flushed'|'committed'}} [options] `flushed` (default) fsyncs every
    *   batch and survives power loss; `committed` survives a killed process only, faster.
    */
-  static async open(path, { durability = 'flushed' } = {}) {
+  static async open(path, { durability = 'flushed', cacheEntries = 50_000 } = {}) {
     const db = new ClassicLevel(path, { valueEncoding: 'json' });
     await db.open();
-    return new ConversationStore(db, durability === 'flushed');
+    return new ConversationStore(db, durability === 'flushed', cacheEntries);
   }
 
-  constructor(db, sync) {
+  constructor(db, sync, cacheEntries = 50_000) {
     this.#db = db;
     this.#sync = sync;
+    this.#conversations = new BoundedCache(cacheEntries);
+    this.#expectedCseqs = new BoundedCache(cacheEntries);
   }
 
   // Group commit: message batches of different conversations that are ready while a
