@@ -140,7 +140,11 @@ test('outside business hours a hand-off goes offline; the left message becomes a
     const pushed = await li.next('ticket');
     assert.equal(pushed.ticket.id, created.ticketId);
     const list = await li.request({ type: 'tickets' }, 'tickets');
-    assert.deepEqual(list.tickets.map((t) => [t.id, t.message, t.contact]), [[created.ticketId, '请回电', '13800000000']]);
+    assert.deepEqual(list.tickets.map((t) => [t.id, t.message, t.contact, t.status]), [[created.ticketId, '请回电', '13800000000', 'open']]);
+    assert.equal((await li.request({ type: 'ticket_status', ticketId: created.ticketId, status: 'closed' }, 'result')).ok, true);
+    const closedTicket = await li.next((f) => f.type === 'ticket' && f.ticket.status === 'closed');
+    assert.equal(closedTicket.ticket.handledBy, '小李');
+    assert.equal((await li.request({ type: 'ticket_status', ticketId: 'T-nope', status: 'closed' }, 'result')).error, 'unknown_ticket');
     for (const c of [li, v]) await c.close();
   });
 });

@@ -122,6 +122,8 @@ test('outside business hours the WeChat page offers leave-a-message; the ticket 
     await visitor.page.waitForSelector('kefu-chat >> .panel[data-phase=ticket_submitted]');
     await agent.page.waitForSelector('#tickets tr:has-text("请明天上午回电，谢谢")');
     assert.match(await agent.page.locator('#tickets').innerText(), /13800000000/);
+    await agent.page.click('#tickets tr:has-text("请明天上午回电，谢谢") button');
+    await agent.page.waitForSelector('#tickets tr[data-status=closed]:has-text("小李")');
     assert.deepEqual(visitor.problems, []);
     assert.deepEqual(agent.problems, []);
     await visitor.context.close();

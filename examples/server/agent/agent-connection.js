@@ -97,6 +97,13 @@ export class AgentConnection {
       case 'transfer_to_bot': return result(await desk.transferToBot(this.name, id));
       case 'history': return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id) };
       case 'tickets': return { type: 'tickets', tickets: (await Promise.all(Object.keys(config.sites).map((siteId) => store.tickets(siteId)))).flat().sort((a, b) => b.createdAt - a.createdAt) };
+      case 'ticket_status': {
+        if (typeof frame.ticketId !== 'string' || !['open', 'closed'].includes(frame.status)) return { type: 'result', request: frame.type, error: 'ticket_status_invalid' };
+        const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: this.name, now: Date.now() });
+        if (!ticket) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
+        this.#services.presence.toAgents({ type: 'ticket', ticket });
+        return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
+      }
       case 'ratings': {
         const ratings = (await store.ratings()).sort((a, b) => b.ratedAt - a.ratedAt);
         const average = ratings.length ? ratings.reduce((sum, r) => sum + r.stars, 0) / ratings.length : null;

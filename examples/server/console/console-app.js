@@ -37,7 +37,10 @@ class ConsoleApp {
         read: (conversationId, upToSeq) => this.#connection.send({ type: 'read', conversationId, upToSeq }),
       },
     });
-    this.#reports = new ReportsPanel({ tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary') });
+    this.#reports = new ReportsPanel(
+      { tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary') },
+      (ticketId, status) => this.#connection.send({ type: 'ticket_status', ticketId, status }),
+    );
     this.#listen();
     this.#bindLogin();
     for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));

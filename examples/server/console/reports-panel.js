@@ -2,16 +2,26 @@
 // hot questions the bot could not answer.
 import { el, formatTime } from './dom.js';
 
+const TICKET_STATUS = { open: 'open 待处理', closed: 'closed 已处理' };
+
 export class ReportsPanel {
   #nodes;
+  #onTicketStatus;
 
-  constructor(nodes) {
+  /** @param {object} nodes @param {(ticketId: string, status: 'open'|'closed') => void} onTicketStatus */
+  constructor(nodes, onTicketStatus) {
     this.#nodes = nodes;
+    this.#onTicketStatus = onTicketStatus;
   }
 
   renderTickets(tickets) {
-    this.#nodes.tickets.replaceChildren(...tickets.map((t) => el('tr', {},
-      el('td', { text: t.id }), el('td', { text: formatTime(t.createdAt) }), el('td', { text: t.message }), el('td', { text: t.contact }), el('td', { text: t.status }))));
+    this.#nodes.tickets.replaceChildren(...tickets.map((t) => {
+      const next = t.status === 'closed' ? 'open' : 'closed';
+      const toggle = el('button', { text: next === 'closed' ? 'Mark handled 标记已处理' : 'Reopen 重新打开', attrs: { type: 'button' }, on: { click: () => this.#onTicketStatus(t.id, next) } });
+      const status = el('td', { text: `${TICKET_STATUS[t.status] ?? t.status}${t.handledBy ? ` · ${t.handledBy}` : ''} ` }, toggle);
+      return el('tr', { attrs: { 'data-ticket': t.id, 'data-status': t.status } },
+        el('td', { text: t.id }), el('td', { text: formatTime(t.createdAt) }), el('td', { text: t.message }), el('td', { text: t.contact }), status);
+    }));
     if (tickets.length === 0) this.#nodes.tickets.replaceChildren(el('tr', {}, el('td', { text: 'No tickets yet. 暂无留言。', attrs: { colspan: 5 } })));
   }
 

@@ -243,6 +243,15 @@ export class ConversationStore {
     });
   }
 
+  /** Marks a ticket handled (or open again); null for an unknown id. */
+  async setTicketStatus(ticketId, status, { by, now }) {
+    const ticket = await this.#read(`ticket:${ticketId}`);
+    if (!ticket) return null;
+    const updated = { ...ticket, status, handledBy: by, handledAt: now };
+    await this.#write([{ type: 'put', key: `ticket:${ticketId}`, value: updated }]);
+    return updated;
+  }
+
   /** Questions the visitors' bot could not answer (tier suggest or handoff), oldest first. */
   async unansweredQuestions(siteId, { since = 0 } = {}) {
     const questions = [];
