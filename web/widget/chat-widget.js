@@ -32,7 +32,6 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'show', 'hide', 'identify',
 export class ChatWidget {
   #config;
   #host;
-  #root;
   #launcher;
   #emit;
   #t;
@@ -54,7 +53,6 @@ export class ChatWidget {
   constructor({ config, host, root, launcher, emit }) {
     this.#config = config;
     this.#host = host;
-    this.#root = root;
     this.#launcher = launcher;
     this.#emit = emit;
     this.#t = new Translator(config.locale);
