@@ -78,6 +78,10 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
 
     v.send({ type: 'typing', on: true });
     assert.deepEqual(await li.next('visitor_typing'), { type: 'visitor_typing', conversationId: id, on: true });
+    // Keystroke-rate repeats are not forwarded; the change back to "off" is.
+    for (let i = 0; i < 5; i += 1) v.send({ type: 'typing', on: true });
+    v.send({ type: 'typing', on: false });
+    assert.deepEqual(await li.next('visitor_typing'), { type: 'visitor_typing', conversationId: id, on: false });
     li.send({ type: 'typing', conversationId: id, on: true });
     assert.deepEqual(await v.next(isEvent('typing')), { type: 'event', event: 'typing', on: true });
 

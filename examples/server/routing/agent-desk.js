@@ -15,6 +15,7 @@ export class AgentDesk {
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
   #visitorReadUpTo = new Map(); // conversationId -> seq the visitor has seen
+  #visitorTyping = new Map(); // conversationId -> {on, at} last forwarded (while on)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
   constructor({ store, presence, config, log, clock = Date.now }) {
@@ -124,7 +125,14 @@ export class AgentDesk {
     for (const message of storedMessages) this.#presence.toAgents({ type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
   }
 
+  // A typing frame per keystroke would reach every console: forward changes, and a
+  // repeated "on" at most once a second (the console shows it until "off").
   visitorTyping(conversationId, on) {
+    const now = this.#clock();
+    const last = this.#visitorTyping.get(conversationId);
+    if (last && last.on === on && (!on || now - last.at < 1000)) return;
+    if (on) this.#visitorTyping.set(conversationId, { on, at: now });
+    else this.#visitorTyping.delete(conversationId);
     this.#presence.toAgents({ type: 'visitor_typing', conversationId, on });
   }
 

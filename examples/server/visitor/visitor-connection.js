@@ -158,8 +158,9 @@ export class VisitorConnection {
     const tier = frame.bot?.tier;
     const botReply = tier === 'answer' && frame.bot.answer ? { text: frame.bot.answer, tier, faqId: frame.bot.faqId } : null;
     const unanswered = tier === 'suggest' || tier === 'handoff' ? { siteId: this.#siteId, tier } : null;
+    const now = clock();
     const result = await store.appendVisitorMessage(this.#conversationId, {
-      cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now: clock(),
+      cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now,
       meta: frame.bot ? { bot: frame.bot } : undefined, botReply, unanswered,
     });
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
@@ -168,7 +169,7 @@ export class VisitorConnection {
     let conversation = await store.getConversation(this.#conversationId);
     // Writing after the end starts over with the bot, as the visitor's session does.
     if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await store.updateConversation(this.#conversationId, { state: 'bot' });
-    const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: clock(), seq: result.seq, serverId: result.serverId, meta: frame.bot ? { bot: frame.bot } : undefined };
+    const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: now, seq: result.seq, serverId: result.serverId, meta: frame.bot ? { bot: frame.bot } : undefined };
     // The sender learned the seq from the ack; other tabs learn the message here.
     presence.toVisitors(this.#conversationId, msgFrame(stored), this);
     if (result.reply) presence.toVisitors(this.#conversationId, msgFrame(result.reply));
