@@ -39,7 +39,7 @@ writeFileSync(configPath, JSON.stringify({
   logLevel: 'warn',
   // Every simulated visitor shares 127.0.0.1 and sends a burst: limits sized to let the
   // load through (they are what is being bypassed, not measured).
-  limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9 },
+  limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
 }));
 
 const serverMain = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));

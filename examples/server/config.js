@@ -24,6 +24,11 @@ export const DEFAULT_CONFIG = {
     // Several visitors can share one IP (offices, mobile carrier NAT).
     ipBurst: 200,
     ipPerMinute: 600,
+    // New chat sessions (hello frames) per IP: each may create a conversation on disk,
+    // so a script opening sockets in a loop is stopped; sized like the message limit
+    // because a carrier NAT puts many real visitors behind one address.
+    helloBurst: 200,
+    helloPerMinute: 600,
     // A socket that has not said hello by then is closed (it holds memory for nothing).
     helloTimeoutMs: 10_000,
     // The widget pings after 25 s of quiet; a socket silent for two of those and a

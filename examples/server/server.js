@@ -39,6 +39,7 @@ export async function startKefuServer(options = {}) {
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.visitorBurst, perMinute: config.limits.visitorPerMinute }),
     ip: new RateLimiter({ burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
+    hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
 
   const http = createServer(createSiteRoutes({ config, log }));

@@ -293,3 +293,17 @@ test('a token the server no longer knows opens a new conversation that takes the
     await fresh.close();
   });
 });
+
+test('past the per-IP hello limit a new chat is refused with rate_limited and the socket closed', async () => {
+  await withServer({ config: { limits: { helloBurst: 2, helloPerMinute: 1 } } }, async (server) => {
+    for (let i = 0; i < 2; i += 1) {
+      const client = await visitor(server);
+      await helloVisitor(client);
+      await client.close();
+    }
+    const third = await visitor(server);
+    const refusal = await third.request({ type: 'hello', v: 1, siteId: 'demo', visitorId: 'v', epoch: 'e', sessionToken: null, lastSeq: 0 }, 'error');
+    assert.deepEqual([refusal.code, refusal.retryAfterMs], ['rate_limited', 5000]);
+    assert.equal(await third.closed, 1013);
+  });
+});

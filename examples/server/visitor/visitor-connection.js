@@ -91,6 +91,11 @@ export class VisitorConnection {
   async #hello(frame) {
     const { store, desk, presence, config, log, clock } = this.#services;
     if (this.#conversationId) return this.#error('already_welcomed', 'hello was already answered on this connection');
+    if (!this.#services.limiters.hello.allow(this.#ip, clock())) {
+      this.send({ type: 'error', code: 'rate_limited', message: 'too many new chats from this address; retry in 5 s', retryAfterMs: 5000 });
+      this.#socket.close(1013, 'rate_limited'); // try again later: the widget reconnects with backoff
+      return;
+    }
     const site = Object.hasOwn(config.sites, frame.siteId) ? config.sites[frame.siteId] : null;
     if (!site) return this.#refuse('unknown_site', `no site "${frame.siteId}" on this server`);
     if (!this.#originAllowed(site)) {
