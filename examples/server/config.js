@@ -12,6 +12,10 @@ export const DEFAULT_CONFIG = {
   durability: 'flushed',
   // debug | info | warn | error (logs are JSON lines on stdout).
   logLevel: 'info',
+  // Behind a reverse proxy every socket comes from the proxy: true takes the visitor's
+  // address (for the per-IP limits) from the last X-Forwarded-For entry, the one the
+  // proxy itself appended. Only with a proxy: otherwise visitors could pick their IP.
+  trustProxy: false,
   // Printed at start when not configured, so the demo console is usable at once.
   agentToken: null,
   limits: {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { startTestServer } from './helpers/server-under-test.js';
+import WebSocket from 'ws';
 import { signUserId } from '../../examples/server/security/identity.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../shared/protocol/fixtures.json', import.meta.url), 'utf8'));
@@ -306,4 +307,23 @@ test('past the per-IP hello limit a new chat is refused with rate_limited and th
     assert.deepEqual([refusal.code, refusal.retryAfterMs], ['rate_limited', 5000]);
     assert.equal(await third.closed, 1013);
   });
+});
+
+test('with trustProxy the per-IP limit keys on the address the proxy appended to X-Forwarded-For', async () => {
+  const throughProxy = async (server, forwardedFor) => {
+    const client = new SocketClient(new WebSocket(server.wsUrl, { origin: server.origin, headers: { 'x-forwarded-for': forwardedFor } }), true);
+    await client.opened;
+    return client;
+  };
+  for (const trustProxy of [true, false]) {
+    await withServer({ config: { trustProxy, limits: { helloBurst: 1, helloPerMinute: 1 } } }, async (server) => {
+      const first = await throughProxy(server, '198.51.100.7, 203.0.113.1');
+      assert.equal((await helloVisitor(first)).type, 'welcome');
+      // A different visitor behind the same proxy: its own budget only if the header is trusted.
+      const second = await throughProxy(server, '198.51.100.7, 203.0.113.2');
+      const reply = await second.request({ type: 'hello', v: 1, siteId: 'demo', visitorId: 'v2', epoch: 'e2', sessionToken: null, lastSeq: 0 }, (f) => f.type === 'welcome' || f.type === 'error');
+      assert.equal(reply.type, trustProxy ? 'welcome' : 'error', `trustProxy ${trustProxy}`);
+      await first.close();
+    });
+  }
 });

@@ -8,6 +8,12 @@ import { verifyIdentity } from '../security/identity.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
+
+function clientAddress(request, trustProxy) {
+  const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
+  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1).trim() : '';
+  return last || request.socket.remoteAddress;
+}
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
 const CLOSE_POLICY = 1008;
 
@@ -29,7 +35,7 @@ export class VisitorConnection {
   constructor(socket, request, services) {
     this.#socket = socket;
     this.#origin = request.headers.origin;
-    this.#ip = request.socket.remoteAddress;
+    this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
     // Drops a socket that never says hello, or goes silent after it.
     this.#silenceTimer = setTimeout(() => socket.terminate(), services.config.limits.helloTimeoutMs);

@@ -12,15 +12,16 @@ export class SocketClient {
 
   static async open(url, { origin, protocolChecked = true } = {}) {
     const client = new SocketClient(new WebSocket(url, origin ? { origin } : {}), protocolChecked);
-    await new Promise((resolve, reject) => {
-      client.#socket.once('open', resolve);
-      client.#socket.once('error', reject);
-    });
+    await client.opened;
     return client;
   }
 
   constructor(socket, protocolChecked) {
     this.#socket = socket;
+    this.opened = new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
     this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString('utf8'));
