@@ -8,14 +8,16 @@ import { verifyIdentity } from '../security/identity.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
+// Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
+const CLOSE_POLICY = 1008;
+const CLOSE_TRY_LATER = 1013;
 
+// The proxy appends the address it saw last; anything before it the client could forge.
 function clientAddress(request, trustProxy) {
   const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
   const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1).trim() : '';
   return last || request.socket.remoteAddress;
 }
-// Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
-const CLOSE_POLICY = 1008;
 
 export class VisitorConnection {
   #socket;
@@ -99,7 +101,7 @@ export class VisitorConnection {
     if (this.#conversationId) return this.#error('already_welcomed', 'hello was already answered on this connection');
     if (!this.#services.limiters.hello.allow(this.#ip, clock())) {
       this.send({ type: 'error', code: 'rate_limited', message: 'too many new chats from this address; retry in 5 s', retryAfterMs: 5000 });
-      this.#socket.close(1013, 'rate_limited'); // try again later: the widget reconnects with backoff
+      this.#socket.close(CLOSE_TRY_LATER, 'rate_limited'); // the widget reconnects with backoff
       return;
     }
     const site = Object.hasOwn(config.sites, frame.siteId) ? config.sites[frame.siteId] : null;
