@@ -90,6 +90,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
     assert.deepEqual([fromAgent.seq, fromAgent.author, fromAgent.name, fromAgent.text], [2, 'agent', '小李', '您好，请提供订单号']);
     v.send({ type: 'read', upToSeq: 2 });
     assert.deepEqual(await li.next('visitor_read'), { type: 'visitor_read', conversationId: id, upToSeq: 2 });
+    assert.equal((await li.request({ type: 'history', conversationId: id }, 'history')).conversation.visitorReadUpTo, 2, 'kept for a console that opens later');
 
     await v.request({ type: 'message', cmid: 'c-e-2', cseq: 2, text: 'A-1001', clientTime: 2 }, 'ack');
     const toConsole = await li.next((f) => f.type === 'msg' && f.message.author === 'visitor');

@@ -14,7 +14,6 @@ export class AgentDesk {
   #clock;
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
-  #visitorReadUpTo = new Map(); // conversationId -> seq the visitor has seen
   #visitorTyping = new Map(); // conversationId -> {on, at} last forwarded (while on)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
@@ -76,7 +75,7 @@ export class AgentDesk {
     return {
       conversationId: c.id, siteId: c.siteId, visitorId: c.visitorId, visitorName, verifiedUserId: c.identity?.userId ?? null, locale: c.locale ?? null,
       state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), agentName: c.agentName ?? null,
-      lastSeq: c.lastSeq, visitorReadUpTo: this.#visitorReadUpTo.get(c.id) ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
+      lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null,
     };
   }
@@ -136,10 +135,13 @@ export class AgentDesk {
     this.#presence.toAgents({ type: 'visitor_typing', conversationId, on });
   }
 
-  visitorRead(conversationId, upToSeq) {
-    if (upToSeq <= (this.#visitorReadUpTo.get(conversationId) ?? 0)) return;
-    this.#visitorReadUpTo.set(conversationId, upToSeq);
-    this.#presence.toAgents({ type: 'visitor_read', conversationId, upToSeq });
+  // Stored, so the console's receipts survive its reload and a server restart.
+  async visitorRead(conversationId, upToSeq) {
+    const conversation = await this.#store.getConversation(conversationId);
+    const readUpTo = Math.min(upToSeq, conversation.lastSeq);
+    if (readUpTo <= (conversation.visitorReadUpTo ?? 0)) return;
+    await this.#store.updateConversation(conversationId, { visitorReadUpTo: readUpTo });
+    this.#presence.toAgents({ type: 'visitor_read', conversationId, upToSeq: readUpTo });
   }
 
   async rate(conversationId, { stars, comment }) {
