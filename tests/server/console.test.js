@@ -33,6 +33,7 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   // Markup typed by a visitor must show as text.
   await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
   visitor.send({ type: 'handoff', reason: 'unanswered' });
+  await page.waitForFunction(() => document.title.startsWith('(1) '));
   await page.click('#queue li button');
   await page.waitForSelector('#messages li');
   assert.equal(await page.locator('#messages img').count(), 0);

@@ -21,6 +21,8 @@ export class ConversationList {
     const waiting = all.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position);
     const active = all.filter((c) => c.state !== 'queued').sort((a, b) => Number(b.agentName === myName) - Number(a.agentName === myName));
     this.#queueCount.textContent = waiting.length ? `(${waiting.length})` : '';
+    // Visible in the tab strip while the agent works in another tab.
+    document.title = `${waiting.length ? `(${waiting.length}) ` : ''}Kefu 客服工作台`;
     this.#queueList.replaceChildren(...waiting.map((c) => this.#item(c, selectedId, `#${c.position} · ${formatTime(c.queuedAt)}`)));
     this.#activeList.replaceChildren(...active.map((c) => this.#item(c, selectedId, `${STATE_LABELS[c.state] ?? c.state}${c.agentName ? ` · ${c.agentName}` : ''}`)));
   }
