@@ -183,37 +183,42 @@ test('a message never acknowledged is shown as not sent, with a retry button tha
   await context.close();
 });
 
-test('the browser coming back online reconnects at once instead of waiting out the backoff', async () => {
-  const context = await world.browser.newContext();
-  let reachable = true;
-  const sockets = [];
-  await context.routeWebSocket(/\/ws$/, (socket) => {
-    sockets.push(socket);
-    if (reachable) socket.connectToServer();
-    else socket.close();
+for (const [trigger, fire] of [
+  ['the browser coming back online', () => window.dispatchEvent(new Event('online'))],
+  ['the tab becoming visible again', () => document.dispatchEvent(new Event('visibilitychange'))],
+]) {
+  test(`${trigger} reconnects at once instead of waiting out the backoff`, async () => {
+    const context = await world.browser.newContext();
+    let reachable = true;
+    const sockets = [];
+    await context.routeWebSocket(/\/ws$/, (socket) => {
+      sockets.push(socket);
+      if (reachable) socket.connectToServer();
+      else socket.close();
+    });
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(await routeHostPage(page, world.server.httpUrl, 'online.html', dataAttributePage({ locale: 'en' })));
+    await page.click('kefu-chat >> button.launcher');
+    await widgetOnline(page);
+    reachable = false;
+    for (const socket of sockets) await socket.close();
+    // Failed attempts, 30 s of page time apart (each jump fires the due timer once): the
+    // backoff is long now.
+    for (let i = 0; i < 6; i += 1) {
+      const before = sockets.length;
+      await page.clock.fastForward('00:30');
+      await waitUntil(() => sockets.length > before);
+      await page.waitForTimeout(50); // the refused socket's close reaches the page
+    }
+    const attempts = sockets.length;
+    assert.ok(attempts >= 6, `reconnect attempts while unreachable: ${attempts}`);
+    // Stop the page's clock: from here no timer fires, so only the nudge can reconnect.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+    reachable = true;
+    await page.evaluate(fire);
+    await widgetOnline(page, 5_000);
+    assert.equal(sockets.length, attempts + 1);
+    await context.close();
   });
-  const page = await context.newPage();
-  await page.clock.install();
-  await page.goto(await routeHostPage(page, world.server.httpUrl, 'online.html', dataAttributePage({ locale: 'en' })));
-  await page.click('kefu-chat >> button.launcher');
-  await widgetOnline(page);
-  reachable = false;
-  for (const socket of sockets) await socket.close();
-  // Failed attempts, 30 s of page time apart (each jump fires the due timer once): the
-  // backoff is long now.
-  for (let i = 0; i < 6; i += 1) {
-    const before = sockets.length;
-    await page.clock.fastForward('00:30');
-    await waitUntil(() => sockets.length > before);
-    await page.waitForTimeout(50); // the refused socket's close reaches the page
-  }
-  const attempts = sockets.length;
-  assert.ok(attempts >= 6, `reconnect attempts while unreachable: ${attempts}`);
-  // Stop the page's clock: from here no timer fires, so only the nudge can reconnect.
-  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
-  reachable = true;
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await widgetOnline(page, 5_000);
-  assert.equal(sockets.length, attempts + 1);
-  await context.close();
-});
+}
