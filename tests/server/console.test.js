@@ -69,6 +69,29 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   await page.close();
 });
 
+test('"Back to bot" hands the visitor back to the bot and frees the agent', async () => {
+  const page = await browser.newPage();
+  const problems = await watchPage(page);
+  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
+  await page.fill('#login-name', '小王');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#desk:not([hidden])');
+  const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
+  const welcome = await helloVisitor(visitor, { epoch: 'e2' });
+  visitor.send({ type: 'handoff', reason: 'visitor' });
+  await page.click(`#queue li button`);
+  await page.click('#accept');
+  await visitor.next((f) => f.event === 'agent_joined');
+  await page.click('#transfer');
+  await visitor.next((f) => f.event === 'returned_to_bot');
+  await page.waitForSelector('#conversation-meta:has-text("state 状态: bot")');
+  assert.equal(await page.locator('#reply').isDisabled(), true, 'no replies into a conversation the bot has again');
+  assert.ok(welcome.conversationId);
+  assert.deepEqual(problems, []);
+  await visitor.close();
+  await page.close();
+});
+
 test('a wrong token keeps the login form up and says so', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.httpUrl}/console/`);
