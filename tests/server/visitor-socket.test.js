@@ -259,17 +259,17 @@ test('ticket is deduplicated by cmid; ping gets pong', async () => {
 });
 
 test('a socket that never says hello, or goes silent after welcome, is closed', async () => {
-  await withServer({ config: { limits: { helloTimeoutMs: 100, idleTimeoutMs: 300 } } }, async (server) => {
+  await withServer({ config: { limits: { helloTimeoutMs: 100, idleTimeoutMs: 1000 } } }, async (server) => {
     const mute = await visitor(server);
     const started = Date.now();
     await mute.closed;
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(Date.now() - started < 3000);
 
     const chatty = await visitor(server);
     await helloVisitor(chatty);
     // Frames keep it open past the idle limit…
     for (let i = 0; i < 4; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       await chatty.request({ type: 'ping', t: i }, 'pong');
     }
     // …silence closes it.
