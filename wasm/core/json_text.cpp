@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/json_writer.h"
+
 namespace kefu {
 
 namespace {
@@ -51,8 +53,53 @@ Result<Json> parseJsonText(std::string_view text, const JsonLimits& limits, cons
   return Result<Json>::success(std::move(parsed));
 }
 
+namespace {
+
+// nlohmann's serializer escapes one character at a time; the session writes every
+// record and effect through here (and records again inside the effects), so strings
+// are copied a run at a time instead. Same text up to escape spelling.
+void appendJsonValue(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) out.push_back(',');
+        first = false;
+        appendJsonString(out, it.key());
+        out.push_back(':');
+        appendJsonValue(out, it.value());
+      }
+      out.push_back('}');
+      return;
+    }
+    case Json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : value) {
+        if (!first) out.push_back(',');
+        first = false;
+        appendJsonValue(out, item);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Json::value_t::string: appendJsonString(out, value.get_ref<const std::string&>()); return;
+    case Json::value_t::number_integer: out += std::to_string(value.get<std::int64_t>()); return;
+    case Json::value_t::number_unsigned: out += std::to_string(value.get<std::uint64_t>()); return;
+    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case Json::value_t::null:
+    case Json::value_t::discarded: out += "null"; return;
+    default: out += value.dump(-1, ' ', false, Json::error_handler_t::replace); return;  // floats, binary
+  }
+}
+
+}  // namespace
+
 std::string toJsonText(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  appendJsonValue(out, value);
+  return out;
 }
 
 }  // namespace kefu

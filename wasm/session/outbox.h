@@ -7,7 +7,9 @@
 // retries.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/json_text.h"
@@ -60,18 +62,30 @@ class Outbox {
   std::vector<std::string> expire(std::int64_t now);
   bool retry(const std::string& cmid, std::int64_t now);
   std::int64_t nextWake() const;  // 0 when nothing is scheduled
+  // When the oldest message still in flight runs out of age (0: none in flight).
+  std::int64_t nextExpiry() const;
 
-  const std::vector<OutboxEntry>& entries() const { return entries_; }
-  std::vector<OutboxEntry>& entries() { return entries_; }
+  const std::deque<OutboxEntry>& entries() const { return entries_; }
+  std::deque<OutboxEntry>& entries() { return entries_; }
   const OutboxEntry* find(const std::string& cmid) const;
+  OutboxEntry* find(const std::string& cmid);
   // Acknowledged entries are kept (for read receipts) up to this many.
   void trimAcknowledged(std::size_t keep);
   std::size_t unacknowledged() const;
 
  private:
   std::int64_t backoff(int attempts, SeededRandom& random) const;
+  // Entries before this index are acknowledged. Acks arrive in cseq order almost always,
+  // so the loops over what is still in flight start here instead of at the oldest entry.
+  std::size_t firstInFlight() const;
   OutboxLimits limits_;
-  std::vector<OutboxEntry> entries_;
+  std::deque<OutboxEntry> entries_;
+  // cmid -> position, where position = dropped_ + index (trimming the front shifts indexes).
+  std::unordered_map<std::string, std::size_t> positionByCmid_;
+  std::size_t dropped_ = 0;
+  mutable std::size_t inFlightHint_ = 0;
+  std::int64_t readUpTo_ = 0;
+  std::size_t acknowledgedCount_ = 0;
 };
 
 }  // namespace kefu::session

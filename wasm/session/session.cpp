@@ -183,26 +183,24 @@ void Session::apply(const Json& item) {
     message.cmid = entry.cmid;
     message.text = json::stringOr(entry.frame, "text");
     message.time = entry.createdAt;
-    messages_.push_back(std::move(message));
+    appendMessage(std::move(message));
     outbox_.add(std::move(entry));
   } else if (kind == "ack") {
     const std::string cmid = json::stringOr(item, "cmid");
     const std::int64_t seq = json::intOr(item, "seq");
     outbox_.onAck(cmid, seq);
-    for (auto& message : messages_) {
-      if (message.id == cmid && message.seq == 0) message.seq = seq;
-    }
+    if (ViewMessage* message = messageById(cmid); message && message->seq == 0) message->seq = seq;
     outbox_.onReadUpTo(agentReadUpTo_);
   } else if (kind == "read") {
     agentReadUpTo_ = std::max(agentReadUpTo_, json::intOr(item, "upTo"));
     outbox_.onReadUpTo(agentReadUpTo_);
   } else if (kind == "sent") {
-    for (auto& entry : outbox_.entries()) {
-      if (entry.cmid == json::stringOr(item, "cmid") && entry.delivery == Delivery::pending) entry.delivery = Delivery::sent;
+    if (OutboxEntry* entry = outbox_.find(json::stringOr(item, "cmid")); entry && entry->delivery == Delivery::pending) {
+      entry->delivery = Delivery::sent;
     }
   } else if (kind == "fail") {
-    for (auto& entry : outbox_.entries()) {
-      if (entry.cmid == json::stringOr(item, "cmid") && deliveryRank(entry.delivery) < 2) entry.delivery = Delivery::failed;
+    if (OutboxEntry* entry = outbox_.find(json::stringOr(item, "cmid")); entry && deliveryRank(entry->delivery) < 2) {
+      entry->delivery = Delivery::failed;
     }
   } else if (kind == "retry") {
     outbox_.retry(json::stringOr(item, "cmid"), json::intOr(item, "at"));
@@ -249,11 +247,9 @@ void Session::applyServerMessage(const Json& item) {
   // The server's copy of something this device already shows: number it, do not repeat it.
   const std::string localId = !cmid.empty() && author == "visitor" ? cmid : !replyTo.empty() ? "bot:" + replyTo : "";
   if (!localId.empty()) {
-    for (auto& message : messages_) {
-      if (message.id == localId) {
-        message.seq = seq;
-        return;
-      }
+    if (ViewMessage* local = messageById(localId)) {
+      local->seq = seq;
+      return;
     }
   }
   ViewMessage message;
@@ -269,10 +265,42 @@ void Session::applyServerMessage(const Json& item) {
     for (const auto& s : *suggestions) message.suggestions.emplace_back(json::stringOr(s, "faqId"), json::stringOr(s, "question"));
   }
   if (message.id.empty()) message.id = "s:" + std::to_string(seq);
-  messages_.push_back(std::move(message));
-  if (messages_.size() > config_.maxMessages) {
-    messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(messages_.size() - config_.maxMessages));
+  appendMessage(std::move(message));
+  trimMessages();
+}
+
+namespace {
+// Agent and system messages count as unread; the visitor's own and local bot replies
+// (id "bot:<cmid>", numbered only when the server records them) do not.
+bool countsAsUnread(const ViewMessage& message) {
+  return message.seq > 0 && message.author != "visitor" && message.id.rfind("bot:", 0) != 0;
+}
+}  // namespace
+
+void Session::appendMessage(ViewMessage message) {
+  // Server messages are applied in seq order, so countable seqs arrive ascending.
+  if (countsAsUnread(message) && (countableSeqs_.empty() || message.seq > countableSeqs_.back())) {
+    countableSeqs_.push_back(message.seq);
   }
+  messagePositionById_[message.id] = trimmedMessages_ + messages_.size();
+  messages_.push_back(std::move(message));
+}
+
+void Session::trimMessages() {
+  while (messages_.size() > config_.maxMessages) {
+    const ViewMessage& oldest = messages_.front();
+    if (!countableSeqs_.empty() && countableSeqs_.front() <= oldest.seq && countsAsUnread(oldest)) countableSeqs_.pop_front();
+    auto indexed = messagePositionById_.find(oldest.id);
+    if (indexed != messagePositionById_.end() && indexed->second == trimmedMessages_) messagePositionById_.erase(indexed);
+    messages_.pop_front();
+    ++trimmedMessages_;
+  }
+}
+
+ViewMessage* Session::messageById(const std::string& id) {
+  auto indexed = messagePositionById_.find(id);
+  if (indexed == messagePositionById_.end() || indexed->second < trimmedMessages_) return nullptr;
+  return &messages_[indexed->second - trimmedMessages_];
 }
 
 // ---- events ------------------------------------------------------------------------
@@ -702,11 +730,7 @@ void Session::markSeen() {
 }
 
 std::int64_t Session::unreadCount() const {
-  std::int64_t count = 0;
-  for (const auto& message : messages_) {
-    if (message.seq > seenUpTo_ && message.author != "visitor" && message.id.rfind("bot:", 0) != 0) ++count;
-  }
-  return count;
+  return countableSeqs_.end() - std::upper_bound(countableSeqs_.begin(), countableSeqs_.end(), seenUpTo_);
 }
 
 void Session::emitNotify(const char* event, Json detail) {
@@ -756,9 +780,7 @@ void Session::flush(std::int64_t now) {
   if (connected_) consider(lastHeardAt_ + 2 * config_.heartbeatMs);
   if (connected_ && welcomed_) consider(lastSentAt_ + config_.heartbeatMs);
   if (resyncRequestedAt_ != 0) consider(resyncRequestedAt_ + config_.resyncRetryMs);
-  for (const auto& entry : outbox_.entries()) {
-    if (deliveryRank(entry.delivery) >= 0 && deliveryRank(entry.delivery) < 2) consider(entry.createdAt + config_.outbox.maxAgeMs + 1);
-  }
+  consider(outbox_.nextExpiry());
   if (wake != announcedWake_) {
     effects_.push_back({{"type", "wake"}, {"at", wake}});
     announcedWake_ = wake;

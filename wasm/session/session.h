@@ -5,7 +5,9 @@
 // view() is everything the UI draws. docs/session.md describes events, effects, the
 // state machine and the persistence records.
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,7 +77,7 @@ class Session {
   // For tests and the simulator.
   Phase phase() const { return phase_; }
   const Outbox& outbox() const { return outbox_; }
-  const std::vector<ViewMessage>& messages() const { return messages_; }
+  const std::deque<ViewMessage>& messages() const { return messages_; }
   std::int64_t lastSeq() const { return lastSeq_; }
   bool connected() const { return connected_; }
 
@@ -97,6 +99,11 @@ class Session {
   void applyServerMessage(const Json& message);
   void acceptServerMessage(const Json& message, std::int64_t now);
   void applyEarlyMessages();
+  // The message list: appended at the back, trimmed at the front, found by id. These
+  // keep every per-event step independent of the history's length.
+  void appendMessage(ViewMessage message);
+  void trimMessages();
+  ViewMessage* messageById(const std::string& id);
 
   std::string nextCmid();
   // Returns the cmid, which also keys the local bot reply to this message.
@@ -138,7 +145,12 @@ class Session {
   std::int64_t lastSeq_ = 0;        // every server message up to here is applied
   std::int64_t seenUpTo_ = 0;       // the visitor has seen up to here (unread = above it)
   std::int64_t agentReadUpTo_ = 0;  // the agent has read the visitor's messages up to here
-  std::vector<ViewMessage> messages_;
+  std::deque<ViewMessage> messages_;
+  std::unordered_map<std::string, std::uint64_t> messagePositionById_;  // position = trimmed + index
+  std::uint64_t trimmedMessages_ = 0;
+  // seqs of the messages that count as unread when above seenUpTo_ (agent and system,
+  // numbered by the server), ascending: unread is one binary search.
+  std::deque<std::int64_t> countableSeqs_;
   Outbox outbox_;
   Json pendingControl_ = Json::array();
 
