@@ -1,5 +1,6 @@
 #include "core/json_writer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/utf8.h"
@@ -7,7 +8,10 @@
 namespace kefu {
 
 void appendJsonString(std::string& out, std::string_view text) {
-  out.reserve(out.size() + text.size() + 2);
+  // Grow geometrically: reserving the exact size would copy the whole output again for
+  // every string appended to it.
+  const std::size_t needed = out.size() + text.size() + 2;
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   out.push_back('"');
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t runStart = 0;  // bytes that need no escaping are copied a run at a time
