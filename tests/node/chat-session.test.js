@@ -121,6 +121,20 @@ test('every example frame from shared/protocol is understood; every invalid one 
   }
 });
 
+test('frames take a shorter path into the core; a bad time or frame is still a KefuError', () => {
+  const { session, world } = harness();
+  world.welcome('with_agent');
+  const agentSays = (seq) => JSON.stringify({ type: 'msg', seq, serverId: `c:${seq}`, author: 'agent', text: `第${seq}条`, time: 1 });
+  assert.throws(() => session.handle({ type: 'frame', text: agentSays(1), now: Number.NaN }), (error) => error.code === 'invalid_event');
+  assert.throws(() => session.handle({ type: 'frame', text: '{"type":', now: world.now }), (error) => error.code === 'frame_invalid_json');
+  assert.throws(() => session.handle({ type: 'frame', text: agentSays(1), now: 'soon' }), (error) => error.code === 'invalid_event');
+  assert.equal(session.view().messages.length, 0, 'a rejected frame changes nothing');
+  world.take(session.handle({ type: 'frame', text: agentSays(1), now: world.now }));
+  world.take(session.handle({ type: 'frame', text: agentSays(2) })); // now defaults to the clock
+  world.take(session.handle({ type: 'frame', text: agentSays(2), now: world.now })); // a duplicate
+  assert.deepEqual(session.view().messages.map((m) => m.text), ['第1条', '第2条']);
+});
+
 test('rejected events throw KefuErrors and the session keeps working', () => {
   const { session, world } = harness();
   assert.throws(() => world.event({ type: 'rate', stars: 5 }), (error) => error.code === 'invalid_in_state');

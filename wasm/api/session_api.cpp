@@ -108,6 +108,12 @@ std::string SessionApi::handle(std::string_view eventJson) {
   return effectsReply(session_->handle(parsed.value()));
 }
 
+std::string SessionApi::handleFrame(std::string_view frameText, double now) {
+  if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
+  if (!validTime(now)) return errorJson({"invalid_event", "every event carries now (ms since epoch)"});
+  return effectsReply(session_->handleFrame(frameText, static_cast<std::int64_t>(now)));
+}
+
 std::string SessionApi::view() const {
   if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
   return toJsonText(Json{{"ok", true}, {"view", session_->view()}});

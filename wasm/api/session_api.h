@@ -21,6 +21,9 @@ class SessionApi {
   // journalJson: a JSON array of the record strings the shell stored, in order.
   std::string restore(std::string_view snapshot, std::string_view journalJson, double seed, double now);
   std::string handle(std::string_view eventJson);
+  // The `frame` event without wrapping the frame's text in an event's JSON: the frame is
+  // parsed once instead of being escaped, parsed as a string, then parsed again.
+  std::string handleFrame(std::string_view frameText, double now);
   std::string view() const;
 
  private:

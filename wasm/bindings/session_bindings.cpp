@@ -9,6 +9,7 @@ EMSCRIPTEN_BINDINGS(kefu_session) {
       .function("_configure", &kefu::js::configureSession)
       .function("_startFresh", &kefu::js::startFresh)
       .function("_restore", &kefu::js::restoreSession)
-      .function("_handle", &kefu::js::handleEvent)
-      .function("_view", &kefu::js::sessionView);
+      .function("_handleView", &kefu::js::handleEvent)
+      .function("_frameView", &kefu::js::handleFrame)
+      .function("_viewView", &kefu::js::sessionView);
 }

@@ -388,6 +388,13 @@ std::optional<Error> Session::handle(const Json& event) {
   return error;
 }
 
+std::optional<Error> Session::handleFrame(std::string_view frameText, std::int64_t now) {
+  now_ = now;
+  std::optional<Error> error = onFrame(frameText, now);
+  if (!error) flush(now);
+  return error;
+}
+
 bool Session::matchesHandoffKeyword(const std::string& text) const {
   const std::string lowered = lowerAscii(text);
   for (const auto& keyword : config_.handoffKeywords) {
@@ -585,7 +592,7 @@ void Session::requestResync(std::int64_t now) {
   send({{"type", "resync"}, {"afterSeq", lastSeq_}});
 }
 
-std::optional<Error> Session::onFrame(const std::string& text, std::int64_t now) {
+std::optional<Error> Session::onFrame(std::string_view text, std::int64_t now) {
   auto frame = protocol::parseFrame(text, protocol::Direction::toClient, config_.protocol);
   if (!frame.ok()) return frame.error();
   lastHeardAt_ = now;

@@ -69,6 +69,8 @@ class Session {
 
   // One event: {"type", "now", ...}. A rejected event changes nothing and returns why.
   std::optional<Error> handle(const Json& event);
+  // handle({"type": "frame", "text": frameText, "now": now}) without the wrapping.
+  std::optional<Error> handleFrame(std::string_view frameText, std::int64_t now);
 
   std::vector<Json> drainEffects();
   Json view() const;
@@ -86,7 +88,7 @@ class Session {
   std::optional<Error> onVisitorText(const std::string& text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
   std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
-  std::optional<Error> onFrame(const std::string& text, std::int64_t now);
+  std::optional<Error> onFrame(std::string_view text, std::int64_t now);
   std::optional<Error> onServerFrame(const Json& frame, std::int64_t now);
   std::optional<Error> onServerEvent(const Json& frame, std::int64_t now);
   void onConnected(std::int64_t now);
