@@ -271,3 +271,46 @@ TEST_CASE("the outbox is bounded and says so when full") {
   for (int i = 0; i < 3; ++i) REQUIRE_FALSE(h.event({{"type", "send_text"}, {"text", "m" + std::to_string(i)}}));
   CHECK(h.event({{"type", "send_text"}, {"text", "one too many"}})->code == "outbox_full");
 }
+
+TEST_CASE("a hand-off asked for while the line is down is sent after the welcome, not undone by it") {
+  Harness h;
+  REQUIRE_FALSE(h.event({{"type", "request_handoff"}}));
+  CHECK(h.session.phase() == Phase::handoff_requested);
+  CHECK(h.sentOfType("handoff").empty());  // nothing can be sent before the welcome
+  h.connectAndWelcome(0, "bot");          // the server has not heard of the request yet
+  CHECK(h.session.phase() == Phase::handoff_requested);
+  REQUIRE(h.sentOfType("handoff").size() == 1);
+
+  Harness queuedElsewhere;
+  REQUIRE_FALSE(queuedElsewhere.event({{"type", "request_handoff"}}));
+  queuedElsewhere.connectAndWelcome(0, "offline");  // the server knows better: no agent now
+  CHECK(queuedElsewhere.session.phase() == Phase::offline);
+}
+
+TEST_CASE("a welcome into another conversation starts its seqs afresh instead of dropping them as duplicates") {
+  Harness h;
+  h.connectAndWelcome(0, "with_agent");
+  for (int seq = 1; seq <= 3; ++seq) REQUIRE_FALSE(h.serverSays(agentMessage(seq, "old " + std::to_string(seq))));
+  CHECK(h.session.lastSeq() == 3);
+  h.event({{"type", "disconnected"}});
+  h.event({{"type", "connected"}});
+  h.sent.clear();
+  // The server lost conversation c1 (or the token is someone else's now): c2 has one message.
+  h.serverSays({{"type", "welcome"}, {"v", 1}, {"sessionToken", "t2"}, {"conversationId", "c2"}, {"lastSeq", 1},
+                {"nextCseq", 1}, {"state", "bot"}, {"agentsOnline", true}});
+  CHECK(h.session.lastSeq() == 0);
+  REQUIRE(h.sentOfType("resync").size() == 1);
+  CHECK(h.sentOfType("resync")[0]["afterSeq"] == 0);
+  Json fresh = agentMessage(1, "new 1");
+  fresh["serverId"] = "c2:1";
+  REQUIRE_FALSE(h.serverSays({{"type", "resync"}, {"messages", Json::array({fresh})}, {"lastSeq", 1}, {"more", false}}));
+  CHECK(h.session.lastSeq() == 1);
+  CHECK(h.view()["messages"].back()["text"] == "new 1");
+  CHECK(h.view()["unread"] == 1);
+
+  // The switch is persisted: a reload restores the new conversation's cursor, not the old one's.
+  Harness reloaded;
+  REQUIRE_FALSE(reloaded.session.restore(h.snapshot, h.journal, 7, h.now));
+  CHECK(reloaded.session.lastSeq() == 1);
+  CHECK(reloaded.view()["conversationId"] == "c2");
+}

@@ -58,6 +58,8 @@ class Outbox {
   void onNack(std::int64_t expectedCseq, std::int64_t now);
   // The agent has read up to `seq`; returns the cmids that became read.
   std::vector<std::string> onReadUpTo(std::int64_t seq);
+  // A new conversation numbers from 1 again: forget the old read position.
+  void resetReadCursor() { readUpTo_ = 0; }
   // Marks heads that ran out of attempts or age as failed (and everything behind them).
   std::vector<std::string> expire(std::int64_t now);
   bool retry(const std::string& cmid, std::int64_t now);

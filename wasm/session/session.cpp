@@ -208,7 +208,19 @@ void Session::apply(const Json& item) {
     applyServerMessage(item);
   } else if (kind == "session") {
     sessionToken_ = json::stringOr(item, "token");
-    conversationId_ = json::stringOr(item, "conversation");
+    const std::string conversation = json::stringOr(item, "conversation");
+    if (!conversationId_.empty() && conversation != conversationId_) {
+      // Another conversation (the server lost ours, or the token now belongs to someone
+      // else): its seqs start again at 1, so the cursors of the old one must not drop them.
+      lastSeq_ = 0;
+      seenUpTo_ = 0;
+      agentReadUpTo_ = 0;
+      earlyMessages_.clear();
+      resyncRequestedAt_ = 0;
+      countableSeqs_.clear();
+      outbox_.resetReadCursor();
+    }
+    conversationId_ = conversation;
   } else if (kind == "cursor") {
     lastSeq_ = std::max(lastSeq_, json::intOr(item, "lastSeq"));
     seenUpTo_ = std::max(seenUpTo_, json::intOr(item, "seenUpTo"));
@@ -611,9 +623,15 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
     if (token != sessionToken_ || conversation != conversationId_) {
       record({{"k", "session"}, {"token", token}, {"conversation", conversation}});
     }
-    // After a reload the server knows better where the conversation stands.
+    // After a reload the server knows better where the conversation stands, except for
+    // a hand-off the visitor asked for while the line was down: the server has not heard
+    // of it yet, so it still says bot (or ended) and the request is sent below.
     if (auto serverPhase = phaseFromName(json::stringOr(frame, "state"))) {
-      if (*serverPhase != phase_ && phase_ != Phase::prechat && phase_ != Phase::ticket_submitted) setPhase(*serverPhase);
+      const bool handoffNotYetSent = phase_ == Phase::handoff_requested &&
+                                     (*serverPhase == Phase::bot || *serverPhase == Phase::ended || *serverPhase == Phase::rated);
+      if (*serverPhase != phase_ && phase_ != Phase::prechat && phase_ != Phase::ticket_submitted && !handoffNotYetSent) {
+        setPhase(*serverPhase);
+      }
     }
     outbox_.onReconnected(now);
     if (json::intOr(frame, "lastSeq") > lastSeq_) requestResync(now);
