@@ -314,3 +314,36 @@ TEST_CASE("a welcome into another conversation starts its seqs afresh instead of
   CHECK(reloaded.session.lastSeq() == 1);
   CHECK(reloaded.view()["conversationId"] == "c2");
 }
+
+TEST_CASE("the server's pre-chat form flag turns a conversation that has not started into the form, once") {
+  auto welcome = [](bool preChatForm) {
+    return Json{{"type", "welcome"}, {"v", 1}, {"sessionToken", "t1"}, {"conversationId", "c1"}, {"lastSeq", 0},
+                {"nextCseq", 1},     {"state", "bot"}, {"agentsOnline", true}, {"preChatForm", preChatForm}};
+  };
+  Harness h;
+  h.event({{"type", "connected"}});
+  h.serverSays(welcome(true));
+  CHECK(h.session.phase() == Phase::prechat);
+  CHECK(h.event({{"type", "send_text"}, {"text", "你好"}})->code == "prechat_required");
+  REQUIRE_FALSE(h.event({{"type", "submit_prechat"}, {"fields", {{"name", "王小明"}}}}));
+  CHECK(h.session.phase() == Phase::bot);
+  // A reconnect before the server has stored the fields still says preChatForm: not asked twice,
+  // also after a reload.
+  h.event({{"type", "disconnected"}});
+  h.event({{"type", "connected"}});
+  h.serverSays(welcome(true));
+  CHECK(h.session.phase() == Phase::bot);
+  Harness reloaded;
+  REQUIRE_FALSE(reloaded.session.restore(h.snapshot, h.journal, 7, h.now));
+  reloaded.event({{"type", "connected"}});
+  reloaded.serverSays(welcome(true));
+  CHECK(reloaded.session.phase() == Phase::bot);
+
+  Harness chatting;  // a conversation already under way is not interrupted by the form
+  chatting.connectAndWelcome();
+  REQUIRE_FALSE(chatting.event({{"type", "send_text"}, {"text", "忘记密码了怎么办"}}));
+  chatting.event({{"type", "disconnected"}});
+  chatting.event({{"type", "connected"}});
+  chatting.serverSays(welcome(true));
+  CHECK(chatting.session.phase() == Phase::bot);
+}

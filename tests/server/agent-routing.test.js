@@ -272,6 +272,10 @@ test('with a pre-chat form the welcome says so, and the fields name the visitor 
     const { conversation } = await li.request({ type: 'history', conversationId: welcome.conversationId }, 'history');
     assert.equal(conversation.visitorName, '王小明');
     assert.deepEqual(conversation.prechat, { name: '王小明', email: 'w@example.com' });
-    for (const c of [li, v]) await c.close();
+    // Resuming the conversation (a reload) does not ask for the form again.
+    const { client: again, welcome: resumed } = await visitor(server, { sessionToken: welcome.sessionToken });
+    assert.equal(resumed.conversationId, welcome.conversationId);
+    assert.equal(resumed.preChatForm, false);
+    for (const c of [li, v, again]) await c.close();
   });
 });

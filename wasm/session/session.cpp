@@ -154,7 +154,7 @@ Json Session::snapshot() const {
                    {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}});
   state.push_back({{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
                    {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
-                   {"unanswered", unansweredTurns_}});
+                   {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}});
   return Json{{"kefuSession", kSnapshotVersion}, {"visitorId", visitorId_}, {"epoch", epoch_},
               {"random", random_.state()}, {"state", std::move(state)}};
 }
@@ -247,6 +247,7 @@ void Session::apply(const Json& item) {
     ticketId_ = json::stringOr(item, "ticket");
     offlineHours_ = json::stringOr(item, "hours");
     unansweredTurns_ = static_cast<int>(json::intOr(item, "unanswered"));
+    prechatDone_ = json::boolOr(item, "prechatDone");
   }
 }
 
@@ -385,7 +386,7 @@ std::optional<Error> Session::handle(const Json& event) {
       Json frame{{"type", "prechat"}, {"fields", *fields}};
       if (auto invalid = protocol::validateFrame(frame, protocol::Direction::toServer, config_.protocol)) return invalid;
       sendReliably(std::move(frame));
-      setPhase(Phase::bot);
+      setPhase(Phase::bot, {{"prechatDone", true}});
     }
   } else if (type == "panel") {
     panelOpen_ = json::boolOr(event, "open");
@@ -525,7 +526,8 @@ void Session::setPhase(Phase phase, const Json& extra) {
             {"rating", ratingRequested_},
             {"ticket", ticketId_},
             {"hours", offlineHours_},
-            {"unanswered", unansweredTurns_}};
+            {"unanswered", unansweredTurns_},
+            {"prechatDone", prechatDone_}};
   for (auto it = extra.begin(); it != extra.end(); ++it) item[it.key()] = it.value();
   record(std::move(item));
 }
@@ -632,6 +634,11 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
       if (*serverPhase != phase_ && phase_ != Phase::prechat && phase_ != Phase::ticket_submitted && !handoffNotYetSent) {
         setPhase(*serverPhase);
       }
+    }
+    // The site asks for the pre-chat form (the server leaves the flag out once it has the
+    // fields): only a conversation that has not started yet turns into the form.
+    if (json::boolOr(frame, "preChatForm") && phase_ == Phase::bot && !prechatDone_ && messages_.empty() && outbox_.entries().empty()) {
+      setPhase(Phase::prechat);
     }
     outbox_.onReconnected(now);
     if (json::intOr(frame, "lastSeq") > lastSeq_) requestResync(now);

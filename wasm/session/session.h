@@ -144,6 +144,7 @@ class Session {
   std::string ticketId_;
   std::string offlineHours_;
   int unansweredTurns_ = 0;
+  bool prechatDone_ = false;  // the form was submitted: a later welcome's preChatForm is stale
   std::int64_t lastSeq_ = 0;        // every server message up to here is applied
   std::int64_t seenUpTo_ = 0;       // the visitor has seen up to here (unread = above it)
   std::int64_t agentReadUpTo_ = 0;  // the agent has read the visitor's messages up to here

@@ -150,7 +150,9 @@ export class VisitorConnection {
     this.send({
       type: 'welcome', v: PROTOCOL_VERSION, sessionToken, conversationId: conversation.id, lastSeq: conversation.lastSeq,
       nextCseq: (await store.expectedCseq(conversation.id, this.#epoch)) ?? 1, state: conversation.state,
-      agentsOnline: desk.agentsAvailable(frame.siteId, now), preChatForm: Boolean(site.preChatForm),
+      agentsOnline: desk.agentsAvailable(frame.siteId, now),
+      // Asked for once per conversation: a resumed one that has its fields is not asked again.
+      preChatForm: Boolean(site.preChatForm) && !conversation.prechat,
     });
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }
