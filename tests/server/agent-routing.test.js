@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
-import { startTestServer } from './helpers/server-under-test.js';
+import { startTestServer } from './helpers/running-server.js';
 
 async function withServer(options, body) {
   const server = await startTestServer(options);

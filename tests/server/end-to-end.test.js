@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, watchPage } from '../browser/chromium.js';
-import { startTestServer } from './helpers/server-under-test.js';
+import { startTestServer } from './helpers/running-server.js';
 
 let browser;
 before(async () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
-import { startTestServer } from './helpers/server-under-test.js';
+import { startTestServer } from './helpers/running-server.js';
 import WebSocket from 'ws';
 import { signUserId } from '../../examples/server/security/identity.js';
 
