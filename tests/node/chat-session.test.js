@@ -135,6 +135,21 @@ test('frames take a shorter path into the core; a bad time or frame is still a K
   assert.deepEqual(session.view().messages.map((m) => m.text), ['第1条', '第2条']);
 });
 
+test("typeahead comes from the session's own knowledge base; none without one", () => {
+  const { session } = harness();
+  const typed = session.suggest('忘记', { k: 3 });
+  assert.ok(typed.length >= 1 && typed.length <= 3);
+  assert.ok(typed.some((s) => s.question.includes('密码')), JSON.stringify(typed));
+  assert.deepEqual(Object.keys(typed[0]).sort(), ['id', 'question']);
+  assert.throws(() => session.suggest(42), (error) => error.code === 'invalid_argument');
+  assert.throws(() => session.suggest('x', { k: 0 }), (error) => error.code === 'invalid_argument');
+  assert.throws(() => session.suggest('x'.repeat(4001)), (error) => error.code === 'query_too_long');
+  const withoutKb = new ChatSession(core, { config: { siteId: 'demo' } });
+  assert.deepEqual(withoutKb.suggest('忘记'), []);
+  withoutKb.dispose();
+  session.dispose();
+});
+
 test('rejected events throw KefuErrors and the session keeps working', () => {
   const { session, world } = harness();
   assert.throws(() => world.event({ type: 'rate', stars: 5 }), (error) => error.code === 'invalid_in_state');

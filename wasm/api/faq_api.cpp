@@ -140,12 +140,16 @@ std::optional<Error> FaqApi::checkQuery(std::string_view text, int topK, const c
 
 std::string FaqApi::suggest(std::string_view prefix, int topK) const {
   if (auto problem = checkQuery(prefix, topK, "asking for suggestions")) return errorJson(*problem);
+  return suggestionsReply(engine_, prefix, static_cast<std::size_t>(topK));
+}
+
+std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK) {
   std::string out = "{\"ok\":true,\"suggestions\":[";
   bool first = true;
-  for (const auto& hit : engine_.suggest(prefix, static_cast<std::size_t>(topK))) {
+  for (const auto& hit : engine.suggest(prefix, topK)) {
     out += first ? "{\"id\":" : ",{\"id\":";
     first = false;
-    appendJsonString(out, engine_.knowledgeBase().entries[hit.entryIndex].id);
+    appendJsonString(out, engine.knowledgeBase().entries[hit.entryIndex].id);
     out += ",\"question\":";
     appendJsonString(out, hit.text);
     out += '}';

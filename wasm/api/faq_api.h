@@ -44,4 +44,8 @@ class FaqApi {
 
 std::string errorJson(const Error& error);
 
+// {"ok":true,"suggestions":[{id, question}…]}: typeahead from any engine (FaqApi's own,
+// or the one inside a chat session, so a tab need not build the KB twice).
+std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK);
+
 }  // namespace kefu

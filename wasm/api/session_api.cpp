@@ -4,6 +4,7 @@
 
 #include "api/faq_api.h"
 #include "core/json_access.h"
+#include "core/utf8.h"
 
 namespace kefu {
 
@@ -112,6 +113,19 @@ std::string SessionApi::handleFrame(std::string_view frameText, double now) {
   if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
   if (!validTime(now)) return errorJson({"invalid_event", "every event carries now (ms since epoch)"});
   return effectsReply(session_->handleFrame(frameText, static_cast<std::int64_t>(now)));
+}
+
+std::string SessionApi::suggest(std::string_view prefix, int topK) const {
+  // The same bounds as FaqEngine.suggest: FaqApiLimits' defaults.
+  const FaqApiLimits limits;
+  if (topK < 1 || static_cast<std::size_t>(topK) > limits.maxTopK) {
+    return errorJson({"invalid_argument", "k must be from 1 to " + std::to_string(limits.maxTopK)});
+  }
+  if (utf8::length(prefix) > limits.maxQueryChars) {
+    return errorJson({"query_too_long", "the text is longer than " + std::to_string(limits.maxQueryChars) + " characters"});
+  }
+  if (!faq_ || faq_->empty()) return "{\"ok\":true,\"suggestions\":[]}";
+  return suggestionsReply(*faq_, prefix, static_cast<std::size_t>(topK));
 }
 
 std::string SessionApi::view() const {

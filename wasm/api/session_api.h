@@ -25,6 +25,8 @@ class SessionApi {
   // parsed once instead of being escaped, parsed as a string, then parsed again.
   std::string handleFrame(std::string_view frameText, double now);
   std::string view() const;
+  // Typeahead from the session's own knowledge base (no KB: no suggestions).
+  std::string suggest(std::string_view prefix, int topK) const;
 
  private:
   std::string effectsReply(const std::optional<Error>& error);

@@ -11,5 +11,6 @@ EMSCRIPTEN_BINDINGS(kefu_session) {
       .function("_restore", &kefu::js::restoreSession)
       .function("_handleView", &kefu::js::handleEvent)
       .function("_frameView", &kefu::js::handleFrame)
-      .function("_viewView", &kefu::js::sessionView);
+      .function("_viewView", &kefu::js::sessionView)
+      .function("_suggest", &kefu::js::sessionSuggest);
 }

@@ -24,5 +24,6 @@ emscripten::val replyView(std::string text) {
 emscripten::val handleEvent(SessionApi& api, const std::string& event) { return replyView(api.handle(event)); }
 emscripten::val handleFrame(SessionApi& api, const std::string& frame, double now) { return replyView(api.handleFrame(frame, now)); }
 emscripten::val sessionView(const SessionApi& api) { return replyView(api.view()); }
+std::string sessionSuggest(const SessionApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
 
 }  // namespace kefu::js

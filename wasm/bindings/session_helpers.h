@@ -15,5 +15,6 @@ std::string restoreSession(SessionApi& api, const std::string& snapshot, const s
 emscripten::val handleEvent(SessionApi& api, const std::string& event);
 emscripten::val handleFrame(SessionApi& api, const std::string& frame, double now);
 emscripten::val sessionView(const SessionApi& api);
+std::string sessionSuggest(const SessionApi& api, const std::string& prefix, int topK);
 
 }  // namespace kefu::js

@@ -2,6 +2,7 @@ import { CoreHandle } from './core-handle.js';
 import { unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
+import { checkTextAndK } from './query-arguments.js';
 
 const utf8 = new TextDecoder();
 
@@ -62,6 +63,16 @@ export class ChatSession extends CoreHandle {
     }
     const text = JSON.stringify({ now: Date.now(), ...event });
     return unwrapCoreResult(utf8.decode(this.raw._handleView(text))).effects;
+  }
+
+  /**
+   * Typeahead from the session's own knowledge base, so the widget need not build a
+   * second FaqEngine from the same KB. No KB: no suggestions.
+   * @returns {{id: string, question: string}[]}
+   */
+  suggest(prefix, { k = 5 } = {}) {
+    checkTextAndK('suggest() takes the typed text as a string', prefix, k);
+    return unwrapCoreResult(this.raw._suggest(prefix, k)).suggestions;
   }
 
   /** Everything the UI draws. */

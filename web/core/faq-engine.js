@@ -2,15 +2,11 @@ import { CoreHandle } from './core-handle.js';
 import { unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
+import { checkTextAndK } from './query-arguments.js';
 
 // Match replies arrive as UTF-8 bytes in the wasm heap (see bindings/helpers.h).
 const utf8 = new TextDecoder();
 
-// The types Embind would otherwise reject with its own, less clear, error; ranges are the core's.
-function checkTextAndK(notTextMessage, text, k) {
-  if (typeof text !== 'string') throw new KefuError('invalid_argument', notTextMessage);
-  if (!Number.isInteger(k)) throw new KefuError('invalid_argument', 'k must be an integer');
-}
 
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {

@@ -164,6 +164,8 @@ export class ChatSession {
     restoreError: { code: 'snapshot_corrupt' | 'snapshot_version'; message: string } | null;
   };
   handle(event: SessionEvent): SessionEffect[];
+  /** Typeahead from the session's knowledge base; none without one. */
+  suggest(prefix: string, options?: { k?: number }): { id: string; question: string }[];
   view(): SessionView;
   dispose(): void;
   readonly disposed: boolean;

@@ -38,7 +38,8 @@ export class ChatWidget {
   #panel;
   #endpoints;
   #tabs = null;
-  #faq = null;
+  #faq = null; // a follower tab's own typeahead index
+  #typeaheadSource = null; // {core, knowledgeBase} until a follower builds from it
   #view = LOADING_VIEW;
   #ready = false;
   #destroyed = false;
@@ -149,22 +150,26 @@ export class ChatWidget {
       handlers,
     );
     this.#tabs.start();
-    // The typeahead index is built after the conversation is up: the visitor sees the
-    // panel ready sooner, and the first keystroke rarely comes within one task.
-    if (sessionKnowledgeBase !== undefined) setTimeout(() => this.#buildTypeahead(core, knowledgeBase), 0);
+    // The leader's typeahead comes from its session's knowledge base; a follower tab has
+    // no core session and builds its own index at its first keystroke.
+    this.#typeaheadSource = sessionKnowledgeBase !== undefined ? { core, knowledgeBase } : null;
     if (this.#identity) this.#tabs.identify(this.#identity);
     const early = this.#beforeReady;
     this.#beforeReady = [];
     for (const event of early) this.#dispatch(event);
   }
 
-  #buildTypeahead(core, knowledgeBase) {
-    if (this.#destroyed) return;
-    try {
-      this.#faq = new FaqEngine(core, knowledgeBase);
-    } catch {
-      // the session reported a broken knowledge base already; typeahead stays off
+  #followerTypeahead() {
+    if (!this.#faq && this.#typeaheadSource && !this.#destroyed) {
+      const { core, knowledgeBase } = this.#typeaheadSource;
+      this.#typeaheadSource = null; // one attempt: a broken KB was reported by the session already
+      try {
+        this.#faq = new FaqEngine(core, knowledgeBase);
+      } catch {
+        // typeahead stays off
+      }
     }
+    return this.#faq;
   }
 
   #identify(identity) {
@@ -203,7 +208,7 @@ export class ChatWidget {
 
   #suggest(prefix, k) {
     try {
-      return this.#faq ? this.#faq.suggest(prefix, { k }) : [];
+      return this.#tabs?.suggest(prefix, k) ?? this.#followerTypeahead()?.suggest(prefix, { k }) ?? [];
     } catch {
       return []; // typeahead is a nicety; a failed lookup must not disturb typing
     }

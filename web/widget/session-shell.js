@@ -59,6 +59,10 @@ export class SessionShell {
     return this.#session.view();
   }
 
+  suggest(prefix, k) {
+    return this.#session.suggest(prefix, { k });
+  }
+
   /** Resolves once everything persisted so far is written. */
   settled() {
     return this.#writes;

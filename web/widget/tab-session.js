@@ -87,6 +87,11 @@ export class TabSession {
     this.#channel.publish('event', { id, event });
   }
 
+  /** Typeahead from the leader's session; null in a follower, which has no core session. */
+  suggest(prefix, k) {
+    return this.#shell ? this.#shell.suggest(prefix, k) : null;
+  }
+
   #panelIn(tab, open) {
     if (open) this.#panelOpenIn.add(tab);
     else this.#panelOpenIn.delete(tab);
