@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
 // The `kefu` command: knowledge-base tooling on the same wasm core the widget runs.
+// The flag in the first line: Node 20 can deadlock at exit while a concurrent TurboFan job
+// waits for the main thread (nodejs/node#54918); it hung about one `kefu eval` in 20 here.
 import { buildIndexCommand, BUILD_INDEX_USAGE } from './build-index-command.js';
 import { evalCommand, EVAL_USAGE } from './eval-command.js';
 import { UsageError } from './usage-error.js';

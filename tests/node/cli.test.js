@@ -9,9 +9,9 @@ const miniDataset = fileURLToPath(new URL('../fixtures/mini-dataset.json', impor
 const EVAL_KEYS = ['hit1', 'mrr5', 'answerPrecision', 'answerCoverage', 'suggestRecall3', 'handoffRecall', 'p50us', 'p99us', 'buildMs', 'indexBytes', 'queries'];
 
 function kefu(...args) {
-  // A hung child fails the test (status null, signal SIGKILL) instead of hanging the suite:
-  // it happened once under heavy load and could not be reproduced.
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 180_000, killSignal: 'SIGKILL' });
+  // The flag the CLI's first line passes (see cli/kefu.mjs). A hung child still fails the
+  // test (status null) instead of hanging the suite.
+  return spawnSync(process.execPath, ['--no-concurrent-recompilation', cli, ...args], { encoding: 'utf8', timeout: 180_000, killSignal: 'SIGKILL' });
 }
 
 test('kefu eval --json prints exactly one JSON object with every metric', () => {
