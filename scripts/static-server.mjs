@@ -6,22 +6,13 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, normalize, join } from 'node:path';
 import { repoRoot } from './shipped-files.mjs';
+import { MIME_TYPES, STRICT_CSP } from '../examples/server/http/site-routes.js';
 
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+export { STRICT_CSP };
 
 const SERVED_FOLDERS = ['web/', 'dist/', 'shared/', 'examples/'];
 // Example host pages that stand for sites without any CSP (so an inline snippet runs).
 const NO_CSP_FOLDER = 'examples/host-pages/no-csp/';
-const MIME_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
 
 export function startStaticServer({ port = 0, host = '127.0.0.1', landing = '/examples/demo/' } = {}) {
   const server = createServer(async (request, response) => {
