@@ -4,7 +4,7 @@
 // console. PORT picks the port (default 8080); data lives in .kefu-data/ (git-ignored);
 // KEFU_SERVER_CONFIG names a config file. Ctrl-C stops it cleanly.
 import { join } from 'node:path';
-import { startKefuServer } from '../examples/server/server.js';
+import { closeOnSignals, startKefuServer } from '../examples/server/server.js';
 import { isWithinBusinessHours, describeBusinessHours } from '../examples/server/routing/business-hours.js';
 import { repoRoot } from './shipped-files.mjs';
 
@@ -35,12 +35,4 @@ const lines = [
 ];
 process.stderr.write(lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n') + '\n');
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await server.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+closeOnSignals(server);

@@ -10,11 +10,10 @@
 // message is acked (or the timeout passes) the server is stopped and its store is read
 // back: every sent cmid must be stored exactly once, in cseq order. Prints one JSON
 // object on stdout; details on stderr.
-import { spawn } from 'node:child_process';
+import { spawnServerProcess } from '../../examples/server/server-process.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadKefuCore, ChatSession } from '../../web/core/index.js';
 import { ConversationStore } from '../../examples/server/store/conversation-store.js';
 import { SimulatedVisitor } from './simulated-visitor.js';
@@ -42,20 +41,11 @@ writeFileSync(configPath, JSON.stringify({
   limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
 }));
 
-const serverMain = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));
 // The server's logs go to our stderr: stdout carries only the result line.
 // KEFU_LOAD_SERVER_FLAGS passes Node flags to the server (e.g. --cpu-prof to profile it).
-const serverFlags = (process.env.KEFU_LOAD_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
-const server = spawn(process.execPath, [...serverFlags, serverMain, '--config', configPath], { stdio: ['ignore', 2, 'pipe'] });
-const httpUrl = await new Promise((resolve, reject) => {
-  let text = '';
-  server.stderr.on('data', (chunk) => {
-    text += chunk;
-    const match = /Kefu server on (http:\/\/[^\s]+)/.exec(text);
-    if (match) resolve(match[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${text}`)));
-});
+const nodeFlags = (process.env.KEFU_LOAD_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+const { child: server, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
+const httpUrl = await ready;
 const wsUrl = `${httpUrl.replace('http', 'ws')}/ws`;
 
 const core = await loadKefuCore();

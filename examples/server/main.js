@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CLI: node examples/server/main.js [--config file.json]
 // (KEFU_SERVER_CONFIG names the file too). Runs until SIGINT/SIGTERM.
-import { startKefuServer } from './server.js';
+import { closeOnSignals, startKefuServer } from './server.js';
 
 const args = process.argv.slice(2);
 const configAt = args.indexOf('--config');
@@ -9,12 +9,4 @@ const configPath = configAt >= 0 ? args[configAt + 1] : process.env.KEFU_SERVER_
 const server = await startKefuServer({ configPath, port: process.env.PORT ? Number(process.env.PORT) : undefined });
 process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n`);
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await server.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+closeOnSignals(server);

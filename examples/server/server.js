@@ -86,3 +86,16 @@ export async function startKefuServer(options = {}) {
   };
   return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, agentToken: config.agentToken, config, close };
 }
+
+/** Ctrl-C or SIGTERM closes the server (sockets, then the store) once, then exits. */
+export function closeOnSignals(server) {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

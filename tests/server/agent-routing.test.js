@@ -3,17 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
-import { startTestServer } from './helpers/running-server.js';
+import { startTestServer, withTestServer } from './helpers/running-server.js';
 
-async function withServer(options, body) {
-  const server = await startTestServer(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-    server.removeData();
-  }
-}
 
 async function agent(server, name = '小李', token = server.agentToken) {
   const client = await SocketClient.open(server.agentUrl, { protocolChecked: false });
@@ -30,7 +21,7 @@ async function visitor(server, fields) {
 const isEvent = (name) => (f) => f.type === 'event' && f.event === name;
 
 test('a wrong agent token is refused and closes the socket', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const { client, ready } = await agent(server, 'x', 'wrong-token');
     assert.deepEqual([ready.type, ready.code], ['error', 'unauthorized']);
     assert.equal(await client.closed, 1008);
@@ -38,7 +29,7 @@ test('a wrong agent token is refused and closes the socket', async () => {
 });
 
 test('hand-off queues visitors with positions and an ETA; accepting moves the queue up', async () => {
-  await withServer({ config: { defaultHandlingSeconds: 120 } }, async (server) => {
+  await withTestServer({ config: { defaultHandlingSeconds: 120 } }, async (server) => {
     const { client: li } = await agent(server, '小李');
     const first = await visitor(server);
     const second = await visitor(server);
@@ -62,7 +53,7 @@ test('hand-off queues visitors with positions and an ETA; accepting moves the qu
 });
 
 test('agent and visitor chat with typing and read receipts both ways; end asks for a rating that reaches the console', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server, { epoch: 'e' });
     const id = welcome.conversationId;
@@ -115,7 +106,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
 });
 
 test('transfer back to the bot; a later hand-off queues again; the ETA follows measured handling times', async () => {
-  await withServer({ config: { defaultHandlingSeconds: 999 } }, async (server) => {
+  await withTestServer({ config: { defaultHandlingSeconds: 999 } }, async (server) => {
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server);
     const id = welcome.conversationId;
@@ -133,7 +124,7 @@ test('transfer back to the bot; a later hand-off queues again; the ETA follows m
 
 test('outside business hours a hand-off goes offline; the left message becomes a ticket in the console', async () => {
   const closed = { timeZone: 'Asia/Shanghai', days: [], open: '09:00', close: '18:00' };
-  await withServer({ config: { sites: { demo: { businessHours: closed } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { businessHours: closed } } } }, async (server) => {
     const { client: li } = await agent(server);
     const { client: v, welcome } = await visitor(server, { locale: 'zh-CN' });
     assert.equal(welcome.agentsOnline, false);
@@ -155,7 +146,7 @@ test('outside business hours a hand-off goes offline; the left message becomes a
 });
 
 test('an offline visitor who comes back once agents answer is in the bot phase again', async () => {
-  await withServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
     const { client: v, welcome } = await visitor(server, { epoch: 'e' });
     v.send({ type: 'handoff', reason: 'visitor' });
     await v.next(isEvent('offline'));
@@ -171,7 +162,7 @@ test('an offline visitor who comes back once agents answer is in the bot phase a
 });
 
 test('with no agent logged in (offlineWhenNoAgent) a hand-off goes offline; once one logs in it queues', async () => {
-  await withServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
     const { client: v, welcome } = await visitor(server, { locale: 'en' });
     assert.equal(welcome.agentsOnline, false);
     v.send({ type: 'handoff', reason: 'visitor' });
@@ -208,7 +199,7 @@ test('a queued visitor who reconnects is told the position again; the queue surv
 });
 
 test('the hot-questions report groups what the bot could not answer, most frequent first', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const asked = [['发票怎么开', 'handoff'], ['发票怎么开呀', 'handoff'], ['怎么开通会员', 'suggest'], ['发票怎么开？', 'suggest'], ['忘记密码', 'answer']];
     const { client: v } = await visitor(server, { epoch: 'e' });
     let cseq = 0;
@@ -226,7 +217,7 @@ test('the hot-questions report groups what the bot could not answer, most freque
 });
 
 test('an agent who does not come back within the grace period leaves; the visitor is queued again at the front', async () => {
-  await withServer({ config: { agentReconnectGraceSeconds: 0.05 } }, async (server) => {
+  await withTestServer({ config: { agentReconnectGraceSeconds: 0.05 } }, async (server) => {
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server);
     v.send({ type: 'handoff', reason: 'visitor' });
@@ -247,7 +238,7 @@ test('an agent who does not come back within the grace period leaves; the visito
 });
 
 test('an agent who reloads the console within the grace period keeps the conversation', async () => {
-  await withServer({ config: { agentReconnectGraceSeconds: 0.3 } }, async (server) => {
+  await withTestServer({ config: { agentReconnectGraceSeconds: 0.3 } }, async (server) => {
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server);
     v.send({ type: 'handoff', reason: 'visitor' });
@@ -263,7 +254,7 @@ test('an agent who reloads the console within the grace period keeps the convers
 });
 
 test('with a pre-chat form the welcome says so, and the fields name the visitor in the console', async () => {
-  await withServer({ config: { sites: { demo: { preChatForm: true } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { preChatForm: true } } } }, async (server) => {
     const { client: v, welcome } = await visitor(server);
     assert.equal(welcome.preChatForm, true);
     v.send({ type: 'prechat', fields: { name: '王小明', email: 'w@example.com' } });

@@ -4,16 +4,14 @@
 // bot answer recorded for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchChromium, watchPage } from '../browser/chromium.js';
+import { spawnServerProcess } from '../../examples/server/server-process.js';
 import { SocketClient } from './helpers/socket-client.js';
 
-const MAIN = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));
 const QUESTIONS = ['忘记密码了怎么办', '如何申请退款', '会员多少钱', '怎么开发票', '笔记不同步怎么办', '如何导出笔记'];
 
 async function freePort() {
@@ -24,26 +22,13 @@ async function freePort() {
   return port;
 }
 
-function startServerProcess(configPath) {
-  const child = spawn(process.execPath, [MAIN, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ready = new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-      if (/Kefu server on/.test(text)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${text}`)));
-  });
-  return { child, ready };
-}
-
 test('kill -9 with the widget mid-conversation, restart: every question stored once, in order, with its bot answer', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kefu-crash-browser-'));
   const port = await freePort();
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify({ port, dataDir: join(dir, 'db'), logLevel: 'error', agentToken: 'crash-test-token', sites: { demo: { businessHours: null } } }));
   const browser = await launchChromium();
-  let server = startServerProcess(configPath);
+  let server = spawnServerProcess(configPath);
   try {
     await server.ready;
     const origin = `http://127.0.0.1:${port}`;
@@ -72,7 +57,7 @@ test('kill -9 with the widget mid-conversation, restart: every question stored o
     assert.deepEqual(atKill.slice(1).filter((state) => state === 'delivered' || state === 'read'), [], 'nothing after the first was acked before the kill');
     server.child.kill('SIGKILL');
     await new Promise((resolve) => server.child.once('exit', resolve));
-    server = startServerProcess(configPath);
+    server = spawnServerProcess(configPath);
     await server.ready;
 
     await page.waitForFunction((count) => {

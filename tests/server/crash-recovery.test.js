@@ -4,29 +4,13 @@
 // named, and the conversation keeps the visitor's order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnServerProcess } from '../../examples/server/server-process.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 
-const MAIN = fileURLToPath(new URL('../../examples/server/main.js', import.meta.url));
 const TOTAL = 400;
-
-function startServerProcess(configPath) {
-  const child = spawn(process.execPath, [MAIN, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ready = new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-      const match = /Kefu server on (http:\/\/\S+)/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${text}`)));
-  });
-  return { child, ready };
-}
 
 const message = (cseq) => ({ type: 'message', cmid: `c-e-${cseq}`, cseq, text: `message ${cseq}`, clientTime: cseq });
 
@@ -36,7 +20,7 @@ test('kill -9 mid-stream, restart, resend the unacked: nothing acked is lost or 
   // Default durability ('flushed'): an ack means the batch was fsynced.
   writeFileSync(configPath, JSON.stringify({ port: 0, dataDir: join(dir, 'db'), logLevel: 'error', limits: { visitorBurst: 2 * TOTAL, ipBurst: 2 * TOTAL }, sites: { demo: { businessHours: null } } }));
   try {
-    const first = startServerProcess(configPath);
+    const first = spawnServerProcess(configPath);
     const firstUrl = await first.ready;
     const client = await SocketClient.open(`${firstUrl.replace('http', 'ws')}/ws`, { origin: firstUrl });
     const welcome = await helloVisitor(client, { epoch: 'e' });
@@ -52,7 +36,7 @@ test('kill -9 mid-stream, restart, resend the unacked: nothing acked is lost or 
     for (const frame of client.drain()) if (frame.type === 'ack') acks.set(frame.cmid, frame);
     assert.ok(acks.size < TOTAL, 'the kill came with messages still in flight');
 
-    const second = startServerProcess(configPath);
+    const second = spawnServerProcess(configPath);
     const secondUrl = await second.ready;
     try {
       const again = await SocketClient.open(`${secondUrl.replace('http', 'ws')}/ws`, { origin: secondUrl });

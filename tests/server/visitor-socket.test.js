@@ -3,27 +3,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
-import { startTestServer } from './helpers/running-server.js';
+import { startTestServer, withTestServer } from './helpers/running-server.js';
 import WebSocket from 'ws';
 import { signUserId } from '../../examples/server/security/identity.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../shared/protocol/fixtures.json', import.meta.url), 'utf8'));
 
-async function withServer(options, body) {
-  const server = await startTestServer(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-    server.removeData();
-  }
-}
 
 const visitor = (server, origin = server.origin) => SocketClient.open(server.wsUrl, { origin });
 const message = (cseq, text = `message ${cseq}`, extra = {}) => ({ type: 'message', cmid: `c-${extra.epoch ?? 'e'}-${cseq}`, cseq, text, clientTime: 1764000000000 + cseq, ...extra });
 
 test('hello is answered with welcome; a message is acked with the next seq and stored', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     const welcome = await helloVisitor(client);
     assert.equal(welcome.lastSeq, 0);
@@ -39,7 +30,7 @@ test('hello is answered with welcome; a message is acked with the next seq and s
 });
 
 test('every valid client fixture is accepted; every invalid one gets its documented error and changes nothing', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     const welcome = await helloVisitor(client);
     for (const { name, frame } of fixtures.valid.filter((f) => f.direction === 'toServer' && f.frame.type !== 'hello')) {
@@ -101,7 +92,7 @@ test('a repeated cmid gets the original ack: on the same socket, after a reconne
 });
 
 test('a cseq gap is answered with nack {expectedCseq} and stores nothing; a new epoch starts at 1', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     await helloVisitor(client, { epoch: 'e' });
     await client.request(message(1), 'ack');
@@ -120,7 +111,7 @@ test('a cseq gap is answered with nack {expectedCseq} and stores nothing; a new 
 });
 
 test('resync pages through at most 500 messages at a time', async () => {
-  await withServer({ config: { limits: { visitorBurst: 1000, ipBurst: 1000 } } }, async (server) => {
+  await withTestServer({ config: { limits: { visitorBurst: 1000, ipBurst: 1000 } } }, async (server) => {
     const client = await visitor(server);
     await helloVisitor(client, { epoch: 'e' });
     for (let cseq = 1; cseq <= 620; cseq += 1) client.send(message(cseq));
@@ -136,7 +127,7 @@ test('resync pages through at most 500 messages at a time', async () => {
 });
 
 test('a socket from an origin the site does not list is refused', async () => {
-  await withServer({ config: { sites: { demo: { allowedOrigins: ['https://*.lumen.example'] } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { allowedOrigins: ['https://*.lumen.example'] } } } }, async (server) => {
     const stranger = await visitor(server, 'https://evil.example');
     const refusal = await stranger.request({ type: 'hello', v: 1, siteId: 'demo', visitorId: 'v', epoch: 'e', sessionToken: null, lastSeq: 0 }, 'error');
     assert.equal(refusal.code, 'origin_not_allowed');
@@ -151,7 +142,7 @@ test('a socket from an origin the site does not list is refused', async () => {
 });
 
 test('an unknown site is refused; frames before hello are refused', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     assert.equal((await client.request(message(1), 'error')).code, 'hello_required');
     const refusal = await client.request({ type: 'hello', v: 1, siteId: 'nope', visitorId: 'v', epoch: 'e', sessionToken: null, lastSeq: 0 }, 'error');
@@ -160,7 +151,7 @@ test('an unknown site is refused; frames before hello are refused', async () => 
 });
 
 test('past the per-visitor burst, messages get rate_limited with retryAfterMs and are not stored', async () => {
-  await withServer({ config: { limits: { visitorBurst: 3, visitorPerMinute: 1 } } }, async (server) => {
+  await withTestServer({ config: { limits: { visitorBurst: 3, visitorPerMinute: 1 } } }, async (server) => {
     const client = await visitor(server);
     await helloVisitor(client, { epoch: 'e' });
     for (let cseq = 1; cseq <= 3; cseq += 1) await client.request(message(cseq), 'ack');
@@ -174,7 +165,7 @@ test('past the per-visitor burst, messages get rate_limited with retryAfterMs an
 });
 
 test('the per-IP limit holds across visitors sharing an address', async () => {
-  await withServer({ config: { limits: { ipBurst: 2, ipPerMinute: 1 } } }, async (server) => {
+  await withTestServer({ config: { limits: { ipBurst: 2, ipPerMinute: 1 } } }, async (server) => {
     const replies = [];
     for (let i = 0; i < 3; i += 1) {
       const client = await visitor(server);
@@ -187,7 +178,7 @@ test('the per-IP limit holds across visitors sharing an address', async () => {
 });
 
 test('a frame over 64 KiB is refused with frame_too_large; the socket stays usable', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     await helloVisitor(client, { epoch: 'e' });
     client.send(JSON.stringify(message(1, 'x'.repeat(70 * 1024))));
@@ -204,7 +195,7 @@ test('a frame over 64 KiB is refused with frame_too_large; the socket stays usab
 
 test('a signed identity is verified; a wrong or missing hash leaves the visitor anonymous', async () => {
   const secret = 'site-secret';
-  await withServer({ config: { sites: { demo: { identitySecret: secret } } } }, async (server) => {
+  await withTestServer({ config: { sites: { demo: { identitySecret: secret } } } }, async (server) => {
     const open = async (identity) => {
       const client = await visitor(server);
       const welcome = await helloVisitor(client, { identity });
@@ -225,7 +216,7 @@ test('a signed identity is verified; a wrong or missing hash leaves the visitor 
 });
 
 test('the bot reply is recorded after the question with replyTo; other tabs get the echo', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const tab1 = await visitor(server);
     const welcome = await helloVisitor(tab1, { epoch: 'e' });
     const tab2 = await visitor(server);
@@ -245,7 +236,7 @@ test('the bot reply is recorded after the question with replyTo; other tabs get 
 });
 
 test('ticket is deduplicated by cmid; ping gets pong', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     await helloVisitor(client);
     const ticket = { type: 'ticket', cmid: 't-1', message: '请明天上午回电', contact: '13800000000' };
@@ -259,7 +250,7 @@ test('ticket is deduplicated by cmid; ping gets pong', async () => {
 });
 
 test('a socket that never says hello, or goes silent after welcome, is closed', async () => {
-  await withServer({ config: { limits: { helloTimeoutMs: 100, idleTimeoutMs: 1000 } } }, async (server) => {
+  await withTestServer({ config: { limits: { helloTimeoutMs: 100, idleTimeoutMs: 1000 } } }, async (server) => {
     const mute = await visitor(server);
     const started = Date.now();
     await mute.closed;
@@ -278,7 +269,7 @@ test('a socket that never says hello, or goes silent after welcome, is closed', 
 });
 
 test('a token the server no longer knows opens a new conversation that takes the epoch\'s cseq from its first message', async () => {
-  await withServer({}, async (server) => {
+  await withTestServer({}, async (server) => {
     const client = await visitor(server);
     // The client numbered messages 1-5 in a conversation this server has lost (say, its data was restored from an old backup).
     const welcome = await helloVisitor(client, { epoch: 'e', sessionToken: 'st-from-a-lost-conversation', lastSeq: 9 });
@@ -296,7 +287,7 @@ test('a token the server no longer knows opens a new conversation that takes the
 });
 
 test('past the per-IP hello limit a new chat is refused with rate_limited and the socket closed', async () => {
-  await withServer({ config: { limits: { helloBurst: 2, helloPerMinute: 1 } } }, async (server) => {
+  await withTestServer({ config: { limits: { helloBurst: 2, helloPerMinute: 1 } } }, async (server) => {
     for (let i = 0; i < 2; i += 1) {
       const client = await visitor(server);
       await helloVisitor(client);
@@ -316,7 +307,7 @@ test('with trustProxy the per-IP limit keys on the address the proxy appended to
     return client;
   };
   for (const trustProxy of [true, false]) {
-    await withServer({ config: { trustProxy, limits: { helloBurst: 1, helloPerMinute: 1 } } }, async (server) => {
+    await withTestServer({ config: { trustProxy, limits: { helloBurst: 1, helloPerMinute: 1 } } }, async (server) => {
       const first = await throughProxy(server, '198.51.100.7, 203.0.113.1');
       assert.equal((await helloVisitor(first)).type, 'welcome');
       // A different visitor behind the same proxy: its own budget only if the header is trusted.

@@ -129,11 +129,15 @@ std::string FaqApi::stats() const {
 
 std::optional<Error> FaqApi::checkQuery(std::string_view text, int topK, const char* action) const {
   if (!loaded_) return Error{"kb_not_loaded", std::string("load a knowledge base before ") + action};
-  if (topK < 1 || static_cast<std::size_t>(topK) > limits_.maxTopK) {
-    return Error{"invalid_argument", "k must be from 1 to " + std::to_string(limits_.maxTopK)};
+  return checkQueryBounds(text, topK, limits_);
+}
+
+std::optional<Error> checkQueryBounds(std::string_view text, int topK, const FaqApiLimits& limits) {
+  if (topK < 1 || static_cast<std::size_t>(topK) > limits.maxTopK) {
+    return Error{"invalid_argument", "k must be from 1 to " + std::to_string(limits.maxTopK)};
   }
-  if (utf8::length(text) > limits_.maxQueryChars) {
-    return Error{"query_too_long", "the text is longer than " + std::to_string(limits_.maxQueryChars) + " characters"};
+  if (utf8::length(text) > limits.maxQueryChars) {
+    return Error{"query_too_long", "the text is longer than " + std::to_string(limits.maxQueryChars) + " characters"};
   }
   return std::nullopt;
 }

@@ -44,6 +44,9 @@ class FaqApi {
 
 std::string errorJson(const Error& error);
 
+// invalid_argument (k out of 1..maxTopK) or query_too_long; nothing when the query may go on.
+std::optional<Error> checkQueryBounds(std::string_view text, int topK, const FaqApiLimits& limits);
+
 // {"ok":true,"suggestions":[{id, question}…]}: typeahead from any engine (FaqApi's own,
 // or the one inside a chat session, so a tab need not build the KB twice).
 std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK);

@@ -4,7 +4,6 @@
 
 #include "api/faq_api.h"
 #include "core/json_access.h"
-#include "core/utf8.h"
 
 namespace kefu {
 
@@ -116,14 +115,8 @@ std::string SessionApi::handleFrame(std::string_view frameText, double now) {
 }
 
 std::string SessionApi::suggest(std::string_view prefix, int topK) const {
-  // The same bounds as FaqEngine.suggest: FaqApiLimits' defaults.
-  const FaqApiLimits limits;
-  if (topK < 1 || static_cast<std::size_t>(topK) > limits.maxTopK) {
-    return errorJson({"invalid_argument", "k must be from 1 to " + std::to_string(limits.maxTopK)});
-  }
-  if (utf8::length(prefix) > limits.maxQueryChars) {
-    return errorJson({"query_too_long", "the text is longer than " + std::to_string(limits.maxQueryChars) + " characters"});
-  }
+  // The same bounds as FaqEngine.suggest.
+  if (auto problem = checkQueryBounds(prefix, topK, FaqApiLimits{})) return errorJson(*problem);
   if (!faq_ || faq_->empty()) return "{\"ok\":true,\"suggestions\":[]}";
   return suggestionsReply(*faq_, prefix, static_cast<std::size_t>(topK));
 }

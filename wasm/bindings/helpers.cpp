@@ -19,11 +19,13 @@ emscripten::val heapView(const std::string& bytes) {
 
 }  // namespace
 
-emscripten::val matchView(const FaqApi& api, const std::string& text, int topK) {
-  static std::string reply;  // the core is single-threaded; the caller copies at once
-  reply = api.match(text, topK);
-  return heapView(reply);
+emscripten::val replyView(std::string reply) {
+  static std::string kept;
+  kept = std::move(reply);
+  return heapView(kept);
 }
+
+emscripten::val matchView(const FaqApi& api, const std::string& text, int topK) { return replyView(api.match(text, topK)); }
 
 std::string suggest(const FaqApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
 

@@ -16,6 +16,9 @@ std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::str
 // next call: the wrapper decodes it with one TextDecoder call instead of Embind's
 // byte-by-byte string conversion, which cost as much as a match on long answers.
 emscripten::val matchView(const FaqApi& api, const std::string& text, int topK);
+// Keeps `reply` until the next call and returns a Uint8Array view of it in the wasm heap:
+// the JS wrapper decodes it at once with one TextDecoder call (the core is single-threaded).
+emscripten::val replyView(std::string reply);
 std::string suggest(const FaqApi& api, const std::string& prefix, int topK);
 // A Uint8Array view of the last exported index, inside the wasm heap: the JS wrapper
 // copies it out at once, before anything can grow (and detach) the heap.

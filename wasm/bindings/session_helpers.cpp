@@ -1,5 +1,7 @@
 #include "bindings/session_helpers.h"
 
+#include "bindings/helpers.h"
+
 namespace kefu::js {
 
 std::string configureSession(SessionApi& api, const std::string& config, const std::string& knowledgeBase) {
@@ -11,16 +13,6 @@ std::string startFresh(SessionApi& api, double seed, const std::string& visitorI
 std::string restoreSession(SessionApi& api, const std::string& snapshot, const std::string& journal, double seed, double now) {
   return api.restore(snapshot, journal, seed, now);
 }
-namespace {
-
-emscripten::val replyView(std::string text) {
-  static std::string reply;  // the core is single-threaded; the caller copies at once
-  reply = std::move(text);
-  return emscripten::val(emscripten::typed_memory_view(reply.size(), reinterpret_cast<const unsigned char*>(reply.data())));
-}
-
-}  // namespace
-
 emscripten::val handleEvent(SessionApi& api, const std::string& event) { return replyView(api.handle(event)); }
 emscripten::val handleFrame(SessionApi& api, const std::string& frame, double now) { return replyView(api.handleFrame(frame, now)); }
 emscripten::val sessionView(const SessionApi& api) { return replyView(api.view()); }

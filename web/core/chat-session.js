@@ -58,7 +58,7 @@ export class ChatSession extends CoreHandle {
   handle(event) {
     if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
-    if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number') && Object.keys(event).length <= 3) {
+    if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
       return unwrapCoreResult(utf8.decode(this.raw._frameView(event.text, event.now ?? Date.now()))).effects;
     }
     const text = JSON.stringify({ now: Date.now(), ...event });

@@ -15,6 +15,17 @@ export async function startTestServer({ dataDir = tempDataDir(), config = {} } =
   return { ...server, dataDir, origin: server.httpUrl, removeData: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` against a fresh test server, then stops it and removes its data. */
+export async function withTestServer(options, body) {
+  const server = await startTestServer(options);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+    server.removeData();
+  }
+}
+
 function mergeDeep(base, extra) {
   const out = { ...base };
   for (const [key, value] of Object.entries(extra)) {
