@@ -151,6 +151,7 @@ class Session {
   void send(const Json& frame);
   void sendText(std::string_view frameJson);
   void addEffect(std::string_view effectJson);
+  std::string& nextEffect();  // effects_, ready for the next effect's text to be appended
   // Frames that must reach the server even if the line is down now (rating, ticket,
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
