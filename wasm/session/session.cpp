@@ -304,38 +304,36 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
     std::string& state = snap.open("state");
     state.push_back('[');
     std::size_t count = 0;
-    auto item = [&](const std::string& record) {
+    // Each record is written straight into the snapshot: it holds the whole history.
+    auto next = [&]() -> std::string& {
       if (count++ > 0) state.push_back(',');
-      state += record;
+      return state;
     };
-    item(toJsonText(Json{{"k", "session"}, {"token", sessionToken_}, {"conversation", conversationId_}}));
+    next() += toJsonText(Json{{"k", "session"}, {"token", sessionToken_}, {"conversation", conversationId_}});
     for (const auto& message : messages_) {
       if (message.author == "visitor") continue;  // visitor messages come back with their outbox records
-      MessageRecord record;
-      record.id = message.id;
-      record.author = message.author;
-      record.text = message.text;
-      record.name = message.name;
-      record.tier = message.tier;
-      record.seq = message.seq;
-      record.time = message.time;
-      record.suggestions = message.suggestions;
-      item(messageRecordText(message.seq != 0 ? "msg" : "bot", record));
+      // The "msg" / "bot" record of messageRecordText, with the id the message is shown under.
+      ObjectWriter record(next());
+      record.string("author", message.author).string("id", message.id).string("k", message.seq != 0 ? "msg" : "bot");
+      if (!message.name.empty()) record.string("name", message.name);
+      record.integer("seq", message.seq);
+      if (!message.suggestions.empty()) appendSuggestions(record.open("suggestions"), message.suggestions);
+      record.string("text", message.text);
+      if (!message.tier.empty()) record.string("tier", message.tier);
+      record.integer("time", message.time);
     }
     for (const auto& entry : outbox_.entries()) {
-      std::string record;
-      ObjectWriter(record).integer("at", entry.createdAt).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
-      item(record);
-      if (entry.seq != 0) item(ackRecordText(entry.cmid, entry.seq));
-      if (entry.delivery == Delivery::sent) item(cmidRecordText("sent", entry.cmid));
-      if (entry.delivery == Delivery::failed) item(cmidRecordText("fail", entry.cmid));
+      ObjectWriter(next()).integer("at", entry.createdAt).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
+      if (entry.seq != 0) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "ack").integer("seq", entry.seq);
+      if (entry.delivery == Delivery::sent) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "sent");
+      if (entry.delivery == Delivery::failed) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "fail");
     }
-    if (!pendingControl_.empty()) item(toJsonText(Json{{"k", "control"}, {"frames", pendingControl_}}));
-    item(toJsonText(Json{{"k", "cursor"}, {"lastSeq", lastSeq_}, {"seenUpTo", seenUpTo_}, {"agentReadUpTo", agentReadUpTo_},
-                         {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}}));
-    item(toJsonText(Json{{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
-                         {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
-                         {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}}));
+    if (!pendingControl_.empty()) next() += toJsonText(Json{{"k", "control"}, {"frames", pendingControl_}});
+    next() += toJsonText(Json{{"k", "cursor"}, {"lastSeq", lastSeq_}, {"seenUpTo", seenUpTo_}, {"agentReadUpTo", agentReadUpTo_},
+                              {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}});
+    next() += toJsonText(Json{{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
+                              {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
+                              {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}});
     state.push_back(']');
     snap.string("visitorId", visitorId_);
     if (recordCount != nullptr) *recordCount = count;
