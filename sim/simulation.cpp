@@ -327,14 +327,14 @@ class World {
     }
     std::set<std::string> failedTexts;
     for (const auto& entry : client_->outbox().entries()) {
-      if (entry.delivery == session::Delivery::failed) failedTexts.insert(json::stringOr(entry.frame, "text"));
+      if (entry.delivery == session::Delivery::failed) failedTexts.insert(json::stringOr(Json::parse(entry.frame, nullptr, false), "text"));
     }
     for (const auto& text : sentTexts_) {
       const int count = storedCount[text];
       if (count == 0 && !failedTexts.count(text) && result_.lost++ == 0) {
         std::string state = " (not in the client outbox)";
         for (const auto& entry : client_->outbox().entries()) {
-          if (json::stringOr(entry.frame, "text") == text) {
+          if (json::stringOr(Json::parse(entry.frame, nullptr, false), "text") == text) {
             state = " (client: " + std::string(session::deliveryName(entry.delivery)) + ", cseq " + std::to_string(entry.cseq) +
                     ", attempts " + std::to_string(entry.attempts) + "; server expects cseq " +
                     std::to_string(server_.expectedCseq[entry.cmid.substr(2, 8)] + 1) + ", connected " +

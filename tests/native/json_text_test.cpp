@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "core/json_text.h"
+#include "core/json_writer.h"
+#include "core/utf8.h"
 
 using namespace kefu;
 
@@ -28,4 +32,20 @@ TEST_CASE("toJsonText replaces invalid UTF-8 instead of aborting") {
   const std::string dumped = toJsonText(Json{{"text", std::string("ok\xFF")}});
   CHECK(dumped.find("ok") != std::string::npos);
   CHECK(dumped.find('\xFF') == std::string::npos);
+}
+
+TEST_CASE("appendJsonString writes what nlohmann writes, each malformed byte as U+FFFD") {
+  std::mt19937 random(7);
+  const std::string pieces[] = {"a", "\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "中", "😀", "\xef\xbf\xbd", "\xff", "\xe4\xb8", "\xc0\xaf", "/"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(random() % 12);
+    for (int i = 0; i < length; ++i) text += pieces[random() % (sizeof pieces / sizeof pieces[0])];
+    std::string written = "prefix";
+    appendJsonString(written, text);
+    INFO(text);
+    // nlohmann replaces a malformed sequence as a whole; the core's policy (core/utf8.h)
+    // is one U+FFFD per malformed byte, so the expected text is repaired that way first.
+    REQUIRE(written == "prefix" + Json(utf8::encode(utf8::decode(text))).dump());
+  }
 }

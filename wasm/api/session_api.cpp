@@ -4,6 +4,7 @@
 
 #include "api/faq_api.h"
 #include "core/json_access.h"
+#include "core/json_writer.h"
 
 namespace kefu {
 
@@ -59,11 +60,20 @@ std::string SessionApi::configure(std::string_view configJson, std::string_view 
 }
 
 std::string SessionApi::effectsReply(const std::optional<Error>& error) {
-  Json effects = Json::array();
-  for (auto& effect : session_->drainEffects()) effects.push_back(std::move(effect));
-  Json reply{{"ok", !error}, {"effects", std::move(effects)}};
-  if (error) reply["error"] = {{"code", error->code}, {"message", error->message}};
-  return toJsonText(reply);
+  // The effects are JSON text already: the reply wraps them without a second pass. Keys
+  // in sorted order, as the tree this replaced wrote them.
+  std::string reply = "{\"effects\":[";
+  reply += session_->drainEffectsText();
+  reply += ']';
+  if (error) {
+    reply += ",\"error\":{\"code\":";
+    appendJsonString(reply, error->code);
+    reply += ",\"message\":";
+    appendJsonString(reply, error->message);
+    reply += '}';
+  }
+  reply += error ? ",\"ok\":false}" : ",\"ok\":true}";
+  return reply;
 }
 
 std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
@@ -103,6 +113,16 @@ std::string SessionApi::restore(std::string_view snapshot, std::string_view jour
 
 std::string SessionApi::handle(std::string_view eventJson) {
   if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
+  // The visitor's message, the commonest event after frames, is a flat object: read
+  // without a tree. Session::handle takes the same path for it once it has parsed one.
+  if (eventJson.size() <= kMaxEventBytes && flatEvent_.parse(eventJson)) {
+    const std::string_view* type = flatEvent_.string("type");
+    const FlatObject::Value* now = flatEvent_.find("now");
+    const std::string_view* text = flatEvent_.string("text");
+    if (type && *type == "send_text" && now && now->kind == FlatObject::Kind::number && text) {
+      return effectsReply(session_->handleSendText(*text, static_cast<std::int64_t>(now->number)));
+    }
+  }
   auto parsed = parseJsonText(eventJson, JsonLimits{kMaxEventBytes, 8}, "event");
   if (!parsed.ok()) return errorJson({"invalid_event", parsed.error().message});
   return effectsReply(session_->handle(parsed.value()));

@@ -33,6 +33,7 @@ class SessionApi {
   std::unique_ptr<FaqEngine> faq_;
   std::unique_ptr<session::Session> session_;
   session::SessionConfig config_;
+  FlatObject flatEvent_;  // the last event read as a flat object (its buffers are reused)
   bool started_ = false;
 };
 

@@ -55,9 +55,9 @@ Result<Json> parseJsonText(std::string_view text, const JsonLimits& limits, cons
 
 namespace {
 
-// nlohmann's serializer escapes one character at a time; the session writes every
-// record and effect through here (and records again inside the effects), so strings
-// are copied a run at a time instead. Same text up to escape spelling.
+// nlohmann's serializer escapes one character at a time; appendJsonString copies runs
+// of plain bytes instead. Same text up to escape spelling. (The session's common records
+// and its effects skip the tree altogether: see session.cpp's ObjectWriter.)
 void appendJsonValue(std::string& out, const Json& value) {
   switch (value.type()) {
     case Json::value_t::object: {

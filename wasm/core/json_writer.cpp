@@ -2,54 +2,99 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/utf8.h"
 
 namespace kefu {
 
+namespace {
+
+// A well-formed multi-byte sequence starting at `i` stays as it is; a malformed byte
+// becomes U+FFFD. Returns the sequence's length (1 for a malformed byte).
+std::size_t utf8SequenceAt(std::string_view text, std::size_t i, bool& wellFormed) {
+  std::size_t end = i;
+  const char32_t cp = utf8::decodeAt(text, end);
+  wellFormed = cp != utf8::kReplacement || end != i + 1;
+  return end - i;
+}
+
+}  // namespace
+
 void appendJsonString(std::string& out, std::string_view text) {
-  // Grow geometrically: reserving the exact size would copy the whole output again for
-  // every string appended to it.
-  const std::size_t needed = out.size() + text.size() + 2;
-  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
-  out.push_back('"');
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t runStart = 0;  // bytes that need no escaping are copied a run at a time
-  std::size_t i = 0;
-  while (i < text.size()) {
+  // Two passes: the escaped size first, then the bytes written through a pointer into
+  // space made once. Appending run by run called into std::string for every escape,
+  // which is most of the work for records escaped into a persist effect (every key and
+  // value is quoted).
+  std::size_t size = text.size() + 2;
+  bool plain = true;
+  for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
       ++i;
       continue;
     }
     if (byte >= 0x80) {
-      std::size_t end = i;
-      const char32_t cp = utf8::decodeAt(text, end);
-      if (cp != utf8::kReplacement || end != i + 1) {
-        i = end;  // well formed: stays in the run
-        continue;
-      }
+      bool wellFormed = true;
+      i += utf8SequenceAt(text, i, wellFormed);
+      if (!wellFormed) size += 2, plain = false;  // one byte becomes the three of U+FFFD
+      continue;
     }
-    out.append(text.data() + runStart, i - runStart);
-    switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte >= 0x80) {
-          out += "\xEF\xBF\xBD";  // a malformed byte
-        } else {
-          out += "\\u00";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xF]);
-        }
-    }
-    runStart = ++i;
+    plain = false;
+    size += byte == '"' || byte == '\\' || byte == '\n' || byte == '\r' || byte == '\t' ? 1 : 5;
+    ++i;
   }
-  out.append(text.data() + runStart, text.size() - runStart);
-  out.push_back('"');
+  const std::size_t start = out.size();
+  // Grow geometrically: growing to the exact size would copy the whole output again for
+  // every string appended to it.
+  if (start + size > out.capacity()) out.reserve(std::max(start + size, 2 * out.capacity()));
+  if (plain) {
+    out.push_back('"');
+    out.append(text.data(), text.size());
+    out.push_back('"');
+    return;
+  }
+  out.resize(start + size);
+  char* at = &out[start];
+  *at++ = '"';
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+      *at++ = static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    if (byte >= 0x80) {
+      bool wellFormed = true;
+      const std::size_t length = utf8SequenceAt(text, i, wellFormed);
+      if (wellFormed) {
+        std::memcpy(at, text.data() + i, length);
+        at += length;
+      } else {
+        std::memcpy(at, "\xEF\xBF\xBD", 3);  // a malformed byte
+        at += 3;
+      }
+      i += length;
+      continue;
+    }
+    *at++ = '\\';
+    switch (byte) {
+      case '"': *at++ = '"'; break;
+      case '\\': *at++ = '\\'; break;
+      case '\n': *at++ = 'n'; break;
+      case '\r': *at++ = 'r'; break;
+      case '\t': *at++ = 't'; break;
+      default:
+        *at++ = 'u';
+        *at++ = '0';
+        *at++ = '0';
+        *at++ = kHex[byte >> 4];
+        *at++ = kHex[byte & 0xF];
+    }
+    ++i;
+  }
+  *at = '"';
 }
 
 void appendJsonNumber(std::string& out, double value) {

@@ -263,6 +263,76 @@ std::optional<Error> validateFrame(const Json& frame, Direction direction, const
   return std::nullopt;
 }
 
+namespace {
+
+bool flatTextWithin(const FlatObject::Value& value, std::size_t maxChars, bool allowEmpty) {
+  if (value.kind != FlatObject::Kind::string || (!allowEmpty && value.text.empty())) return false;
+  return utf8::length(value.text) <= maxChars;
+}
+
+bool flatOneOf(const FlatObject::Value& value, std::initializer_list<const char*> allowed) {
+  if (value.kind != FlatObject::Kind::string) return false;
+  for (const char* option : allowed) {
+    if (value.text == option) return true;
+  }
+  return false;
+}
+
+// Mirrors Validator::value for the values a flat object can hold. A flat object holds no
+// arrays or objects, so the kinds that need one are never valid here.
+bool flatValueValid(const FlatObject::Value& v, Kind kind, const ProtocolLimits& limits) {
+  switch (kind) {
+    case Kind::id: return flatTextWithin(v, limits.maxIdChars, false);
+    case Kind::nullableId: return v.kind == FlatObject::Kind::null || flatTextWithin(v, limits.maxIdChars, false);
+    case Kind::text: return flatTextWithin(v, limits.maxTextChars, false);
+    case Kind::optionalText: return flatTextWithin(v, limits.maxTextChars, true);
+    case Kind::count: return v.kind == FlatObject::Kind::number;  // FlatObject holds only 0..2^53
+    case Kind::boolean: return v.kind == FlatObject::Kind::boolean;
+    case Kind::stars: return v.kind == FlatObject::Kind::number && v.number >= 1 && v.number <= 5;
+    case Kind::version: return v.kind == FlatObject::Kind::number && v.number == static_cast<std::uint64_t>(kVersion);
+    case Kind::author: return flatOneOf(v, {"visitor", "bot", "agent", "system"});
+    case Kind::tier: return flatOneOf(v, {"answer", "suggest", "handoff"});
+    case Kind::handoffReason: return flatOneOf(v, {"visitor", "keyword", "unanswered"});
+    case Kind::endedBy: return flatOneOf(v, {"agent", "visitor", "system"});
+    case Kind::event: return v.kind == FlatObject::Kind::string;
+    case Kind::identity:
+    case Kind::botTurn:
+    case Kind::formFields:
+    case Kind::messages: return false;
+  }
+  return false;
+}
+
+bool flatFieldsValid(const FlatObject& object, const FrameRule& rule, const ProtocolLimits& limits) {
+  for (const Field& field : rule.fields) {
+    const FlatObject::Value* found = object.find(field.name);
+    if (found == nullptr) {
+      if (field.required) return false;
+      continue;
+    }
+    if (!flatValueValid(*found, field.kind, limits)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool isValidFlatFrame(const FlatObject& frame, Direction direction, const ProtocolLimits& limits) {
+  const std::string_view* type = frame.string("type");
+  if (type == nullptr) return false;
+  for (const auto& rule : kFrameRules) {
+    if (rule.direction != direction || *type != rule.type) continue;
+    if (!flatFieldsValid(frame, rule, limits)) return false;
+    if (*type != "event") return true;
+    const std::string_view* event = frame.string("event");
+    for (const auto& eventRule : kEventRules) {
+      if (*event == eventRule.type) return flatFieldsValid(frame, eventRule, limits);
+    }
+    return false;
+  }
+  return false;
+}
+
 Result<Json> parseFrame(std::string_view text, Direction direction, const ProtocolLimits& limits) {
   auto parsed = parseJsonText(text, JsonLimits{limits.maxFrameBytes, limits.maxDepth}, "frame");
   if (!parsed.ok()) return parsed;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/flat_json.h"
 #include "core/json_text.h"
 #include "core/result.h"
 
@@ -33,5 +34,10 @@ Result<Json> parseFrame(std::string_view text, Direction direction, const Protoc
 
 // For frames built in code: the same checks without the text stage.
 std::optional<Error> validateFrame(const Json& frame, Direction direction, const ProtocolLimits& limits);
+
+// The hot path for frames that are flat objects (ack, msg, most events): true exactly when
+// validateFrame would accept the same frame parsed in full. It says nothing about why a
+// frame is invalid: the caller then takes parseFrame's path, which does.
+bool isValidFlatFrame(const FlatObject& frame, Direction direction, const ProtocolLimits& limits);
 
 }  // namespace kefu::protocol

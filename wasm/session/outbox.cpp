@@ -32,8 +32,7 @@ bool Outbox::hasRoomFor(std::size_t textBytes) const {
     const OutboxEntry& entry = entries_[i];
     if (acknowledged(entry)) continue;
     ++count;
-    auto text = entry.frame.find("text");
-    if (text != entry.frame.end() && text->is_string()) bytes += text->get_ref<const std::string&>().size();
+    bytes += entry.textBytes;
   }
   return count < limits_.maxCount && bytes <= limits_.maxBytes;
 }

@@ -34,7 +34,8 @@ struct OutboxLimits {
 struct OutboxEntry {
   std::string cmid;
   std::int64_t cseq = 0;
-  Json frame;  // the frame to (re)send; built once, so every attempt is identical
+  std::string frame;  // the frame's JSON text to (re)send; written once, so every attempt is identical
+  std::size_t textBytes = 0;  // the message text's size, for the outbox limit
   std::int64_t createdAt = 0;
   int attempts = 0;
   std::int64_t nextAttemptAt = 0;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "core/json_access.h"
+#include "core/json_writer.h"
 #include "core/utf8.h"
 
 namespace kefu::session {
@@ -38,6 +40,167 @@ std::string lowerAscii(std::string text) {
 
 Error invalidInState(const char* what, Phase phase) {
   return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
+}
+
+void appendInteger(std::string& out, std::int64_t value) {
+  char digits[24];
+  char* end = digits + sizeof digits;
+  char* at = end;
+  const bool negative = value < 0;
+  // Negated as unsigned, so INT64_MIN does not overflow.
+  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  do {
+    *--at = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--at = '-';
+  out.append(at, static_cast<std::size_t>(end - at));
+}
+
+// Writes one JSON object member by member, straight into `out`. Callers give the keys
+// in sorted order: nlohmann's objects sort them, so every record and effect written
+// before the session wrote text directly had that order, and still has it.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  ~ObjectWriter() { out_.push_back('}'); }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  ObjectWriter& string(const char* key, std::string_view value) {
+    member(key);
+    appendJsonString(out_, value);
+    return *this;
+  }
+  ObjectWriter& integer(const char* key, std::int64_t value) {
+    member(key);
+    appendInteger(out_, value);
+    return *this;
+  }
+  ObjectWriter& boolean(const char* key, bool value) {
+    member(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  // A value that is JSON text already.
+  ObjectWriter& json(const char* key, std::string_view value) {
+    member(key);
+    out_.append(value);
+    return *this;
+  }
+  // Opens the value of `key`; the caller writes it next.
+  std::string& open(const char* key) {
+    member(key);
+    return out_;
+  }
+
+ private:
+  void member(const char* key) {
+    // `,"key":` in one append: std::string's per-character calls are not inlined in
+    // this size-optimised file, and were a tenth of the session's time.
+    char buffer[48];
+    const std::size_t length = std::strlen(key);
+    if (length + 4 > sizeof buffer) return memberSlowly(key);
+    char* at = buffer;
+    if (!first_) *at++ = ',';
+    first_ = false;
+    *at++ = '"';
+    std::memcpy(at, key, length);
+    at += length;
+    *at++ = '"';
+    *at++ = ':';
+    out_.append(buffer, static_cast<std::size_t>(at - buffer));
+  }
+  void memberSlowly(const char* key) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    out_.push_back('"');
+    out_ += key;
+    out_ += "\":";
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+void appendSuggestions(std::string& out, const std::vector<std::pair<std::string, std::string>>& suggestions) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < suggestions.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    ObjectWriter(out).string("faqId", suggestions[i].first).string("question", suggestions[i].second);
+  }
+  out.push_back(']');
+}
+
+// The "msg" / "bot" record. Empty optional fields are left out: apply() reads a missing
+// field and an empty one alike.
+std::string messageRecordText(const char* kind, const MessageRecord& message) {
+  std::string out;
+  ObjectWriter record(out);
+  record.string("author", message.author);
+  if (!message.cmid.empty()) record.string("cmid", message.cmid);
+  if (!message.id.empty()) record.string("id", message.id);
+  record.string("k", kind);
+  if (!message.name.empty()) record.string("name", message.name);
+  if (!message.replyTo.empty()) record.string("replyTo", message.replyTo);
+  record.integer("seq", message.seq);
+  if (!message.serverId.empty()) record.string("serverId", message.serverId);
+  if (!message.suggestions.empty()) appendSuggestions(record.open("suggestions"), message.suggestions);
+  record.string("text", message.text);
+  if (!message.tier.empty()) record.string("tier", message.tier);
+  record.integer("time", message.time);
+  return out;
+}
+
+// "sent", "fail": records that name one outbox entry.
+std::string cmidRecordText(const char* kind, std::string_view cmid) {
+  std::string out;
+  ObjectWriter(out).string("cmid", cmid).string("k", kind);
+  return out;
+}
+
+std::string ackRecordText(std::string_view cmid, std::int64_t seq) {
+  std::string out;
+  ObjectWriter(out).string("cmid", cmid).string("k", "ack").integer("seq", seq);
+  return out;
+}
+
+// A stored record, a resync page's message or a msg frame, read the same way.
+MessageRecord messageFromJson(const Json& item) {
+  MessageRecord message;
+  message.id = json::stringOr(item, "id");
+  message.serverId = json::stringOr(item, "serverId");
+  message.author = json::stringOr(item, "author");
+  message.text = json::stringOr(item, "text");
+  message.name = json::stringOr(item, "name");
+  message.cmid = json::stringOr(item, "cmid");
+  message.replyTo = json::stringOr(item, "replyTo");
+  message.tier = json::stringOr(item, "tier");
+  message.seq = json::intOr(item, "seq");
+  message.time = json::intOr(item, "time");
+  if (const Json* suggestions = json::field(item, "suggestions"); suggestions && suggestions->is_array()) {
+    for (const auto& s : *suggestions) message.suggestions.emplace_back(json::stringOr(s, "faqId"), json::stringOr(s, "question"));
+  }
+  return message;
+}
+
+// A msg frame that isValidFlatFrame accepted.
+MessageRecord messageFromFlat(const FlatObject& frame) {
+  MessageRecord message;
+  auto text = [&](const char* key) {
+    const std::string_view* value = frame.string(key);
+    return value ? std::string(*value) : std::string();
+  };
+  message.id = text("id");
+  message.serverId = text("serverId");
+  message.author = text("author");
+  message.text = text("text");
+  message.name = text("name");
+  message.cmid = text("cmid");
+  message.replyTo = text("replyTo");
+  message.tier = text("tier");
+  message.seq = frame.number("seq");
+  message.time = frame.number("time");
+  return message;
 }
 
 Json viewMessageJson(const ViewMessage& message) {
@@ -81,9 +244,9 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   epoch_ = hex(random_.next(), 8);
   phase_ = config_.preChatForm ? Phase::prechat : Phase::bot;
   // The first snapshot is written at once: every later journal record extends it.
-  effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(snapshot())}});
+  ObjectWriter(nextEffect()).string("snapshot", snapshotText()).string("type", "persist");
   viewChanged_ = true;
-  effects_.push_back({{"type", "connect"}});
+  addEffect(R"({"type":"connect"})");
   flush(now);
 }
 
@@ -124,47 +287,110 @@ std::optional<Error> Session::restore(const std::string& snapshotText, const std
   replaying_ = false;
   journalSinceSnapshot_ = journal.size();
   viewChanged_ = true;
-  effects_.push_back({{"type", "connect"}});
+  addEffect(R"({"type":"connect"})");
   flush(now);
   return std::nullopt;
 }
 
-Json Session::snapshot() const {
+std::string Session::snapshotText(std::size_t* recordCount) const {
   // The snapshot is itself a list of records: restoring it uses the same apply() as
-  // the journal, so there is one way state is rebuilt.
-  Json state = Json::array();
-  state.push_back({{"k", "session"}, {"token", sessionToken_}, {"conversation", conversationId_}});
-  for (const auto& message : messages_) {
-    if (message.author == "visitor") continue;  // visitor messages come back with their outbox records
-    Json record{{"k", message.seq != 0 ? "msg" : "bot"}, {"id", message.id},  {"author", message.author},
-                {"text", message.text},                    {"time", message.time}, {"seq", message.seq}};
-    if (!message.name.empty()) record["name"] = message.name;
-    if (!message.tier.empty()) record["tier"] = message.tier;
-    if (!message.suggestions.empty()) record["suggestions"] = viewMessageJson(message)["suggestions"];
-    state.push_back(std::move(record));
+  // the journal, so there is one way state is rebuilt. Written as text directly: it is
+  // rewritten on every compaction, and the history makes it the largest thing written.
+  std::string out;
+  {
+    ObjectWriter snap(out);
+    snap.string("epoch", epoch_).integer("kefuSession", kSnapshotVersion);
+    snap.json("random", std::to_string(random_.state()));
+    std::string& state = snap.open("state");
+    state.push_back('[');
+    std::size_t count = 0;
+    // Each record is written straight into the snapshot: it holds the whole history.
+    auto next = [&]() -> std::string& {
+      if (count++ > 0) state.push_back(',');
+      return state;
+    };
+    next() += toJsonText(Json{{"k", "session"}, {"token", sessionToken_}, {"conversation", conversationId_}});
+    for (const auto& message : messages_) {
+      if (message.author == "visitor") continue;  // visitor messages come back with their outbox records
+      // The "msg" / "bot" record of messageRecordText, with the id the message is shown under.
+      ObjectWriter record(next());
+      record.string("author", message.author).string("id", message.id).string("k", message.seq != 0 ? "msg" : "bot");
+      if (!message.name.empty()) record.string("name", message.name);
+      record.integer("seq", message.seq);
+      if (!message.suggestions.empty()) appendSuggestions(record.open("suggestions"), message.suggestions);
+      record.string("text", message.text);
+      if (!message.tier.empty()) record.string("tier", message.tier);
+      record.integer("time", message.time);
+    }
+    for (const auto& entry : outbox_.entries()) {
+      ObjectWriter(next()).integer("at", entry.createdAt).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
+      if (entry.seq != 0) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "ack").integer("seq", entry.seq);
+      if (entry.delivery == Delivery::sent) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "sent");
+      if (entry.delivery == Delivery::failed) ObjectWriter(next()).string("cmid", entry.cmid).string("k", "fail");
+    }
+    if (!pendingControl_.empty()) next() += toJsonText(Json{{"k", "control"}, {"frames", pendingControl_}});
+    next() += toJsonText(Json{{"k", "cursor"}, {"lastSeq", lastSeq_}, {"seenUpTo", seenUpTo_}, {"agentReadUpTo", agentReadUpTo_},
+                              {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}});
+    next() += toJsonText(Json{{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
+                              {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
+                              {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}});
+    state.push_back(']');
+    snap.string("visitorId", visitorId_);
+    if (recordCount != nullptr) *recordCount = count;
   }
-  for (const auto& entry : outbox_.entries()) {
-    state.push_back({{"k", "out"}, {"cmid", entry.cmid}, {"cseq", entry.cseq}, {"frame", entry.frame}, {"at", entry.createdAt}});
-    if (entry.seq != 0) state.push_back({{"k", "ack"}, {"cmid", entry.cmid}, {"seq", entry.seq}});
-    if (entry.delivery == Delivery::sent) state.push_back({{"k", "sent"}, {"cmid", entry.cmid}});
-    if (entry.delivery == Delivery::failed) state.push_back({{"k", "fail"}, {"cmid", entry.cmid}});
-  }
-  if (!pendingControl_.empty()) state.push_back({{"k", "control"}, {"frames", pendingControl_}});
-  state.push_back({{"k", "cursor"}, {"lastSeq", lastSeq_}, {"seenUpTo", seenUpTo_}, {"agentReadUpTo", agentReadUpTo_},
-                   {"nextCseq", nextCseq_}, {"cmidCounter", cmidCounter_}});
-  state.push_back({{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
-                   {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
-                   {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}});
-  return Json{{"kefuSession", kSnapshotVersion}, {"visitorId", visitorId_}, {"epoch", epoch_},
-              {"random", random_.state()}, {"state", std::move(state)}};
+  return out;
 }
+
+Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*allow_exceptions=*/false); }
 
 // ---- records ---------------------------------------------------------------------
 
 void Session::record(Json item) {
   apply(item);
-  if (!replaying_) journal_.push_back(std::move(item));
+  recordText(toJsonText(item));
+}
+
+// The typed records' second half: their text, kept for the shell.
+void Session::recordText(std::string text) {
+  if (!replaying_) journal_.push_back(std::move(text));
   viewChanged_ = true;
+}
+
+void Session::applyOut(OutboxEntry entry, std::string_view text) {
+  if (entry.cmid.empty() || outbox_.find(entry.cmid)) return;
+  nextCseq_ = std::max(nextCseq_, entry.cseq + 1);
+  ViewMessage message;
+  message.id = entry.cmid;
+  message.author = "visitor";
+  message.cmid = entry.cmid;
+  message.text = std::string(text);
+  message.time = entry.createdAt;
+  appendMessage(std::move(message));
+  entry.textBytes = text.size();
+  outbox_.add(std::move(entry));
+}
+
+void Session::applyAck(std::string_view cmidView, std::int64_t seq) {
+  const std::string cmid(cmidView);
+  outbox_.onAck(cmid, seq);
+  if (ViewMessage* message = messageById(cmid); message && message->seq == 0) message->seq = seq;
+  outbox_.onReadUpTo(agentReadUpTo_);
+}
+
+void Session::applySent(std::string_view cmid) {
+  if (OutboxEntry* entry = outbox_.find(std::string(cmid)); entry && entry->delivery == Delivery::pending) {
+    entry->delivery = Delivery::sent;
+  }
+}
+
+void Session::applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int64_t agentReadUpTo, std::int64_t nextCseq,
+                          std::uint64_t cmidCounter) {
+  lastSeq_ = std::max(lastSeq_, lastSeq);
+  seenUpTo_ = std::max(seenUpTo_, seenUpTo);
+  agentReadUpTo_ = std::max(agentReadUpTo_, agentReadUpTo);
+  nextCseq_ = std::max(nextCseq_, nextCseq);
+  cmidCounter_ = std::max(cmidCounter_, cmidCounter);
+  outbox_.onReadUpTo(agentReadUpTo_);
 }
 
 void Session::apply(const Json& item) {
@@ -174,30 +400,17 @@ void Session::apply(const Json& item) {
     entry.cmid = json::stringOr(item, "cmid");
     entry.cseq = json::intOr(item, "cseq");
     entry.createdAt = json::intOr(item, "at");
-    if (const Json* frame = json::field(item, "frame"); frame && frame->is_object()) entry.frame = *frame;
-    if (entry.cmid.empty() || outbox_.find(entry.cmid)) return;
-    nextCseq_ = std::max(nextCseq_, entry.cseq + 1);
-    ViewMessage message;
-    message.id = entry.cmid;
-    message.author = "visitor";
-    message.cmid = entry.cmid;
-    message.text = json::stringOr(entry.frame, "text");
-    message.time = entry.createdAt;
-    appendMessage(std::move(message));
-    outbox_.add(std::move(entry));
+    const Json* frame = json::field(item, "frame");
+    const bool hasFrame = frame && frame->is_object();
+    entry.frame = hasFrame ? toJsonText(*frame) : "null";
+    applyOut(std::move(entry), hasFrame ? json::stringOr(*frame, "text") : std::string());
   } else if (kind == "ack") {
-    const std::string cmid = json::stringOr(item, "cmid");
-    const std::int64_t seq = json::intOr(item, "seq");
-    outbox_.onAck(cmid, seq);
-    if (ViewMessage* message = messageById(cmid); message && message->seq == 0) message->seq = seq;
-    outbox_.onReadUpTo(agentReadUpTo_);
+    applyAck(json::stringOr(item, "cmid"), json::intOr(item, "seq"));
   } else if (kind == "read") {
     agentReadUpTo_ = std::max(agentReadUpTo_, json::intOr(item, "upTo"));
     outbox_.onReadUpTo(agentReadUpTo_);
   } else if (kind == "sent") {
-    if (OutboxEntry* entry = outbox_.find(json::stringOr(item, "cmid")); entry && entry->delivery == Delivery::pending) {
-      entry->delivery = Delivery::sent;
-    }
+    applySent(json::stringOr(item, "cmid"));
   } else if (kind == "fail") {
     if (OutboxEntry* entry = outbox_.find(json::stringOr(item, "cmid")); entry && deliveryRank(entry->delivery) < 2) {
       entry->delivery = Delivery::failed;
@@ -205,7 +418,7 @@ void Session::apply(const Json& item) {
   } else if (kind == "retry") {
     outbox_.retry(json::stringOr(item, "cmid"), json::intOr(item, "at"));
   } else if (kind == "msg" || kind == "bot") {
-    applyServerMessage(item);
+    applyServerMessage(messageFromJson(item));
   } else if (kind == "session") {
     sessionToken_ = json::stringOr(item, "token");
     const std::string conversation = json::stringOr(item, "conversation");
@@ -222,12 +435,8 @@ void Session::apply(const Json& item) {
     }
     conversationId_ = conversation;
   } else if (kind == "cursor") {
-    lastSeq_ = std::max(lastSeq_, json::intOr(item, "lastSeq"));
-    seenUpTo_ = std::max(seenUpTo_, json::intOr(item, "seenUpTo"));
-    agentReadUpTo_ = std::max(agentReadUpTo_, json::intOr(item, "agentReadUpTo"));
-    nextCseq_ = std::max(nextCseq_, json::intOr(item, "nextCseq", 1));
-    cmidCounter_ = std::max<std::uint64_t>(cmidCounter_, json::uintOr(item, "cmidCounter"));
-    outbox_.onReadUpTo(agentReadUpTo_);
+    applyCursor(json::intOr(item, "lastSeq"), json::intOr(item, "seenUpTo"), json::intOr(item, "agentReadUpTo"),
+                json::intOr(item, "nextCseq", 1), json::uintOr(item, "cmidCounter"));
   } else if (kind == "control") {
     const Json* frames = json::field(item, "frames");
     pendingControl_ = Json::array();
@@ -251,14 +460,11 @@ void Session::apply(const Json& item) {
   }
 }
 
-void Session::applyServerMessage(const Json& item) {
-  const std::int64_t seq = json::intOr(item, "seq");
+void Session::applyServerMessage(const MessageRecord& item) {
+  const std::int64_t seq = item.seq;
   if (seq > 0) lastSeq_ = std::max(lastSeq_, seq);
-  const std::string author = json::stringOr(item, "author");
-  const std::string cmid = json::stringOr(item, "cmid");
-  const std::string replyTo = json::stringOr(item, "replyTo");
   // The server's copy of something this device already shows: number it, do not repeat it.
-  const std::string localId = !cmid.empty() && author == "visitor" ? cmid : !replyTo.empty() ? "bot:" + replyTo : "";
+  const std::string localId = !item.cmid.empty() && item.author == "visitor" ? item.cmid : !item.replyTo.empty() ? "bot:" + item.replyTo : "";
   if (!localId.empty()) {
     if (ViewMessage* local = messageById(localId)) {
       local->seq = seq;
@@ -266,17 +472,15 @@ void Session::applyServerMessage(const Json& item) {
     }
   }
   ViewMessage message;
-  message.id = json::stringOr(item, "id", json::stringOr(item, "serverId", localId));
-  message.author = author;
-  message.text = json::stringOr(item, "text");
-  message.name = json::stringOr(item, "name");
-  message.time = json::intOr(item, "time");
+  message.id = !item.id.empty() ? item.id : !item.serverId.empty() ? item.serverId : localId;
+  message.author = item.author;
+  message.text = item.text;
+  message.name = item.name;
+  message.time = item.time;
   message.seq = seq;
-  message.cmid = cmid;
-  message.tier = json::stringOr(item, "tier");
-  if (const Json* suggestions = json::field(item, "suggestions"); suggestions && suggestions->is_array()) {
-    for (const auto& s : *suggestions) message.suggestions.emplace_back(json::stringOr(s, "faqId"), json::stringOr(s, "question"));
-  }
+  message.cmid = item.cmid;
+  message.tier = item.tier;
+  message.suggestions = item.suggestions;
   if (message.id.empty()) message.id = "s:" + std::to_string(seq);
   appendMessage(std::move(message));
   trimMessages();
@@ -328,7 +532,7 @@ std::optional<Error> Session::handle(const Json& event) {
   std::optional<Error> error;
   if (type == "send_text") {
     if (!json::hasString(event, "text")) return Error{"invalid_event", "send_text needs text"};
-    error = onVisitorText(json::stringOr(event, "text"), now);
+    return handleSendText(json::field(event, "text")->get_ref<const std::string&>(), now);
   } else if (type == "choose_suggestion") {
     error = onChooseSuggestion(json::stringOr(event, "faqId"), now);
   } else if (type == "request_handoff") {
@@ -408,18 +612,25 @@ std::optional<Error> Session::handleFrame(std::string_view frameText, std::int64
   return error;
 }
 
-bool Session::matchesHandoffKeyword(const std::string& text) const {
-  const std::string lowered = lowerAscii(text);
+std::optional<Error> Session::handleSendText(std::string_view text, std::int64_t now) {
+  now_ = now;
+  std::optional<Error> error = onVisitorText(text, now);
+  if (!error) flush(now);
+  return error;
+}
+
+bool Session::matchesHandoffKeyword(std::string_view text) const {
+  const std::string lowered = lowerAscii(std::string(text));
   for (const auto& keyword : config_.handoffKeywords) {
     if (!keyword.empty() && lowered.find(lowerAscii(keyword)) != std::string::npos) return true;
   }
   return false;
 }
 
-std::optional<Error> Session::onVisitorText(const std::string& rawText, std::int64_t now) {
+std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64_t now) {
   const auto first = rawText.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return Error{"text_empty", "the message is empty"};
-  const std::string text = rawText.substr(first, rawText.find_last_not_of(" \t\r\n") - first + 1);
+  if (first == std::string_view::npos) return Error{"text_empty", "the message is empty"};
+  const std::string_view text = rawText.substr(first, rawText.find_last_not_of(" \t\r\n") - first + 1);
   if (utf8::length(text) > config_.protocol.maxTextChars) {
     return Error{"text_too_long", "a message can be at most " + std::to_string(config_.protocol.maxTextChars) + " characters"};
   }
@@ -488,7 +699,9 @@ std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t)
   if (phase_ != Phase::bot) return invalidInState("asking for a person", phase_);
   setPhase(Phase::handoff_requested, {{"unanswered", 0}});
   send({{"type", "handoff"}, {"reason", reason}});
-  emitNotify("handoff", {{"reason", reason}});
+  std::string detail;
+  ObjectWriter(detail).string("reason", reason);
+  emitNotify("handoff", detail);
   return std::nullopt;
 }
 
@@ -497,12 +710,25 @@ std::string Session::nextCmid() {
   return "c-" + epoch_ + "-" + std::to_string(cmidCounter_);
 }
 
-std::string Session::enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot) {
-  const std::string cmid = nextCmid();
-  Json frame{{"type", "message"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"text", text}, {"clientTime", std::max<std::int64_t>(now, 0)}};
-  if (!bot.is_null()) frame["bot"] = bot;
-  record({{"k", "out"}, {"cmid", cmid}, {"cseq", nextCseq_}, {"frame", std::move(frame)}, {"at", now}});
-  record({{"k", "cursor"}, {"cmidCounter", cmidCounter_}});
+std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot) {
+  OutboxEntry entry;
+  entry.cmid = nextCmid();
+  entry.cseq = nextCseq_;
+  entry.createdAt = now;
+  {
+    ObjectWriter frame(entry.frame);
+    if (!bot.is_null()) frame.json("bot", toJsonText(bot));
+    frame.integer("clientTime", std::max<std::int64_t>(now, 0)).string("cmid", entry.cmid).integer("cseq", entry.cseq);
+    frame.string("text", text).string("type", "message");
+  }
+  std::string out;
+  ObjectWriter(out).integer("at", now).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
+  const std::string cmid = entry.cmid;
+  applyOut(std::move(entry), text);
+  recordText(std::move(out));
+  std::string cursor;
+  ObjectWriter(cursor).integer("cmidCounter", static_cast<std::int64_t>(cmidCounter_)).string("k", "cursor");
+  recordText(std::move(cursor));
   return cmid;
 }
 
@@ -544,10 +770,19 @@ void Session::sendReliably(Json frame) {
   record({{"k", "control"}, {"frames", std::move(frames)}});
 }
 
-void Session::send(Json frame) {
+void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
+
+void Session::sendText(std::string_view frameJson) {
   if (!connected_ || !welcomed_) return;  // sent again (or made moot) after the next welcome
-  effects_.push_back({{"type", "send"}, {"frame", std::move(frame)}});
+  ObjectWriter(nextEffect()).json("frame", frameJson).string("type", "send");
   lastSentAt_ = now_;
+}
+
+void Session::addEffect(std::string_view effectJson) { nextEffect() += effectJson; }
+
+std::string& Session::nextEffect() {
+  if (!effects_.empty()) effects_.push_back(',');
+  return effects_;
 }
 
 void Session::onConnected(std::int64_t now) {
@@ -560,7 +795,7 @@ void Session::onConnected(std::int64_t now) {
              {"visitorId", visitorId_}, {"epoch", epoch_},         {"lastSeq", lastSeq_},
              {"locale", config_.locale}};
   hello["sessionToken"] = sessionToken_.empty() ? Json(nullptr) : Json(sessionToken_);
-  effects_.push_back({{"type", "send"}, {"frame", std::move(hello)}});
+  ObjectWriter(nextEffect()).json("frame", toJsonText(hello)).string("type", "send");
   viewChanged_ = true;
 }
 
@@ -587,11 +822,11 @@ void Session::onTimer(std::int64_t now) {
   announcedWake_ = -1;
   if (!connected_ && reconnectAt_ != 0 && now >= reconnectAt_) {
     reconnectAt_ = 0;
-    effects_.push_back({{"type", "connect"}});
+    addEffect(R"({"type":"connect"})");
   }
   if (connected_ && now - lastHeardAt_ >= 2 * config_.heartbeatMs) {
     // Two heartbeats without a word: the line is dead even if the socket says open.
-    effects_.push_back({{"type", "disconnect"}});
+    addEffect(R"({"type":"disconnect"})");
     onDisconnected(now);
   } else if (connected_ && welcomed_ && now - lastSentAt_ >= config_.heartbeatMs) {
     send({{"type", "ping"}, {"t", std::max<std::int64_t>(now, 0)}});
@@ -607,10 +842,42 @@ void Session::requestResync(std::int64_t now) {
 }
 
 std::optional<Error> Session::onFrame(std::string_view text, std::int64_t now) {
+  // Acks and agent messages, most of the traffic, are flat objects: read without a tree.
+  // Anything the flat reader or its check does not accept takes the general path, which
+  // also says what is wrong with it.
+  if (text.size() <= config_.protocol.maxFrameBytes && flat_.parse(text) &&
+      protocol::isValidFlatFrame(flat_, protocol::Direction::toClient, config_.protocol)) {
+    const std::string_view type = *flat_.string("type");
+    if (type == "ack" || type == "msg") {
+      lastHeardAt_ = now;
+      if (!welcomed_) return Error{"not_welcomed", "a " + std::string(type) + " frame arrived before welcome"};
+      if (type == "ack") return onAck(*flat_.string("cmid"), flat_.number("seq"));
+      acceptServerMessage(messageFromFlat(flat_), now);
+      return std::nullopt;
+    }
+  }
   auto frame = protocol::parseFrame(text, protocol::Direction::toClient, config_.protocol);
   if (!frame.ok()) return frame.error();
   lastHeardAt_ = now;
   return onServerFrame(frame.value(), now);
+}
+
+std::optional<Error> Session::onAck(std::string_view cmid, std::int64_t seq) {
+  const OutboxEntry* entry = outbox_.find(std::string(cmid));
+  if (entry == nullptr) return Error{"unknown_cmid", "an ack for a message this session did not send"};
+  if (entry->seq == 0) {
+    applyAck(cmid, seq);
+    recordText(ackRecordText(cmid, seq));
+  }
+  // Our own message is the next one in the conversation: no need to wait for its echo.
+  if (seq == lastSeq_ + 1) {
+    applyCursor(seq, 0, 0, 0, 0);
+    std::string cursor;
+    ObjectWriter(cursor).string("k", "cursor").integer("lastSeq", seq);
+    recordText(std::move(cursor));
+    applyEarlyMessages();
+  }
+  return std::nullopt;
 }
 
 std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
@@ -650,34 +917,27 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
     if (panelOpen_) markSeen();
     viewChanged_ = true;
   } else if (type == "ack") {
-    const std::string cmid = json::stringOr(frame, "cmid");
-    const OutboxEntry* entry = outbox_.find(cmid);
-    if (entry == nullptr) return Error{"unknown_cmid", "an ack for a message this session did not send"};
-    const std::int64_t seq = json::intOr(frame, "seq");
-    if (entry->seq == 0) record({{"k", "ack"}, {"cmid", cmid}, {"seq", seq}});
-    // Our own message is the next one in the conversation: no need to wait for its echo.
-    if (seq == lastSeq_ + 1) {
-      record({{"k", "cursor"}, {"lastSeq", seq}});
-      applyEarlyMessages();
-    }
+    return onAck(json::stringOr(frame, "cmid"), json::intOr(frame, "seq"));
   } else if (type == "nack") {
     outbox_.onNack(json::intOr(frame, "expectedCseq"), now);
   } else if (type == "msg") {
-    acceptServerMessage(frame, now);
+    acceptServerMessage(messageFromJson(frame), now);
   } else if (type == "resync") {
     resyncRequestedAt_ = 0;
-    for (const auto& message : frame["messages"]) acceptServerMessage(message, now);
+    for (const auto& message : frame["messages"]) acceptServerMessage(messageFromJson(message), now);
     if (json::boolOr(frame, "more") || json::intOr(frame, "lastSeq") > lastSeq_) requestResync(now);
   } else if (type == "event") {
     return onServerEvent(frame, now);
   } else if (type == "error") {
-    emitNotify("error", {{"code", json::stringOr(frame, "code")}, {"message", json::stringOr(frame, "message")}});
+    std::string detail;
+    ObjectWriter(detail).string("code", json::stringOr(frame, "code")).string("message", json::stringOr(frame, "message"));
+    emitNotify("error", detail);
   }
   return std::nullopt;
 }
 
-void Session::acceptServerMessage(const Json& message, std::int64_t now) {
-  const std::int64_t seq = json::intOr(message, "seq");
+void Session::acceptServerMessage(const MessageRecord& message, std::int64_t now) {
+  const std::int64_t seq = message.seq;
   if (seq <= lastSeq_) return;  // a duplicate: already applied
   if (seq > lastSeq_ + 1) {
     if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, message);
@@ -685,16 +945,20 @@ void Session::acceptServerMessage(const Json& message, std::int64_t now) {
     return;
   }
   const std::int64_t unreadBefore = unreadCount();
-  Json item = message;
-  item["k"] = "msg";
-  record(std::move(item));
-  const std::string author = json::stringOr(message, "author");
-  if (author == "agent" || author == "system") {
-    emitNotify("message", {{"author", author}, {"text", json::stringOr(message, "text")}, {"seq", seq}});
+  applyServerMessage(message);
+  recordText(messageRecordText("msg", message));
+  if (message.author == "agent" || message.author == "system") {
+    std::string detail;
+    ObjectWriter(detail).string("author", message.author).integer("seq", seq).string("text", message.text);
+    emitNotify("message", detail);
   }
   applyEarlyMessages();
   if (panelOpen_) markSeen();
-  if (unreadCount() != unreadBefore) emitNotify("unread", {{"count", unreadCount()}});
+  if (unreadCount() != unreadBefore) {
+    std::string detail;
+    ObjectWriter(detail).integer("count", unreadCount());
+    emitNotify("unread", detail);
+  }
 }
 
 std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
@@ -743,11 +1007,11 @@ std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
 
 void Session::applyEarlyMessages() {
   while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
-    Json next = earlyMessages_.begin()->second;
+    const MessageRecord next = std::move(earlyMessages_.begin()->second);
     earlyMessages_.erase(earlyMessages_.begin());
-    if (json::intOr(next, "seq") == lastSeq_ + 1) {
-      next["k"] = "msg";
-      record(std::move(next));
+    if (next.seq == lastSeq_ + 1) {
+      applyServerMessage(next);
+      recordText(messageRecordText("msg", next));
     }
   }
   if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
@@ -765,25 +1029,25 @@ std::int64_t Session::unreadCount() const {
   return countableSeqs_.end() - std::upper_bound(countableSeqs_.begin(), countableSeqs_.end(), seenUpTo_);
 }
 
-void Session::emitNotify(const char* event, Json detail) {
+void Session::emitNotify(const char* event, std::string_view detailJson) {
   if (replaying_) return;
-  effects_.push_back({{"type", "notify"}, {"event", event}, {"detail", std::move(detail)}});
+  ObjectWriter(nextEffect()).json("detail", detailJson).string("event", event).string("type", "notify");
 }
 
 void Session::flush(std::int64_t now) {
   for (const auto& cmid : outbox_.expire(now)) {
-    journal_.push_back({{"k", "fail"}, {"cmid", cmid}});
+    journal_.push_back(cmidRecordText("fail", cmid));
     viewChanged_ = true;
   }
   if (connected_ && welcomed_) {
     std::vector<std::string> firstSends;
     for (const OutboxEntry* entry : outbox_.due(now, random_, &firstSends)) {
-      effects_.push_back({{"type", "send"}, {"frame", entry->frame}});
+      sendText(entry->frame);
       lastSentAt_ = now;
       viewChanged_ = true;
     }
     // "sent" survives a reload, so the visitor never sees a message step back to "sending".
-    for (const auto& cmid : firstSends) journal_.push_back({{"k", "sent"}, {"cmid", cmid}});
+    for (const auto& cmid : firstSends) journal_.push_back(cmidRecordText("sent", cmid));
   }
   outbox_.trimAcknowledged(kKeepAcknowledged);
   if (!journal_.empty()) {
@@ -792,14 +1056,18 @@ void Session::flush(std::int64_t now) {
     // twice the state, and the cost of writing snapshots stays proportional to the
     // records written (a snapshot per 200 records would be quadratic in the history).
     if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, lastSnapshotRecords_)) {
-      Json fresh = snapshot();
-      lastSnapshotRecords_ = fresh["state"].size();
-      effects_.push_back({{"type", "persist"}, {"snapshot", toJsonText(fresh)}});
+      ObjectWriter(nextEffect()).string("snapshot", snapshotText(&lastSnapshotRecords_)).string("type", "persist");
       journalSinceSnapshot_ = 0;
     } else {
-      Json lines = Json::array();
-      for (const auto& item : journal_) lines.push_back(toJsonText(item));
-      effects_.push_back({{"type", "persist"}, {"append", std::move(lines)}});
+      ObjectWriter writer(nextEffect());
+      std::string& lines = writer.open("append");
+      lines.push_back('[');
+      for (std::size_t i = 0; i < journal_.size(); ++i) {
+        if (i > 0) lines.push_back(',');
+        appendJsonString(lines, journal_[i]);
+      }
+      lines.push_back(']');
+      writer.string("type", "persist");
     }
     journal_.clear();
   }
@@ -814,18 +1082,25 @@ void Session::flush(std::int64_t now) {
   if (resyncRequestedAt_ != 0) consider(resyncRequestedAt_ + config_.resyncRetryMs);
   consider(outbox_.nextExpiry());
   if (wake != announcedWake_) {
-    effects_.push_back({{"type", "wake"}, {"at", wake}});
+    ObjectWriter(nextEffect()).integer("at", wake).string("type", "wake");
     announcedWake_ = wake;
   }
   if (viewChanged_) {
-    effects_.push_back({{"type", "render"}});
+    addEffect(R"({"type":"render"})");
     viewChanged_ = false;
   }
 }
 
-std::vector<Json> Session::drainEffects() {
-  std::vector<Json> drained;
+std::string Session::drainEffectsText() {
+  std::string drained;
   drained.swap(effects_);
+  return drained;
+}
+
+std::vector<Json> Session::drainEffects() {
+  Json parsed = Json::parse("[" + drainEffectsText() + "]", nullptr, /*allow_exceptions=*/false);
+  std::vector<Json> drained;
+  for (auto& effect : parsed) drained.push_back(std::move(effect));
   return drained;
 }
 

@@ -10,8 +10,10 @@
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/flat_json.h"
 #include "core/json_text.h"
 #include "core/result.h"
 #include "faq/faq_engine.h"
@@ -56,6 +58,22 @@ struct ViewMessage {
   std::vector<std::pair<std::string, std::string>> suggestions;  // (faqId, question)
 };
 
+// A message as a "msg" or "bot" record holds it: a msg frame, one message of a resync
+// page, a local bot reply, or a snapshot's copy of any of them.
+struct MessageRecord {
+  std::string id;  // bot replies and snapshot copies; frames are known by serverId
+  std::string serverId;
+  std::string author;
+  std::string text;
+  std::string name;
+  std::string cmid;     // the visitor's own message, echoed
+  std::string replyTo;  // the server's copy of a local bot reply: "bot:<replyTo>"
+  std::string tier;
+  std::int64_t seq = 0;
+  std::int64_t time = 0;
+  std::vector<std::pair<std::string, std::string>> suggestions;  // (faqId, question)
+};
+
 class Session {
  public:
   Session(SessionConfig config, const FaqEngine* faq);
@@ -71,10 +89,18 @@ class Session {
   std::optional<Error> handle(const Json& event);
   // handle({"type": "frame", "text": frameText, "now": now}) without the wrapping.
   std::optional<Error> handleFrame(std::string_view frameText, std::int64_t now);
+  // handle({"type": "send_text", "text": text, "now": now}) without the tree.
+  std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
+  // The effects so far as JSON text, comma-separated objects without the brackets;
+  // clears them. Effects are written as text once, straight from the state.
+  std::string drainEffectsText();
+  // The same, parsed (tests and the simulator read them).
   std::vector<Json> drainEffects();
   Json view() const;
-  Json snapshot() const;  // what a fresh snapshot record holds
+  // What a fresh snapshot record holds; `recordCount` receives how many records.
+  std::string snapshotText(std::size_t* recordCount = nullptr) const;
+  Json snapshot() const;
 
   // For tests and the simulator.
   Phase phase() const { return phase_; }
@@ -85,21 +111,30 @@ class Session {
 
  private:
   // Event handlers.
-  std::optional<Error> onVisitorText(const std::string& text, std::int64_t now);
+  std::optional<Error> onVisitorText(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
   std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
   std::optional<Error> onFrame(std::string_view text, std::int64_t now);
   std::optional<Error> onServerFrame(const Json& frame, std::int64_t now);
+  std::optional<Error> onAck(std::string_view cmid, std::int64_t seq);
   std::optional<Error> onServerEvent(const Json& frame, std::int64_t now);
   void onConnected(std::int64_t now);
   void onDisconnected(std::int64_t now);
   void onTimer(std::int64_t now);
 
-  // State changes go through records, so a restore replays exactly what happened.
+  // State changes go through records, so a restore replays exactly what happened. The
+  // commonest records (out, sent, ack, cursor, msg) are typed: applied from their fields
+  // and written as text once; apply() reads stored records into the same types.
   void record(Json record);
   void apply(const Json& record);
-  void applyServerMessage(const Json& message);
-  void acceptServerMessage(const Json& message, std::int64_t now);
+  void recordText(std::string text);
+  void applyOut(OutboxEntry entry, std::string_view text);
+  void applyAck(std::string_view cmid, std::int64_t seq);
+  void applySent(std::string_view cmid);
+  void applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int64_t agentReadUpTo, std::int64_t nextCseq,
+                   std::uint64_t cmidCounter);
+  void applyServerMessage(const MessageRecord& message);
+  void acceptServerMessage(const MessageRecord& message, std::int64_t now);
   void applyEarlyMessages();
   // The message list: appended at the back, trimmed at the front, found by id. These
   // keep every per-event step independent of the history's length.
@@ -109,11 +144,14 @@ class Session {
 
   std::string nextCmid();
   // Returns the cmid, which also keys the local bot reply to this message.
-  std::string enqueueVisitorMessage(const std::string& text, std::int64_t now, const Json& bot);
+  std::string enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot);
   void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
                           std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now);
   void setPhase(Phase phase, const Json& extra = Json::object());
-  void send(Json frame);
+  void send(const Json& frame);
+  void sendText(std::string_view frameJson);
+  void addEffect(std::string_view effectJson);
+  std::string& nextEffect();  // effects_, ready for the next effect's text to be appended
   // Frames that must reach the server even if the line is down now (rating, ticket,
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
@@ -121,9 +159,9 @@ class Session {
   void requestResync(std::int64_t now);
   void scheduleReconnect(std::int64_t now);
   void markSeen();
-  void emitNotify(const char* event, Json detail);
+  void emitNotify(const char* event, std::string_view detailJson);
   std::int64_t unreadCount() const;
-  bool matchesHandoffKeyword(const std::string& text) const;
+  bool matchesHandoffKeyword(std::string_view text) const;
 
   SessionConfig config_;
   const FaqEngine* faq_;
@@ -168,9 +206,10 @@ class Session {
   std::int64_t lastHeardAt_ = 0;
   std::int64_t lastSentAt_ = 0;
   std::int64_t resyncRequestedAt_ = 0;
-  std::map<std::int64_t, Json> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
-  std::vector<Json> effects_;
-  std::vector<Json> journal_;  // records not yet handed to the shell
+  std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
+  std::string effects_;               // JSON objects, comma-separated
+  std::vector<std::string> journal_;  // records not yet handed to the shell, as JSON text
+  FlatObject flat_;                   // the last flat frame read (its buffers are reused)
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;
   std::int64_t announcedWake_ = -1;

@@ -1,5 +1,5 @@
 import { CoreHandle } from './core-handle.js';
-import { unwrapCoreResult } from './core-result.js';
+import { unwrapCoreEffects, unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
@@ -59,10 +59,11 @@ export class ChatSession extends CoreHandle {
     if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
-      return unwrapCoreResult(utf8.decode(this.raw._frameView(event.text, event.now ?? Date.now()))).effects;
+      return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, event.now ?? Date.now())));
     }
-    const text = JSON.stringify({ now: Date.now(), ...event });
-    return unwrapCoreResult(utf8.decode(this.raw._handleView(text))).effects;
+    // An event stamped by the caller is sent as it is: no copy to add the time.
+    const text = typeof event.now === 'number' ? JSON.stringify(event) : JSON.stringify({ now: Date.now(), ...event });
+    return unwrapCoreEffects(utf8.decode(this.raw._handleView(text)));
   }
 
   /**
