@@ -7,15 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/replies.h"
 #include "faq/faq_engine.h"
 
 namespace kefu {
-
-struct FaqApiLimits {
-  std::size_t maxQueryChars = 4000;  // same as the protocol's visitor text limit
-  std::size_t maxTopK = 50;
-  std::size_t maxOptionsBytes = 64u << 10;
-};
 
 class FaqApi {
  public:
@@ -41,14 +36,5 @@ class FaqApi {
   bool loaded_ = false;
   std::string exportedIndex_;
 };
-
-std::string errorJson(const Error& error);
-
-// invalid_argument (k out of 1..maxTopK) or query_too_long; nothing when the query may go on.
-std::optional<Error> checkQueryBounds(std::string_view text, int topK, const FaqApiLimits& limits);
-
-// {"ok":true,"suggestions":[{id, question}…]}: typeahead from any engine (FaqApi's own,
-// or the one inside a chat session, so a tab need not build the KB twice).
-std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK);
 
 }  // namespace kefu
