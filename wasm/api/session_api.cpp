@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "api/replies.h"
+#include "api/faq_api.h"
 #include "core/json_access.h"
 
 namespace kefu {
