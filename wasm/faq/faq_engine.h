@@ -73,9 +73,9 @@ class FaqEngine {
   KnowledgeBase kb_;
   FaqIndex index_;
   TierThresholds thresholds_;
-  mutable std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
+  // Per phrasing, for typeahead: each FAQ's standard question, then its similar ones.
+  mutable std::vector<std::u32string> normalizedQuestions_;
   mutable std::vector<std::uint32_t> questionEntry_;
-  mutable std::vector<bool> isStandardQuestion_;
   // Reused between queries so a match allocates almost nothing; the engine is therefore
   // not safe to share between threads (the wasm core has one).
   mutable Scratch scratch_;
