@@ -1,24 +1,39 @@
 #include "core/crc32.h"
 
-#include <array>
+#include <cstddef>
 
 namespace kefu {
+
+namespace {
+
+using Tables = std::uint32_t[4][256];
+
+// Filled on first use rather than by a constant initializer: the optimizer folds a
+// constant one into 4 KB of data that the wasm download carries (about as large
+// gzipped), while filling the tables takes a few microseconds.
+const Tables& slicingTables() {
+  static Tables tables;
+  static bool filled = false;
+  if (!filled) {
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      tables[0][i] = c;
+    }
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      for (std::size_t slice = 1; slice < 4; ++slice) tables[slice][i] = (tables[slice - 1][i] >> 8) ^ tables[0][tables[slice - 1][i] & 0xFF];
+    }
+    filled = true;
+  }
+  return tables;
+}
+
+}  // namespace
 
 // Slicing-by-4: four table lookups per four bytes instead of one per byte, which makes
 // checking a multi-megabyte index a small part of loading it.
 std::uint32_t crc32(std::string_view bytes) {
-  static const auto tables = [] {
-    std::array<std::array<std::uint32_t, 256>, 4> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[0][i] = c;
-    }
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      for (std::size_t slice = 1; slice < 4; ++slice) t[slice][i] = (t[slice - 1][i] >> 8) ^ t[0][t[slice - 1][i] & 0xFF];
-    }
-    return t;
-  }();
+  const Tables& tables = slicingTables();
   std::uint32_t crc = 0xFFFFFFFFu;
   std::size_t at = 0;
   const auto byteAt = [&bytes](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])); };
