@@ -90,6 +90,7 @@ std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view 
   const std::size_t entries = kb.value().entries.size();
   engine_.build(std::move(kb.value()), thresholds);
   loaded_ = true;
+  resetCandidateTexts();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -103,6 +104,7 @@ std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view opti
   const std::size_t entries = decoded.value().kb.entries.size();
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;
+  resetCandidateTexts();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -135,23 +137,39 @@ std::string FaqApi::suggest(std::string_view prefix, int topK) const {
 std::string FaqApi::match(std::string_view text, int topK) const {
   if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
   const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  std::string out = "{\"ok\":true,\"tier\":\"";
+  std::size_t replyBytes = 64;
+  for (const auto& candidate : result.candidates) {
+    std::string& text = candidateText_[candidate.entryIndex];
+    if (text.empty()) {
+      const FaqEntry& entry = engine_.knowledgeBase().entries[candidate.entryIndex];
+      text = "{\"id\":";
+      appendJsonString(text, entry.id);
+      text += ",\"question\":";
+      appendJsonString(text, entry.question);
+      text += ",\"answer\":";
+      appendJsonString(text, entry.answer);
+      text += ",\"score\":";
+    }
+    replyBytes += text.size() + 16;
+  }
+  std::string out;
+  out.reserve(replyBytes);
+  out += "{\"ok\":true,\"tier\":\"";
   out += tierName(result.tier);
   out += "\",\"candidates\":[";
   for (std::size_t i = 0; i < result.candidates.size(); ++i) {
-    const FaqEntry& entry = engine_.knowledgeBase().entries[result.candidates[i].entryIndex];
-    out += i == 0 ? "{\"id\":" : ",{\"id\":";
-    appendJsonString(out, entry.id);
-    out += ",\"question\":";
-    appendJsonString(out, entry.question);
-    out += ",\"answer\":";
-    appendJsonString(out, entry.answer);
-    out += ",\"score\":";
+    if (i > 0) out += ',';
+    out += candidateText_[result.candidates[i].entryIndex];
     appendJsonNumber(out, result.candidates[i].score);
     out += '}';
   }
   out += "]}";
   return out;
+}
+
+void FaqApi::resetCandidateTexts() {
+  candidateText_.clear();
+  candidateText_.resize(engine_.knowledgeBase().entries.size());
 }
 
 }  // namespace kefu
