@@ -107,32 +107,52 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   float* variantScores = s.variantScores.data();
   float* entryCentroid = s.entryCentroid.data();
   float* entryNearest = s.entryNearest.data();
+  // The touched lists are appended to without a branch: each posting writes its id at the
+  // end and moves the end only when its score was still zero. Whether a score is still
+  // zero is a coin toss the processor cannot predict, and the mispredicted jumps cost
+  // more than the postings' arithmetic. That needs room for one id per posting.
+  std::size_t variantPostings = 0;
+  std::size_t centroidPostings = 0;
+  for (std::uint32_t term : known) {
+    variantPostings += variantStart[term + 1] - variantStart[term];
+    centroidPostings += centroidStart[term + 1] - centroidStart[term];
+  }
+  if (s.touchedVariants.size() <= variantPostings) s.touchedVariants.resize(variantPostings + 1);
+  if (s.touchedEntries.size() <= variantPostings + centroidPostings) s.touchedEntries.resize(variantPostings + centroidPostings + 1);
+  std::uint32_t* touchedVariants = s.touchedVariants.data();
+  std::uint32_t* touchedEntries = s.touchedEntries.data();
+  std::size_t variantsTouched = 0;
+  std::size_t entriesTouched = 0;
   for (std::uint32_t term : known) {
     const float weight = termWeights[term];
     for (std::uint32_t p = variantStart[term], end = variantStart[term + 1]; p < end; ++p) {
       const std::uint32_t variant = variantIds[p];
-      if (variantScores[variant] == 0.0f) s.touchedVariants.push_back(variant);
+      touchedVariants[variantsTouched] = variant;
+      variantsTouched += variantScores[variant] == 0.0f ? 1 : 0;
       variantScores[variant] += weight * variantWeights[p];
     }
     for (std::uint32_t p = centroidStart[term], end = centroidStart[term + 1]; p < end; ++p) {
       const std::uint32_t entry = centroidIds[p];
-      if (entryCentroid[entry] == 0.0f) s.touchedEntries.push_back(entry);
+      touchedEntries[entriesTouched] = entry;
+      entriesTouched += entryCentroid[entry] == 0.0f ? 1 : 0;
       entryCentroid[entry] += weight * centroidWeights[p];
     }
   }
   const std::uint32_t* variantEntry = index_.variantEntry.data();
-  for (std::uint32_t variant : s.touchedVariants) {
+  for (std::size_t i = 0; i < variantsTouched; ++i) {
+    const std::uint32_t variant = touchedVariants[i];
     const std::uint32_t entry = variantEntry[variant];
-    if (entryCentroid[entry] == 0.0f && entryNearest[entry] == 0.0f) s.touchedEntries.push_back(entry);
+    touchedEntries[entriesTouched] = entry;
+    entriesTouched += entryCentroid[entry] == 0.0f && entryNearest[entry] == 0.0f ? 1 : 0;
     entryNearest[entry] = std::max(entryNearest[entry], variantScores[variant]);
     variantScores[variant] = 0.0f;
   }
-  s.touchedVariants.clear();
 
   // Only the best k survive: a small sorted array beats sorting every touched FAQ.
   const float nearestShare = index_.params.nearestVariantShare;
   candidates.reserve(k + 1);
-  for (std::uint32_t entry : s.touchedEntries) {
+  for (std::size_t i = 0; i < entriesTouched; ++i) {
+    const std::uint32_t entry = touchedEntries[i];
     const float score = (nearestShare * entryNearest[entry] + (1.0f - nearestShare) * entryCentroid[entry]) / queryNorm;
     entryNearest[entry] = 0.0f;
     entryCentroid[entry] = 0.0f;
@@ -143,7 +163,6 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
     candidates.insert(at, candidate);
     if (candidates.size() > k) candidates.pop_back();
   }
-  s.touchedEntries.clear();
   return candidates;
 }
 

@@ -63,6 +63,8 @@ class FaqEngine {
     std::vector<float> variantScores;
     std::vector<float> entryNearest;
     std::vector<float> entryCentroid;
+    // Buffers, not lists: rank() keeps their used length itself and grows them to one
+    // slot per posting a query reads (see rank()).
     std::vector<std::uint32_t> touchedVariants;
     std::vector<std::uint32_t> touchedEntries;
   };
