@@ -2,10 +2,15 @@
 // Prints the size of every file a website downloads: raw, gzip -9 and brotli -11.
 //   npm run size            a table
 //   npm run size -- --json  {"files": {path: {raw, gzip, brotli}}, "totalGzip": n}
+//   npm run size -- --faq-delta [--json]
+//                           what the FAQ engine adds to the core: builds the release core
+//                           and a core without the engine (wasm/CMakeLists.txt,
+//                           kefu-core-without-faq, never shipped) and compares their gzip
 import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { CORE_FILES, LOADER_FILE, SIZE_BUDGETS, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
+import { CORE_FILES, FAQ_DELTA_TARGET_GZIP, LOADER_FILE, SIZE_BUDGETS, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
 
 export function measure(files = shippedFiles()) {
   const report = { files: {}, totalGzip: 0 };
@@ -24,7 +29,40 @@ export function measure(files = shippedFiles()) {
   return report;
 }
 
+const WITHOUT_FAQ_DIR = 'build/wasm/wasm/without-faq';
+const WITHOUT_FAQ_FILES = ['kefu-core-without-faq.mjs', 'kefu-core-without-faq.wasm'].map((name) => `${WITHOUT_FAQ_DIR}/${name}`);
+
+// Both cores are (re)built from the current sources first, so the two figures always
+// describe the same tree.
+export function measureFaqDelta() {
+  if (!existsSync(`${repoRoot}build/wasm/CMakeCache.txt`)) throw new Error('build/wasm is not configured: run npm run build first');
+  const env = { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
+  const built = spawnSync('cmake', ['--build', `${repoRoot}build/wasm`, '--target', 'kefu-core', 'kefu-core-without-faq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('building kefu-core and kefu-core-without-faq failed');
+  const gzipOf = (files) => Object.values(measure(files).files).reduce((sum, sizes) => sum + sizes.gzip, 0);
+  const withFaq = gzipOf(CORE_FILES);
+  const withoutFaq = gzipOf(WITHOUT_FAQ_FILES);
+  return { withFaqGzip: withFaq, withoutFaqGzip: withoutFaq, faqDeltaGzip: withFaq - withoutFaq, targetGzip: FAQ_DELTA_TARGET_GZIP };
+}
+
+function printFaqDelta(json) {
+  const delta = measureFaqDelta();
+  if (json) {
+    console.log(JSON.stringify(delta));
+    return;
+  }
+  const line = (label, bytes) => console.log(`${label.padEnd(40)}${String(bytes).padStart(9)} B${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  line('core js+wasm gzip, shipped', delta.withFaqGzip);
+  line('core js+wasm gzip, without FAQ engine', delta.withoutFaqGzip);
+  line('FAQ engine adds', delta.faqDeltaGzip);
+  console.log(`target ${(delta.targetGzip / 1024).toFixed(1)} KiB: ${delta.faqDeltaGzip <= delta.targetGzip ? 'ok' : 'OVER'}`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--faq-delta')) {
+    printFaqDelta(process.argv.includes('--json'));
+    process.exit(0);
+  }
   const report = measure();
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(report));

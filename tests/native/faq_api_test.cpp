@@ -89,3 +89,28 @@ TEST_CASE("the API exports an index, loads it back, and suggests while typing") 
   CHECK(stats["phrasings"].get<int>() > stats["entries"].get<int>());
   CHECK(stats["indexBytes"].get<int>() > 0);
 }
+
+TEST_CASE("after a new KB or index is loaded, match replies carry its texts, never the previous KB's") {
+  const std::string first = R"({"faqs":[{"id":"refund","question":"怎么退款","answer":"第一个答案"}]})";
+  const std::string second = R"({"faqs":[{"id":"refund-v2","question":"怎么退款","answer":"第二个答案"}]})";
+  FaqApi api;
+  REQUIRE(parse(api.loadKnowledgeBase(first, ""))["ok"] == true);
+  CHECK(parse(api.match("怎么退款", 1))["candidates"][0]["answer"] == "第一个答案");
+
+  REQUIRE(parse(api.loadKnowledgeBase(second, ""))["ok"] == true);
+  auto reply = parse(api.match("怎么退款", 1));
+  CHECK(reply["candidates"][0]["id"] == "refund-v2");
+  CHECK(reply["candidates"][0]["answer"] == "第二个答案");
+
+  // A failed load keeps the KB in service, and its replies.
+  CHECK(parse(api.loadKnowledgeBase("{\"faqs\": [", ""))["ok"] == false);
+  CHECK(parse(api.match("怎么退款", 1))["candidates"][0]["answer"] == "第二个答案");
+
+  FaqApi exporter;
+  REQUIRE(parse(exporter.loadKnowledgeBase(first, ""))["ok"] == true);
+  REQUIRE(parse(exporter.exportIndex())["ok"] == true);
+  REQUIRE(parse(api.loadIndex(exporter.exportedIndex(), ""))["ok"] == true);
+  reply = parse(api.match("怎么退款", 1));
+  CHECK(reply["candidates"][0]["id"] == "refund");
+  CHECK(reply["candidates"][0]["answer"] == "第一个答案");
+}

@@ -231,6 +231,20 @@ TEST_CASE("KB synonyms make different words meet, whole words only for Latin scr
   }
 }
 
+TEST_CASE("synonym rules apply longest first, ties in text order, whatever order the KB lists them in") {
+  auto kb = parseKnowledgeBase(R"({"faqs":[{"id":"refund","question":"怎么退款","answer":"a"}],
+    "synonyms":[["退款","退钱"],["申请退款","退钱申请"],["钱","款子"],["退货","退回"],["退货","退钱款"]]})",
+                               KnowledgeBaseLimits{});
+  REQUIRE(kb.ok());
+  FaqEngine engine;
+  engine.build(kb.value());
+  std::vector<std::u32string> words;
+  for (const auto& rule : engine.index().synonymRules) words.push_back(rule.first);
+  CHECK(words == std::vector<std::u32string>{U"退钱申请", U"退钱款", U"款子", U"退回", U"退钱"});
+  // 退钱申请 is replaced whole before 退钱 could break it apart.
+  CHECK(engine.index().canonicalText("退钱申请") == U"申请退款");
+}
+
 TEST_CASE("CRC-32 matches the standard check values") {
   CHECK(crc32("") == 0x00000000u);
   CHECK(crc32("123456789") == 0xCBF43926u);

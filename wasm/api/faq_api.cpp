@@ -2,7 +2,6 @@
 
 #include "core/json_text.h"
 #include "core/json_writer.h"
-#include "core/utf8.h"
 #include "faq/index_codec.h"
 
 namespace kefu {
@@ -80,10 +79,6 @@ bool readOptions(std::string_view optionsJson, std::size_t maxBytes, KnowledgeBa
 
 }  // namespace
 
-std::string errorJson(const Error& error) {
-  return toJsonText(Json{{"ok", false}, {"error", {{"code", error.code}, {"message", error.message}}}});
-}
-
 std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view optionsJson) {
   KnowledgeBaseLimits kbLimits;
   TierThresholds thresholds;
@@ -95,6 +90,7 @@ std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view 
   const std::size_t entries = kb.value().entries.size();
   engine_.build(std::move(kb.value()), thresholds);
   loaded_ = true;
+  resetCandidateTexts();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -108,6 +104,7 @@ std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view opti
   const std::size_t entries = decoded.value().kb.entries.size();
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;
+  resetCandidateTexts();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -132,56 +129,47 @@ std::optional<Error> FaqApi::checkQuery(std::string_view text, int topK, const c
   return checkQueryBounds(text, topK, limits_);
 }
 
-std::optional<Error> checkQueryBounds(std::string_view text, int topK, const FaqApiLimits& limits) {
-  if (topK < 1 || static_cast<std::size_t>(topK) > limits.maxTopK) {
-    return Error{"invalid_argument", "k must be from 1 to " + std::to_string(limits.maxTopK)};
-  }
-  if (utf8::length(text) > limits.maxQueryChars) {
-    return Error{"query_too_long", "the text is longer than " + std::to_string(limits.maxQueryChars) + " characters"};
-  }
-  return std::nullopt;
-}
-
 std::string FaqApi::suggest(std::string_view prefix, int topK) const {
   if (auto problem = checkQuery(prefix, topK, "asking for suggestions")) return errorJson(*problem);
   return suggestionsReply(engine_, prefix, static_cast<std::size_t>(topK));
 }
 
-std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK) {
-  std::string out = "{\"ok\":true,\"suggestions\":[";
-  bool first = true;
-  for (const auto& hit : engine.suggest(prefix, topK)) {
-    out += first ? "{\"id\":" : ",{\"id\":";
-    first = false;
-    appendJsonString(out, engine.knowledgeBase().entries[hit.entryIndex].id);
-    out += ",\"question\":";
-    appendJsonString(out, hit.text);
+std::string FaqApi::match(std::string_view text, int topK) const {
+  if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
+  const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
+  std::size_t replyBytes = 64;
+  for (const auto& candidate : result.candidates) {
+    std::string& text = candidateText_[candidate.entryIndex];
+    if (text.empty()) {
+      const FaqEntry& entry = engine_.knowledgeBase().entries[candidate.entryIndex];
+      text = "{\"id\":";
+      appendJsonString(text, entry.id);
+      text += ",\"question\":";
+      appendJsonString(text, entry.question);
+      text += ",\"answer\":";
+      appendJsonString(text, entry.answer);
+      text += ",\"score\":";
+    }
+    replyBytes += text.size() + 16;
+  }
+  std::string out;
+  out.reserve(replyBytes);
+  out += "{\"ok\":true,\"tier\":\"";
+  out += tierName(result.tier);
+  out += "\",\"candidates\":[";
+  for (std::size_t i = 0; i < result.candidates.size(); ++i) {
+    if (i > 0) out += ',';
+    out += candidateText_[result.candidates[i].entryIndex];
+    appendJsonNumber(out, result.candidates[i].score);
     out += '}';
   }
   out += "]}";
   return out;
 }
 
-std::string FaqApi::match(std::string_view text, int topK) const {
-  if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
-  const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  std::string out = "{\"ok\":true,\"tier\":\"";
-  out += tierName(result.tier);
-  out += "\",\"candidates\":[";
-  for (std::size_t i = 0; i < result.candidates.size(); ++i) {
-    const FaqEntry& entry = engine_.knowledgeBase().entries[result.candidates[i].entryIndex];
-    out += i == 0 ? "{\"id\":" : ",{\"id\":";
-    appendJsonString(out, entry.id);
-    out += ",\"question\":";
-    appendJsonString(out, entry.question);
-    out += ",\"answer\":";
-    appendJsonString(out, entry.answer);
-    out += ",\"score\":";
-    appendJsonNumber(out, result.candidates[i].score);
-    out += '}';
-  }
-  out += "]}";
-  return out;
+void FaqApi::resetCandidateTexts() {
+  candidateText_.clear();
+  candidateText_.resize(engine_.knowledgeBase().entries.size());
 }
 
 }  // namespace kefu

@@ -6,16 +6,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "api/replies.h"
 #include "faq/faq_engine.h"
 
 namespace kefu {
-
-struct FaqApiLimits {
-  std::size_t maxQueryChars = 4000;  // same as the protocol's visitor text limit
-  std::size_t maxTopK = 50;
-  std::size_t maxOptionsBytes = 64u << 10;
-};
 
 class FaqApi {
  public:
@@ -36,19 +32,17 @@ class FaqApi {
   // kb_not_loaded, invalid_argument (k) or query_too_long; nothing when the call may go on.
   std::optional<Error> checkQuery(std::string_view text, int topK, const char* action) const;
 
+  // Makes room for every entry's candidateText_, empty until first needed.
+  void resetCandidateTexts();
+
   FaqApiLimits limits_;
   FaqEngine engine_;
   bool loaded_ = false;
   std::string exportedIndex_;
+  // Per entry, its candidate object in the match reply up to the score, escaped when the
+  // entry first ranks: a long answer is then copied, not escaped again, on every query
+  // that ranks it, which was a fifth of a match's time in the wasm.
+  mutable std::vector<std::string> candidateText_;
 };
-
-std::string errorJson(const Error& error);
-
-// invalid_argument (k out of 1..maxTopK) or query_too_long; nothing when the query may go on.
-std::optional<Error> checkQueryBounds(std::string_view text, int topK, const FaqApiLimits& limits);
-
-// {"ok":true,"suggestions":[{id, question}…]}: typeahead from any engine (FaqApi's own,
-// or the one inside a chat session, so a tab need not build the KB twice).
-std::string suggestionsReply(const FaqEngine& engine, std::string_view prefix, std::size_t topK);
 
 }  // namespace kefu

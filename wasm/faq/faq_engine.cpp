@@ -45,7 +45,6 @@ void FaqEngine::prepare() {
   scratch_.entryCentroid.assign(kb_.entries.size(), 0.0f);
   normalizedQuestions_.clear();
   questionEntry_.clear();
-  isStandardQuestion_.clear();
 }
 
 // Typeahead's normalized phrasings are made on its first use: a page that never shows
@@ -55,11 +54,9 @@ void FaqEngine::prepareTypeahead() const {
   for (std::uint32_t e = 0; e < kb_.entries.size(); ++e) {
     normalizedQuestions_.push_back(normalizeText(kb_.entries[e].question));
     questionEntry_.push_back(e);
-    isStandardQuestion_.push_back(true);
     for (const auto& similar : kb_.entries[e].similar) {
       normalizedQuestions_.push_back(normalizeText(similar));
       questionEntry_.push_back(e);
-      isStandardQuestion_.push_back(false);
     }
   }
 }
@@ -71,21 +68,24 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   // Distinct terms: a query is a sentence, and a repeated character says little more.
   // Ids are deduplicated as integers; only the (few) unknown terms as strings.
   std::vector<std::string> unknown;
-  std::vector<std::pair<std::uint32_t, float>> known;
+  // Term ids only: a term's weight follows from its id, so sorting plain integers (a sort
+  // the wasm has anyway) orders and deduplicates them as well as sorting (id, weight) pairs.
+  std::vector<std::uint32_t> known;
+  const float* termWeights = index_.termWeights.data();
   for (auto& term : tokenize(normalized)) {
     const std::uint32_t id = index_.termTable.find(index_.terms, term);
     if (id == TermTable::kMissing) {
       // Few per query: a linear check is cheaper (and smaller in the wasm) than sorting strings.
       if (std::find(unknown.begin(), unknown.end(), term) == unknown.end()) unknown.push_back(std::move(term));
-    } else if (index_.termWeights[id] > 0) {
-      known.emplace_back(id, index_.termWeights[id]);
+    } else if (termWeights[id] > 0) {
+      known.push_back(id);
     }
   }
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
 
   double querySquares = 0;
-  for (const auto& [id, weight] : known) querySquares += static_cast<double>(weight) * weight;
+  for (std::uint32_t id : known) querySquares += static_cast<double>(termWeights[id]) * termWeights[id];
   // Unseen words still count toward the query's length: a question that is mostly
   // about something the KB never mentions should score low, and go to a person.
   for (const auto& term : unknown) {
@@ -96,35 +96,66 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
   const float queryNorm = static_cast<float>(std::sqrt(querySquares));
 
   Scratch& s = scratch_;
-  const Postings& variants = index_.variantPostings;
-  const Postings& centroids = index_.centroidPostings;
-  for (const auto& [term, weight] : known) {
-    for (std::uint32_t p = variants.start[term]; p < variants.start[term + 1]; ++p) {
-      const std::uint32_t variant = variants.ids[p];
-      if (s.variantScores[variant] == 0.0f) s.touchedVariants.push_back(variant);
-      s.variantScores[variant] += weight * variants.weights[p];
+  // The postings and score arrays as plain pointers, read once: through the vectors, the
+  // compiler has to reload their bounds after every store to a touched list.
+  const std::uint32_t* variantStart = index_.variantPostings.start.data();
+  const std::uint32_t* variantIds = index_.variantPostings.ids.data();
+  const float* variantWeights = index_.variantPostings.weights.data();
+  const std::uint32_t* centroidStart = index_.centroidPostings.start.data();
+  const std::uint32_t* centroidIds = index_.centroidPostings.ids.data();
+  const float* centroidWeights = index_.centroidPostings.weights.data();
+  float* variantScores = s.variantScores.data();
+  float* entryCentroid = s.entryCentroid.data();
+  float* entryNearest = s.entryNearest.data();
+  // The touched lists are appended to without a branch: each posting writes its id at the
+  // end and moves the end only when its score was still zero. Whether a score is still
+  // zero is a coin toss the processor cannot predict, and the mispredicted jumps cost
+  // more than the postings' arithmetic. That needs room for one id per posting.
+  std::size_t variantPostings = 0;
+  std::size_t centroidPostings = 0;
+  for (std::uint32_t term : known) {
+    variantPostings += variantStart[term + 1] - variantStart[term];
+    centroidPostings += centroidStart[term + 1] - centroidStart[term];
+  }
+  if (s.touchedVariants.size() <= variantPostings) s.touchedVariants.resize(variantPostings + 1);
+  if (s.touchedEntries.size() <= variantPostings + centroidPostings) s.touchedEntries.resize(variantPostings + centroidPostings + 1);
+  std::uint32_t* touchedVariants = s.touchedVariants.data();
+  std::uint32_t* touchedEntries = s.touchedEntries.data();
+  std::size_t variantsTouched = 0;
+  std::size_t entriesTouched = 0;
+  for (std::uint32_t term : known) {
+    const float weight = termWeights[term];
+    for (std::uint32_t p = variantStart[term], end = variantStart[term + 1]; p < end; ++p) {
+      const std::uint32_t variant = variantIds[p];
+      touchedVariants[variantsTouched] = variant;
+      variantsTouched += variantScores[variant] == 0.0f ? 1 : 0;
+      variantScores[variant] += weight * variantWeights[p];
     }
-    for (std::uint32_t p = centroids.start[term]; p < centroids.start[term + 1]; ++p) {
-      const std::uint32_t entry = centroids.ids[p];
-      if (s.entryCentroid[entry] == 0.0f) s.touchedEntries.push_back(entry);
-      s.entryCentroid[entry] += weight * centroids.weights[p];
+    for (std::uint32_t p = centroidStart[term], end = centroidStart[term + 1]; p < end; ++p) {
+      const std::uint32_t entry = centroidIds[p];
+      touchedEntries[entriesTouched] = entry;
+      entriesTouched += entryCentroid[entry] == 0.0f ? 1 : 0;
+      entryCentroid[entry] += weight * centroidWeights[p];
     }
   }
-  for (std::uint32_t variant : s.touchedVariants) {
-    const std::uint32_t entry = index_.variantEntry[variant];
-    if (s.entryCentroid[entry] == 0.0f && s.entryNearest[entry] == 0.0f) s.touchedEntries.push_back(entry);
-    s.entryNearest[entry] = std::max(s.entryNearest[entry], s.variantScores[variant]);
-    s.variantScores[variant] = 0.0f;
+  const std::uint32_t* variantEntry = index_.variantEntry.data();
+  for (std::size_t i = 0; i < variantsTouched; ++i) {
+    const std::uint32_t variant = touchedVariants[i];
+    const std::uint32_t entry = variantEntry[variant];
+    touchedEntries[entriesTouched] = entry;
+    entriesTouched += entryCentroid[entry] == 0.0f && entryNearest[entry] == 0.0f ? 1 : 0;
+    entryNearest[entry] = std::max(entryNearest[entry], variantScores[variant]);
+    variantScores[variant] = 0.0f;
   }
-  s.touchedVariants.clear();
 
   // Only the best k survive: a small sorted array beats sorting every touched FAQ.
   const float nearestShare = index_.params.nearestVariantShare;
   candidates.reserve(k + 1);
-  for (std::uint32_t entry : s.touchedEntries) {
-    const float score = (nearestShare * s.entryNearest[entry] + (1.0f - nearestShare) * s.entryCentroid[entry]) / queryNorm;
-    s.entryNearest[entry] = 0.0f;
-    s.entryCentroid[entry] = 0.0f;
+  for (std::size_t i = 0; i < entriesTouched; ++i) {
+    const std::uint32_t entry = touchedEntries[i];
+    const float score = (nearestShare * entryNearest[entry] + (1.0f - nearestShare) * entryCentroid[entry]) / queryNorm;
+    entryNearest[entry] = 0.0f;
+    entryCentroid[entry] = 0.0f;
     if (!(score > 0.0f)) continue;
     const MatchCandidate candidate{entry, std::min(1.0, static_cast<double>(score))};
     if (candidates.size() == k && !betterCandidate(candidate, candidates.back())) continue;
@@ -132,7 +163,6 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
     candidates.insert(at, candidate);
     if (candidates.size() > k) candidates.pop_back();
   }
-  s.touchedEntries.clear();
   return candidates;
 }
 
@@ -175,7 +205,8 @@ std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t 
   // Containment is checked on standard questions only: scanning every phrasing of a large
   // KB on each keystroke costs more than the ranker's pass below, which covers them anyway.
   for (std::size_t i = 0; longEnough && i < normalizedQuestions_.size() && hits.size() < k; ++i) {
-    if (isStandardQuestion_[i] && normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
+    const bool standardQuestion = i == 0 || questionEntry_[i] != questionEntry_[i - 1];  // each FAQ's first phrasing
+    if (standardQuestion && normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
   }
   if (hits.size() < k && longEnough) {
     for (const auto& candidate : rank(index_.canonicalText(prefix), k)) take(static_cast<std::uint32_t>(candidate.entryIndex));

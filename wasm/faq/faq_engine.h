@@ -63,6 +63,8 @@ class FaqEngine {
     std::vector<float> variantScores;
     std::vector<float> entryNearest;
     std::vector<float> entryCentroid;
+    // Buffers, not lists: rank() keeps their used length itself and grows them to one
+    // slot per posting a query reads (see rank()).
     std::vector<std::uint32_t> touchedVariants;
     std::vector<std::uint32_t> touchedEntries;
   };
@@ -73,9 +75,9 @@ class FaqEngine {
   KnowledgeBase kb_;
   FaqIndex index_;
   TierThresholds thresholds_;
-  mutable std::vector<std::u32string> normalizedQuestions_;  // per phrasing, for typeahead
+  // Per phrasing, for typeahead: each FAQ's standard question, then its similar ones.
+  mutable std::vector<std::u32string> normalizedQuestions_;
   mutable std::vector<std::uint32_t> questionEntry_;
-  mutable std::vector<bool> isStandardQuestion_;
   // Reused between queries so a match allocates almost nothing; the engine is therefore
   // not safe to share between threads (the wasm core has one).
   mutable Scratch scratch_;

@@ -189,11 +189,20 @@ std::vector<std::pair<std::u32string, std::u32string>> synonymRulesOf(const Know
       if (!word.empty() && word != canonical) rules.emplace_back(std::move(word), canonical);
     }
   }
-  // Longest first, so "退款申请" is replaced before "退款"; ties in a fixed order.
-  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) {
+  // Longest first, so "退款申请" is replaced before "退款"; ties in a fixed order. The
+  // positions are sorted, not the rules: sorting pairs of strings in place compiled to
+  // 14 KB of wasm, for a step that runs once per KB.
+  std::vector<std::uint32_t> order(rules.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&rules](std::uint32_t i, std::uint32_t j) {
+    const auto& a = rules[i];
+    const auto& b = rules[j];
     return a.first.size() != b.first.size() ? a.first.size() > b.first.size() : a < b;
   });
-  return rules;
+  std::vector<std::pair<std::u32string, std::u32string>> sorted;
+  sorted.reserve(rules.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(rules[i]));
+  return sorted;
 }
 
 }  // namespace

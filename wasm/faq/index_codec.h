@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/crc32.h"
 #include "core/result.h"
 #include "faq/faq_engine.h"
 
@@ -29,7 +30,5 @@ std::string encodeIndex(const FaqEngine& engine);
 // Error codes: index_truncated, index_bad_magic, index_unsupported_version,
 // index_checksum_mismatch, index_corrupt.
 Result<DecodedIndex> decodeIndex(std::string_view bytes);
-
-std::uint32_t crc32(std::string_view bytes);
 
 }  // namespace kefu
