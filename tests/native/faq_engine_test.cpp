@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "core/json_text.h"
 #include "core/json_writer.h"
 #include "faq/faq_engine.h"
@@ -91,6 +93,46 @@ TEST_CASE("training on the similar questions is deterministic and changes the in
   CHECK(encodeIndex(plain) != encodeIndex(first));
 }
 
+TEST_CASE("training widens the lead of the FAQ whose phrasings share the question's pattern") {
+  KnowledgeBase kb;
+  kb.entries.push_back({"goodbye", "goodbye", {"goodbye now", "say goodbye", "goodbye my friend"}, "Bye!", {}, ""});
+  kb.entries.push_back({"translate", "translate a word",
+                        {"how do i say hello in french", "how do you say thanks in german", "how do i say cat in spanish",
+                         "how to say dog in italian", "how do you say sorry in french"},
+                        "Use a dictionary.", {}, ""});
+  kb.entries.push_back({"weather", "what is the weather", {"is it raining", "weather today", "how hot is it"}, "Look outside.", {}, ""});
+  RankingParams untrained;
+  untrained.trainingEpochs = 0;
+  FaqEngine plain;
+  plain.build(kb, {}, untrained);
+  FaqEngine trained;
+  trained.build(kb);
+  // "goodbye" is the goodbye FAQ's word, but "how do i say … in" is what the translate
+  // phrasings share: the held-out phrasings teach the centroids to weigh that more.
+  auto lead = [](const FaqEngine& engine) {
+    const MatchResult result = engine.match("how do i say goodbye in french", 3);
+    REQUIRE(result.candidates.size() >= 2);
+    REQUIRE(engine.knowledgeBase().entries[result.candidates[0].entryIndex].id == "translate");
+    return result.candidates[0].score - result.candidates[1].score;
+  };
+  CHECK(lead(trained) > lead(plain));
+}
+
+TEST_CASE("answer confidence is the top FAQ's softmax probability among the best five") {
+  CHECK(answerConfidence({}, 0.07f) == 0.0);
+  CHECK(answerConfidence({{0, 0.8}}, 0.07f) == 1.0);
+  CHECK(answerConfidence({{0, 0.5}, {1, 0.5}}, 0.07f) == Approx(0.5));
+  const double alone = answerConfidence({{0, 0.8}, {1, 0.5}}, 0.07f);
+  CHECK(alone == Approx(1.0 / (1.0 + std::exp(-0.3 / 0.07))));
+  // More rivals near the top leave less probability to it; a sixth is not counted.
+  CHECK(answerConfidence({{0, 0.8}, {1, 0.5}, {2, 0.5}}, 0.07f) < alone);
+  const std::vector<MatchCandidate> six{{0, 0.8}, {1, 0.7}, {2, 0.7}, {3, 0.7}, {4, 0.7}, {5, 0.7}};
+  const std::vector<MatchCandidate> five(six.begin(), six.begin() + 5);
+  CHECK(answerConfidence(six, 0.07f) == answerConfidence(five, 0.07f));
+  // A hotter softmax is less sure of the same lead.
+  CHECK(answerConfidence({{0, 0.8}, {1, 0.5}}, 0.2f) < alone);
+}
+
 TEST_CASE("typeahead: questions that start with the typed text first, then containing, then ranked") {
   const FaqEngine& engine = demoEngine();
   auto ids = [&engine](const std::string& prefix, std::size_t k) {
@@ -148,7 +190,7 @@ TEST_CASE("a truncated, altered or foreign index is a clear error, never a crash
     CHECK(decodeIndex(altered).error().code == "index_checksum_mismatch");
   }
   std::string future = bytes;
-  future[4] = 2;
+  future[4] = static_cast<char>(kIndexFormatVersion + 1);
   CHECK(decodeIndex(future).error().code == "index_unsupported_version");
   CHECK(decodeIndex(bytes + "x").error().code == "index_corrupt");
 }

@@ -86,7 +86,7 @@ TEST_CASE("Latin words are stemmed, paired and cut into trigrams") {
   CHECK(shared >= 4);
 }
 
-TEST_CASE("the light stemmer meets inflections at one stem") {
+TEST_CASE("the Porter stemmer meets inflections and derivations at one stem") {
   CHECK(stemWord("refunds") == stemWord("refund"));
   CHECK(stemWord("refunded") == stemWord("refund"));
   CHECK(stemWord("charged") == stemWord("charge"));
@@ -95,9 +95,17 @@ TEST_CASE("the light stemmer meets inflections at one stem") {
   CHECK(stemWord("stopped") == stemWord("stop"));
   CHECK(stemWord("applies") == stemWord("apply"));
   CHECK(stemWord("payments") == stemWord("payment"));
-  CHECK(stemWord("happily") == stemWord("happy"));
-  CHECK(stemWord("sing") == "sing");  // a stem keeps three letters and a vowel
-  CHECK(stemWord("bus") == "bus");
-  CHECK(stemWord("status") == "status");
+  CHECK(stemWord("happiness") == stemWord("happy"));
+  // The stem's measure: "transfer" keeps its -er (a light suffix list cut it to "transf",
+  // away from "transferred"), and derivations meet their verb.
+  CHECK(stemWord("transfer") == "transfer");
+  CHECK(stemWord("transferred") == "transfer");
+  CHECK(stemWord("activation") == stemWord("activate"));
+  CHECK(stemWord("generalizations") == "gener");  // Porter's own example
+  CHECK(stemWord("relational") == "relat");
+  CHECK(stemWord("hopping") == "hop");
+  CHECK(stemWord("filing") == "file");  // a short stem regains its e
+  CHECK(stemWord("sing") == "sing");    // no vowel left before -ing: kept
+  CHECK(stemWord("is") == "is");
   CHECK(stemWord("café") == "café");  // not ASCII: left alone
 }

@@ -65,7 +65,7 @@ bool readOptions(std::string_view optionsJson, std::size_t maxBytes, KnowledgeBa
       return false;
     }
     if (!readRatio(*found, "answer", thresholds.answer, error) ||
-        !readRatio(*found, "answerMargin", thresholds.answerMargin, error) ||
+        !readRatio(*found, "answerConfidence", thresholds.answerConfidence, error) ||
         !readRatio(*found, "suggest", thresholds.suggest, error)) {
       return false;
     }

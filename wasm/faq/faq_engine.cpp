@@ -14,7 +14,21 @@ bool betterCandidate(const MatchCandidate& a, const MatchCandidate& b) {
   return a.score != b.score ? a.score > b.score : a.entryIndex < b.entryIndex;
 }
 
+// Enough rivals for the top FAQ's probability: a sixth within reach of the first is rare,
+// and each costs the ranker a slot in its sorted shortlist.
+constexpr std::size_t kConfidenceCandidates = 5;
+
 }  // namespace
+
+double answerConfidence(const std::vector<MatchCandidate>& candidates, float temperature) {
+  if (candidates.empty()) return 0.0;
+  if (!(temperature > 0)) return candidates.size() > 1 && candidates[1].score >= candidates[0].score ? 0.0 : 1.0;
+  double total = 1.0;
+  for (std::size_t i = 1; i < candidates.size() && i < kConfidenceCandidates; ++i) {
+    total += std::exp((candidates[i].score - candidates[0].score) / temperature);
+  }
+  return 1.0 / total;
+}
 
 const char* tierName(MatchTier tier) {
   switch (tier) {
@@ -169,11 +183,11 @@ std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, st
 MatchResult FaqEngine::match(std::string_view text, std::size_t k) const {
   MatchResult result;
   if (k == 0) return result;
-  // At least two, to know how far ahead the best is.
-  result.candidates = rank(index_.canonicalText(text), std::max<std::size_t>(k, 2));
+  // The confidence needs the runners-up even when the caller shows fewer.
+  result.candidates = rank(index_.canonicalText(text), std::max(k, kConfidenceCandidates));
   const double top = result.candidates.empty() ? 0.0 : result.candidates[0].score;
-  const double runnerUp = result.candidates.size() > 1 ? result.candidates[1].score : 0.0;
-  if (top >= thresholds_.answer && top - runnerUp >= thresholds_.answerMargin) {
+  if (top >= thresholds_.answer &&
+      answerConfidence(result.candidates, index_.params.trainingTemperature) >= thresholds_.answerConfidence) {
     result.tier = MatchTier::answer;
   } else if (top >= thresholds_.suggest) {
     result.tier = MatchTier::suggest;

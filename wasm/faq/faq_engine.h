@@ -33,10 +33,16 @@ struct MatchResult {
 // (docs/knowledge-base.md): an `answer` should be right at least 19 times in 20, and a
 // question from outside the KB should mostly reach a person.
 struct TierThresholds {
-  double answer = 0.6;        // top score at or above, and ahead of the runner-up by
-  double answerMargin = 0.1;  // at least this much: reply directly
-  double suggest = 0.25;      // at or above: offer "did you mean"; below: hand off
+  double answer = 0.25;            // top score at or above, and the top FAQ's probability
+  double answerConfidence = 0.78;  // at least this (answerConfidence below): reply directly
+  double suggest = 0.2;            // at or above: offer "did you mean"; below: hand off
 };
+
+// The top FAQ's probability among the best few candidates, softmax(score / temperature)
+// at the temperature the centroids were trained with (faq_index.cpp): how sure the trained
+// classifier is, which separates right answers from wrong ones better than the top score
+// or its lead over the runner-up alone. Candidates best first.
+double answerConfidence(const std::vector<MatchCandidate>& candidates, float temperature);
 
 struct SuggestHit {
   std::size_t entryIndex;

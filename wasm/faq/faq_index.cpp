@@ -85,16 +85,21 @@ struct EntryTerms {
 };
 
 // Trains the centroids on the KB's own phrasings, each one held out from its FAQ's
-// centroid while it is scored (leave-one-out): a phrasing the plain centroids rank
-// wrongly, or too narrowly, pulls its FAQ's centroid toward its terms and pushes the
-// winning FAQ's away (a margin perceptron). This is what teaches "how do I say X in
-// French" to mean translation rather than X.
+// centroid while it is scored (leave-one-out), as a softmax (multinomial logistic)
+// classifier: the held-out phrasing pulls its FAQ's centroid toward its terms by how
+// unsure the centroids are of it (1 − p), and pushes every rival away by the probability
+// it took (p), p = softmax(score / temperature). Unlike a perceptron that pushes only the
+// strongest rival, every FAQ that draws a phrasing's probability learns from it, and the
+// scores come out calibrated: the gap between the top two FAQs means the same thing on
+// every KB, which the answer tier's margin relies on. This is also what teaches "how do
+// I say X in French" to mean translation rather than X.
 void refineCentroids(const RankingParams& params, const std::vector<SparseVector>& examples,
                      const std::vector<std::uint32_t>& exampleEntry, const std::vector<float>& entryMass,
                      std::vector<std::vector<std::pair<std::uint32_t, float>>>& centroidByTerm) {
-  if (params.trainingEpochs <= 0 || examples.empty()) return;
+  if (params.trainingEpochs <= 0 || examples.empty() || !(params.trainingTemperature > 0)) return;
   std::vector<float> scores(entryMass.size(), 0.0f);
   std::vector<std::uint32_t> touched;
+  std::vector<std::pair<std::uint32_t, float>> rivals;  // (entry, score − the truth's score)
   auto adjust = [&](std::uint32_t term, std::uint32_t entry, float delta) {
     auto& list = centroidByTerm[term];
     auto at = std::lower_bound(list.begin(), list.end(), entry,
@@ -105,6 +110,9 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       list.insert(at, {entry, delta});
     }
   };
+  // A FAQ that takes less than this of a phrasing's probability is left as it is: pushing
+  // every faintly related FAQ would fill the centroids with tiny weights for no ranking.
+  constexpr float kMinRivalProbability = 0.01f;
   // A fixed-seed shuffle: the same KB always trains to the same index.
   std::vector<std::uint32_t> order(examples.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -128,25 +136,31 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
         }
       }
       float truthScore = 0.0f;
-      float rivalScore = -1.0f;
-      std::uint32_t rival = truth;
       for (std::uint32_t entry : touched) {
         if (entry == truth) {
-          const float others = entryMass[entry] - 1.0f;
-          truthScore = others > 0.05f ? (scores[entry] - selfDot) / others : 0.0f;
-        } else if (scores[entry] / entryMass[entry] > rivalScore) {
-          rivalScore = scores[entry] / entryMass[entry];
-          rival = entry;
+          truthScore = (scores[entry] - selfDot) / (entryMass[entry] - 1.0f);
+        } else {
+          rivals.emplace_back(entry, scores[entry] / entryMass[entry]);
         }
         scores[entry] = 0.0f;
       }
       touched.clear();
-      if (rival == truth || truthScore - rivalScore >= params.trainingMargin) continue;
-      const float rate = params.trainingRate;
-      for (const auto& [term, weight] : x) {
-        adjust(term, truth, rate * entryMass[truth] * weight);
-        adjust(term, rival, -rate * entryMass[rival] * weight);
+      // Probabilities relative to the truth's exp(0), so no exponent can overflow while
+      // the truth leads; FAQs that share no term with the phrasing are left out.
+      double total = 1.0;
+      for (auto& rival : rivals) {
+        rival.second = static_cast<float>(std::exp((rival.second - truthScore) / params.trainingTemperature));
+        total += rival.second;
       }
+      const auto rate = static_cast<float>(params.trainingRate / total);
+      if (total - 1.0 > kMinRivalProbability) {
+        for (const auto& [term, weight] : x) adjust(term, truth, rate * static_cast<float>(total - 1.0) * entryMass[truth] * weight);
+      }
+      for (const auto& [entry, odds] : rivals) {
+        if (odds < kMinRivalProbability * total) continue;
+        for (const auto& [term, weight] : x) adjust(term, entry, -rate * odds * entryMass[entry] * weight);
+      }
+      rivals.clear();
     }
   }
 }

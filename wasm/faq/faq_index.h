@@ -30,11 +30,12 @@ struct RankingParams {
   // Weight of the answer text inside the FAQ's centroid (0 = matched on questions only).
   float answerWeight = 0.15f;
   float keywordWeight = 0.5f;
-  // A centroid is the mean of its phrasings' vectors, then trained on them
-  // (faq_index.cpp, refineCentroids).
+  // A centroid is the mean of its phrasings' vectors, then trained on them as a softmax
+  // classifier (faq_index.cpp, refineCentroids). The temperature sets how far ahead the
+  // right FAQ must score before a phrasing stops teaching: lower trains harder on fewer.
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
-  float trainingMargin = 0.5f;
+  float trainingTemperature = 0.07f;
   // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
   float lengthNormPower = 0.4f;
   // Centroid terms whose contribution to any query could be at most this are dropped.

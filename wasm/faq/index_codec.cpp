@@ -138,7 +138,7 @@ class Reader {
 std::array<float*, 13> floatParams(RankingParams& p) {
   return {&p.nearestVariantShare, &p.cjkUnigramWeight, &p.cjkBigramWeight, &p.wordWeight,
           &p.wordPairWeight,      &p.wordGramWeight,   &p.answerWeight,    &p.keywordWeight,
-          &p.trainingRate,        &p.trainingMargin,   &p.lengthNormPower, &p.centroidMinImpact,
+          &p.trainingRate,        &p.trainingTemperature,   &p.lengthNormPower, &p.centroidMinImpact,
           &p.variantIndexMaxTermShare};
 }
 
@@ -188,7 +188,7 @@ std::string encodeIndex(const FaqEngine& engine) {
   Writer w;
   writeParams(w, index.params);
   w.f64(engine.thresholds().answer);
-  w.f64(engine.thresholds().answerMargin);
+  w.f64(engine.thresholds().answerConfidence);
   w.f64(engine.thresholds().suggest);
   const auto& entries = engine.knowledgeBase().entries;
   w.u32(static_cast<std::uint32_t>(entries.size()));
@@ -250,7 +250,7 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   DecodedIndex decoded;
   decoded.index.params = readParams(r);
   decoded.thresholds.answer = r.f64();
-  decoded.thresholds.answerMargin = r.f64();
+  decoded.thresholds.answerConfidence = r.f64();
   decoded.thresholds.suggest = r.f64();
   decoded.kb.entries.resize(r.count(24));
   for (auto& entry : decoded.kb.entries) {
@@ -287,10 +287,10 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
        {&index.termWeights, &index.variantPostings.weights, &index.centroidPostings.weights}) {
     for (float weight : *weights) consistent = consistent && std::isfinite(weight);
   }
-  for (double threshold : {decoded.thresholds.answer, decoded.thresholds.answerMargin, decoded.thresholds.suggest}) {
+  for (double threshold : {decoded.thresholds.answer, decoded.thresholds.answerConfidence, decoded.thresholds.suggest}) {
     consistent = consistent && threshold >= 0 && threshold <= 1;
   }
-  consistent = consistent && std::isfinite(index.unknownTermIdf);
+  consistent = consistent && std::isfinite(index.unknownTermIdf) && std::isfinite(index.params.trainingTemperature);
   for (const auto& rule : index.synonymRules) consistent = consistent && !rule.first.empty();
   if (!consistent) return Decoded::failure("index_corrupt", "the index's sections disagree with each other");
   return Decoded::success(std::move(decoded));

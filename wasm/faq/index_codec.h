@@ -18,7 +18,7 @@
 
 namespace kefu {
 
-constexpr std::uint32_t kIndexFormatVersion = 1;
+constexpr std::uint32_t kIndexFormatVersion = 2;
 
 struct DecodedIndex {
   KnowledgeBase kb;

@@ -49,8 +49,8 @@ export interface KnowledgeBaseLimits {
 export interface TierThresholds {
   /** Top score at or above which the bot answers directly. */
   answer?: number;
-  /** How far the top score must lead the runner-up for a direct answer. */
-  answerMargin?: number;
+  /** The top FAQ's probability among the best five (softmax at the training temperature) needed for a direct answer. */
+  answerConfidence?: number;
   /** Top score at or above which the bot offers "did you mean"; below it hands off. */
   suggest?: number;
 }

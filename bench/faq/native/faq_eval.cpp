@@ -1,9 +1,12 @@
-// kefu-faq-eval DATASET.json [param=value ...] [--sweep]
+// kefu-faq-eval DATASET.json [param=value ...] [--sweep] [--half=0|1]
 // The same figures as `kefu eval`, computed natively so ranking changes can be tried in
 // seconds. --sweep prints answer precision/coverage over a grid of thresholds, which is
-// how the default tier thresholds were chosen (on all dev sets together).
+// how the default tier thresholds were chosen (on all dev sets together). --half keeps
+// one of two fixed halves of the queries (by a hash of their text), so parameters can be
+// picked on one half and checked on the other.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -27,18 +30,24 @@ struct Scored {
   bool inScope;
   bool right;
   double top;
-  double margin;
+  double confidence;  // answerConfidence (faq_engine.h)
 };
+
+std::uint32_t fnv1a(const std::string& text) {
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char c : text) hash = (hash ^ c) * 16777619u;
+  return hash;
+}
 
 bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, float value) {
   const std::pair<const char*, float*> floats[] = {
       {"share", &p.nearestVariantShare}, {"uni", &p.cjkUnigramWeight},        {"bi", &p.cjkBigramWeight},
       {"word", &p.wordWeight},           {"pair", &p.wordPairWeight},          {"gram", &p.wordGramWeight},
       {"answerw", &p.answerWeight},      {"kw", &p.keywordWeight},             {"common", &p.variantIndexMaxTermShare},
-      {"rate", &p.trainingRate},         {"tmargin", &p.trainingMargin},
+      {"rate", &p.trainingRate},         {"temperature", &p.trainingTemperature},
       {"cimpact", &p.centroidMinImpact}, {"lnorm", &p.lengthNormPower}};
   const std::pair<const char*, double*> thresholds[] = {
-      {"answer", &t.answer}, {"margin", &t.answerMargin}, {"suggest", &t.suggest}};
+      {"answer", &t.answer}, {"confidence", &t.answerConfidence}, {"suggest", &t.suggest}};
   for (const auto& [key, field] : floats) {
     if (name == key) return *field = value, true;
   }
@@ -59,10 +68,15 @@ int main(int argc, char** argv) {
   RankingParams params;
   TierThresholds thresholds;
   bool sweep = false;
+  int half = -1;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--sweep") {
       sweep = true;
+      continue;
+    }
+    if (arg.rfind("--half=", 0) == 0) {
+      half = std::atoi(arg.c_str() + 7);
       continue;
     }
     auto eq = arg.find('=');
@@ -93,6 +107,7 @@ int main(int argc, char** argv) {
     Query query{q["text"].get<std::string>(), ""};
     if (q["expect"].is_string()) query.expect = q["expect"].get<std::string>();
     else if (q["expect"].is_number()) query.expect = std::to_string(q["expect"].get<long long>());
+    if (half >= 0 && static_cast<int>(fnv1a(query.text) & 1u) != half) continue;
     queries.push_back(std::move(query));
   }
 
@@ -128,8 +143,13 @@ int main(int argc, char** argv) {
     latencies.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     std::string first = result.candidates.empty() ? "" : kb.entries[result.candidates[0].entryIndex].id;
     const double top = result.candidates.empty() ? 0 : result.candidates[0].score;
-    const double second = result.candidates.size() > 1 ? result.candidates[1].score : 0;
-    scored.push_back({!query.expect.empty(), !query.expect.empty() && first == query.expect, top, top - second});
+    scored.push_back({!query.expect.empty(), !query.expect.empty() && first == query.expect, top,
+                      answerConfidence(result.candidates, engine.index().params.trainingTemperature)});
+    if (std::getenv("DUMP")) {
+      std::printf("DUMP %d %d", !query.expect.empty(), scored.back().right);
+      for (const auto& candidate : result.candidates) std::printf(" %.4f", candidate.score);
+      std::printf("\n");
+    }
     if (std::getenv("SHOW_ERRORS") && !query.expect.empty() && first != query.expect) {
       std::printf("MISS %s | want %s | got %s %.3f\n", query.text.c_str(), query.expect.c_str(), first.c_str(), top);
     }
@@ -159,16 +179,31 @@ int main(int argc, char** argv) {
               ratio(answeredRight, answered), ratio(answeredRight, inScope), ratio(handedOff, outOfScope),
               latencies.empty() ? 0 : latencies[latencies.size() / 2], buildMs, engine.index().byteSize());
   if (sweep) {
-    for (double answer : {0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7}) {
-      for (double margin : {0.0, 0.05, 0.1, 0.15}) {
+    for (double answer : {0.1, 0.2, 0.3, 0.4, 0.5}) {
+      for (double confidence : {0.5, 0.6, 0.7, 0.8, 0.9}) {
         std::size_t a = 0, r = 0;
         for (const auto& s : scored) {
-          if (s.top >= answer && s.margin >= margin) ++a, r += s.right;
+          if (s.top >= answer && s.confidence >= confidence) ++a, r += s.right;
         }
-        std::printf("  answer>=%.2f margin>=%.2f  precision %.3f coverage %.3f\n", answer, margin, ratio(r, a),
+        std::printf("  answer>=%.2f confidence>=%.2f  precision %.3f coverage %.3f\n", answer, confidence, ratio(r, a),
                     ratio(r, inScope));
       }
     }
+    // This dataset's own best, for diagnosis only: the defaults must hold on all sets at once.
+    double bestCoverage = 0, bestAnswer = 0, bestConfidence = 0;
+    for (int a = 0; a <= 40; ++a) {
+      for (int c = 0; c <= 50; ++c) {
+        std::size_t n = 0, r = 0;
+        for (const auto& s : scored) {
+          if (s.top >= 0.0125 * a && s.confidence >= 0.5 + 0.01 * c) ++n, r += s.right;
+        }
+        if (ratio(r, n) >= 0.95 && ratio(r, inScope) > bestCoverage) {
+          bestCoverage = ratio(r, inScope), bestAnswer = 0.0125 * a, bestConfidence = 0.5 + 0.01 * c;
+        }
+      }
+    }
+    std::printf("  best coverage at precision >= 0.95: %.3f (answer>=%.4f confidence>=%.2f)\n", bestCoverage, bestAnswer,
+                bestConfidence);
     for (double suggest : {0.1, 0.15, 0.2, 0.25, 0.3, 0.35}) {
       std::size_t off = 0, lostIn = 0;
       for (const auto& s : scored) {
