@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "faq/exp_via_pow.h"
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"
 
@@ -25,7 +26,7 @@ double answerConfidence(const std::vector<MatchCandidate>& candidates, float tem
   if (!(temperature > 0)) return candidates.size() > 1 && candidates[1].score >= candidates[0].score ? 0.0 : 1.0;
   double total = 1.0;
   for (std::size_t i = 1; i < candidates.size() && i < kConfidenceCandidates; ++i) {
-    total += std::exp((candidates[i].score - candidates[0].score) / temperature);
+    total += expViaPow((candidates[i].score - candidates[0].score) / temperature);
   }
   return 1.0 / total;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "faq/exp_via_pow.h"
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"
 
@@ -149,7 +150,7 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       // the truth leads; FAQs that share no term with the phrasing are left out.
       double total = 1.0;
       for (auto& rival : rivals) {
-        rival.second = static_cast<float>(std::exp((rival.second - truthScore) / params.trainingTemperature));
+        rival.second = static_cast<float>(expViaPow((rival.second - truthScore) / params.trainingTemperature));
         total += rival.second;
       }
       const auto rate = static_cast<float>(params.trainingRate / total);
