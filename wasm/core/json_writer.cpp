@@ -19,6 +19,10 @@ std::size_t utf8SequenceAt(std::string_view text, std::size_t i, bool& wellForme
   return end - i;
 }
 
+// Printable ASCII other than the quote and the backslash: the one case both passes of
+// appendJsonString share, kept in one place so they cannot disagree on the size.
+constexpr bool isCopiedAsIs(unsigned char byte) { return byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80; }
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -30,7 +34,7 @@ void appendJsonString(std::string& out, std::string_view text) {
   bool plain = true;
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+    if (isCopiedAsIs(byte)) {
       ++i;
       continue;
     }
@@ -60,7 +64,7 @@ void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+    if (isCopiedAsIs(byte)) {
       *at++ = static_cast<char>(byte);
       ++i;
       continue;

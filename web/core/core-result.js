@@ -6,18 +6,9 @@ import { KefuError } from './kefu-error.js';
  * latter into a thrown KefuError, so the mapping lives in exactly one function.
  */
 export function unwrapCoreResult(jsonText) {
-  let result;
-  try {
-    result = JSON.parse(jsonText);
-  } catch {
-    throw new KefuError('core_bad_reply', 'the core answered text that is not JSON');
-  }
-  if (result && result.ok === true) {
-    delete result.ok;
-    return result;
-  }
-  const error = (result && result.error) || {};
-  throw new KefuError(String(error.code || 'core_error'), String(error.message || 'the core reported an error'));
+  const result = parseCoreReply(jsonText);
+  delete result.ok;
+  return result;
 }
 
 /**
@@ -25,12 +16,17 @@ export function unwrapCoreResult(jsonText) {
  * errors, without copying or reshaping the reply object.
  */
 export function unwrapCoreEffects(jsonText) {
+  return parseCoreReply(jsonText).effects;
+}
+
+function parseCoreReply(jsonText) {
   let result;
   try {
     result = JSON.parse(jsonText);
   } catch {
     throw new KefuError('core_bad_reply', 'the core answered text that is not JSON');
   }
-  if (result && result.ok === true) return result.effects;
-  return unwrapCoreResult(jsonText);
+  if (result && result.ok === true) return result;
+  const error = (result && result.error) || {};
+  throw new KefuError(String(error.code || 'core_error'), String(error.message || 'the core reported an error'));
 }
