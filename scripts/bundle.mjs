@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const BUNDLES = [
   { entry: 'web/embed/loader-entry.js', out: 'dist/kefu-loader.js', format: 'iife' },
+  // Pasted inline into host pages: the command queue and the launcher painted at boot.
+  { entry: 'web/embed/snippet-entry.js', out: 'dist/kefu-snippet.js', format: 'iife' },
   // The panel, imported by the loader on idle or first open. One file: a second request
   // would cost more than the bytes it could defer. The core's Node branch is never taken
   // in a browser, hence node:* external.

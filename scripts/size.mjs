@@ -10,7 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { CORE_FILES, FAQ_DELTA_TARGET_GZIP, LOADER_FILE, SIZE_BUDGETS, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
+import { CORE_FILES, FAQ_DELTA_TARGET_GZIP, LOADER_FILE, SIZE_BUDGETS, SNIPPET_FILE, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
 
 export function measure(files = shippedFiles()) {
   const report = { files: {}, totalGzip: 0 };
@@ -74,6 +74,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     // The same budgets npm test enforces (tests/node/shipped-code.test.js, tests/node/widget/widget-bundle.test.js).
     const gzipOf = (files) => files.reduce((sum, file) => sum + report.files[file].gzip, 0);
     for (const [name, files, budget] of [
+      ['snippet', [SNIPPET_FILE], SIZE_BUDGETS.snippetGzip],
       ['loader', [LOADER_FILE], SIZE_BUDGETS.loaderGzip],
       ['widget js', [WIDGET_FILES[0]], SIZE_BUDGETS.widgetGzip],
       ['core js+wasm', CORE_FILES, SIZE_BUDGETS.coreGzip],

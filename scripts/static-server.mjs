@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, normalize, join } from 'node:path';
 import { repoRoot } from './shipped-files.mjs';
+import { snippetCode } from './snippet.mjs';
 import { MIME_TYPES, STRICT_CSP } from '../examples/server/http/site-routes.js';
 
 export { STRICT_CSP };
@@ -13,6 +14,8 @@ export { STRICT_CSP };
 const SERVED_FOLDERS = ['web/', 'dist/', 'shared/', 'examples/'];
 // Example host pages that stand for sites without any CSP (so an inline snippet runs).
 const NO_CSP_FOLDER = 'examples/host-pages/no-csp/';
+// Where those pages want the current dist/kefu-snippet.js, which a site pastes verbatim.
+const SNIPPET_MARKER = '/*kefu-snippet*/';
 
 export function startStaticServer({ port = 0, host = '127.0.0.1', landing = '/examples/demo/' } = {}) {
   const server = createServer(async (request, response) => {
@@ -28,7 +31,8 @@ export function startStaticServer({ port = 0, host = '127.0.0.1', landing = '/ex
       return;
     }
     try {
-      const body = await readFile(join(repoRoot, relative));
+      let body = await readFile(join(repoRoot, relative));
+      if (relative.startsWith(NO_CSP_FOLDER) && body.includes(SNIPPET_MARKER)) body = String(body).replace(SNIPPET_MARKER, snippetCode);
       const headers = {
         'content-type': MIME_TYPES[extname(relative)] ?? 'application/octet-stream',
         'x-content-type-options': 'nosniff',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { watchPage } from './chromium.js';
+import { snippetCode } from '../../scripts/snippet.mjs';
 import { conversation, dataAttributePage, routeHostPage, screenshot, useKefuWorld, widgetOnline } from './kefu-server.js';
 
 const world = useKefuWorld();
@@ -14,7 +15,7 @@ test('snippet on a plain page: calls queued before the loader run in order; the 
     'snippet.html',
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <script>
-  window.Kefu = window.Kefu || function () { (Kefu.q = Kefu.q || []).push(arguments); };
+  ${snippetCode()}
   Kefu('on', 'ready', function (detail) { window.kefuReady = detail; });
   Kefu('on', 'error', function (error) { (window.kefuErrors = window.kefuErrors || []).push(error.code); });
   Kefu('boot', { siteId: 'demo', locale: 'zh-TW', serverUrl: '${world.server.wsUrl}' });

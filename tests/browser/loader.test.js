@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { watchPage } from './chromium.js';
+import { STRICT_CSP } from '../../scripts/static-server.mjs';
+import { embedCode, snippetCode, snippetCspSource } from '../../scripts/snippet.mjs';
 import { dataAttributePage, routeHostPage, useKefuWorld, widgetOnline } from './kefu-server.js';
 
 const world = useKefuWorld();
@@ -23,6 +25,71 @@ test('on a strict-CSP page the loader boots from data attributes with no violati
   assert.equal(await page.evaluate(() => document.querySelector('kefu-chat').hidden), true);
   // Nobody opened the chat: the widget and the core still arrive once the browser is idle.
   await widgetOnline(page);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the inline snippet paints the launcher before the loader arrives; a click then opens the panel once it has', async () => {
+  const page = await world.browser.newPage();
+  const problems = await watchPage(page);
+  let releaseLoader;
+  const loaderHeld = new Promise((resolve) => (releaseLoader = resolve));
+  await page.route('**/kefu/kefu-loader.js', async (route) => {
+    await loaderHeld;
+    await route.fallback();
+  });
+  const url = await routeHostPage(
+    page,
+    world.server.httpUrl,
+    'held-loader.html',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title><script>
+  ${snippetCode()}
+  Kefu('on', 'open', function () { window.kefuOpened = (window.kefuOpened || 0) + 1; });
+  Kefu('boot', { siteId: 'demo', locale: 'zh-CN' });
+</script><script async src="/kefu/kefu-loader.js"></script></head><body><h1>Shop</h1></body></html>`,
+    { csp: null },
+  );
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  assert.equal(await (await launcherLabel(page)).jsonValue(), '在线客服');
+  assert.equal(await page.evaluate(() => window.Kefu.version), undefined, 'the loader has not run yet');
+  const size = await page.evaluate(() => {
+    const box = document.querySelector('kefu-chat').shadowRoot.querySelector('button').getBoundingClientRect();
+    return [Math.round(box.width), Math.round(box.height)];
+  });
+  assert.deepEqual(size, [56, 56], 'styled by the snippet, not a bare button');
+  await page.click('kefu-chat >> button.launcher');
+  releaseLoader();
+  await widgetOnline(page);
+  await page.waitForFunction(() => window.kefuOpened === 1);
+  assert.equal(await page.isVisible('kefu-chat >> .panel'), true);
+  // The loader adopted the snippet's launcher: one element, and its button now toggles.
+  assert.equal(await page.evaluate(() => document.querySelectorAll('kefu-chat').length), 1);
+  await page.evaluate(() => window.Kefu('close'));
+  await page.click('kefu-chat >> button.launcher');
+  await page.waitForFunction(() => window.kefuOpened === 2);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a strict-CSP page that allows the snippet by its hash gets the early launcher with no violations', async () => {
+  const page = await world.browser.newPage();
+  const problems = await watchPage(page);
+  const csp = STRICT_CSP.replace("script-src 'self'", `script-src 'self' ${snippetCspSource()}`);
+  assert.notEqual(csp, STRICT_CSP);
+  const url = await routeHostPage(
+    page,
+    world.server.httpUrl,
+    'strict-snippet.html',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+${embedCode({ siteId: 'demo', locale: 'zh-TW' })}</head><body><h1>Shop</h1></body></html>`,
+    { csp },
+  );
+  await page.goto(url);
+  assert.equal(await (await launcherLabel(page)).jsonValue(), '線上客服');
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  assert.equal(await page.isVisible('kefu-chat >> .panel'), true);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('kefu-chat').length), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

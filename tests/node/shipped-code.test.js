@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { measure } from '../../scripts/size.mjs';
-import { CORE_FILES, LOADER_FILE, SIZE_BUDGETS, repoRoot, shippedFiles } from '../../scripts/shipped-files.mjs';
+import { CORE_FILES, LOADER_FILE, SIZE_BUDGETS, SNIPPET_FILE, repoRoot, shippedFiles } from '../../scripts/shipped-files.mjs';
 
 // `new Function(...)`, `Function(...)` and `eval(...)` are blocked by a CSP without
 // 'unsafe-eval'; the widget must run on such host pages. Names that merely end in
@@ -38,4 +38,18 @@ test(`the script-tag loader is within ${SIZE_BUDGETS.loaderGzip} bytes gzip`, ()
   const { totalGzip } = measure([LOADER_FILE]);
   assert.ok(totalGzip > 500, 'the loader looks empty');
   assert.ok(totalGzip <= SIZE_BUDGETS.loaderGzip, `loader is ${totalGzip} bytes gzip; budget ${SIZE_BUDGETS.loaderGzip}`);
+});
+
+test(`the inline snippet is within ${SIZE_BUDGETS.snippetGzip} bytes gzip and paints nothing before boot`, async () => {
+  const { totalGzip } = measure([SNIPPET_FILE]);
+  assert.ok(totalGzip > 300, 'the snippet looks empty');
+  assert.ok(totalGzip <= SIZE_BUDGETS.snippetGzip, `snippet is ${totalGzip} bytes gzip; budget ${SIZE_BUDGETS.snippetGzip}`);
+  // Its queue is the loader's input: calls keep their order and arguments.
+  const window = {};
+  const document = { currentScript: null };
+  new Function('window', 'document', readFileSync(`${repoRoot}${SNIPPET_FILE}`, 'utf8'))(window, document);
+  window.Kefu('on', 'ready', 1);
+  window.Kefu('send', 'hi');
+  assert.deepEqual(window.Kefu.q.map((args) => [...args]), [['on', 'ready', 1], ['send', 'hi']]);
+  assert.equal(window.Kefu.l, undefined);
 });

@@ -2,9 +2,10 @@
 // replays calls queued by the inline snippet, paints the launcher at `boot`, and
 // fetches the widget (and through it the wasm core) on idle or first open.
 //
-// Snippet:  <script>window.Kefu=window.Kefu||function(){(Kefu.q=Kefu.q||[]).push(arguments)};</script>
-//           <script async src="https://…/kefu-loader.js" data-site-id="acme"></script>
-// Strict-CSP pages skip the inline part and boot from the data attributes alone.
+// Snippet:  <script>…dist/kefu-snippet.js… Kefu('boot', {siteId: 'acme'});</script>
+//           <script async src="https://…/kefu-loader.js"></script>
+// The snippet may have painted the launcher already (Kefu.l); it is adopted, not painted
+// twice. Strict-CSP pages may skip the inline part and boot from the data attributes.
 import { createCommandApi } from './command-api.js';
 import { showLauncher } from './launcher.js';
 import { scheduleIdle } from './schedule-idle.js';
@@ -14,12 +15,22 @@ const LOADER_VERSION = '0.1.0';
 (function installKefu(win, doc) {
   if (win.Kefu && win.Kefu.version) return; // the loader ran already
   const queued = (win.Kefu && win.Kefu.q) || [];
+  let paintedBySnippet = win.Kefu && win.Kefu.l;
   const script = doc.currentScript;
   const base = script && script.src ? script.src : doc.baseURI;
   const widgetUrl = new URL('kefu-widget.js', base).href;
   const api = createCommandApi({
     loadWidget: () => import(/* webpackIgnore: true */ widgetUrl),
-    showLauncher: (config, onActivate) => showLauncher({ stylesheetUrl: new URL('kefu-widget.css', base).href, ...config }, onActivate, doc),
+    showLauncher(config, onActivate) {
+      // Only the first boot may adopt it: after a shutdown it is gone from the page.
+      const painted = paintedBySnippet;
+      paintedBySnippet = null;
+      if (painted && painted.host.isConnected) {
+        painted.button.onclick = onActivate;
+        return painted;
+      }
+      return showLauncher({ stylesheetUrl: new URL('kefu-widget.css', base).href, ...config }, onActivate, doc);
+    },
     scheduleIdle,
   });
   // The widget finds the wasm core beside the loader (assetBase), unless told otherwise.
