@@ -347,3 +347,47 @@ TEST_CASE("the server's pre-chat form flag turns a conversation that has not sta
   chatting.serverSays(welcome(true));
   CHECK(chatting.session.phase() == Phase::bot);
 }
+
+TEST_CASE("a keyed event is applied once, also by a session restored from what the first one stored") {
+  Harness h;
+  const Json keyed = {{"type", "send_text"}, {"text", "从另一个标签页"}, {"key", "tab-b:1"}};
+  REQUIRE_FALSE(h.event(keyed));
+  const auto visitorTexts = [](const Json& view) {
+    int count = 0;
+    for (const auto& message : view["messages"]) count += message["author"] == "visitor";
+    return count;
+  };
+  CHECK(visitorTexts(h.view()) == 1);
+  // Sent again (a tab resending on a leader change): nothing changes, nothing is stored.
+  const std::size_t journalBefore = h.journal.size();
+  REQUIRE_FALSE(h.event(keyed));
+  CHECK(visitorTexts(h.view()) == 1);
+  CHECK(h.journal.size() == journalBefore);
+
+  // The next leader restores from storage and gets the same event once more.
+  Session restored(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(restored.restore(h.snapshot, h.journal, 7, h.now + 1000));
+  restored.drainEffects();
+  REQUIRE_FALSE(restored.handle({{"type", "send_text"}, {"text", "从另一个标签页"}, {"key", "tab-b:1"}, {"now", h.now + 1001}}));
+  CHECK(visitorTexts(restored.view()) == 1);
+  // Another key is another event.
+  REQUIRE_FALSE(restored.handle({{"type", "send_text"}, {"text", "第二条"}, {"key", "tab-b:2"}, {"now", h.now + 1002}}));
+  CHECK(visitorTexts(restored.view()) == 2);
+
+  // The keys also survive compaction into a snapshot.
+  Session compacted(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(compacted.restore(toJsonText(restored.snapshot()), {}, 8, h.now + 2000));
+  REQUIRE_FALSE(compacted.handle({{"type", "send_text"}, {"text", "第二条"}, {"key", "tab-b:2"}, {"now", h.now + 2001}}));
+  CHECK(visitorTexts(compacted.view()) == 2);
+}
+
+TEST_CASE("an event key that is not a short string is rejected and changes nothing") {
+  Harness h;
+  const std::string snapshotBefore = toJsonText(h.session.snapshot());
+  for (const Json& key : {Json(""), Json(std::string(65, 'k')), Json(7), Json(nullptr)}) {
+    auto error = h.event({{"type", "send_text"}, {"text", "hi"}, {"key", key}});
+    REQUIRE(error);
+    CHECK(error->code == "invalid_event");
+  }
+  CHECK(toJsonText(h.session.snapshot()) == snapshotBefore);
+}

@@ -119,7 +119,8 @@ std::string SessionApi::handle(std::string_view eventJson) {
     const std::string_view* type = flatEvent_.string("type");
     const FlatObject::Value* now = flatEvent_.find("now");
     const std::string_view* text = flatEvent_.string("text");
-    if (type && *type == "send_text" && now && now->kind == FlatObject::Kind::number && text) {
+    // A keyed event (forwarded by another tab) goes through Session::handle's key check.
+    if (type && *type == "send_text" && now && now->kind == FlatObject::Kind::number && text && !flatEvent_.find("key")) {
       return effectsReply(session_->handleSendText(*text, static_cast<std::int64_t>(now->number)));
     }
   }

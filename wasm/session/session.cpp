@@ -334,6 +334,11 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
     next() += toJsonText(Json{{"k", "phase"}, {"phase", phaseName(phase_)}, {"agent", agentName_}, {"position", queuePosition_},
                               {"eta", queueEtaSeconds_}, {"rating", ratingRequested_}, {"ticket", ticketId_}, {"hours", offlineHours_},
                               {"unanswered", unansweredTurns_}, {"prechatDone", prechatDone_}});
+    if (!appliedKeys_.empty()) {
+      Json keys = Json::array();
+      for (const auto& key : appliedKeys_) keys.push_back(key);
+      next() += toJsonText(Json{{"k", "keys"}, {"keys", std::move(keys)}});
+    }
     state.push_back(']');
     snap.string("visitorId", visitorId_);
     if (recordCount != nullptr) *recordCount = count;
@@ -447,6 +452,14 @@ void Session::apply(const Json& item) {
     }
   } else if (kind == "seen") {
     seenUpTo_ = std::max(seenUpTo_, json::intOr(item, "upTo"));
+  } else if (kind == "key") {
+    rememberKey(json::stringOr(item, "key"));
+  } else if (kind == "keys") {
+    if (const Json* keys = json::field(item, "keys"); keys && keys->is_array()) {
+      for (const auto& key : *keys) {
+        if (key.is_string()) rememberKey(key.get<std::string>());
+      }
+    }
   } else if (kind == "phase") {
     if (auto phase = phaseFromName(json::stringOr(item, "phase"))) phase_ = *phase;
     agentName_ = json::stringOr(item, "agent");
@@ -522,7 +535,34 @@ ViewMessage* Session::messageById(const std::string& id) {
 
 // ---- events ------------------------------------------------------------------------
 
+// Keys only have to outlive the events other tabs still hold unconfirmed (a few, for a
+// few milliseconds, when a leader tab closes), so a short list is plenty.
+constexpr std::size_t kMaxAppliedKeys = 64;
+constexpr std::size_t kMaxEventKeyBytes = 64;
+
 std::optional<Error> Session::handle(const Json& event) {
+  const Json* key = event.is_object() ? json::field(event, "key") : nullptr;
+  if (key == nullptr) return handleEvent(event);
+  if (!key->is_string() || key->get_ref<const std::string&>().empty() || key->get_ref<const std::string&>().size() > kMaxEventKeyBytes) {
+    return Error{"invalid_event", "an event's key is a string of 1 to 64 bytes"};
+  }
+  const std::string& keyText = key->get_ref<const std::string&>();
+  if (std::find(appliedKeys_.begin(), appliedKeys_.end(), keyText) != appliedKeys_.end()) return std::nullopt;
+  // flush() records the key in the same journal append as the event's own records, so
+  // both are stored or neither; a rejected event reaches no flush and is not remembered.
+  keyToRecord_ = keyText;
+  std::optional<Error> error = handleEvent(event);
+  keyToRecord_.clear();
+  return error;
+}
+
+void Session::rememberKey(std::string key) {
+  if (key.empty() || std::find(appliedKeys_.begin(), appliedKeys_.end(), key) != appliedKeys_.end()) return;
+  appliedKeys_.push_back(std::move(key));
+  if (appliedKeys_.size() > kMaxAppliedKeys) appliedKeys_.pop_front();
+}
+
+std::optional<Error> Session::handleEvent(const Json& event) {
   if (!event.is_object() || !json::hasString(event, "type")) return Error{"invalid_event", "an event is an object with a type"};
   const Json* nowField = json::field(event, "now");
   if (!nowField || !nowField->is_number()) return Error{"invalid_event", "every event carries now (ms since epoch)"};
@@ -1035,6 +1075,9 @@ void Session::emitNotify(const char* event, std::string_view detailJson) {
 }
 
 void Session::flush(std::int64_t now) {
+  if (!keyToRecord_.empty()) {
+    record({{"k", "key"}, {"key", std::exchange(keyToRecord_, {})}});
+  }
   for (const auto& cmid : outbox_.expire(now)) {
     journal_.push_back(cmidRecordText("fail", cmid));
     viewChanged_ = true;

@@ -86,6 +86,9 @@ class Session {
                                std::uint64_t seed, std::int64_t now);
 
   // One event: {"type", "now", ...}. A rejected event changes nothing and returns why.
+  // An event with a "key" (1–64 bytes) is applied at most once: the key is stored with
+  // what the event changed, so an event a tab forwards again after a leader change, to a
+  // leader restored from storage, changes nothing the second time.
   std::optional<Error> handle(const Json& event);
   // handle({"type": "frame", "text": frameText, "now": now}) without the wrapping.
   std::optional<Error> handleFrame(std::string_view frameText, std::int64_t now);
@@ -110,6 +113,10 @@ class Session {
   bool connected() const { return connected_; }
 
  private:
+  // handle() after the key check.
+  std::optional<Error> handleEvent(const Json& event);
+  void rememberKey(std::string key);
+
   // Event handlers.
   std::optional<Error> onVisitorText(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
@@ -182,6 +189,8 @@ class Session {
   std::string ticketId_;
   std::string offlineHours_;
   int unansweredTurns_ = 0;
+  std::deque<std::string> appliedKeys_;  // the newest kMaxAppliedKeys event keys, oldest first
+  std::string keyToRecord_;              // the key of the event being handled
   bool prechatDone_ = false;  // the form was submitted: a later welcome's preChatForm is stale
   std::int64_t lastSeq_ = 0;        // every server message up to here is applied
   std::int64_t seenUpTo_ = 0;       // the visitor has seen up to here (unread = above it)

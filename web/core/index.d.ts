@@ -102,7 +102,7 @@ export type SessionEffect =
   | { type: 'render' }
   | { type: 'notify'; event: 'message' | 'unread' | 'handoff' | 'error'; detail: Record<string, unknown> };
 
-export type SessionEvent =
+export type SessionEvent = (
   | { type: 'send_text'; text: string; now?: number }
   | { type: 'choose_suggestion'; faqId: string; now?: number }
   | { type: 'request_handoff'; now?: number }
@@ -113,7 +113,11 @@ export type SessionEvent =
   | { type: 'panel'; open: boolean; now?: number }
   | { type: 'typing'; on: boolean; now?: number }
   | { type: 'frame'; text: string; now?: number }
-  | { type: 'connected' | 'disconnected' | 'timer'; now?: number };
+  | { type: 'connected' | 'disconnected' | 'timer'; now?: number }
+) & {
+  /** 1–64 bytes: an event with a key is applied at most once, also across a restore (docs/session.md). */
+  key?: string;
+};
 
 export type Phase = 'prechat' | 'bot' | 'handoff_requested' | 'queued' | 'with_agent' | 'ended' | 'rated' | 'offline' | 'ticket_submitted';
 export type Delivery = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -4,7 +4,10 @@
 // visitor does as session events. A forwarded event stays pending in the follower until
 // the leader reports it applied and persisted; when a leader goes away, the next one
 // restores the stored session and the pending events are forwarded to it again, so
-// nothing typed in any tab is lost, and nothing is applied twice.
+// nothing typed in any tab is lost, and nothing is applied twice: each forwarded event
+// carries its id as the core's event key, which the core stores with what the event
+// changed, so a leader restored from storage skips an event its predecessor applied
+// but died before confirming.
 import { TabChannel } from './tab-channel.js';
 import { TabLeadership } from './tab-leadership.js';
 
@@ -155,9 +158,9 @@ export class TabSession {
     this.#shell = shell;
     if (this.#ownPanelOpen) this.#panelIn(this.#tabId, true);
     // What this tab's visitor did while another tab led (or before anyone did).
-    const own = [...this.#pending.values()];
+    const own = [...this.#pending];
     this.#pending.clear();
-    for (const event of own) this.#applyOwn(event);
+    for (const [id, event] of own) this.#applyOwn(keyed(id, event));
     const view = shell.view();
     this.#handlers.onView(view);
     this.#channel.publish('leader', { from: this.#tabId });
@@ -195,7 +198,7 @@ export class TabSession {
     if (this.#appliedIds.size > MAX_REMEMBERED_IDS) this.#appliedIds.delete(this.#appliedIds.values().next().value);
     let error = null;
     try {
-      this.#shell.dispatch(event);
+      this.#shell.dispatch(keyed(id, event));
     } catch (cause) {
       error = { code: cause?.code ?? 'internal', message: String(cause?.message ?? cause) };
     }
@@ -217,6 +220,11 @@ export class TabSession {
     for (const [id, event] of this.#pending) this.#channel.publish('event', { id, event });
     this.#channel.publish('sync', { from: this.#tabId });
   }
+}
+
+// Typing indicators are not worth a stored key each: one shown twice does no harm.
+function keyed(id, event) {
+  return event.type === 'typing' ? event : { ...event, key: id };
 }
 
 function randomId() {

@@ -154,3 +154,33 @@ test('the conversation counts as seen while the panel is open in any tab, not ju
   assert.equal(readFrames(), 1);
   a.session.stop();
 });
+
+test('a leader that stored a forwarded event but closed before confirming it: the next leader does not apply it again', async () => {
+  const world = browserWorld();
+  const a = openTab(world);
+  await until(() => a.lastView()?.connection === 'online', 'tab A online');
+  // A follower whose confirmation never arrives: it resends when a new leader appears.
+  const follower = new TabChannel(world.scope);
+  const event = { id: 'tab-x:1', event: { type: 'send_text', text: 'stored, never confirmed' } };
+  follower.publish('event', event);
+  await until(() => a.visitorTexts().length === 1, 'A applied it');
+  await a.session.settled();
+  a.session.stop(); // before its 'applied' reached anyone that cares
+  world.server.dropAll();
+  const c = openTab(world);
+  try {
+    await until(() => c.session.isLeader && c.lastView()?.connection === 'online', 'C leading');
+    const applied = [];
+    follower.subscribe((message) => message.type === 'applied' && applied.push(message.payload));
+    follower.publish('event', event); // what a follower does on 'leader': C has never seen this id
+    await until(() => applied.length >= 1, 'C confirms');
+    assert.deepEqual(applied[0], { id: 'tab-x:1', error: null });
+    assert.deepEqual(c.visitorTexts(), ['stored, never confirmed']);
+    await until(() => world.server.storedTexts.length === 1, 'delivered');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(world.server.storedTexts, ['stored, never confirmed']);
+  } finally {
+    follower.close();
+    c.session.stop();
+  }
+});
