@@ -59,11 +59,13 @@ std::string SessionApi::configure(std::string_view configJson, std::string_view 
   return toJsonText(Json{{"ok", true}});
 }
 
-std::string SessionApi::effectsReply(const std::optional<Error>& error) {
+std::string SessionApi::effectsReply(const std::optional<Error>& error, std::string_view moreMembers) {
   // The effects are JSON text already: the reply wraps them without a second pass. Keys
-  // in sorted order, as the tree this replaced wrote them.
+  // in sorted order, as the tree this replaced wrote them. The persist effects' lines
+  // follow the reply's JSON, each after a newline (Session::drainEffectsText).
+  std::string persisted;
   std::string reply = "{\"effects\":[";
-  reply += session_->drainEffectsText();
+  reply += session_->drainEffectsText(persisted);
   reply += ']';
   if (error) {
     reply += ",\"error\":{\"code\":";
@@ -72,7 +74,10 @@ std::string SessionApi::effectsReply(const std::optional<Error>& error) {
     appendJsonString(reply, error->message);
     reply += '}';
   }
-  reply += error ? ",\"ok\":false}" : ",\"ok\":true}";
+  reply += error ? ",\"ok\":false" : ",\"ok\":true";
+  reply += moreMembers;
+  reply += '}';
+  if (!error) reply += persisted;
   return reply;
 }
 
@@ -106,9 +111,8 @@ std::string SessionApi::restore(std::string_view snapshot, std::string_view jour
   }
   started_ = true;
   // A lost history is reported, but the fresh session is up and running: ok stays true.
-  Json reply = Json::parse(effectsReply(std::nullopt), nullptr, false);
-  reply["restoreError"] = problem ? Json{{"code", problem->code}, {"message", problem->message}} : Json(nullptr);
-  return toJsonText(reply);
+  const Json restoreError = problem ? Json{{"code", problem->code}, {"message", problem->message}} : Json(nullptr);
+  return effectsReply(std::nullopt, ",\"restoreError\":" + toJsonText(restoreError));
 }
 
 std::string SessionApi::handle(std::string_view eventJson) {

@@ -29,7 +29,8 @@ class SessionApi {
   std::string suggest(std::string_view prefix, int topK) const;
 
  private:
-  std::string effectsReply(const std::optional<Error>& error);
+  // moreMembers: `,"key":value…` to add after "ok".
+  std::string effectsReply(const std::optional<Error>& error, std::string_view moreMembers = {});
   std::unique_ptr<FaqEngine> faq_;
   std::unique_ptr<session::Session> session_;
   session::SessionConfig config_;

@@ -244,7 +244,7 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   epoch_ = hex(random_.next(), 8);
   phase_ = config_.preChatForm ? Phase::prechat : Phase::bot;
   // The first snapshot is written at once: every later journal record extends it.
-  ObjectWriter(nextEffect()).string("snapshot", snapshotText()).string("type", "persist");
+  persistSnapshot(snapshotText());
   viewChanged_ = true;
   addEffect(R"({"type":"connect"})");
   flush(now);
@@ -1056,18 +1056,14 @@ void Session::flush(std::int64_t now) {
     // twice the state, and the cost of writing snapshots stays proportional to the
     // records written (a snapshot per 200 records would be quadratic in the history).
     if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, lastSnapshotRecords_)) {
-      ObjectWriter(nextEffect()).string("snapshot", snapshotText(&lastSnapshotRecords_)).string("type", "persist");
+      persistSnapshot(snapshotText(&lastSnapshotRecords_));
       journalSinceSnapshot_ = 0;
     } else {
-      ObjectWriter writer(nextEffect());
-      std::string& lines = writer.open("append");
-      lines.push_back('[');
-      for (std::size_t i = 0; i < journal_.size(); ++i) {
-        if (i > 0) lines.push_back(',');
-        appendJsonString(lines, journal_[i]);
+      ObjectWriter(nextEffect()).integer("append", static_cast<std::int64_t>(journal_.size())).string("type", "persist");
+      for (const auto& line : journal_) {
+        persisted_.push_back('\n');
+        persisted_ += line;
       }
-      lines.push_back(']');
-      writer.string("type", "persist");
     }
     journal_.clear();
   }
@@ -1091,16 +1087,43 @@ void Session::flush(std::int64_t now) {
   }
 }
 
-std::string Session::drainEffectsText() {
+void Session::persistSnapshot(std::string snapshot) {
+  ObjectWriter(nextEffect()).integer("snapshot", 1).string("type", "persist");
+  persisted_.push_back('\n');
+  persisted_ += snapshot;
+}
+
+std::string Session::drainEffectsText(std::string& persisted) {
   std::string drained;
   drained.swap(effects_);
+  persisted.swap(persisted_);
+  persisted_.clear();
   return drained;
 }
 
 std::vector<Json> Session::drainEffects() {
-  Json parsed = Json::parse("[" + drainEffectsText() + "]", nullptr, /*allow_exceptions=*/false);
+  std::string persisted;
+  Json parsed = Json::parse("[" + drainEffectsText(persisted) + "]", nullptr, /*allow_exceptions=*/false);
+  // Puts the persisted text back where the shell's wrapper puts it (web/core/core-result.js).
+  std::size_t at = 0;
+  auto nextLine = [&]() {
+    const std::size_t start = at + 1;
+    at = std::min(persisted.find('\n', start), persisted.size());
+    return persisted.substr(start, at - start);
+  };
   std::vector<Json> drained;
-  for (auto& effect : parsed) drained.push_back(std::move(effect));
+  for (auto& effect : parsed) {
+    if (json::stringOr(effect, "type") == "persist") {
+      if (json::field(effect, "snapshot")) {
+        effect["snapshot"] = nextLine();
+      } else {
+        Json lines = Json::array();
+        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) lines.push_back(nextLine());
+        effect["append"] = std::move(lines);
+      }
+    }
+    drained.push_back(std::move(effect));
+  }
   return drained;
 }
 
