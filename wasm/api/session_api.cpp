@@ -138,6 +138,12 @@ std::string SessionApi::handleFrame(std::string_view frameText, double now) {
   return effectsReply(session_->handleFrame(frameText, static_cast<std::int64_t>(now)));
 }
 
+std::string SessionApi::handleSendText(std::string_view text, double now) {
+  if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
+  if (!validTime(now)) return errorJson({"invalid_event", "every event carries now (ms since epoch)"});
+  return effectsReply(session_->handleSendText(text, static_cast<std::int64_t>(now)));
+}
+
 std::string SessionApi::suggest(std::string_view prefix, int topK) const {
   // The same bounds as FaqEngine.suggest.
   if (auto problem = checkQueryBounds(prefix, topK, FaqApiLimits{})) return errorJson(*problem);

@@ -24,6 +24,9 @@ class SessionApi {
   // The `frame` event without wrapping the frame's text in an event's JSON: the frame is
   // parsed once instead of being escaped, parsed as a string, then parsed again.
   std::string handleFrame(std::string_view frameText, double now);
+  // The `send_text` event without the event's JSON: what handle() does for
+  // {"type":"send_text","text":text,"now":now} with `now` a whole number of ms.
+  std::string handleSendText(std::string_view text, double now);
   std::string view() const;
   // Typeahead from the session's own knowledge base (no KB: no suggestions).
   std::string suggest(std::string_view prefix, int topK) const;
