@@ -1052,10 +1052,12 @@ void Session::flush(std::int64_t now) {
   outbox_.trimAcknowledged(kKeepAcknowledged);
   if (!journal_.empty()) {
     journalSinceSnapshot_ += journal_.size();
-    // Compact once the journal outgrows the snapshot it extends: storage stays within
-    // twice the state, and the cost of writing snapshots stays proportional to the
-    // records written (a snapshot per 200 records would be quadratic in the history).
-    if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, lastSnapshotRecords_)) {
+    // Compact once the journal is a few times the snapshot it extends: storage stays
+    // within a few times the state, and the cost of writing snapshots stays proportional
+    // to the records written (a snapshot per 200 records would be quadratic in the
+    // history). Compacting as soon as the journal matched the snapshot made half the text
+    // written per event snapshot.
+    if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, config_.journalPerSnapshot * lastSnapshotRecords_)) {
       persistSnapshot(snapshotText(&lastSnapshotRecords_));
       journalSinceSnapshot_ = 0;
     } else {

@@ -40,9 +40,12 @@ struct SessionConfig {
   std::int64_t reconnectInitialMs = 500;
   std::int64_t reconnectMaxMs = 30000;
   std::int64_t resyncRetryMs = 5000;       // a resync request without answer is repeated
-  // A fresh snapshot replaces the journal once the journal has this many records, or as
-  // many as the last snapshot held, whichever is more.
+  // A fresh snapshot replaces the journal once the journal has this many records, or
+  // journalPerSnapshot times as many as the last snapshot held, whichever is more. So the
+  // store holds at most 1 + journalPerSnapshot times the records of a snapshot (plus one
+  // event's), and snapshots cost 1 / journalPerSnapshot of the text written for records.
   std::size_t journalCompactAfter = 200;
+  std::size_t journalPerSnapshot = 3;
   std::size_t maxMessages = 500;           // messages kept for the view (the server has all)
 };
 
