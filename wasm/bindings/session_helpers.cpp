@@ -28,12 +28,13 @@ std::string sessionSuggest(const SessionApi& api, const std::string& prefix, int
 
 namespace {
 
-// The core is single-threaded: one input buffer and one kept reply serve every session.
+// The core is single-threaded: one input buffer serves every session. Replies stay in
+// their SessionApi until its next call.
 std::vector<char> input;
-std::string reply;
+std::size_t replySize = 0;
 
-const char* keep(std::string next) {
-  reply = std::move(next);
+const char* keep(const std::string& reply) {
+  replySize = reply.size();
   return reply.data();
 }
 
@@ -54,6 +55,6 @@ EMSCRIPTEN_KEEPALIVE const char* kefu_session_send_text(kefu::SessionApi* api, s
   return keep(api->handleSendText(std::string_view(input.data(), size), now));
 }
 
-EMSCRIPTEN_KEEPALIVE std::size_t kefu_session_reply_size() { return reply.size(); }
+EMSCRIPTEN_KEEPALIVE std::size_t kefu_session_reply_size() { return replySize; }
 
 }  // extern "C"

@@ -95,14 +95,14 @@ class Session {
   // handle({"type": "send_text", "text": text, "now": now}) without the tree.
   std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
-  // The effects so far as JSON text, comma-separated objects without the brackets;
-  // clears them. Effects are written as text once, straight from the state. The records
+  // Appends the effects so far to `effects` as JSON text, comma-separated objects without
+  // the brackets, and clears them. Effects are written as text once, straight from the state. The records
   // and snapshots to persist are not inside them: a persist effect says how many lines
-  // it takes ({"append": n} or {"snapshot": 1}), and `persisted` receives those lines,
+  // it takes ({"append": n} or {"snapshot": 1}), and `persisted` is appended those lines,
   // each after a '\n', in the effects' order. Records are JSON text, which has no raw
   // newline, so nothing needs escaping: escaping them into the effect and unescaping
   // them in JSON.parse was a quarter of the time per event.
-  std::string drainEffectsText(std::string& persisted);
+  void drainEffectsText(std::string& effects, std::string& persisted);
   // The effects parsed, with the persisted lines back in the persist effects as the
   // shell sees them ({"append": [record…]} or {"snapshot": text}); tests and the
   // simulator read these.
@@ -137,7 +137,8 @@ class Session {
   // and written as text once; apply() reads stored records into the same types.
   void record(Json record);
   void apply(const Json& record);
-  void recordText(std::string text);
+  // Where the next record's text is to be written (appended); marks the view changed.
+  std::string& newRecord();
   void applyOut(OutboxEntry entry, std::string_view text);
   void applyAck(std::string_view cmid, std::int64_t seq);
   void applySent(std::string_view cmid);
@@ -220,7 +221,9 @@ class Session {
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
   std::string effects_;               // JSON objects, comma-separated
   std::string persisted_;             // the persist effects' lines, each after a '\n'
-  std::vector<std::string> journal_;  // records not yet handed to the shell, as JSON text
+  std::string records_;               // records not yet handed to the shell, each after a '\n'
+  std::size_t recordCount_ = 0;
+  std::string discardedRecord_;       // what newRecord() gives while replaying
   FlatObject flat_;                   // the last flat frame read (its buffers are reused)
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;
