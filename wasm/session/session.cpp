@@ -42,24 +42,22 @@ Error invalidInState(const char* what, Phase phase) {
   return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
 }
 
-void appendInteger(std::string& out, std::int64_t value) {
-  char digits[24];
-  char* end = digits + sizeof digits;
-  char* at = end;
-  const bool negative = value < 0;
-  // Negated as unsigned, so INT64_MIN does not overflow.
-  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-  do {
-    *--at = static_cast<char>('0' + magnitude % 10);
-    magnitude /= 10;
-  } while (magnitude != 0);
-  if (negative) *--at = '-';
-  out.append(at, static_cast<std::size_t>(end - at));
-}
+// A member's key: a string literal, whose length is known where it is written.
+struct Key {
+  template <std::size_t N>
+  constexpr Key(const char (&key)[N]) : text(key), size(N - 1) {}  // NOLINT: literals convert implicitly
+  const char* text;
+  std::size_t size;
+};
 
 // Writes one JSON object member by member, straight into `out`. Callers give the keys
 // in sorted order: nlohmann's objects sort them, so every record and effect written
 // before the session wrote text directly had that order, and still has it.
+//
+// Each member (`,"key":` and its value) is written through a pointer into space made
+// with one call: this file is compiled for size, where std::string's small member
+// functions are calls, and appending a member piece by piece was a seventh of the
+// session's time.
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
@@ -67,56 +65,53 @@ class ObjectWriter {
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
 
-  ObjectWriter& string(const char* key, std::string_view value) {
-    member(key);
-    appendJsonString(out_, value);
+  ObjectWriter& string(Key key, std::string_view value) {
+    bool plain = true;
+    const std::size_t size = jsonStringSize(value, plain);
+    writeJsonString(member(key, size), value, plain);
     return *this;
   }
-  ObjectWriter& integer(const char* key, std::int64_t value) {
-    member(key);
-    appendInteger(out_, value);
+  ObjectWriter& integer(Key key, std::int64_t value) {
+    char digits[24];
+    char* end = digits + sizeof digits;
+    char* at = end;
+    const bool negative = value < 0;
+    // Negated as unsigned, so INT64_MIN does not overflow.
+    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+    do {
+      *--at = static_cast<char>('0' + magnitude % 10);
+      magnitude /= 10;
+    } while (magnitude != 0);
+    if (negative) *--at = '-';
+    const auto size = static_cast<std::size_t>(end - at);
+    std::memcpy(member(key, size), at, size);
     return *this;
   }
-  ObjectWriter& boolean(const char* key, bool value) {
-    member(key);
-    out_ += value ? "true" : "false";
-    return *this;
-  }
+  ObjectWriter& boolean(Key key, bool value) { return json(key, value ? "true" : "false"); }
   // A value that is JSON text already.
-  ObjectWriter& json(const char* key, std::string_view value) {
-    member(key);
-    out_.append(value);
+  ObjectWriter& json(Key key, std::string_view value) {
+    std::memcpy(member(key, value.size()), value.data(), value.size());
     return *this;
   }
   // Opens the value of `key`; the caller writes it next.
-  std::string& open(const char* key) {
-    member(key);
+  std::string& open(Key key) {
+    member(key, 0);
     return out_;
   }
 
  private:
-  void member(const char* key) {
-    // `,"key":` in one append: std::string's per-character calls are not inlined in
-    // this size-optimised file, and were a tenth of the session's time.
-    char buffer[48];
-    const std::size_t length = std::strlen(key);
-    if (length + 4 > sizeof buffer) return memberSlowly(key);
-    char* at = buffer;
+  // Writes `,"key":` with room for a value of `valueSize` bytes after it; returns where
+  // the value goes.
+  char* member(Key key, std::size_t valueSize) {
+    char* at = extendText(out_, (first_ ? 0 : 1) + key.size + 3 + valueSize);
     if (!first_) *at++ = ',';
     first_ = false;
     *at++ = '"';
-    std::memcpy(at, key, length);
-    at += length;
+    std::memcpy(at, key.text, key.size);
+    at += key.size;
     *at++ = '"';
     *at++ = ':';
-    out_.append(buffer, static_cast<std::size_t>(at - buffer));
-  }
-  void memberSlowly(const char* key) {
-    if (!first_) out_.push_back(',');
-    first_ = false;
-    out_.push_back('"');
-    out_ += key;
-    out_ += "\":";
+    return at;
   }
   std::string& out_;
   bool first_ = true;
