@@ -59,11 +59,15 @@ std::string SessionApi::configure(std::string_view configJson, std::string_view 
   return toJsonText(Json{{"ok", true}});
 }
 
-std::string SessionApi::effectsReply(const std::optional<Error>& error) {
+const std::string& SessionApi::effectsReply(const std::optional<Error>& error, std::string_view moreMembers) {
   // The effects are JSON text already: the reply wraps them without a second pass. Keys
-  // in sorted order, as the tree this replaced wrote them.
-  std::string reply = "{\"effects\":[";
-  reply += session_->drainEffectsText();
+  // in sorted order, as the tree this replaced wrote them. The persist effects' lines
+  // follow the reply's JSON, each after a newline (Session::drainEffectsText). Written
+  // into buffers kept from call to call.
+  std::string& reply = reply_;
+  reply.assign("{\"effects\":[");
+  persisted_.clear();
+  session_->drainEffectsText(reply, persisted_);
   reply += ']';
   if (error) {
     reply += ",\"error\":{\"code\":";
@@ -72,7 +76,10 @@ std::string SessionApi::effectsReply(const std::optional<Error>& error) {
     appendJsonString(reply, error->message);
     reply += '}';
   }
-  reply += error ? ",\"ok\":false}" : ",\"ok\":true}";
+  reply += error ? ",\"ok\":false" : ",\"ok\":true";
+  reply += moreMembers;
+  reply += '}';
+  if (!error) reply += persisted_;
   return reply;
 }
 
@@ -106,9 +113,8 @@ std::string SessionApi::restore(std::string_view snapshot, std::string_view jour
   }
   started_ = true;
   // A lost history is reported, but the fresh session is up and running: ok stays true.
-  Json reply = Json::parse(effectsReply(std::nullopt), nullptr, false);
-  reply["restoreError"] = problem ? Json{{"code", problem->code}, {"message", problem->message}} : Json(nullptr);
-  return toJsonText(reply);
+  const Json restoreError = problem ? Json{{"code", problem->code}, {"message", problem->message}} : Json(nullptr);
+  return effectsReply(std::nullopt, ",\"restoreError\":" + toJsonText(restoreError));
 }
 
 std::string SessionApi::handle(std::string_view eventJson) {
@@ -129,10 +135,21 @@ std::string SessionApi::handle(std::string_view eventJson) {
   return effectsReply(session_->handle(parsed.value()));
 }
 
-std::string SessionApi::handleFrame(std::string_view frameText, double now) {
-  if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
-  if (!validTime(now)) return errorJson({"invalid_event", "every event carries now (ms since epoch)"});
+const std::string& SessionApi::keepReply(std::string reply) {
+  reply_ = std::move(reply);
+  return reply_;
+}
+
+const std::string& SessionApi::handleFrame(std::string_view frameText, double now) {
+  if (!session_ || !started_) return keepReply(errorJson({"not_started", "start or restore the session first"}));
+  if (!validTime(now)) return keepReply(errorJson({"invalid_event", "every event carries now (ms since epoch)"}));
   return effectsReply(session_->handleFrame(frameText, static_cast<std::int64_t>(now)));
+}
+
+const std::string& SessionApi::handleSendText(std::string_view text, double now) {
+  if (!session_ || !started_) return keepReply(errorJson({"not_started", "start or restore the session first"}));
+  if (!validTime(now)) return keepReply(errorJson({"invalid_event", "every event carries now (ms since epoch)"}));
+  return effectsReply(session_->handleSendText(text, static_cast<std::int64_t>(now)));
 }
 
 std::string SessionApi::suggest(std::string_view prefix, int topK) const {

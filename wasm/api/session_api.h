@@ -23,18 +23,27 @@ class SessionApi {
   std::string handle(std::string_view eventJson);
   // The `frame` event without wrapping the frame's text in an event's JSON: the frame is
   // parsed once instead of being escaped, parsed as a string, then parsed again.
-  std::string handleFrame(std::string_view frameText, double now);
+  // This and handleSendText return the reply kept in the SessionApi, valid until its next
+  // call: the hot path copies no reply.
+  const std::string& handleFrame(std::string_view frameText, double now);
+  // The `send_text` event without the event's JSON: what handle() does for
+  // {"type":"send_text","text":text,"now":now} with `now` a whole number of ms.
+  const std::string& handleSendText(std::string_view text, double now);
   std::string view() const;
   // Typeahead from the session's own knowledge base (no KB: no suggestions).
   std::string suggest(std::string_view prefix, int topK) const;
 
  private:
-  std::string effectsReply(const std::optional<Error>& error);
+  // moreMembers: `,"key":value…` to add after "ok".
+  const std::string& effectsReply(const std::optional<Error>& error, std::string_view moreMembers = {});
+  const std::string& keepReply(std::string reply);
   std::unique_ptr<FaqEngine> faq_;
   std::unique_ptr<session::Session> session_;
   session::SessionConfig config_;
   FlatObject flatEvent_;  // the last event read as a flat object (its buffers are reused)
   bool started_ = false;
+  std::string reply_;      // the last reply (effectsReply, keepReply)
+  std::string persisted_;  // the persisted lines while a reply is written
 };
 
 }  // namespace kefu

@@ -7,6 +7,7 @@ EMSCRIPTEN_BINDINGS(kefu_session) {
   emscripten::class_<kefu::SessionApi>("ChatSession")
       .constructor<>()
       .function("_configure", &kefu::js::configureSession)
+      .function("_address", &kefu::js::sessionAddress)
       .function("_startFresh", &kefu::js::startFresh)
       .function("_restore", &kefu::js::restoreSession)
       .function("_handleView", &kefu::js::handleEvent)

@@ -25,13 +25,12 @@ constexpr bool isCopiedAsIs(unsigned char byte) { return byte >= 0x20 && byte !=
 
 }  // namespace
 
-void appendJsonString(std::string& out, std::string_view text) {
-  // Two passes: the escaped size first, then the bytes written through a pointer into
-  // space made once. Appending run by run called into std::string for every escape,
-  // which is most of the work for records escaped into a persist effect (every key and
-  // value is quoted).
+std::size_t jsonStringSize(std::string_view text, bool& plain) {
+  // The escaped size first, so the bytes can be written through a pointer into space
+  // made once: appending run by run called into std::string for every escape, which was
+  // most of the work for records (every key and value is quoted).
   std::size_t size = text.size() + 2;
-  bool plain = true;
+  plain = true;
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (isCopiedAsIs(byte)) {
@@ -48,19 +47,17 @@ void appendJsonString(std::string& out, std::string_view text) {
     size += byte == '"' || byte == '\\' || byte == '\n' || byte == '\r' || byte == '\t' ? 1 : 5;
     ++i;
   }
-  const std::size_t start = out.size();
-  // Grow geometrically: growing to the exact size would copy the whole output again for
-  // every string appended to it.
-  if (start + size > out.capacity()) out.reserve(std::max(start + size, 2 * out.capacity()));
-  if (plain) {
-    out.push_back('"');
-    out.append(text.data(), text.size());
-    out.push_back('"');
-    return;
-  }
-  out.resize(start + size);
-  char* at = &out[start];
+  return size;
+}
+
+char* writeJsonString(char* at, std::string_view text, bool plain) {
   *at++ = '"';
+  if (plain) {
+    std::memcpy(at, text.data(), text.size());
+    at += text.size();
+    *at++ = '"';
+    return at;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -98,7 +95,23 @@ void appendJsonString(std::string& out, std::string_view text) {
     }
     ++i;
   }
-  *at = '"';
+  *at++ = '"';
+  return at;
+}
+
+char* extendText(std::string& out, std::size_t size) {
+  const std::size_t start = out.size();
+  // Grow geometrically: growing to the exact size would copy the whole output again for
+  // every piece appended to it.
+  if (out.capacity() - start < size) out.reserve(std::max(start + size, 2 * out.capacity()));
+  out.resize(start + size);
+  return &out[start];
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  bool plain = true;
+  const std::size_t size = jsonStringSize(text, plain);
+  writeJsonString(extendText(out, size), text, plain);
 }
 
 void appendJsonNumber(std::string& out, double value) {

@@ -9,6 +9,14 @@
 namespace kefu {
 
 void appendJsonString(std::string& out, std::string_view text);
+// appendJsonString in parts, for writers that put a string and what surrounds it in
+// one piece of space: the quoted, escaped size (`plain`: nothing to escape or replace),
+// and writing it at `at`, which returns the end.
+std::size_t jsonStringSize(std::string_view text, bool& plain);
+char* writeJsonString(char* at, std::string_view text, bool plain);
+// Makes `size` more bytes at the end of `out` (growing geometrically) and returns where
+// they start.
+char* extendText(std::string& out, std::size_t size);
 void appendJsonNumber(std::string& out, double value);
 
 }  // namespace kefu

@@ -42,24 +42,22 @@ Error invalidInState(const char* what, Phase phase) {
   return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
 }
 
-void appendInteger(std::string& out, std::int64_t value) {
-  char digits[24];
-  char* end = digits + sizeof digits;
-  char* at = end;
-  const bool negative = value < 0;
-  // Negated as unsigned, so INT64_MIN does not overflow.
-  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-  do {
-    *--at = static_cast<char>('0' + magnitude % 10);
-    magnitude /= 10;
-  } while (magnitude != 0);
-  if (negative) *--at = '-';
-  out.append(at, static_cast<std::size_t>(end - at));
-}
+// A member's key: a string literal, whose length is known where it is written.
+struct Key {
+  template <std::size_t N>
+  constexpr Key(const char (&key)[N]) : text(key), size(N - 1) {}  // NOLINT: literals convert implicitly
+  const char* text;
+  std::size_t size;
+};
 
 // Writes one JSON object member by member, straight into `out`. Callers give the keys
 // in sorted order: nlohmann's objects sort them, so every record and effect written
 // before the session wrote text directly had that order, and still has it.
+//
+// Each member (`,"key":` and its value) is written through a pointer into space made
+// with one call: this file is compiled for size, where std::string's small member
+// functions are calls, and appending a member piece by piece was a seventh of the
+// session's time.
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
@@ -67,56 +65,53 @@ class ObjectWriter {
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
 
-  ObjectWriter& string(const char* key, std::string_view value) {
-    member(key);
-    appendJsonString(out_, value);
+  ObjectWriter& string(Key key, std::string_view value) {
+    bool plain = true;
+    const std::size_t size = jsonStringSize(value, plain);
+    writeJsonString(member(key, size), value, plain);
     return *this;
   }
-  ObjectWriter& integer(const char* key, std::int64_t value) {
-    member(key);
-    appendInteger(out_, value);
+  ObjectWriter& integer(Key key, std::int64_t value) {
+    char digits[24];
+    char* end = digits + sizeof digits;
+    char* at = end;
+    const bool negative = value < 0;
+    // Negated as unsigned, so INT64_MIN does not overflow.
+    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+    do {
+      *--at = static_cast<char>('0' + magnitude % 10);
+      magnitude /= 10;
+    } while (magnitude != 0);
+    if (negative) *--at = '-';
+    const auto size = static_cast<std::size_t>(end - at);
+    std::memcpy(member(key, size), at, size);
     return *this;
   }
-  ObjectWriter& boolean(const char* key, bool value) {
-    member(key);
-    out_ += value ? "true" : "false";
-    return *this;
-  }
+  ObjectWriter& boolean(Key key, bool value) { return json(key, value ? "true" : "false"); }
   // A value that is JSON text already.
-  ObjectWriter& json(const char* key, std::string_view value) {
-    member(key);
-    out_.append(value);
+  ObjectWriter& json(Key key, std::string_view value) {
+    std::memcpy(member(key, value.size()), value.data(), value.size());
     return *this;
   }
   // Opens the value of `key`; the caller writes it next.
-  std::string& open(const char* key) {
-    member(key);
+  std::string& open(Key key) {
+    member(key, 0);
     return out_;
   }
 
  private:
-  void member(const char* key) {
-    // `,"key":` in one append: std::string's per-character calls are not inlined in
-    // this size-optimised file, and were a tenth of the session's time.
-    char buffer[48];
-    const std::size_t length = std::strlen(key);
-    if (length + 4 > sizeof buffer) return memberSlowly(key);
-    char* at = buffer;
+  // Writes `,"key":` with room for a value of `valueSize` bytes after it; returns where
+  // the value goes.
+  char* member(Key key, std::size_t valueSize) {
+    char* at = extendText(out_, (first_ ? 0 : 1) + key.size + 3 + valueSize);
     if (!first_) *at++ = ',';
     first_ = false;
     *at++ = '"';
-    std::memcpy(at, key, length);
-    at += length;
+    std::memcpy(at, key.text, key.size);
+    at += key.size;
     *at++ = '"';
     *at++ = ':';
-    out_.append(buffer, static_cast<std::size_t>(at - buffer));
-  }
-  void memberSlowly(const char* key) {
-    if (!first_) out_.push_back(',');
-    first_ = false;
-    out_.push_back('"');
-    out_ += key;
-    out_ += "\":";
+    return at;
   }
   std::string& out_;
   bool first_ = true;
@@ -133,8 +128,7 @@ void appendSuggestions(std::string& out, const std::vector<std::pair<std::string
 
 // The "msg" / "bot" record. Empty optional fields are left out: apply() reads a missing
 // field and an empty one alike.
-std::string messageRecordText(const char* kind, const MessageRecord& message) {
-  std::string out;
+void writeMessageRecord(std::string& out, const char* kind, const MessageRecord& message) {
   ObjectWriter record(out);
   record.string("author", message.author);
   if (!message.cmid.empty()) record.string("cmid", message.cmid);
@@ -148,20 +142,11 @@ std::string messageRecordText(const char* kind, const MessageRecord& message) {
   record.string("text", message.text);
   if (!message.tier.empty()) record.string("tier", message.tier);
   record.integer("time", message.time);
-  return out;
 }
 
 // "sent", "fail": records that name one outbox entry.
-std::string cmidRecordText(const char* kind, std::string_view cmid) {
-  std::string out;
+void writeCmidRecord(std::string& out, const char* kind, std::string_view cmid) {
   ObjectWriter(out).string("cmid", cmid).string("k", kind);
-  return out;
-}
-
-std::string ackRecordText(std::string_view cmid, std::int64_t seq) {
-  std::string out;
-  ObjectWriter(out).string("cmid", cmid).string("k", "ack").integer("seq", seq);
-  return out;
 }
 
 // A stored record, a resync page's message or a msg frame, read the same way.
@@ -244,7 +229,7 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   epoch_ = hex(random_.next(), 8);
   phase_ = config_.preChatForm ? Phase::prechat : Phase::bot;
   // The first snapshot is written at once: every later journal record extends it.
-  ObjectWriter(nextEffect()).string("snapshot", snapshotText()).string("type", "persist");
+  persistSnapshot(snapshotText());
   viewChanged_ = true;
   addEffect(R"({"type":"connect"})");
   flush(now);
@@ -352,13 +337,22 @@ Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*a
 
 void Session::record(Json item) {
   apply(item);
-  recordText(toJsonText(item));
+  newRecord() += toJsonText(item);
 }
 
-// The typed records' second half: their text, kept for the shell.
-void Session::recordText(std::string text) {
-  if (!replaying_) journal_.push_back(std::move(text));
+// The typed records' second half: their text is written here, straight into the
+// records for the next persist effect, each after a newline. One buffer, reused, instead
+// of a string per record grown from empty: allocating and regrowing those was a tenth
+// of the time per event.
+std::string& Session::newRecord() {
   viewChanged_ = true;
+  if (replaying_) {  // a restore applies stored records; it writes none
+    discardedRecord_.clear();
+    return discardedRecord_;
+  }
+  records_.push_back('\n');
+  ++recordCount_;
+  return records_;
 }
 
 void Session::applyOut(OutboxEntry entry, std::string_view text) {
@@ -761,14 +755,10 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
     frame.integer("clientTime", std::max<std::int64_t>(now, 0)).string("cmid", entry.cmid).integer("cseq", entry.cseq);
     frame.string("text", text).string("type", "message");
   }
-  std::string out;
-  ObjectWriter(out).integer("at", now).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
+  ObjectWriter(newRecord()).integer("at", now).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
   const std::string cmid = entry.cmid;
   applyOut(std::move(entry), text);
-  recordText(std::move(out));
-  std::string cursor;
-  ObjectWriter(cursor).integer("cmidCounter", static_cast<std::int64_t>(cmidCounter_)).string("k", "cursor");
-  recordText(std::move(cursor));
+  ObjectWriter(newRecord()).integer("cmidCounter", static_cast<std::int64_t>(cmidCounter_)).string("k", "cursor");
   return cmid;
 }
 
@@ -907,14 +897,12 @@ std::optional<Error> Session::onAck(std::string_view cmid, std::int64_t seq) {
   if (entry == nullptr) return Error{"unknown_cmid", "an ack for a message this session did not send"};
   if (entry->seq == 0) {
     applyAck(cmid, seq);
-    recordText(ackRecordText(cmid, seq));
+    ObjectWriter(newRecord()).string("cmid", cmid).string("k", "ack").integer("seq", seq);
   }
   // Our own message is the next one in the conversation: no need to wait for its echo.
   if (seq == lastSeq_ + 1) {
     applyCursor(seq, 0, 0, 0, 0);
-    std::string cursor;
-    ObjectWriter(cursor).string("k", "cursor").integer("lastSeq", seq);
-    recordText(std::move(cursor));
+    ObjectWriter(newRecord()).string("k", "cursor").integer("lastSeq", seq);
     applyEarlyMessages();
   }
   return std::nullopt;
@@ -986,7 +974,7 @@ void Session::acceptServerMessage(const MessageRecord& message, std::int64_t now
   }
   const std::int64_t unreadBefore = unreadCount();
   applyServerMessage(message);
-  recordText(messageRecordText("msg", message));
+  writeMessageRecord(newRecord(), "msg", message);
   if (message.author == "agent" || message.author == "system") {
     std::string detail;
     ObjectWriter(detail).string("author", message.author).integer("seq", seq).string("text", message.text);
@@ -1051,7 +1039,7 @@ void Session::applyEarlyMessages() {
     earlyMessages_.erase(earlyMessages_.begin());
     if (next.seq == lastSeq_ + 1) {
       applyServerMessage(next);
-      recordText(messageRecordText("msg", next));
+      writeMessageRecord(newRecord(), "msg", next);
     }
   }
   if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
@@ -1078,10 +1066,7 @@ void Session::flush(std::int64_t now) {
   if (!keyToRecord_.empty()) {
     record({{"k", "key"}, {"key", std::exchange(keyToRecord_, {})}});
   }
-  for (const auto& cmid : outbox_.expire(now)) {
-    journal_.push_back(cmidRecordText("fail", cmid));
-    viewChanged_ = true;
-  }
+  for (const auto& cmid : outbox_.expire(now)) writeCmidRecord(newRecord(), "fail", cmid);
   if (connected_ && welcomed_) {
     std::vector<std::string> firstSends;
     for (const OutboxEntry* entry : outbox_.due(now, random_, &firstSends)) {
@@ -1090,29 +1075,25 @@ void Session::flush(std::int64_t now) {
       viewChanged_ = true;
     }
     // "sent" survives a reload, so the visitor never sees a message step back to "sending".
-    for (const auto& cmid : firstSends) journal_.push_back(cmidRecordText("sent", cmid));
+    for (const auto& cmid : firstSends) writeCmidRecord(newRecord(), "sent", cmid);
   }
   outbox_.trimAcknowledged(kKeepAcknowledged);
-  if (!journal_.empty()) {
-    journalSinceSnapshot_ += journal_.size();
-    // Compact once the journal outgrows the snapshot it extends: storage stays within
-    // twice the state, and the cost of writing snapshots stays proportional to the
-    // records written (a snapshot per 200 records would be quadratic in the history).
-    if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, lastSnapshotRecords_)) {
-      ObjectWriter(nextEffect()).string("snapshot", snapshotText(&lastSnapshotRecords_)).string("type", "persist");
+  if (recordCount_ > 0) {
+    journalSinceSnapshot_ += recordCount_;
+    // Compact once the journal is a few times the snapshot it extends: storage stays
+    // within a few times the state, and the cost of writing snapshots stays proportional
+    // to the records written (a snapshot per 200 records would be quadratic in the
+    // history). Compacting as soon as the journal matched the snapshot made half the text
+    // written per event snapshot.
+    if (journalSinceSnapshot_ >= std::max(config_.journalCompactAfter, config_.journalPerSnapshot * lastSnapshotRecords_)) {
+      persistSnapshot(snapshotText(&lastSnapshotRecords_));
       journalSinceSnapshot_ = 0;
     } else {
-      ObjectWriter writer(nextEffect());
-      std::string& lines = writer.open("append");
-      lines.push_back('[');
-      for (std::size_t i = 0; i < journal_.size(); ++i) {
-        if (i > 0) lines.push_back(',');
-        appendJsonString(lines, journal_[i]);
-      }
-      lines.push_back(']');
-      writer.string("type", "persist");
+      ObjectWriter(nextEffect()).integer("append", static_cast<std::int64_t>(recordCount_)).string("type", "persist");
+      persisted_ += records_;
     }
-    journal_.clear();
+    records_.clear();
+    recordCount_ = 0;
   }
   std::int64_t wake = 0;
   auto consider = [&](std::int64_t at) {
@@ -1134,16 +1115,46 @@ void Session::flush(std::int64_t now) {
   }
 }
 
-std::string Session::drainEffectsText() {
-  std::string drained;
-  drained.swap(effects_);
-  return drained;
+void Session::persistSnapshot(std::string snapshot) {
+  ObjectWriter(nextEffect()).integer("snapshot", 1).string("type", "persist");
+  persisted_.push_back('\n');
+  persisted_ += snapshot;
+}
+
+void Session::drainEffectsText(std::string& effects, std::string& persisted) {
+  // Appended and cleared rather than handed over: the buffers keep their capacity.
+  effects += effects_;
+  effects_.clear();
+  persisted += persisted_;
+  persisted_.clear();
 }
 
 std::vector<Json> Session::drainEffects() {
-  Json parsed = Json::parse("[" + drainEffectsText() + "]", nullptr, /*allow_exceptions=*/false);
+  std::string effects = "[";
+  std::string persisted;
+  drainEffectsText(effects, persisted);
+  effects += ']';
+  Json parsed = Json::parse(effects, nullptr, /*allow_exceptions=*/false);
+  // Puts the persisted text back where the shell's wrapper puts it (web/core/core-result.js).
+  std::size_t at = 0;
+  auto nextLine = [&]() {
+    const std::size_t start = at + 1;
+    at = std::min(persisted.find('\n', start), persisted.size());
+    return persisted.substr(start, at - start);
+  };
   std::vector<Json> drained;
-  for (auto& effect : parsed) drained.push_back(std::move(effect));
+  for (auto& effect : parsed) {
+    if (json::stringOr(effect, "type") == "persist") {
+      if (json::field(effect, "snapshot")) {
+        effect["snapshot"] = nextLine();
+      } else {
+        Json lines = Json::array();
+        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) lines.push_back(nextLine());
+        effect["append"] = std::move(lines);
+      }
+    }
+    drained.push_back(std::move(effect));
+  }
   return drained;
 }
 

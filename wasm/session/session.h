@@ -40,9 +40,12 @@ struct SessionConfig {
   std::int64_t reconnectInitialMs = 500;
   std::int64_t reconnectMaxMs = 30000;
   std::int64_t resyncRetryMs = 5000;       // a resync request without answer is repeated
-  // A fresh snapshot replaces the journal once the journal has this many records, or as
-  // many as the last snapshot held, whichever is more.
+  // A fresh snapshot replaces the journal once the journal has this many records, or
+  // journalPerSnapshot times as many as the last snapshot held, whichever is more. So the
+  // store holds at most 1 + journalPerSnapshot times the records of a snapshot (plus one
+  // event's), and snapshots cost 1 / journalPerSnapshot of the text written for records.
   std::size_t journalCompactAfter = 200;
+  std::size_t journalPerSnapshot = 3;
   std::size_t maxMessages = 500;           // messages kept for the view (the server has all)
 };
 
@@ -95,10 +98,17 @@ class Session {
   // handle({"type": "send_text", "text": text, "now": now}) without the tree.
   std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
-  // The effects so far as JSON text, comma-separated objects without the brackets;
-  // clears them. Effects are written as text once, straight from the state.
-  std::string drainEffectsText();
-  // The same, parsed (tests and the simulator read them).
+  // Appends the effects so far to `effects` as JSON text, comma-separated objects without
+  // the brackets, and clears them. Effects are written as text once, straight from the state. The records
+  // and snapshots to persist are not inside them: a persist effect says how many lines
+  // it takes ({"append": n} or {"snapshot": 1}), and `persisted` is appended those lines,
+  // each after a '\n', in the effects' order. Records are JSON text, which has no raw
+  // newline, so nothing needs escaping: escaping them into the effect and unescaping
+  // them in JSON.parse was a quarter of the time per event.
+  void drainEffectsText(std::string& effects, std::string& persisted);
+  // The effects parsed, with the persisted lines back in the persist effects as the
+  // shell sees them ({"append": [record…]} or {"snapshot": text}); tests and the
+  // simulator read these.
   std::vector<Json> drainEffects();
   Json view() const;
   // What a fresh snapshot record holds; `recordCount` receives how many records.
@@ -134,7 +144,8 @@ class Session {
   // and written as text once; apply() reads stored records into the same types.
   void record(Json record);
   void apply(const Json& record);
-  void recordText(std::string text);
+  // Where the next record's text is to be written (appended); marks the view changed.
+  std::string& newRecord();
   void applyOut(OutboxEntry entry, std::string_view text);
   void applyAck(std::string_view cmid, std::int64_t seq);
   void applySent(std::string_view cmid);
@@ -163,6 +174,7 @@ class Session {
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
   void flush(std::int64_t now);
+  void persistSnapshot(std::string snapshot);
   void requestResync(std::int64_t now);
   void scheduleReconnect(std::int64_t now);
   void markSeen();
@@ -217,7 +229,10 @@ class Session {
   std::int64_t resyncRequestedAt_ = 0;
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
   std::string effects_;               // JSON objects, comma-separated
-  std::vector<std::string> journal_;  // records not yet handed to the shell, as JSON text
+  std::string persisted_;             // the persist effects' lines, each after a '\n'
+  std::string records_;               // records not yet handed to the shell, each after a '\n'
+  std::size_t recordCount_ = 0;
+  std::string discardedRecord_;       // what newRecord() gives while replaying
   FlatObject flat_;                   // the last flat frame read (its buffers are reused)
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;

@@ -5,6 +5,16 @@ import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
 const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+// Lone surrogates take the Embind path, which has always decided what they become;
+// TextEncoder would turn them into U+FFFD instead. Without isWellFormed (older
+// browsers), every event takes that path.
+const canEncodeDirectly =
+  typeof String.prototype.isWellFormed === 'function' ? (text) => text.isWellFormed() : () => false;
+// The longest visitor text sent directly: its event's JSON stays within the core's 256 KiB
+// event limit even if every character were escaped, so longer (rejected) texts get the
+// error the JSON path gives them.
+const MAX_DIRECT_TEXT = 16384;
 
 /**
  * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
@@ -12,6 +22,9 @@ const utf8 = new TextDecoder();
  * docs/session.md lists the events and effects.
  */
 export class ChatSession extends CoreHandle {
+  #core;
+  #address = 0;
+
   /**
    * @param {object} core the module from loadKefuCore()
    * @param {{config?: object, knowledgeBase?: string|object}} [options]
@@ -21,6 +34,7 @@ export class ChatSession extends CoreHandle {
       throw new KefuError('invalid_argument', 'ChatSession needs the core module from loadKefuCore()');
     }
     super(new core.ChatSession(), 'ChatSession');
+    this.#core = core;
     try {
       const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
       unwrapCoreResult(this.raw._configure(JSON.stringify(config), kbText));
@@ -59,11 +73,33 @@ export class ChatSession extends CoreHandle {
     if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
-      return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, event.now ?? Date.now())));
+      const now = event.now ?? Date.now();
+      if (canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
+      return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, now)));
+    }
+    // The visitor's text, next commonest: the same reply as its event's JSON would get.
+    // A keyed one (another tab's, forwarded) needs the core's key check: it takes the JSON.
+    if (event.type === 'send_text' && event.key === undefined && typeof event.text === 'string' && Number.isSafeInteger(event.now) && event.now >= 0 &&
+        event.text.length <= MAX_DIRECT_TEXT && canEncodeDirectly(event.text)) {
+      return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_send_text, event.text, event.now));
     }
     // An event stamped by the caller is sent as it is: no copy to add the time.
     const text = typeof event.now === 'number' ? JSON.stringify(event) : JSON.stringify({ now: Date.now(), ...event });
     return unwrapCoreEffects(utf8.decode(this.raw._handleView(text)));
+  }
+
+  // One of the core's plain session exports (wasm/bindings/session_helpers.h): the text is
+  // encoded straight into the core's input buffer and the reply decoded from the heap.
+  #callDirectly(exported, text, now) {
+    const raw = this.raw; // throws once disposed
+    if (this.#address === 0) this.#address = raw._address();
+    const core = this.#core;
+    const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+    const input = core._kefu_session_input(room);
+    // Read HEAPU8 after each call into the core: growing memory replaces it.
+    const { written } = utf8Encoder.encodeInto(text, core.HEAPU8.subarray(input, input + room));
+    const reply = exported(this.#address, written, now);
+    return utf8.decode(core.HEAPU8.subarray(reply, reply + core._kefu_session_reply_size()));
   }
 
   /**
