@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "faq/exp_via_pow.h"
 #include "faq/text_normalizer.h"
@@ -252,14 +251,11 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   index.params = params;
   index.synonymRules = synonymRulesOf(kb);
 
-  std::unordered_map<std::string, std::uint32_t> vocabulary;
-  auto termIdsOf = [&index, &vocabulary](const std::u32string& normalized) {
+  // The vocabulary is built in the query-time term table: an unordered_map of strings
+  // here was a second hash table's code in the wasm.
+  auto termIdsOf = [&index](const std::u32string& normalized) {
     std::vector<std::uint32_t> ids;
-    for (auto& term : tokenize(normalized)) {
-      auto [found, inserted] = vocabulary.emplace(std::move(term), static_cast<std::uint32_t>(index.terms.size()));
-      if (inserted) index.terms.push_back(found->first);
-      ids.push_back(found->second);
-    }
+    for (auto& term : tokenize(normalized)) ids.push_back(index.termTable.add(index.terms, std::move(term)));
     return ids;
   };
 
