@@ -33,9 +33,9 @@ struct MatchResult {
 // (docs/knowledge-base.md): an `answer` should be right at least 19 times in 20, and a
 // question from outside the KB should mostly reach a person.
 struct TierThresholds {
-  double answer = 0.25;            // top score at or above, and the top FAQ's probability
-  double answerConfidence = 0.78;  // at least this (answerConfidence below): reply directly
-  double suggest = 0.2;            // at or above: offer "did you mean"; below: hand off
+  double answer = 0.35;            // top score at or above, and the top FAQ's probability
+  double answerConfidence = 0.76;  // at least this (answerConfidence below): reply directly
+  double suggest = 0.25;           // at or above: offer "did you mean"; below: hand off
 };
 
 // The top FAQ's probability among the best few candidates, softmax(score / temperature)

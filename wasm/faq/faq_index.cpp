@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "faq/exp_via_pow.h"
 #include "faq/text_normalizer.h"
@@ -252,14 +251,11 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   index.params = params;
   index.synonymRules = synonymRulesOf(kb);
 
-  std::unordered_map<std::string, std::uint32_t> vocabulary;
-  auto termIdsOf = [&index, &vocabulary](const std::u32string& normalized) {
+  // The vocabulary is built in the query-time term table: an unordered_map of strings
+  // here was a second hash table's code in the wasm.
+  auto termIdsOf = [&index](const std::u32string& normalized) {
     std::vector<std::uint32_t> ids;
-    for (auto& term : tokenize(normalized)) {
-      auto [found, inserted] = vocabulary.emplace(std::move(term), static_cast<std::uint32_t>(index.terms.size()));
-      if (inserted) index.terms.push_back(found->first);
-      ids.push_back(found->second);
-    }
+    for (auto& term : tokenize(normalized)) ids.push_back(index.termTable.add(index.terms, std::move(term)));
     return ids;
   };
 
@@ -290,15 +286,26 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
     count(entryTerms[e].answer);
   }
   const double entries = static_cast<double>(std::max<std::size_t>(1, kb.entries.size()));
+  // A term's weight is the square root of its idf: the query and the phrasing or centroid
+  // both carry it, so a shared term counts idf once in their product, not idf². With idf²,
+  // a word in a third of the FAQs ("why", "when", "pending") weighed a tenth of a rare one
+  // and the training could hardly raise it, though such words are often what tells two
+  // intents apart ("why verify my identity" / "verify my identity"). On half 0 of the dev
+  // sets, hit@1 rose on banking77 0.754 → 0.775, clinc150 0.824 → 0.842, hflqa 0.884 → 0.892.
   index.termWeights.resize(index.terms.size());
   for (std::size_t term = 0; term < index.terms.size(); ++term) {
     const double df = entryFrequency[term];
     const double idf = std::log(1.0 + (entries - df + 0.5) / (df + 0.5));
-    index.termWeights[term] = static_cast<float>(idf) * termKindWeight(params, index.terms[term]);
+    index.termWeights[term] = static_cast<float>(std::sqrt(idf)) * termKindWeight(params, index.terms[term]);
   }
-  index.unknownTermIdf = static_cast<float>(std::log(1.0 + (entries + 0.5) / 0.5));
+  index.unknownTermIdf = static_cast<float>(std::sqrt(std::log(1.0 + (entries + 0.5) / 0.5)));
 
-  const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries);
+  // Both prunings are for speed on large KBs, where a common term's lists run to
+  // thousands. On a small KB every list is short, and the pruned weak evidence is what
+  // tells near-identical intents apart ("how long until my oil change" from "how do I
+  // change my oil"), so below 1,000 FAQs they shrink in proportion.
+  const double pruning = std::min(1.0, entries / 1000.0);
+  const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries / pruning);
   double pivotNorm = 0;
   std::size_t variantCountAll = 0;
   for (const auto& entry : entryTerms) {
@@ -352,7 +359,7 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
       if (entryMass[entry] <= 0 || weight == 0.0f) continue;
       // The mean of the phrasing vectors (computed in double, as the index always has been).
       const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
-      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact) continue;
+      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
       centroidPostings.add(term, entry, scaled);
     }
   }

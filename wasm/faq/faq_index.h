@@ -38,12 +38,14 @@ struct RankingParams {
   float trainingTemperature = 0.07f;
   // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
   float lengthNormPower = 0.4f;
-  // Centroid terms whose contribution to any query could be at most this are dropped.
+  // Centroid terms whose contribution to any query could be at most this are dropped
+  // (scaled down on small KBs, see faq_index.cpp).
   float centroidMinImpact = 0.05f;
   // Terms in more than this share of the FAQs (我, 的, how, the) are left out of the
   // phrasing index: their posting lists are the longest and their weights the smallest,
   // so they cost most of the query time and move almost no ranking. They still count in
-  // vector lengths and in the centroid index.
+  // vector lengths and in the centroid index. On KBs under 1,000 FAQs, the share of
+  // 1,000 FAQs instead (faq_index.cpp).
   float variantIndexMaxTermShare = 0.02f;
 };
 
@@ -56,8 +58,8 @@ struct Postings {
 struct FaqIndex {
   RankingParams params;
   std::vector<std::string> terms;
-  std::vector<float> termWeights;   // idf × kind weight
-  float unknownTermIdf = 0;         // for query terms the KB never uses
+  std::vector<float> termWeights;   // √idf × kind weight (faq_index.cpp)
+  float unknownTermIdf = 0;         // √idf of query terms the KB never uses
   // Normalized synonym → normalized canonical word, longest first (KnowledgeBase::synonyms).
   std::vector<std::pair<std::u32string, std::u32string>> synonymRules;
   std::vector<std::uint32_t> variantEntry;  // variant → entry index

@@ -17,18 +17,31 @@ void TermTable::build(const std::vector<std::string>& terms) {
   while (capacity < terms.size() * 2) capacity *= 2;  // at most half full
   slots_.assign(capacity, 0);
   count_ = 0;
-  const std::size_t mask = capacity - 1;
-  for (std::uint32_t id = 0; id < terms.size(); ++id) {
-    std::size_t slot = fnv1a(terms[id]) & mask;
-    while (slots_[slot] != 0) {
-      if (terms[slots_[slot] - 1] == terms[id]) break;  // a repeated term keeps its first id
-      slot = (slot + 1) & mask;
-    }
-    if (slots_[slot] == 0) {
-      slots_[slot] = id + 1;
-      ++count_;
-    }
+  for (std::uint32_t id = 0; id < terms.size(); ++id) place(terms, id);
+}
+
+void TermTable::place(const std::vector<std::string>& terms, std::uint32_t id) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = fnv1a(terms[id]) & mask;
+  while (slots_[slot] != 0) {
+    if (terms[slots_[slot] - 1] == terms[id]) return;  // a repeated term keeps its first id
+    slot = (slot + 1) & mask;
   }
+  slots_[slot] = id + 1;
+  ++count_;
+}
+
+std::uint32_t TermTable::add(std::vector<std::string>& terms, std::string term) {
+  auto id = find(terms, term);
+  if (id != kMissing) return id;
+  id = static_cast<std::uint32_t>(terms.size());
+  terms.push_back(std::move(term));
+  if (terms.size() * 2 > slots_.size()) {
+    build(terms);  // doubles the table: amortized, each term is placed about twice
+  } else {
+    place(terms, id);
+  }
+  return id;
 }
 
 std::uint32_t TermTable::find(const std::vector<std::string>& terms, std::string_view term) const {

@@ -15,9 +15,12 @@ class TermTable {
 
   void build(const std::vector<std::string>& terms);
   std::uint32_t find(const std::vector<std::string>& terms, std::string_view term) const;
+  // The term's id, appending it to terms (and to the table) if it is new.
+  std::uint32_t add(std::vector<std::string>& terms, std::string term);
   std::size_t size() const { return count_; }
 
  private:
+  void place(const std::vector<std::string>& terms, std::uint32_t id);
   std::vector<std::uint32_t> slots_;  // id + 1; 0 = empty
   std::size_t count_ = 0;
 };

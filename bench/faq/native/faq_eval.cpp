@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
     }
     std::printf("  best coverage at precision >= 0.95: %.3f (answer>=%.4f confidence>=%.2f)\n", bestCoverage, bestAnswer,
                 bestConfidence);
-    for (double suggest : {0.1, 0.15, 0.2, 0.25, 0.3, 0.35}) {
+    for (double suggest : {0.1, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3, 0.35}) {
       std::size_t off = 0, lostIn = 0;
       for (const auto& s : scored) {
         if (s.top < suggest) (s.inScope ? lostIn : off) += 1;
