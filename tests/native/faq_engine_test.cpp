@@ -225,6 +225,17 @@ TEST_CASE("the term table finds every term and nothing else") {
   CHECK(empty.find(terms, "w退款") == TermTable::kMissing);
 }
 
+TEST_CASE("the term table numbers new terms as they are added, across its growth") {
+  std::vector<std::string> terms;
+  TermTable table;
+  for (std::uint32_t i = 0; i < 100; ++i) CHECK(table.add(terms, "w" + std::to_string(i)) == i);
+  CHECK(table.add(terms, "w7") == 7u);  // a repeated term keeps its id and is not appended
+  REQUIRE(terms.size() == 100u);
+  CHECK(table.size() == 100u);
+  for (std::uint32_t id = 0; id < terms.size(); ++id) CHECK(table.find(terms, terms[id]) == id);
+  CHECK(table.find(terms, "w100") == TermTable::kMissing);
+}
+
 TEST_CASE("the hand-written JSON is valid JSON, escaped and UTF-8 clean") {
   std::string out;
   appendJsonString(out, "say \"hi\"\\\n\t\x01 退款 \xFF end");

@@ -155,7 +155,7 @@ TEST_CASE("a question the bot cannot answer starts the hand-off at once, or only
   offerOnly.unansweredTurnsBeforeHandoff = 0;
   Harness offer(offerOnly);
   offer.connectAndWelcome();
-  for (const char* question : {"量子力学的基本假设", "相对论的时间膨胀", "黑洞的熵是多少"}) {
+  for (const char* question : {"量子力学的基本假设", "相对论的时间膨胀", "黑洞是怎么形成的"}) {
     offer.event({{"type", "send_text"}, {"text", question}});
     CHECK(offer.session.phase() == Phase::bot);
     CHECK(offer.view()["messages"].back()["tier"] == "handoff");  // the UI offers the button
