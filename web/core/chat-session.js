@@ -15,6 +15,9 @@ const canEncodeDirectly =
 // event limit even if every character were escaped, so longer (rejected) texts get the
 // error the JSON path gives them.
 const MAX_DIRECT_TEXT = 16384;
+// The longest frame sent directly: longer ones are over the core's 64 KiB frame limit
+// anyway, and the input buffer, which is kept, stays small.
+const MAX_DIRECT_FRAME = 65536;
 
 /**
  * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
@@ -74,7 +77,7 @@ export class ChatSession extends CoreHandle {
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
       const now = event.now ?? Date.now();
-      if (canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
+      if (event.text.length <= MAX_DIRECT_FRAME && canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
       return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, now)));
     }
     // The visitor's text, next commonest: the same reply as its event's JSON would get.
