@@ -18,6 +18,9 @@ const MAX_DIRECT_TEXT = 16384;
 // The longest frame sent directly: longer ones are over the core's 64 KiB frame limit
 // anyway, and the input buffer, which is kept, stays small.
 const MAX_DIRECT_FRAME = 65536;
+// The direct path reads the core's memory through Module.HEAPU8, which Emscripten 3.1.6
+// exports by default and newer releases only when asked (EXPORTED_RUNTIME_METHODS); a
+// core without it takes the Embind path for every event.
 
 /**
  * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
@@ -77,13 +80,13 @@ export class ChatSession extends CoreHandle {
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
       const now = event.now ?? Date.now();
-      if (event.text.length <= MAX_DIRECT_FRAME && canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
+      if (this.#core.HEAPU8 && event.text.length <= MAX_DIRECT_FRAME && canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
       return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, now)));
     }
     // The visitor's text, next commonest: the same reply as its event's JSON would get.
     // A keyed one (another tab's, forwarded) needs the core's key check: it takes the JSON.
     if (event.type === 'send_text' && event.key === undefined && typeof event.text === 'string' && Number.isSafeInteger(event.now) && event.now >= 0 &&
-        event.text.length <= MAX_DIRECT_TEXT && canEncodeDirectly(event.text)) {
+        this.#core.HEAPU8 && event.text.length <= MAX_DIRECT_TEXT && canEncodeDirectly(event.text)) {
       return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_send_text, event.text, event.now));
     }
     // An event stamped by the caller is sent as it is: no copy to add the time.
