@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/json_access.h"
@@ -98,8 +99,12 @@ EffectView readEffect(std::string_view effect) {
   } else {
     const Json parsed = Json::parse(effect, nullptr, /*allow_exceptions=*/false);
     const std::string type = json::stringOr(parsed, "type");
-    view.type = type == "send" ? EffectType::send : type == "persist" ? EffectType::persist : type == "wake" ? EffectType::wake
-              : type == "connect" ? EffectType::connect : type == "disconnect" ? EffectType::disconnect : EffectType::other;
+    static constexpr std::pair<std::string_view, EffectType> kActedOn[] = {
+        {"send", EffectType::send}, {"persist", EffectType::persist}, {"wake", EffectType::wake},
+        {"connect", EffectType::connect}, {"disconnect", EffectType::disconnect}};
+    for (const auto& [name, kind] : kActedOn) {
+      if (type == name) view.type = kind;
+    }
     if (const Json* frame = json::field(parsed, "frame")) view.parsedFrame = toJsonText(*frame);
     view.frame = view.parsedFrame;
     view.snapshot = json::field(parsed, "snapshot") != nullptr;
@@ -203,23 +208,17 @@ class World {
     effectsText_.clear();
     persistedText_.clear();
     client_->drainEffectsText(effectsText_, persistedText_);
-    // The persisted lines, each after a '\n', in the persist effects' order.
-    std::size_t lineAt = 0;
-    auto nextLine = [&]() {
-      const std::size_t start = lineAt + 1;
-      lineAt = std::min(persistedText_.find('\n', start), persistedText_.size());
-      return persistedText_.substr(start, lineAt - start);
-    };
+    Session::PersistedLines lines(persistedText_);
     forEachTopLevelValue(effectsText_, [&](std::string_view effectText) {
       const EffectView effect = readEffect(effectText);
       if (effect.type == EffectType::send) {
         if (clientConnection_ != 0 && clientConnection_ == serverConnection_) transmit(std::string(effect.frame), true, clientConnection_);
       } else if (effect.type == EffectType::persist) {
         if (effect.snapshot) {
-          storedSnapshot_ = nextLine();
+          storedSnapshot_ = lines.next();
           storedJournal_.clear();
         } else {
-          for (std::int64_t n = effect.number; n > 0; --n) storedJournal_.push_back(nextLine());
+          for (std::int64_t n = effect.number; n > 0; --n) storedJournal_.push_back(lines.next());
         }
       } else if (effect.type == EffectType::connect) {
         const int connection = ++connectionCounter_;

@@ -34,9 +34,10 @@ const EMBEDDINGS = {
   loader: '<script async src="/loader/kefu-loader.js" data-site-id="demo" data-locale="zh-CN"></script>',
   floor: '<script async src="/floor/kefu-loader.js"></script>',
 };
+const LOADER = readFileSync(`${repoRoot}${LOADER_FILE}`);
 const SCRIPTS = {
-  snippet: readFileSync(`${repoRoot}${LOADER_FILE}`),
-  loader: readFileSync(`${repoRoot}${LOADER_FILE}`),
+  snippet: LOADER,
+  loader: LOADER,
   floor: "document.body.append(document.createElement('kefu-chat'));",
 };
 const PROBE_PAGE = readFileSync(new URL('paint-probe.html', import.meta.url), 'utf8');

@@ -1136,26 +1136,27 @@ std::vector<Json> Session::drainEffects() {
   effects += ']';
   Json parsed = Json::parse(effects, nullptr, /*allow_exceptions=*/false);
   // Puts the persisted text back where the shell's wrapper puts it (web/core/core-result.js).
-  std::size_t at = 0;
-  auto nextLine = [&]() {
-    const std::size_t start = at + 1;
-    at = std::min(persisted.find('\n', start), persisted.size());
-    return persisted.substr(start, at - start);
-  };
+  PersistedLines lines(persisted);
   std::vector<Json> drained;
   for (auto& effect : parsed) {
     if (json::stringOr(effect, "type") == "persist") {
       if (json::field(effect, "snapshot")) {
-        effect["snapshot"] = nextLine();
+        effect["snapshot"] = lines.next();
       } else {
-        Json lines = Json::array();
-        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) lines.push_back(nextLine());
-        effect["append"] = std::move(lines);
+        Json appended = Json::array();
+        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) appended.push_back(lines.next());
+        effect["append"] = std::move(appended);
       }
     }
     drained.push_back(std::move(effect));
   }
   return drained;
+}
+
+std::string Session::PersistedLines::next() {
+  const std::size_t start = at_ + 1;
+  at_ = std::min(text_.find('\n', start), text_.size());
+  return std::string(text_.substr(start, at_ - start));
 }
 
 Json Session::view() const {

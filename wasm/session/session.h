@@ -106,6 +106,16 @@ class Session {
   // newline, so nothing needs escaping: escaping them into the effect and unescaping
   // them in JSON.parse was a quarter of the time per event.
   void drainEffectsText(std::string& effects, std::string& persisted);
+  // Reads drainEffectsText()'s `persisted` back a line at a time, in the effects' order.
+  class PersistedLines {
+   public:
+    explicit PersistedLines(std::string_view persisted) : text_(persisted) {}
+    std::string next();
+
+   private:
+    std::string_view text_;
+    std::size_t at_ = 0;  // the '\n' before the next line
+  };
   // The effects parsed, with the persisted lines back in the persist effects as the
   // shell sees them ({"append": [record…]} or {"snapshot": text}); tests and the
   // simulator read these.

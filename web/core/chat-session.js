@@ -80,18 +80,22 @@ export class ChatSession extends CoreHandle {
     // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
       const now = event.now ?? Date.now();
-      if (this.#core.HEAPU8 && event.text.length <= MAX_DIRECT_FRAME && canEncodeDirectly(event.text)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
+      if (this.#canCallDirectly(event.text, MAX_DIRECT_FRAME)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
       return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, now)));
     }
     // The visitor's text, next commonest: the same reply as its event's JSON would get.
     // A keyed one (another tab's, forwarded) needs the core's key check: it takes the JSON.
     if (event.type === 'send_text' && event.key === undefined && typeof event.text === 'string' && Number.isSafeInteger(event.now) && event.now >= 0 &&
-        this.#core.HEAPU8 && event.text.length <= MAX_DIRECT_TEXT && canEncodeDirectly(event.text)) {
+        this.#canCallDirectly(event.text, MAX_DIRECT_TEXT)) {
       return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_send_text, event.text, event.now));
     }
     // An event stamped by the caller is sent as it is: no copy to add the time.
     const text = typeof event.now === 'number' ? JSON.stringify(event) : JSON.stringify({ now: Date.now(), ...event });
     return unwrapCoreEffects(utf8.decode(this.raw._handleView(text)));
+  }
+
+  #canCallDirectly(text, maxLength) {
+    return Boolean(this.#core.HEAPU8) && text.length <= maxLength && canEncodeDirectly(text);
   }
 
   // One of the core's plain session exports (wasm/bindings/session_helpers.h): the text is
