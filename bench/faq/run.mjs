@@ -64,7 +64,7 @@ for (const file of files) {
   // The binary index: build once, ship, load. Load is timed as the median of five.
   const index = kefuCore.exportIndex();
   const loads = Array.from({ length: 5 }, () => timed(() => kefuCore.load(index)).ms).sort((a, b) => a - b);
-  const { heapBytes } = kefuCore.memoryStats();
+  const { heapBytes, indexBytes } = kefuCore.memoryStats();
 
   const kefu = rows[0];
   const fixed = (value, digits) => (value === null ? 'n/a' : value.toFixed(digits));
@@ -76,7 +76,7 @@ for (const file of files) {
       `${row.name.padEnd(16)}${fixed(row.hit1, 3).padStart(8)}${fixed(row.mrr5, 3).padStart(8)}${fixed(row.meanUs, 1).padStart(11)}${fixed(row.p50us, 1).padStart(10)}${fixed(row.buildMs, 0).padStart(10)}${hitRatio.padStart(14)}${speedRatio.padStart(14)}`,
     );
   }
-  console.log(`Kefu binary index: ${index.length} bytes; load ${fixed(loads[2], 1)} ms vs build ${fixed(kefu.buildMs, 0)} ms (${fixed(kefu.buildMs / loads[2], 1)}× faster); wasm heap ${heapBytes} bytes`);
+  console.log(`Kefu binary index: ${index.length} bytes; load ${fixed(loads[2], 1)} ms vs build ${fixed(kefu.buildMs, 0)} ms (${fixed(kefu.buildMs / loads[2], 1)}× faster); index arrays ${indexBytes} bytes in a wasm heap of ${heapBytes} bytes (a heap never shrinks: its size is the largest so far in this run)`);
 }
 kefuCore.dispose();
 console.log(`\n* scored on an evenly spaced sample of ${Object.values(QUERY_SAMPLE).join('/')} queries (too slow for all)`);
