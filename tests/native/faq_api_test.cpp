@@ -114,3 +114,46 @@ TEST_CASE("after a new KB or index is loaded, match replies carry its texts, nev
   CHECK(reply["candidates"][0]["id"] == "refund");
   CHECK(reply["candidates"][0]["answer"] == "第一个答案");
 }
+
+namespace {
+// What the JS wrapper rebuilds from matchRanks() and entry(): must equal match()'s reply.
+Json rebuiltMatch(const FaqApi& api, const std::string& text, int topK) {
+  const std::string ranks = api.matchRanks(text, topK);
+  if (!ranks.empty() && ranks[0] == '{') return parse(ranks);
+  Json reply = {{"ok", true}, {"candidates", Json::array()}};
+  std::size_t lineEnd = ranks.find('\n');
+  reply["tier"] = ranks.substr(0, lineEnd);
+  while (lineEnd != std::string::npos) {
+    const std::size_t start = lineEnd + 1;
+    lineEnd = ranks.find('\n', start);
+    const std::string line = ranks.substr(start, lineEnd == std::string::npos ? std::string::npos : lineEnd - start);
+    const std::size_t space = line.find(' ');
+    Json entry = parse(api.entry(std::stoi(line.substr(0, space))));
+    REQUIRE(entry["ok"] == true);
+    reply["candidates"].push_back({{"id", entry["id"]},
+                                   {"question", entry["question"]},
+                                   {"answer", entry["answer"]},
+                                   {"score", parse(line.substr(space + 1))}});
+  }
+  return reply;
+}
+}  // namespace
+
+TEST_CASE("matchRanks and entry give the wrapper exactly what match replies, errors included") {
+  FaqApi api;
+  CHECK(parse(api.matchRanks("hello", 3)) == parse(api.match("hello", 3)));  // kb_not_loaded
+  CHECK(parse(api.entry(0))["error"]["code"] == "invalid_argument");
+  REQUIRE(parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  for (const char* text : {"忘记密码了怎么办", "How can I get a refund?", "量子力学的基本假设", "密码", "付款",
+                           "\xFF\xFE garbage \xC0", ""}) {
+    for (int topK : {1, 3, 5, 50}) {
+      INFO(text << " k=" << topK);
+      const Json expected = parse(api.match(text, topK));
+      CHECK(rebuiltMatch(api, text, topK) == expected);
+    }
+  }
+  CHECK(rebuiltMatch(api, "hello", 0) == parse(api.match("hello", 0)));
+  CHECK(rebuiltMatch(api, std::string(4001, 'a'), 3) == parse(api.match(std::string(4001, 'a'), 3)));
+  CHECK(parse(api.entry(-1))["error"]["code"] == "invalid_argument");
+  CHECK(parse(api.entry(100000))["error"]["code"] == "invalid_argument");
+}

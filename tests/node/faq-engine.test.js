@@ -155,3 +155,27 @@ test('typeahead suggests KB questions while the visitor types', () => {
     engine.dispose();
   }
 });
+
+test('match candidates carry the loaded KB texts: fresh objects per call, the new KB after a load, the old one after a failed load', () => {
+  const first = { faqs: [{ id: 'refund', question: '怎么退款', answer: '第一个答案' }, { id: 'invoice', question: '怎么开发票', answer: '发票' }] };
+  const second = { faqs: [{ id: 'refund-v2', question: '怎么退款', answer: '第二个答案' }] };
+  const engine = new FaqEngine(core, first);
+  try {
+    const reply = engine.match('怎么退款', { k: 2 });
+    assert.deepEqual(Object.keys(reply.candidates[0]), ['id', 'question', 'answer', 'score']);
+    assert.equal(reply.candidates[0].answer, '第一个答案');
+    assert.equal(typeof reply.candidates[0].score, 'number');
+    reply.candidates[0].answer = 'changed by the caller';
+    assert.equal(engine.match('怎么退款').candidates[0].answer, '第一个答案');
+
+    engine.load(second);
+    assert.deepEqual(
+      engine.match('怎么退款').candidates.map(({ id, answer }) => [id, answer]),
+      [['refund-v2', '第二个答案']],
+    );
+    assertKefuError(() => engine.load('{"faqs": ['), 'kb_invalid_json');
+    assert.equal(engine.match('怎么退款').candidates[0].answer, '第二个答案');
+  } finally {
+    engine.dispose();
+  }
+});

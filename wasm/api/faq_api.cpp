@@ -167,6 +167,35 @@ std::string FaqApi::match(std::string_view text, int topK) const {
   return out;
 }
 
+std::string FaqApi::matchRanks(std::string_view text, int topK) const {
+  if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
+  const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
+  std::string out = tierName(result.tier);
+  for (const auto& candidate : result.candidates) {
+    out += '\n';
+    out += std::to_string(candidate.entryIndex);
+    out += ' ';
+    appendJsonNumber(out, candidate.score);
+  }
+  return out;
+}
+
+std::string FaqApi::entry(int index) const {
+  const auto& entries = engine_.knowledgeBase().entries;
+  if (!loaded_ || index < 0 || static_cast<std::size_t>(index) >= entries.size()) {
+    return errorJson({"invalid_argument", "no entry " + std::to_string(index) + " in the loaded knowledge base"});
+  }
+  const FaqEntry& faq = entries[static_cast<std::size_t>(index)];
+  std::string out = "{\"ok\":true,\"id\":";
+  appendJsonString(out, faq.id);
+  out += ",\"question\":";
+  appendJsonString(out, faq.question);
+  out += ",\"answer\":";
+  appendJsonString(out, faq.answer);
+  out += '}';
+  return out;
+}
+
 void FaqApi::resetCandidateTexts() {
   candidateText_.clear();
   candidateText_.resize(engine_.knowledgeBase().entries.size());

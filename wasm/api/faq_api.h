@@ -21,6 +21,14 @@ class FaqApi {
   // thresholds but not its limits (it was validated when it was built).
   std::string loadIndex(std::string_view indexBytes, std::string_view optionsJson);
   std::string match(std::string_view text, int topK) const;
+  // match() for a caller that keeps the entries it has seen (the JS wrapper does, from
+  // entry()): "<tier>" and then "\n<entry index> <score>" per candidate, or the error
+  // JSON. A few dozen ASCII bytes instead of every candidate's answer written, decoded
+  // and parsed again on every query, which was about a third of a match's time in Node.
+  std::string matchRanks(std::string_view text, int topK) const;
+  // {"ok":true,"id","question","answer"} of the loaded KB's entry `index` (as numbered
+  // by matchRanks); invalid_argument when there is no such entry.
+  std::string entry(int index) const;
   std::string suggest(std::string_view prefix, int topK) const;
   // Encodes the loaded KB and index; the bytes stay in exportedIndex() until the next call.
   std::string exportIndex();

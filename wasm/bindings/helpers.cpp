@@ -25,7 +25,7 @@ emscripten::val replyView(std::string reply) {
   return heapView(kept);
 }
 
-emscripten::val matchView(const FaqApi& api, const std::string& text, int topK) { return replyView(api.match(text, topK)); }
+std::string matchRanks(const FaqApi& api, const std::string& text, int topK) { return api.matchRanks(text, topK); }
 
 std::string suggest(const FaqApi& api, const std::string& prefix, int topK) { return api.suggest(prefix, topK); }
 

@@ -12,10 +12,7 @@ namespace kefu::js {
 std::string loadKnowledgeBase(FaqApi& api, const std::string& kbJson, const std::string& optionsJson);
 // indexBytes arrives from a Uint8Array (Embind copies its bytes into the string).
 std::string loadIndex(FaqApi& api, const std::string& indexBytes, const std::string& optionsJson);
-// FaqApi::match's reply as a Uint8Array view of UTF-8 in the wasm heap, valid until the
-// next call: the wrapper decodes it with one TextDecoder call instead of Embind's
-// byte-by-byte string conversion, which cost as much as a match on long answers.
-emscripten::val matchView(const FaqApi& api, const std::string& text, int topK);
+std::string matchRanks(const FaqApi& api, const std::string& text, int topK);
 // Keeps `reply` until the next call and returns a Uint8Array view of it in the wasm heap:
 // the JS wrapper decodes it at once with one TextDecoder call (the core is single-threaded).
 emscripten::val replyView(std::string reply);

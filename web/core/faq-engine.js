@@ -4,13 +4,12 @@ import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
-// Match replies arrive as UTF-8 bytes in the wasm heap (see bindings/helpers.h).
-const utf8 = new TextDecoder();
-
-
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {
   #core;
+  // The loaded KB's entries ({id, question, answer}) by the core's entry index, fetched
+  // the first time a match ranks them: match replies carry indexes and scores only.
+  #entries = [];
 
   /**
    * @param {object} core the module from loadKefuCore()
@@ -42,12 +41,17 @@ export class FaqEngine extends CoreHandle {
   load(knowledgeBase, options = {}) {
     const raw = this.raw;
     const { limits, thresholds } = options;
+    let stats;
     if (knowledgeBase instanceof ArrayBuffer || ArrayBuffer.isView(knowledgeBase)) {
       const bytes = knowledgeBase instanceof Uint8Array ? knowledgeBase : new Uint8Array(knowledgeBase.buffer ?? knowledgeBase, knowledgeBase.byteOffset ?? 0, knowledgeBase.byteLength);
-      return unwrapCoreResult(raw._loadIndex(bytes, JSON.stringify({ thresholds })));
+      stats = unwrapCoreResult(raw._loadIndex(bytes, JSON.stringify({ thresholds })));
+    } else {
+      const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
+      stats = unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
     }
-    const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
-    return unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
+    // Only once the new KB is in: a failed load keeps the old one, and its entries.
+    this.#entries = [];
+    return stats;
   }
 
   /** The loaded KB with its built index, as bytes to ship and load() later (a .kfi file). */
@@ -82,7 +86,25 @@ export class FaqEngine extends CoreHandle {
   match(text, { k = 5 } = {}) {
     const raw = this.raw;
     checkTextAndK('match() takes the question as a string', text, k);
-    return unwrapCoreResult(utf8.decode(raw._matchView(text, k)));
+    const reply = raw._matchRanks(text, k);
+    if (reply.charCodeAt(0) === 123 /* '{': an error reply */) return unwrapCoreResult(reply);
+    const lines = reply.split('\n');
+    const candidates = [];
+    for (let i = 1; i < lines.length; i += 1) {
+      const space = lines[i].indexOf(' ');
+      const { id, question, answer } = this.#entry(Number(lines[i].slice(0, space)));
+      candidates.push({ id, question, answer, score: Number(lines[i].slice(space + 1)) });
+    }
+    return { tier: lines[0], candidates };
+  }
+
+  #entry(index) {
+    let entry = this.#entries[index];
+    if (entry === undefined) {
+      entry = unwrapCoreResult(this.raw._entry(index));
+      this.#entries[index] = entry;
+    }
+    return entry;
   }
 }
 
