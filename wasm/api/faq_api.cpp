@@ -176,6 +176,11 @@ std::string FaqApi::matchRanks(std::string_view text, int topK) const {
     out += std::to_string(candidate.entryIndex);
     out += ' ';
     appendJsonNumber(out, candidate.score);
+    if (!entrySent_[candidate.entryIndex]) {
+      entrySent_[candidate.entryIndex] = 1;
+      out += ' ';
+      appendEntryObject(out, engine_.knowledgeBase().entries[candidate.entryIndex]);
+    }
   }
   return out;
 }
@@ -185,20 +190,26 @@ std::string FaqApi::entry(int index) const {
   if (!loaded_ || index < 0 || static_cast<std::size_t>(index) >= entries.size()) {
     return errorJson({"invalid_argument", "no entry " + std::to_string(index) + " in the loaded knowledge base"});
   }
-  const FaqEntry& faq = entries[static_cast<std::size_t>(index)];
-  std::string out = "{\"ok\":true,\"id\":";
-  appendJsonString(out, faq.id);
-  out += ",\"question\":";
-  appendJsonString(out, faq.question);
-  out += ",\"answer\":";
-  appendJsonString(out, faq.answer);
+  std::string out = "{\"ok\":true,\"entry\":";
+  appendEntryObject(out, entries[static_cast<std::size_t>(index)]);
   out += '}';
   return out;
+}
+
+void FaqApi::appendEntryObject(std::string& out, const FaqEntry& entry) {
+  out += "{\"id\":";
+  appendJsonString(out, entry.id);
+  out += ",\"question\":";
+  appendJsonString(out, entry.question);
+  out += ",\"answer\":";
+  appendJsonString(out, entry.answer);
+  out += '}';
 }
 
 void FaqApi::resetCandidateTexts() {
   candidateText_.clear();
   candidateText_.resize(engine_.knowledgeBase().entries.size());
+  entrySent_.assign(engine_.knowledgeBase().entries.size(), 0);
 }
 
 }  // namespace kefu

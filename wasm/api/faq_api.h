@@ -21,13 +21,15 @@ class FaqApi {
   // thresholds but not its limits (it was validated when it was built).
   std::string loadIndex(std::string_view indexBytes, std::string_view optionsJson);
   std::string match(std::string_view text, int topK) const;
-  // match() for a caller that keeps the entries it has seen (the JS wrapper does, from
-  // entry()): "<tier>" and then "\n<entry index> <score>" per candidate, or the error
-  // JSON. A few dozen ASCII bytes instead of every candidate's answer written, decoded
-  // and parsed again on every query, which was about a third of a match's time in Node.
+  // match() for a caller that keeps the entries it is sent (the JS wrapper does):
+  // "<tier>", then per candidate "\n<entry index> <score>", followed by " " and the
+  // entry's {"id","question","answer"} the first time matchRanks ranks it after a load;
+  // or the error JSON. A KB entry crosses the boundary once per load instead of every
+  // candidate's answer being written, decoded and parsed on every query (a third of a
+  // match's time in Node).
   std::string matchRanks(std::string_view text, int topK) const;
-  // {"ok":true,"id","question","answer"} of the loaded KB's entry `index` (as numbered
-  // by matchRanks); invalid_argument when there is no such entry.
+  // {"ok":true,"entry":{"id","question","answer"}} of entry `index` as numbered by
+  // matchRanks, for a caller that lost what it was sent; invalid_argument if none.
   std::string entry(int index) const;
   std::string suggest(std::string_view prefix, int topK) const;
   // Encodes the loaded KB and index; the bytes stay in exportedIndex() until the next call.
@@ -51,6 +53,10 @@ class FaqApi {
   // entry first ranks: a long answer is then copied, not escaped again, on every query
   // that ranks it, which was a fifth of a match's time in the wasm.
   mutable std::vector<std::string> candidateText_;
+  // Per entry, whether matchRanks has sent its texts since the KB was loaded.
+  mutable std::vector<unsigned char> entrySent_;  // not vector<bool>: its code costs download bytes
+
+  static void appendEntryObject(std::string& out, const FaqEntry& entry);
 };
 
 }  // namespace kefu

@@ -7,8 +7,9 @@ import { checkTextAndK } from './query-arguments.js';
 /** Answers visitor questions from a knowledge base, inside the wasm core. */
 export class FaqEngine extends CoreHandle {
   #core;
-  // The loaded KB's entries ({id, question, answer}) by the core's entry index, fetched
-  // the first time a match ranks them: match replies carry indexes and scores only.
+  // The loaded KB's entries ({id, question, answer}) by the core's entry index, as the
+  // core sends them with the first match that ranks each after a load; later replies
+  // carry the index and score only.
   #entries = [];
 
   /**
@@ -91,19 +92,22 @@ export class FaqEngine extends CoreHandle {
     const lines = reply.split('\n');
     const candidates = [];
     for (let i = 1; i < lines.length; i += 1) {
-      const space = lines[i].indexOf(' ');
-      const { id, question, answer } = this.#entry(Number(lines[i].slice(0, space)));
-      candidates.push({ id, question, answer, score: Number(lines[i].slice(space + 1)) });
+      const line = lines[i];
+      const indexEnd = line.indexOf(' ');
+      const scoreEnd = line.indexOf(' ', indexEnd + 1);
+      const index = Number(line.slice(0, indexEnd));
+      // The core sends an entry's texts after its score the first time it ranks it.
+      if (scoreEnd >= 0) this.#entries[index] = JSON.parse(line.slice(scoreEnd + 1));
+      const { id, question, answer } = this.#entries[index] ?? this.#fetchEntry(index);
+      candidates.push({ id, question, answer, score: Number(scoreEnd >= 0 ? line.slice(indexEnd + 1, scoreEnd) : line.slice(indexEnd + 1)) });
     }
     return { tier: lines[0], candidates };
   }
 
-  #entry(index) {
-    let entry = this.#entries[index];
-    if (entry === undefined) {
-      entry = unwrapCoreResult(this.raw._entry(index));
-      this.#entries[index] = entry;
-    }
+  // Only if an entry sent earlier went missing here; the core sends each one once a load.
+  #fetchEntry(index) {
+    const { entry } = unwrapCoreResult(this.raw._entry(index));
+    this.#entries[index] = entry;
     return entry;
   }
 }
