@@ -60,26 +60,25 @@ std::string SessionApi::configure(std::string_view configJson, std::string_view 
 }
 
 const std::string& SessionApi::effectsReply(const std::optional<Error>& error, std::string_view moreMembers) {
-  // The effects are JSON text already: the reply wraps them without a second pass. Keys
-  // in sorted order, as the tree this replaced wrote them. The persist effects' lines
-  // follow the reply's JSON, each after a newline (Session::drainEffectsText). Written
-  // into buffers kept from call to call.
+  // Written into a buffer kept from call to call. Keys in sorted order, as the trees
+  // this replaced wrote them.
   std::string& reply = reply_;
-  reply.assign("{\"effects\":[");
-  persisted_.clear();
-  session_->drainEffectsText(reply, persisted_);
-  reply += ']';
+  reply.clear();
   if (error) {
-    reply += ",\"error\":{\"code\":";
+    reply += "{\"error\":{\"code\":";
     appendJsonString(reply, error->code);
     reply += ",\"message\":";
     appendJsonString(reply, error->message);
+    reply += "},\"ok\":false}";
+  } else if (!moreMembers.empty()) {
+    reply += "{\"ok\":true";
+    reply += moreMembers;
     reply += '}';
   }
-  reply += error ? ",\"ok\":false" : ",\"ok\":true";
-  reply += moreMembers;
-  reply += '}';
-  if (!error) reply += persisted_;
+  const std::size_t header = reply.size();
+  session_->drainEffectsText(reply);
+  // A rejected event changes nothing, so there is nothing for the shell to carry out.
+  if (error) reply.resize(header);
   return reply;
 }
 

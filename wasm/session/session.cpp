@@ -42,6 +42,21 @@ Error invalidInState(const char* what, Phase phase) {
   return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
 }
 
+// `value` in decimal, written at the end of `digits`; returns the text.
+std::string_view integerText(std::int64_t value, char (&digits)[24]) {
+  char* end = digits + sizeof digits;
+  char* at = end;
+  const bool negative = value < 0;
+  // Negated as unsigned, so INT64_MIN does not overflow.
+  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  do {
+    *--at = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--at = '-';
+  return std::string_view(at, static_cast<std::size_t>(end - at));
+}
+
 // A member's key: a string literal, whose length is known where it is written.
 struct Key {
   template <std::size_t N>
@@ -73,19 +88,7 @@ class ObjectWriter {
   }
   ObjectWriter& integer(Key key, std::int64_t value) {
     char digits[24];
-    char* end = digits + sizeof digits;
-    char* at = end;
-    const bool negative = value < 0;
-    // Negated as unsigned, so INT64_MIN does not overflow.
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-    do {
-      *--at = static_cast<char>('0' + magnitude % 10);
-      magnitude /= 10;
-    } while (magnitude != 0);
-    if (negative) *--at = '-';
-    const auto size = static_cast<std::size_t>(end - at);
-    std::memcpy(member(key, size), at, size);
-    return *this;
+    return json(key, integerText(value, digits));
   }
   ObjectWriter& boolean(Key key, bool value) { return json(key, value ? "true" : "false"); }
   // A value that is JSON text already.
@@ -231,7 +234,7 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   // The first snapshot is written at once: every later journal record extends it.
   persistSnapshot(snapshotText());
   viewChanged_ = true;
-  addEffect(R"({"type":"connect"})");
+  addEffect('c');
   flush(now);
 }
 
@@ -272,7 +275,7 @@ std::optional<Error> Session::restore(const std::string& snapshotText, const std
   replaying_ = false;
   journalSinceSnapshot_ = journal.size();
   viewChanged_ = true;
-  addEffect(R"({"type":"connect"})");
+  addEffect('c');
   flush(now);
   return std::nullopt;
 }
@@ -804,15 +807,20 @@ void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
 
 void Session::sendText(std::string_view frameJson) {
   if (!connected_ || !welcomed_) return;  // sent again (or made moot) after the next welcome
-  ObjectWriter(nextEffect()).json("frame", frameJson).string("type", "send");
+  addEffect('s', frameJson);
   lastSentAt_ = now_;
 }
 
-void Session::addEffect(std::string_view effectJson) { nextEffect() += effectJson; }
+void Session::addEffect(char tag, std::string_view payload) {
+  char* at = extendText(effects_, 2 + payload.size());
+  at[0] = '\n';
+  at[1] = tag;
+  if (!payload.empty()) std::memcpy(at + 2, payload.data(), payload.size());
+}
 
-std::string& Session::nextEffect() {
-  if (!effects_.empty()) effects_.push_back(',');
-  return effects_;
+void Session::addNumberEffect(char tag, std::int64_t number) {
+  char digits[24];
+  addEffect(tag, integerText(number, digits));
 }
 
 void Session::onConnected(std::int64_t now) {
@@ -825,7 +833,7 @@ void Session::onConnected(std::int64_t now) {
              {"visitorId", visitorId_}, {"epoch", epoch_},         {"lastSeq", lastSeq_},
              {"locale", config_.locale}};
   hello["sessionToken"] = sessionToken_.empty() ? Json(nullptr) : Json(sessionToken_);
-  ObjectWriter(nextEffect()).json("frame", toJsonText(hello)).string("type", "send");
+  addEffect('s', toJsonText(hello));
   viewChanged_ = true;
 }
 
@@ -852,11 +860,11 @@ void Session::onTimer(std::int64_t now) {
   announcedWake_ = -1;
   if (!connected_ && reconnectAt_ != 0 && now >= reconnectAt_) {
     reconnectAt_ = 0;
-    addEffect(R"({"type":"connect"})");
+    addEffect('c');
   }
   if (connected_ && now - lastHeardAt_ >= 2 * config_.heartbeatMs) {
     // Two heartbeats without a word: the line is dead even if the socket says open.
-    addEffect(R"({"type":"disconnect"})");
+    addEffect('d');
     onDisconnected(now);
   } else if (connected_ && welcomed_ && now - lastSentAt_ >= config_.heartbeatMs) {
     send({{"type", "ping"}, {"t", std::max<std::int64_t>(now, 0)}});
@@ -1059,7 +1067,14 @@ std::int64_t Session::unreadCount() const {
 
 void Session::emitNotify(const char* event, std::string_view detailJson) {
   if (replaying_) return;
-  ObjectWriter(nextEffect()).json("detail", detailJson).string("event", event).string("type", "notify");
+  const std::size_t eventSize = std::strlen(event);
+  char* at = extendText(effects_, 3 + eventSize + detailJson.size());
+  *at++ = '\n';
+  *at++ = 'n';
+  std::memcpy(at, event, eventSize);
+  at += eventSize;
+  *at++ = ' ';
+  std::memcpy(at, detailJson.data(), detailJson.size());
 }
 
 void Session::flush(std::int64_t now) {
@@ -1089,8 +1104,9 @@ void Session::flush(std::int64_t now) {
       persistSnapshot(snapshotText(&lastSnapshotRecords_));
       journalSinceSnapshot_ = 0;
     } else {
-      ObjectWriter(nextEffect()).integer("append", static_cast<std::int64_t>(recordCount_)).string("type", "persist");
-      persisted_ += records_;
+      // records_ has each record after a '\n': the lines that follow the `a<n>`.
+      addNumberEffect('a', static_cast<std::int64_t>(recordCount_));
+      effects_ += records_;
     }
     records_.clear();
     recordCount_ = 0;
@@ -1106,57 +1122,95 @@ void Session::flush(std::int64_t now) {
   if (resyncRequestedAt_ != 0) consider(resyncRequestedAt_ + config_.resyncRetryMs);
   consider(outbox_.nextExpiry());
   if (wake != announcedWake_) {
-    ObjectWriter(nextEffect()).integer("at", wake).string("type", "wake");
+    addNumberEffect('w', wake);
     announcedWake_ = wake;
   }
   if (viewChanged_) {
-    addEffect(R"({"type":"render"})");
+    addEffect('r');
     viewChanged_ = false;
   }
 }
 
 void Session::persistSnapshot(std::string snapshot) {
-  ObjectWriter(nextEffect()).integer("snapshot", 1).string("type", "persist");
-  persisted_.push_back('\n');
-  persisted_ += snapshot;
+  addEffect('p');
+  effects_.push_back('\n');
+  effects_ += snapshot;
 }
 
-void Session::drainEffectsText(std::string& effects, std::string& persisted) {
-  // Appended and cleared rather than handed over: the buffers keep their capacity.
-  effects += effects_;
+void Session::drainEffectsText(std::string& lines) {
+  // Appended and cleared rather than handed over: the buffer keeps its capacity.
+  lines += effects_;
   effects_.clear();
-  persisted += persisted_;
-  persisted_.clear();
 }
 
 std::vector<Json> Session::drainEffects() {
-  std::string effects = "[";
-  std::string persisted;
-  drainEffectsText(effects, persisted);
-  effects += ']';
-  Json parsed = Json::parse(effects, nullptr, /*allow_exceptions=*/false);
-  // Puts the persisted text back where the shell's wrapper puts it (web/core/core-result.js).
-  PersistedLines lines(persisted);
+  std::string text;
+  drainEffectsText(text);
+  EffectLines lines(text);
   std::vector<Json> drained;
-  for (auto& effect : parsed) {
-    if (json::stringOr(effect, "type") == "persist") {
-      if (json::field(effect, "snapshot")) {
-        effect["snapshot"] = lines.next();
-      } else {
+  std::string_view line;
+  // Made as web/core/core-result.js makes them for the shell.
+  while (lines.next(line)) {
+    const std::string_view payload = line.substr(line.empty() ? 0 : 1);
+    switch (line.empty() ? '\0' : line[0]) {
+      case 's':
+        drained.push_back(Json{{"type", "send"}, {"frame", Json::parse(payload, nullptr, /*allow_exceptions=*/false)}});
+        break;
+      case 'a': {
         Json appended = Json::array();
-        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) appended.push_back(lines.next());
-        effect["append"] = std::move(appended);
+        for (std::int64_t n = EffectLines::number(line); n > 0; --n) appended.push_back(std::string(lines.following()));
+        drained.push_back(Json{{"type", "persist"}, {"append", std::move(appended)}});
+        break;
       }
+      case 'p':
+        drained.push_back(Json{{"type", "persist"}, {"snapshot", std::string(lines.following())}});
+        break;
+      case 'w':
+        drained.push_back(Json{{"type", "wake"}, {"at", EffectLines::number(line)}});
+        break;
+      case 'c':
+        drained.push_back(Json{{"type", "connect"}});
+        break;
+      case 'd':
+        drained.push_back(Json{{"type", "disconnect"}});
+        break;
+      case 'r':
+        drained.push_back(Json{{"type", "render"}});
+        break;
+      case 'n': {
+        const std::size_t space = std::min(payload.find(' '), payload.size());
+        drained.push_back(Json{{"type", "notify"},
+                               {"event", std::string(payload.substr(0, space))},
+                               {"detail", Json::parse(payload.substr(std::min(space + 1, payload.size())), nullptr, false)}});
+        break;
+      }
+      default:
+        drained.push_back(Json{{"type", "unknown"}, {"line", std::string(line)}});
+        break;
     }
-    drained.push_back(std::move(effect));
   }
   return drained;
 }
 
-std::string Session::PersistedLines::next() {
+bool Session::EffectLines::next(std::string_view& line) {
+  if (at_ >= text_.size()) return false;
+  line = following();
+  return true;
+}
+
+std::string_view Session::EffectLines::following() {
+  if (at_ >= text_.size()) return {};
   const std::size_t start = at_ + 1;
   at_ = std::min(text_.find('\n', start), text_.size());
-  return std::string(text_.substr(start, at_ - start));
+  return text_.substr(start, at_ - start);
+}
+
+std::int64_t Session::EffectLines::number(std::string_view line) {
+  const std::string_view digits = line.substr(line.empty() ? 0 : 1);
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+  std::int64_t value = 0;
+  for (const char digit : digits) value = value * 10 + (digit - '0');
+  return value;
 }
 
 Json Session::view() const {

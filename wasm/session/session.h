@@ -98,27 +98,31 @@ class Session {
   // handle({"type": "send_text", "text": text, "now": now}) without the tree.
   std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
-  // Appends the effects so far to `effects` as JSON text, comma-separated objects without
-  // the brackets, and clears them. Effects are written as text once, straight from the state. The records
-  // and snapshots to persist are not inside them: a persist effect says how many lines
-  // it takes ({"append": n} or {"snapshot": 1}), and `persisted` is appended those lines,
-  // each after a '\n', in the effects' order. Records are JSON text, which has no raw
-  // newline, so nothing needs escaping: escaping them into the effect and unescaping
-  // them in JSON.parse was a quarter of the time per event.
-  void drainEffectsText(std::string& effects, std::string& persisted);
-  // Reads drainEffectsText()'s `persisted` back a line at a time, in the effects' order.
-  class PersistedLines {
+  // Appends the effects so far to `lines` and clears them: each effect is a line, '\n'
+  // then a one-letter tag and its payload (docs/session.md, "Effects across the
+  // boundary"): `s` and a frame's JSON text, `a<n>` and n records on the lines after it,
+  // `p` and a snapshot on the next line, `w<at>`, `c`, `d`, `r`, `n<event> <detail JSON>`.
+  // JSON text has no raw newline, so nothing is escaped; and the shell's JavaScript
+  // makes the effects from their tags instead of parsing a JSON array of them, which was
+  // a fifth of the time per event.
+  void drainEffectsText(std::string& lines);
+  // Reads drainEffectsText()'s text back a line at a time.
+  class EffectLines {
    public:
-    explicit PersistedLines(std::string_view persisted) : text_(persisted) {}
-    std::string next();
+    explicit EffectLines(std::string_view text) : text_(text) {}
+    // The next line without its '\n'; false after the last.
+    bool next(std::string_view& line);
+    // The line after an `a<n>` or a `p`; empty if the text ends early.
+    std::string_view following();
+    // An `a<n>` or `w<at>` line's number; -1 if it is not one.
+    static std::int64_t number(std::string_view line);
 
    private:
     std::string_view text_;
     std::size_t at_ = 0;  // the '\n' before the next line
   };
-  // The effects parsed, with the persisted lines back in the persist effects as the
-  // shell sees them ({"append": [record…]} or {"snapshot": text}); tests and the
-  // simulator read these.
+  // The effects as the shell sees them ({"type": "send", "frame": {…}}, {"type":
+  // "persist", "append": [record…]} or {"snapshot": text}, …); tests read these.
   std::vector<Json> drainEffects();
   Json view() const;
   // What a fresh snapshot record holds; `recordCount` receives how many records.
@@ -178,8 +182,9 @@ class Session {
   void setPhase(Phase phase, const Json& extra = Json::object());
   void send(const Json& frame);
   void sendText(std::string_view frameJson);
-  void addEffect(std::string_view effectJson);
-  std::string& nextEffect();  // effects_, ready for the next effect's text to be appended
+  // One effect line: its tag and payload (see drainEffectsText).
+  void addEffect(char tag, std::string_view payload = {});
+  void addNumberEffect(char tag, std::int64_t number);
   // Frames that must reach the server even if the line is down now (rating, ticket,
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
@@ -238,8 +243,7 @@ class Session {
   std::int64_t lastSentAt_ = 0;
   std::int64_t resyncRequestedAt_ = 0;
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
-  std::string effects_;               // JSON objects, comma-separated
-  std::string persisted_;             // the persist effects' lines, each after a '\n'
+  std::string effects_;               // effect lines, each after a '\n' (drainEffectsText)
   std::string records_;               // records not yet handed to the shell, each after a '\n'
   std::size_t recordCount_ = 0;
   std::string discardedRecord_;       // what newRecord() gives while replaying

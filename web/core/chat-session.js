@@ -1,5 +1,5 @@
 import { CoreHandle } from './core-handle.js';
-import { unwrapCoreEffects, unwrapCoreResult } from './core-result.js';
+import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
@@ -56,7 +56,7 @@ export class ChatSession extends CoreHandle {
 
   /** A new visitor. `seed` should come from crypto.getRandomValues; returns effects. */
   startFresh({ seed = randomSeed(), visitorId = '', now = Date.now() } = {}) {
-    return unwrapCoreResult(this.raw._startFresh(seed, visitorId, now)).effects;
+    return unwrapCoreEffects(this.raw._startFresh(seed, visitorId, now));
   }
 
   /**
@@ -68,7 +68,7 @@ export class ChatSession extends CoreHandle {
     if (typeof snapshot !== 'string' || !Array.isArray(journal)) {
       throw new KefuError('invalid_argument', 'restore needs {snapshot: string, journal: string[]}');
     }
-    return unwrapCoreResult(this.raw._restore(snapshot, JSON.stringify(journal), seed, now));
+    return unwrapCoreEffectsReply(this.raw._restore(snapshot, JSON.stringify(journal), seed, now));
   }
 
   /**
