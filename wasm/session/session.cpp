@@ -365,7 +365,7 @@ void Session::applyOut(OutboxEntry entry, std::string_view text) {
   message.id = entry.cmid;
   message.author = "visitor";
   message.cmid = entry.cmid;
-  message.text = std::string(text);
+  message.text = text;
   message.time = entry.createdAt;
   appendMessage(std::move(message));
   entry.textBytes = text.size();
@@ -470,7 +470,7 @@ void Session::apply(const Json& item) {
   }
 }
 
-void Session::applyServerMessage(const MessageRecord& item) {
+void Session::applyServerMessage(MessageRecord item) {
   const std::int64_t seq = item.seq;
   if (seq > 0) lastSeq_ = std::max(lastSeq_, seq);
   // The server's copy of something this device already shows: number it, do not repeat it.
@@ -482,15 +482,21 @@ void Session::applyServerMessage(const MessageRecord& item) {
     }
   }
   ViewMessage message;
-  message.id = !item.id.empty() ? item.id : !item.serverId.empty() ? item.serverId : localId;
-  message.author = item.author;
-  message.text = item.text;
-  message.name = item.name;
+  if (!item.id.empty()) {
+    message.id = std::move(item.id);
+  } else if (!item.serverId.empty()) {
+    message.id = std::move(item.serverId);
+  } else {
+    message.id = localId;
+  }
+  message.author = std::move(item.author);
+  message.text = std::move(item.text);
+  message.name = std::move(item.name);
   message.time = item.time;
   message.seq = seq;
-  message.cmid = item.cmid;
-  message.tier = item.tier;
-  message.suggestions = item.suggestions;
+  message.cmid = std::move(item.cmid);
+  message.tier = std::move(item.tier);
+  message.suggestions = std::move(item.suggestions);
   if (message.id.empty()) message.id = "s:" + std::to_string(seq);
   appendMessage(std::move(message));
   trimMessages();
@@ -972,22 +978,23 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
   return std::nullopt;
 }
 
-void Session::acceptServerMessage(const MessageRecord& message, std::int64_t now) {
+void Session::acceptServerMessage(MessageRecord message, std::int64_t now) {
   const std::int64_t seq = message.seq;
   if (seq <= lastSeq_) return;  // a duplicate: already applied
   if (seq > lastSeq_ + 1) {
-    if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, message);
+    if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, std::move(message));
     if (resyncRequestedAt_ == 0) requestResync(now);
     return;
   }
   const std::int64_t unreadBefore = unreadCount();
-  applyServerMessage(message);
+  // The record and the notice are written before the message moves into the view.
   writeMessageRecord(newRecord(), "msg", message);
+  std::string detail;
   if (message.author == "agent" || message.author == "system") {
-    std::string detail;
     ObjectWriter(detail).string("author", message.author).integer("seq", seq).string("text", message.text);
-    emitNotify("message", detail);
   }
+  applyServerMessage(std::move(message));
+  if (!detail.empty()) emitNotify("message", detail);
   applyEarlyMessages();
   if (panelOpen_) markSeen();
   if (unreadCount() != unreadBefore) {
@@ -1043,11 +1050,11 @@ std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
 
 void Session::applyEarlyMessages() {
   while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
-    const MessageRecord next = std::move(earlyMessages_.begin()->second);
+    MessageRecord next = std::move(earlyMessages_.begin()->second);
     earlyMessages_.erase(earlyMessages_.begin());
     if (next.seq == lastSeq_ + 1) {
-      applyServerMessage(next);
       writeMessageRecord(newRecord(), "msg", next);
+      applyServerMessage(std::move(next));
     }
   }
   if (earlyMessages_.empty()) resyncRequestedAt_ = 0;

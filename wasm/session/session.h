@@ -165,8 +165,9 @@ class Session {
   void applySent(std::string_view cmid);
   void applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int64_t agentReadUpTo, std::int64_t nextCseq,
                    std::uint64_t cmidCounter);
-  void applyServerMessage(const MessageRecord& message);
-  void acceptServerMessage(const MessageRecord& message, std::int64_t now);
+  // Both take the message by value: its strings move into the view instead of being copied.
+  void applyServerMessage(MessageRecord message);
+  void acceptServerMessage(MessageRecord message, std::int64_t now);
   void applyEarlyMessages();
   // The message list: appended at the back, trimmed at the front, found by id. These
   // keep every per-event step independent of the history's length.
