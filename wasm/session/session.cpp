@@ -8,6 +8,17 @@
 #include "core/json_writer.h"
 #include "core/utf8.h"
 
+// This file is compiled for speed (wasm/CMakeLists.txt): frames and the visitor's text
+// run through it for every event. What runs rarely (restore, the generic JSON events,
+// phase changes, the bot's replies, the view) is compiled for size instead, and never
+// inlined into the hot paths: most of it builds and reads nlohmann trees, which -O2
+// unrolls into much more code for no time anyone would notice.
+#if defined(__clang__)
+#define KEFU_RARELY_RUN __attribute__((minsize, noinline))
+#else
+#define KEFU_RARELY_RUN
+#endif
+
 namespace kefu::session {
 
 namespace {
@@ -73,9 +84,10 @@ struct Key {
 // with one call: this file is compiled for size, where std::string's small member
 // functions are calls, and appending a member piece by piece was a seventh of the
 // session's time.
+template <typename Out>  // std::string or TextBuffer
 class ObjectWriter {
  public:
-  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  explicit ObjectWriter(Out& out) : out_(out) { out_.push_back('{'); }
   ~ObjectWriter() { out_.push_back('}'); }
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
@@ -97,7 +109,7 @@ class ObjectWriter {
     return *this;
   }
   // Opens the value of `key`; the caller writes it next.
-  std::string& open(Key key) {
+  Out& open(Key key) {
     member(key, 0);
     return out_;
   }
@@ -116,11 +128,12 @@ class ObjectWriter {
     *at++ = ':';
     return at;
   }
-  std::string& out_;
+  Out& out_;
   bool first_ = true;
 };
 
-void appendSuggestions(std::string& out, const std::vector<std::pair<std::string, std::string>>& suggestions) {
+template <typename Out>
+void appendSuggestions(Out& out, const std::vector<std::pair<std::string, std::string>>& suggestions) {
   out.push_back('[');
   for (std::size_t i = 0; i < suggestions.size(); ++i) {
     if (i > 0) out.push_back(',');
@@ -131,7 +144,8 @@ void appendSuggestions(std::string& out, const std::vector<std::pair<std::string
 
 // The "msg" / "bot" record. Empty optional fields are left out: apply() reads a missing
 // field and an empty one alike.
-void writeMessageRecord(std::string& out, const char* kind, const MessageRecord& message) {
+template <typename Out>
+void writeMessageRecord(Out& out, const char* kind, const MessageRecord& message) {
   ObjectWriter record(out);
   record.string("author", message.author);
   if (!message.cmid.empty()) record.string("cmid", message.cmid);
@@ -148,12 +162,13 @@ void writeMessageRecord(std::string& out, const char* kind, const MessageRecord&
 }
 
 // "sent", "fail": records that name one outbox entry.
-void writeCmidRecord(std::string& out, const char* kind, std::string_view cmid) {
+template <typename Out>
+void writeCmidRecord(Out& out, const char* kind, std::string_view cmid) {
   ObjectWriter(out).string("cmid", cmid).string("k", kind);
 }
 
 // A stored record, a resync page's message or a msg frame, read the same way.
-MessageRecord messageFromJson(const Json& item) {
+KEFU_RARELY_RUN MessageRecord messageFromJson(const Json& item) {
   MessageRecord message;
   message.id = json::stringOr(item, "id");
   message.serverId = json::stringOr(item, "serverId");
@@ -191,7 +206,7 @@ MessageRecord messageFromFlat(const FlatObject& frame) {
   return message;
 }
 
-Json viewMessageJson(const ViewMessage& message) {
+KEFU_RARELY_RUN Json viewMessageJson(const ViewMessage& message) {
   Json out{{"id", message.id}, {"author", message.author}, {"text", message.text}, {"time", message.time}};
   if (message.seq != 0) out["seq"] = message.seq;
   if (!message.name.empty()) out["name"] = message.name;
@@ -224,7 +239,7 @@ const char* phaseName(Phase phase) {
 Session::Session(SessionConfig config, const FaqEngine* faq)
     : config_(std::move(config)), faq_(faq), outbox_(config_.outbox) {}
 
-void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now) {
+KEFU_RARELY_RUN void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now) {
   *this = Session(config_, faq_);
   random_ = SeededRandom(seed);
   now_ = now;
@@ -238,7 +253,7 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   flush(now);
 }
 
-std::optional<Error> Session::restore(const std::string& snapshotText, const std::vector<std::string>& journal,
+KEFU_RARELY_RUN std::optional<Error> Session::restore(const std::string& snapshotText, const std::vector<std::string>& journal,
                                       std::uint64_t seed, std::int64_t now) {
   auto fail = [&](const char* code, const std::string& message) {
     startFresh(seed, "", now);
@@ -334,11 +349,11 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
   return out;
 }
 
-Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*allow_exceptions=*/false); }
+KEFU_RARELY_RUN Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*allow_exceptions=*/false); }
 
 // ---- records ---------------------------------------------------------------------
 
-void Session::record(Json item) {
+KEFU_RARELY_RUN void Session::record(Json item) {
   apply(item);
   newRecord() += toJsonText(item);
 }
@@ -347,7 +362,7 @@ void Session::record(Json item) {
 // records for the next persist effect, each after a newline. One buffer, reused, instead
 // of a string per record grown from empty: allocating and regrowing those was a tenth
 // of the time per event.
-std::string& Session::newRecord() {
+TextBuffer& Session::newRecord() {
   viewChanged_ = true;
   if (replaying_) {  // a restore applies stored records; it writes none
     discardedRecord_.clear();
@@ -395,7 +410,7 @@ void Session::applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int6
   outbox_.onReadUpTo(agentReadUpTo_);
 }
 
-void Session::apply(const Json& item) {
+KEFU_RARELY_RUN void Session::apply(const Json& item) {
   const std::string kind = json::stringOr(item, "k");
   if (kind == "out") {
     OutboxEntry entry;
@@ -543,7 +558,7 @@ ViewMessage* Session::messageById(const std::string& id) {
 constexpr std::size_t kMaxAppliedKeys = 64;
 constexpr std::size_t kMaxEventKeyBytes = 64;
 
-std::optional<Error> Session::handle(const Json& event) {
+KEFU_RARELY_RUN std::optional<Error> Session::handle(const Json& event) {
   const Json* key = event.is_object() ? json::field(event, "key") : nullptr;
   if (key == nullptr) return handleEvent(event);
   if (!key->is_string() || key->get_ref<const std::string&>().empty() || key->get_ref<const std::string&>().size() > kMaxEventKeyBytes) {
@@ -559,13 +574,13 @@ std::optional<Error> Session::handle(const Json& event) {
   return error;
 }
 
-void Session::rememberKey(std::string key) {
+KEFU_RARELY_RUN void Session::rememberKey(std::string key) {
   if (key.empty() || std::find(appliedKeys_.begin(), appliedKeys_.end(), key) != appliedKeys_.end()) return;
   appliedKeys_.push_back(std::move(key));
   if (appliedKeys_.size() > kMaxAppliedKeys) appliedKeys_.pop_front();
 }
 
-std::optional<Error> Session::handleEvent(const Json& event) {
+KEFU_RARELY_RUN std::optional<Error> Session::handleEvent(const Json& event) {
   if (!event.is_object() || !json::hasString(event, "type")) return Error{"invalid_event", "an event is an object with a type"};
   const Json* nowField = json::field(event, "now");
   if (!nowField || !nowField->is_number()) return Error{"invalid_event", "every event carries now (ms since epoch)"};
@@ -686,6 +701,10 @@ std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64
     enqueueVisitorMessage(text, now, nullptr);
     return std::nullopt;
   }
+  return replyAsBot(text, now);
+}
+
+KEFU_RARELY_RUN std::optional<Error> Session::replyAsBot(std::string_view text, std::int64_t now) {
   if (matchesHandoffKeyword(text)) {
     enqueueVisitorMessage(text, now, nullptr);
     return onRequestHandoff("keyword", now);
@@ -724,7 +743,7 @@ std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64
   return std::nullopt;
 }
 
-std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::int64_t now) {
+KEFU_RARELY_RUN std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::int64_t now) {
   if (phase_ != Phase::bot) return invalidInState("choosing a suggestion", phase_);
   if (faq_ == nullptr) return Error{"unknown_faq", "no knowledge base is loaded"};
   for (const auto& entry : faq_->knowledgeBase().entries) {
@@ -737,7 +756,7 @@ std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::
   return Error{"unknown_faq", "no FAQ has id \"" + faqId + "\""};
 }
 
-std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
+KEFU_RARELY_RUN std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
   if (phase_ == Phase::ended || phase_ == Phase::rated) setPhase(Phase::bot);
   if (phase_ != Phase::bot) return invalidInState("asking for a person", phase_);
   setPhase(Phase::handoff_requested, {{"unanswered", 0}});
@@ -771,7 +790,7 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
   return cmid;
 }
 
-void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
+KEFU_RARELY_RUN void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
                                  std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now) {
   Json item{{"k", "bot"}, {"id", "bot:" + cmid}, {"author", "bot"}, {"text", text}, {"time", now}, {"seq", 0}, {"tier", tier}};
   if (!suggestions.empty()) {
@@ -782,7 +801,7 @@ void Session::addLocalBotMessage(const std::string& cmid, const std::string& tex
   record(std::move(item));
 }
 
-void Session::setPhase(Phase phase, const Json& extra) {
+KEFU_RARELY_RUN void Session::setPhase(Phase phase, const Json& extra) {
   Json item{{"k", "phase"},
             {"phase", phaseName(phase)},
             {"agent", agentName_},
@@ -799,7 +818,7 @@ void Session::setPhase(Phase phase, const Json& extra) {
 
 // ---- connection ------------------------------------------------------------------
 
-void Session::sendReliably(Json frame) {
+KEFU_RARELY_RUN void Session::sendReliably(Json frame) {
   if (connected_ && welcomed_) {
     send(std::move(frame));
     return;
@@ -809,7 +828,7 @@ void Session::sendReliably(Json frame) {
   record({{"k", "control"}, {"frames", std::move(frames)}});
 }
 
-void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
+KEFU_RARELY_RUN void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
 
 void Session::sendText(std::string_view frameJson) {
   if (!connected_ || !welcomed_) return;  // sent again (or made moot) after the next welcome
@@ -829,7 +848,7 @@ void Session::addNumberEffect(char tag, std::int64_t number) {
   addEffect(tag, integerText(number, digits));
 }
 
-void Session::onConnected(std::int64_t now) {
+KEFU_RARELY_RUN void Session::onConnected(std::int64_t now) {
   connected_ = true;
   welcomed_ = false;
   reconnectAt_ = 0;
@@ -860,7 +879,7 @@ void Session::scheduleReconnect(std::int64_t now) {
   reconnectAt_ = now + delay / 2 + static_cast<std::int64_t>(random_.unit() * static_cast<double>(delay / 2));
 }
 
-void Session::onTimer(std::int64_t now) {
+KEFU_RARELY_RUN void Session::onTimer(std::int64_t now) {
   // The shell's timer has fired (maybe early, if the clock moved): it holds no timer
   // now, so the next wake is announced again even if its time did not change.
   announcedWake_ = -1;
@@ -922,7 +941,7 @@ std::optional<Error> Session::onAck(std::string_view cmid, std::int64_t seq) {
   return std::nullopt;
 }
 
-std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
+KEFU_RARELY_RUN std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
   const std::string type = json::stringOr(frame, "type");
   if (type != "welcome" && !welcomed_) return Error{"not_welcomed", "a " + type + " frame arrived before welcome"};
   if (type == "welcome") {
@@ -989,12 +1008,12 @@ void Session::acceptServerMessage(MessageRecord message, std::int64_t now) {
   const std::int64_t unreadBefore = unreadCount();
   // The record and the notice are written before the message moves into the view.
   writeMessageRecord(newRecord(), "msg", message);
-  std::string detail;
+  std::string notice;
   if (message.author == "agent" || message.author == "system") {
-    ObjectWriter(detail).string("author", message.author).integer("seq", seq).string("text", message.text);
+    ObjectWriter(notice).string("author", message.author).integer("seq", seq).string("text", message.text);
   }
   applyServerMessage(std::move(message));
-  if (!detail.empty()) emitNotify("message", detail);
+  if (!notice.empty()) emitNotify("message", notice);
   applyEarlyMessages();
   if (panelOpen_) markSeen();
   if (unreadCount() != unreadBefore) {
@@ -1004,7 +1023,7 @@ void Session::acceptServerMessage(MessageRecord message, std::int64_t now) {
   }
 }
 
-std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
+KEFU_RARELY_RUN std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
   const std::string event = json::stringOr(frame, "event");
   auto allowedIn = [&](std::initializer_list<Phase> phases) {
     return std::find(phases.begin(), phases.end(), phase_) != phases.end();
@@ -1062,7 +1081,7 @@ void Session::applyEarlyMessages() {
 
 // ---- effects ---------------------------------------------------------------------
 
-void Session::markSeen() {
+KEFU_RARELY_RUN void Session::markSeen() {
   if (seenUpTo_ >= lastSeq_) return;
   record({{"k", "seen"}, {"upTo", lastSeq_}});
   send({{"type", "read"}, {"upToSeq", lastSeq_}});
@@ -1146,11 +1165,11 @@ void Session::persistSnapshot(std::string snapshot) {
 
 void Session::drainEffectsText(std::string& lines) {
   // Appended and cleared rather than handed over: the buffer keeps its capacity.
-  lines += effects_;
+  lines.append(effects_.view().data(), effects_.size());
   effects_.clear();
 }
 
-std::vector<Json> Session::drainEffects() {
+KEFU_RARELY_RUN std::vector<Json> Session::drainEffects() {
   std::string text;
   drainEffectsText(text);
   EffectLines lines(text);
@@ -1220,7 +1239,7 @@ std::int64_t Session::EffectLines::number(std::string_view line) {
   return value;
 }
 
-Json Session::view() const {
+KEFU_RARELY_RUN Json Session::view() const {
   Json messages = Json::array();
   for (const auto& message : messages_) {
     Json item = viewMessageJson(message);

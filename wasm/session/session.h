@@ -15,6 +15,7 @@
 
 #include "core/flat_json.h"
 #include "core/json_text.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 #include "faq/faq_engine.h"
 #include "protocol/frame.h"
@@ -143,6 +144,8 @@ class Session {
 
   // Event handlers.
   std::optional<Error> onVisitorText(std::string_view text, std::int64_t now);
+  // The visitor's text in the bot phase, with a knowledge base: the FAQ engine answers.
+  std::optional<Error> replyAsBot(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
   std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
   std::optional<Error> onFrame(std::string_view text, std::int64_t now);
@@ -159,7 +162,7 @@ class Session {
   void record(Json record);
   void apply(const Json& record);
   // Where the next record's text is to be written (appended); marks the view changed.
-  std::string& newRecord();
+  TextBuffer& newRecord();
   void applyOut(OutboxEntry entry, std::string_view text);
   void applyAck(std::string_view cmid, std::int64_t seq);
   void applySent(std::string_view cmid);
@@ -244,10 +247,10 @@ class Session {
   std::int64_t lastSentAt_ = 0;
   std::int64_t resyncRequestedAt_ = 0;
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
-  std::string effects_;               // effect lines, each after a '\n' (drainEffectsText)
-  std::string records_;               // records not yet handed to the shell, each after a '\n'
+  TextBuffer effects_;                // effect lines, each after a '\n' (drainEffectsText)
+  TextBuffer records_;                // records not yet handed to the shell, each after a '\n'
   std::size_t recordCount_ = 0;
-  std::string discardedRecord_;       // what newRecord() gives while replaying
+  TextBuffer discardedRecord_;        // what newRecord() gives while replaying
   FlatObject flat_;                   // the last flat frame read (its buffers are reused)
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;
