@@ -20,7 +20,7 @@ std::uint64_t seedFrom(double seed) {
 
 }  // namespace
 
-std::string SessionApi::configure(std::string_view configJson, std::string_view knowledgeBaseJson) {
+KEFU_RARELY_RUN std::string SessionApi::configure(std::string_view configJson, std::string_view knowledgeBaseJson) {
   auto parsed = parseJsonText(configJson.empty() ? std::string_view("{}") : configJson, JsonLimits{64u << 10, 8}, "config");
   if (!parsed.ok() || !parsed.value().is_object()) return errorJson({"invalid_config", "the session config must be a JSON object"});
   const Json& config = parsed.value();
@@ -82,7 +82,7 @@ const std::string& SessionApi::effectsReply(const std::optional<Error>& error, s
   return reply;
 }
 
-std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
+KEFU_RARELY_RUN std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
   if (!session_) return errorJson({"not_configured", "configure the session first"});
   if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
   if (visitorId.size() > 128) return errorJson({"invalid_argument", "visitorId is longer than 128 bytes"});
@@ -91,7 +91,7 @@ std::string SessionApi::startFresh(double seed, std::string_view visitorId, doub
   return effectsReply(std::nullopt);
 }
 
-std::string SessionApi::restore(std::string_view snapshot, std::string_view journalJson, double seed, double now) {
+KEFU_RARELY_RUN std::string SessionApi::restore(std::string_view snapshot, std::string_view journalJson, double seed, double now) {
   if (!session_) return errorJson({"not_configured", "configure the session first"});
   if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
   std::vector<std::string> journal;
@@ -151,14 +151,14 @@ const std::string& SessionApi::handleSendText(std::string_view text, double now)
   return effectsReply(session_->handleSendText(text, static_cast<std::int64_t>(now)));
 }
 
-std::string SessionApi::suggest(std::string_view prefix, int topK) const {
+KEFU_RARELY_RUN std::string SessionApi::suggest(std::string_view prefix, int topK) const {
   // The same bounds as FaqEngine.suggest.
   if (auto problem = checkQueryBounds(prefix, topK, FaqApiLimits{})) return errorJson(*problem);
   if (!faq_ || faq_->empty()) return "{\"ok\":true,\"suggestions\":[]}";
   return suggestionsReply(*faq_, prefix, static_cast<std::size_t>(topK));
 }
 
-std::string SessionApi::view() const {
+KEFU_RARELY_RUN std::string SessionApi::view() const {
   if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
   return toJsonText(Json{{"ok", true}, {"view", session_->view()}});
 }

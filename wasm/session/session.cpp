@@ -10,14 +10,8 @@
 
 // This file is compiled for speed (wasm/CMakeLists.txt): frames and the visitor's text
 // run through it for every event. What runs rarely (restore, the generic JSON events,
-// phase changes, the bot's replies, the view) is compiled for size instead, and never
-// inlined into the hot paths: most of it builds and reads nlohmann trees, which -O2
-// unrolls into much more code for no time anyone would notice.
-#if defined(__clang__)
-#define KEFU_RARELY_RUN __attribute__((minsize, noinline))
-#else
-#define KEFU_RARELY_RUN
-#endif
+// phase changes, the bot's replies, the view) is compiled for size instead
+// (KEFU_RARELY_RUN, session.h).
 
 namespace kefu::session {
 
@@ -769,7 +763,13 @@ KEFU_RARELY_RUN std::optional<Error> Session::onRequestHandoff(const char* reaso
 
 std::string Session::nextCmid() {
   cmidCounter_ += 1;
-  return "c-" + epoch_ + "-" + std::to_string(cmidCounter_);
+  // One allocation: the concatenation made a string per piece.
+  char digits[24];
+  const std::string_view counter = integerText(static_cast<std::int64_t>(cmidCounter_), digits);
+  std::string cmid;
+  cmid.reserve(3 + epoch_.size() + counter.size());
+  cmid.append("c-").append(epoch_).append(1, '-').append(counter.data(), counter.size());
+  return cmid;
 }
 
 std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot) {
@@ -777,12 +777,14 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
   entry.cmid = nextCmid();
   entry.cseq = nextCseq_;
   entry.createdAt = now;
+  frameScratch_.clear();
   {
-    ObjectWriter frame(entry.frame);
+    ObjectWriter frame(frameScratch_);
     if (!bot.is_null()) frame.json("bot", toJsonText(bot));
     frame.integer("clientTime", std::max<std::int64_t>(now, 0)).string("cmid", entry.cmid).integer("cseq", entry.cseq);
     frame.string("text", text).string("type", "message");
   }
+  entry.frame.assign(frameScratch_.view().data(), frameScratch_.size());
   ObjectWriter(newRecord()).integer("at", now).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
   const std::string cmid = entry.cmid;
   applyOut(std::move(entry), text);
@@ -1016,11 +1018,9 @@ void Session::acceptServerMessage(MessageRecord message, std::int64_t now) {
   if (!notice.empty()) emitNotify("message", notice);
   applyEarlyMessages();
   if (panelOpen_) markSeen();
-  if (unreadCount() != unreadBefore) {
-    std::string detail;
-    ObjectWriter(detail).integer("count", unreadCount());
-    emitNotify("unread", detail);
-  }
+  // The commonest notice has a line of its own, `u<count>`: the shell reads a number
+  // instead of parsing a detail's JSON for every agent message.
+  if (unreadCount() != unreadBefore && !replaying_) addNumberEffect('u', unreadCount());
 }
 
 KEFU_RARELY_RUN std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
@@ -1202,6 +1202,9 @@ KEFU_RARELY_RUN std::vector<Json> Session::drainEffects() {
         break;
       case 'r':
         drained.push_back(Json{{"type", "render"}});
+        break;
+      case 'u':
+        drained.push_back(Json{{"type", "notify"}, {"event", "unread"}, {"detail", {{"count", EffectLines::number(line)}}}});
         break;
       case 'n': {
         const std::size_t space = std::min(payload.find(' '), payload.size());

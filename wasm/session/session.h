@@ -22,6 +22,17 @@
 #include "session/outbox.h"
 #include "session/random.h"
 
+// For the session's rarely run functions (restore, the generic JSON events, phase
+// changes, the bot's replies, the view, configuring): the session's files are compiled
+// -O2 for the per-event paths, and these are compiled for size and never inlined into
+// them. Most of them build and read nlohmann trees or call into the FAQ engine, which -O2
+// would unroll and inline into much more code for no time anyone would notice.
+#if defined(__clang__)
+#define KEFU_RARELY_RUN __attribute__((minsize, noinline))
+#else
+#define KEFU_RARELY_RUN
+#endif
+
 namespace kefu::session {
 
 enum class Phase { prechat, bot, handoff_requested, queued, with_agent, ended, rated, offline, ticket_submitted };
@@ -102,7 +113,8 @@ class Session {
   // Appends the effects so far to `lines` and clears them: each effect is a line, '\n'
   // then a one-letter tag and its payload (docs/session.md, "Effects across the
   // boundary"): `s` and a frame's JSON text, `a<n>` and n records on the lines after it,
-  // `p` and a snapshot on the next line, `w<at>`, `c`, `d`, `r`, `n<event> <detail JSON>`.
+  // `p` and a snapshot on the next line, `w<at>`, `c`, `d`, `r`, `n<event> <detail JSON>`,
+  // `u<count>` (notify unread).
   // JSON text has no raw newline, so nothing is escaped; and the shell's JavaScript
   // makes the effects from their tags instead of parsing a JSON array of them, which was
   // a fifth of the time per event.
@@ -115,7 +127,7 @@ class Session {
     bool next(std::string_view& line);
     // The line after an `a<n>` or a `p`; empty if the text ends early.
     std::string_view following();
-    // An `a<n>` or `w<at>` line's number; -1 if it is not one.
+    // An `a<n>`, `w<at>` or `u<count>` line's number; -1 if it is not one.
     static std::int64_t number(std::string_view line);
 
    private:
@@ -252,6 +264,7 @@ class Session {
   std::size_t recordCount_ = 0;
   TextBuffer discardedRecord_;        // what newRecord() gives while replaying
   FlatObject flat_;                   // the last flat frame read (its buffers are reused)
+  TextBuffer frameScratch_;           // where a visitor message's frame is written
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;
   std::int64_t announcedWake_ = -1;

@@ -147,6 +147,13 @@ function readEffects(text, at) {
       case 100: // d
         effects.push({ type: 'disconnect' });
         break;
+      case 117: {
+        // u<count>: notify unread, the commonest notice
+        const count = readNumber(text, start + 1, at);
+        if (count < 0) throw badLine(text, start);
+        effects.push({ type: 'notify', event: 'unread', detail: { count } });
+        break;
+      }
       case 110: {
         // n<event> <detail JSON>
         const space = text.indexOf(' ', start);
