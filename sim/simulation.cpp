@@ -19,100 +19,6 @@ namespace kefu::sim {
 
 namespace {
 
-// The session's effects, read without a JSON tree per effect: a 100,000-seed run handles
-// hundreds of millions of them, and parsing them back into trees was ~40% of its time.
-// The session writes each effect with its keys in a fixed order (wasm/core/json_writer.h),
-// so the shapes are known; an effect of any other shape is parsed in full instead.
-enum class EffectType { send, connect, disconnect, render, notify, persist, wake, other };
-
-struct EffectView {
-  EffectType type = EffectType::other;
-  std::string_view frame;  // send: the frame's JSON text
-  std::int64_t number = 0;  // persist: lines appended (0 for a snapshot); wake: at
-  bool snapshot = false;
-  std::string parsedFrame;  // the frame's text when the effect had to be parsed
-};
-
-bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-bool endsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// Calls `visit` with each of "a,b,c"'s top-level JSON values.
-template <typename Visit>
-void forEachTopLevelValue(std::string_view text, Visit&& visit) {
-  int depth = 0;
-  bool inString = false;
-  bool escaped = false;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      visit(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (start < text.size()) visit(text.substr(start));
-}
-
-// head<integer>tail, e.g. {"append":3,"type":"persist"}
-std::optional<std::int64_t> numberEffect(std::string_view effect, std::string_view head, std::string_view tail) {
-  if (!startsWith(effect, head) || !endsWith(effect, tail)) return std::nullopt;
-  const std::string_view digits = effect.substr(head.size(), effect.size() - head.size() - tail.size());
-  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  std::int64_t value = 0;
-  for (const char digit : digits) value = value * 10 + (digit - '0');
-  return value;
-}
-
-EffectView readEffect(std::string_view effect) {
-  EffectView view;
-  if (startsWith(effect, R"({"frame":)") && endsWith(effect, R"(,"type":"send"})")) {
-    view.type = EffectType::send;
-    view.frame = effect.substr(9, effect.size() - 9 - 15);
-    return view;
-  }
-  if (effect == R"({"type":"render"})") view.type = EffectType::render;
-  else if (effect == R"({"type":"connect"})") view.type = EffectType::connect;
-  else if (effect == R"({"type":"disconnect"})") view.type = EffectType::disconnect;
-  else if (endsWith(effect, R"(,"type":"notify"})")) view.type = EffectType::notify;
-  if (view.type != EffectType::other) return view;
-  if (auto appended = numberEffect(effect, R"({"append":)", R"(,"type":"persist"})")) {
-    view.type = EffectType::persist;
-    view.number = *appended;
-  } else if (numberEffect(effect, R"({"snapshot":)", R"(,"type":"persist"})")) {
-    view.type = EffectType::persist;
-    view.snapshot = true;
-  } else if (auto at = numberEffect(effect, R"({"at":)", R"(,"type":"wake"})")) {
-    view.type = EffectType::wake;
-    view.number = *at;
-  } else {
-    const Json parsed = Json::parse(effect, nullptr, /*allow_exceptions=*/false);
-    const std::string type = json::stringOr(parsed, "type");
-    static constexpr std::pair<std::string_view, EffectType> kActedOn[] = {
-        {"send", EffectType::send}, {"persist", EffectType::persist}, {"wake", EffectType::wake},
-        {"connect", EffectType::connect}, {"disconnect", EffectType::disconnect}};
-    for (const auto& [name, kind] : kActedOn) {
-      if (type == name) view.type = kind;
-    }
-    if (const Json* frame = json::field(parsed, "frame")) view.parsedFrame = toJsonText(*frame);
-    view.frame = view.parsedFrame;
-    view.snapshot = json::field(parsed, "snapshot") != nullptr;
-    view.number = json::intOr(parsed, type == "wake" ? "at" : "append");
-  }
-  return view;
-}
-
 using session::Session;
 using session::SessionConfig;
 using session::SeededRandom;
@@ -205,37 +111,45 @@ class World {
   }
 
   void drainClient() {
-    effectsText_.clear();
-    persistedText_.clear();
-    client_->drainEffectsText(effectsText_, persistedText_);
-    Session::PersistedLines lines(persistedText_);
-    forEachTopLevelValue(effectsText_, [&](std::string_view effectText) {
-      const EffectView effect = readEffect(effectText);
-      if (effect.type == EffectType::send) {
-        if (clientConnection_ != 0 && clientConnection_ == serverConnection_) transmit(std::string(effect.frame), true, clientConnection_);
-      } else if (effect.type == EffectType::persist) {
-        if (effect.snapshot) {
-          storedSnapshot_ = lines.next();
+    // Its own text per drain: a disconnect effect drains the client again (closeConnection
+    // sends it `disconnected`) while this loop still reads its lines.
+    std::string text;
+    client_->drainEffectsText(text);
+    Session::EffectLines lines(text);
+    std::string_view line;
+    while (lines.next(line)) {
+      switch (line.empty() ? '\0' : line[0]) {
+        case 's':
+          if (clientConnection_ != 0 && clientConnection_ == serverConnection_) transmit(std::string(line.substr(1)), true, clientConnection_);
+          break;
+        case 'p':
+          storedSnapshot_ = std::string(lines.following());
           storedJournal_.clear();
-        } else {
-          for (std::int64_t n = effect.number; n > 0; --n) storedJournal_.push_back(lines.next());
+          break;
+        case 'a':
+          for (std::int64_t n = Session::EffectLines::number(line); n > 0; --n) storedJournal_.emplace_back(lines.following());
+          break;
+        case 'c': {
+          const int connection = ++connectionCounter_;
+          schedule(now_ + pick(5, 300), [this, connection] { openConnection(connection); });
+          break;
         }
-      } else if (effect.type == EffectType::connect) {
-        const int connection = ++connectionCounter_;
-        schedule(now_ + pick(5, 300), [this, connection] { openConnection(connection); });
-      } else if (effect.type == EffectType::disconnect) {
-        closeConnection();
-      } else if (effect.type == EffectType::wake) {
-        const std::int64_t at = effect.number;
-        if (at > 0) {
-          const int generation = ++wakeGeneration_;
-          const std::int64_t worldAt = std::max(now_ + 1, at - clockOffset_);
-          schedule(worldAt, [this, generation] {
-            if (generation == wakeGeneration_) clientEvent({{"type", "timer"}});
-          });
-        }
+        case 'd':
+          closeConnection();
+          break;
+        case 'w':
+          if (const std::int64_t at = Session::EffectLines::number(line); at > 0) {
+            const int generation = ++wakeGeneration_;
+            const std::int64_t worldAt = std::max(now_ + 1, at - clockOffset_);
+            schedule(worldAt, [this, generation] {
+              if (generation == wakeGeneration_) clientEvent({{"type", "timer"}});
+            });
+          }
+          break;
+        default:
+          break;  // render and notify: nothing the simulated visitor acts on
       }
-    });
+    }
   }
 
   void openConnection(int connection) {
@@ -480,8 +394,6 @@ class World {
   std::unique_ptr<Session> client_;
   std::string storedSnapshot_;
   std::vector<std::string> storedJournal_;
-  std::string effectsText_;    // the client's effects, drained into the same buffers each time
-  std::string persistedText_;
   int connectionCounter_ = 0;
   int clientConnection_ = 0;
   int serverConnection_ = 0;

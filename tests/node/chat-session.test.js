@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatSession, KefuError, loadKefuCore, liveChatSessionCount } from '../../web/core/index.js';
+import { unwrapCoreEffects } from '../../web/core/core-result.js';
 import { coreBuild, readRepoText } from './core-build.js';
 
 const core = await loadKefuCore({ build: coreBuild });
@@ -133,6 +134,43 @@ test('frames take a shorter path into the core; a bad time or frame is still a K
   world.take(session.handle({ type: 'frame', text: agentSays(2) })); // now defaults to the clock
   world.take(session.handle({ type: 'frame', text: agentSays(2), now: world.now })); // a duplicate
   assert.deepEqual(session.view().messages.map((m) => m.text), ['第1条', '第2条']);
+});
+
+test('effects keep their documented shapes: a send carries its text, an agent message brings message and unread notices', () => {
+  const { session, world } = harness();
+  world.welcome('with_agent');
+  const effects = world.event({ type: 'send_text', text: '第一句 "quoted"\nnext line' });
+  const send = effects.find((effect) => effect.type === 'send');
+  assert.equal(typeof send.frameText, 'string');
+  assert.deepEqual(JSON.parse(send.frameText), send.frame, 'frame is frameText parsed');
+  assert.equal(send.frame, send.frame, 'parsed once');
+  assert.equal(send.frame.text, '第一句 "quoted"\nnext line');
+  assert.deepEqual(JSON.parse(JSON.stringify(send)), { type: 'send', frame: send.frame }, 'serialised as {type, frame}');
+  const append = effects.find((effect) => effect.type === 'persist');
+  assert.ok(append.append.length >= 2 && append.append.every((record) => typeof JSON.parse(record).k === 'string'));
+  assert.ok(effects.some((effect) => effect.type === 'wake' && Number.isSafeInteger(effect.at) && effect.at > world.now));
+  assert.ok(effects.some((effect) => effect.type === 'render'));
+
+  const notices = world.server({ type: 'msg', seq: 1, serverId: 'c:1', author: 'agent', text: '你好', time: 1 }).filter((effect) => effect.type === 'notify');
+  assert.deepEqual(notices, [
+    { type: 'notify', event: 'message', detail: { author: 'agent', seq: 1, text: '你好' } },
+    { type: 'notify', event: 'unread', detail: { count: 1 } },
+  ]);
+});
+
+test('a reply the wrapper cannot read is a core_bad_reply KefuError, never a wrong effect', () => {
+  const bad = ['\nx', '\na2\n{"k":"out"}', '\nw', '\nw12x', '\nu', '\nnmessage', '\nnmessage {not json', 'not json'];
+  for (const reply of bad) {
+    assert.throws(() => unwrapCoreEffects(reply), (error) => error instanceof KefuError && error.code === 'core_bad_reply', JSON.stringify(reply));
+  }
+  assert.throws(() => unwrapCoreEffects('{"ok":false,"error":{"code":"text_empty","message":"m"}}'), (error) => error.code === 'text_empty');
+  assert.deepEqual(unwrapCoreEffects(''), []);
+  assert.deepEqual(unwrapCoreEffects('\np\n{"snapshot":1}\nu3\nc\nd'), [
+    { type: 'persist', snapshot: '{"snapshot":1}' },
+    { type: 'notify', event: 'unread', detail: { count: 3 } },
+    { type: 'connect' },
+    { type: 'disconnect' },
+  ]);
 });
 
 test("typeahead comes from the session's own knowledge base; none without one", () => {

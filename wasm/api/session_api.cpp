@@ -20,7 +20,7 @@ std::uint64_t seedFrom(double seed) {
 
 }  // namespace
 
-std::string SessionApi::configure(std::string_view configJson, std::string_view knowledgeBaseJson) {
+KEFU_RARELY_RUN std::string SessionApi::configure(std::string_view configJson, std::string_view knowledgeBaseJson) {
   auto parsed = parseJsonText(configJson.empty() ? std::string_view("{}") : configJson, JsonLimits{64u << 10, 8}, "config");
   if (!parsed.ok() || !parsed.value().is_object()) return errorJson({"invalid_config", "the session config must be a JSON object"});
   const Json& config = parsed.value();
@@ -60,30 +60,29 @@ std::string SessionApi::configure(std::string_view configJson, std::string_view 
 }
 
 const std::string& SessionApi::effectsReply(const std::optional<Error>& error, std::string_view moreMembers) {
-  // The effects are JSON text already: the reply wraps them without a second pass. Keys
-  // in sorted order, as the tree this replaced wrote them. The persist effects' lines
-  // follow the reply's JSON, each after a newline (Session::drainEffectsText). Written
-  // into buffers kept from call to call.
+  // Written into a buffer kept from call to call. Keys in sorted order, as the trees
+  // this replaced wrote them.
   std::string& reply = reply_;
-  reply.assign("{\"effects\":[");
-  persisted_.clear();
-  session_->drainEffectsText(reply, persisted_);
-  reply += ']';
+  reply.clear();
   if (error) {
-    reply += ",\"error\":{\"code\":";
+    reply += "{\"error\":{\"code\":";
     appendJsonString(reply, error->code);
     reply += ",\"message\":";
     appendJsonString(reply, error->message);
+    reply += "},\"ok\":false}";
+  } else if (!moreMembers.empty()) {
+    reply += "{\"ok\":true";
+    reply += moreMembers;
     reply += '}';
   }
-  reply += error ? ",\"ok\":false" : ",\"ok\":true";
-  reply += moreMembers;
-  reply += '}';
-  if (!error) reply += persisted_;
+  const std::size_t header = reply.size();
+  session_->drainEffectsText(reply);
+  // A rejected event changes nothing, so there is nothing for the shell to carry out.
+  if (error) reply.resize(header);
   return reply;
 }
 
-std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
+KEFU_RARELY_RUN std::string SessionApi::startFresh(double seed, std::string_view visitorId, double now) {
   if (!session_) return errorJson({"not_configured", "configure the session first"});
   if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
   if (visitorId.size() > 128) return errorJson({"invalid_argument", "visitorId is longer than 128 bytes"});
@@ -92,7 +91,7 @@ std::string SessionApi::startFresh(double seed, std::string_view visitorId, doub
   return effectsReply(std::nullopt);
 }
 
-std::string SessionApi::restore(std::string_view snapshot, std::string_view journalJson, double seed, double now) {
+KEFU_RARELY_RUN std::string SessionApi::restore(std::string_view snapshot, std::string_view journalJson, double seed, double now) {
   if (!session_) return errorJson({"not_configured", "configure the session first"});
   if (!validTime(now)) return errorJson({"invalid_argument", "now must be a time in ms"});
   std::vector<std::string> journal;
@@ -152,14 +151,14 @@ const std::string& SessionApi::handleSendText(std::string_view text, double now)
   return effectsReply(session_->handleSendText(text, static_cast<std::int64_t>(now)));
 }
 
-std::string SessionApi::suggest(std::string_view prefix, int topK) const {
+KEFU_RARELY_RUN std::string SessionApi::suggest(std::string_view prefix, int topK) const {
   // The same bounds as FaqEngine.suggest.
   if (auto problem = checkQueryBounds(prefix, topK, FaqApiLimits{})) return errorJson(*problem);
   if (!faq_ || faq_->empty()) return "{\"ok\":true,\"suggestions\":[]}";
   return suggestionsReply(*faq_, prefix, static_cast<std::size_t>(topK));
 }
 
-std::string SessionApi::view() const {
+KEFU_RARELY_RUN std::string SessionApi::view() const {
   if (!session_ || !started_) return errorJson({"not_started", "start or restore the session first"});
   return toJsonText(Json{{"ok", true}, {"view", session_->view()}});
 }

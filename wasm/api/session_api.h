@@ -34,7 +34,10 @@ class SessionApi {
   std::string suggest(std::string_view prefix, int topK) const;
 
  private:
-  // moreMembers: `,"key":value…` to add after "ok".
+  // The effects as lines (Session::drainEffectsText) after a header line: none for a
+  // plain reply, so an event's reply starts with its first effect's '\n';
+  // {"error":…,"ok":false} (and no effects) for a rejected one; {"ok":true` moreMembers
+  // `}` when there are moreMembers (`,"key":value…`).
   const std::string& effectsReply(const std::optional<Error>& error, std::string_view moreMembers = {});
   const std::string& keepReply(std::string reply);
   std::unique_ptr<FaqEngine> faq_;
@@ -42,8 +45,7 @@ class SessionApi {
   session::SessionConfig config_;
   FlatObject flatEvent_;  // the last event read as a flat object (its buffers are reused)
   bool started_ = false;
-  std::string reply_;      // the last reply (effectsReply, keepReply)
-  std::string persisted_;  // the persisted lines while a reply is written
+  std::string reply_;  // the last reply (effectsReply, keepReply)
 };
 
 }  // namespace kefu

@@ -108,6 +108,15 @@ char* extendText(std::string& out, std::size_t size) {
   return &out[start];
 }
 
+void TextBuffer::grow(std::size_t size) {
+  const std::size_t capacity = std::max(size_ + size, 2 * capacity_);
+  char* data = new char[capacity];
+  if (size_ > 0) std::memcpy(data, data_, size_);
+  delete[] data_;
+  data_ = data;
+  capacity_ = capacity;
+}
+
 void appendJsonString(std::string& out, std::string_view text) {
   bool plain = true;
   const std::size_t size = jsonStringSize(text, plain);

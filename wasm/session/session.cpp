@@ -8,6 +8,11 @@
 #include "core/json_writer.h"
 #include "core/utf8.h"
 
+// This file is compiled for speed (wasm/CMakeLists.txt): frames and the visitor's text
+// run through it for every event. What runs rarely (restore, the generic JSON events,
+// phase changes, the bot's replies, the view) is compiled for size instead
+// (KEFU_RARELY_RUN, session.h).
+
 namespace kefu::session {
 
 namespace {
@@ -42,6 +47,21 @@ Error invalidInState(const char* what, Phase phase) {
   return Error{"invalid_in_state", std::string(what) + " is not possible while the conversation is " + phaseName(phase)};
 }
 
+// `value` in decimal, written at the end of `digits`; returns the text.
+std::string_view integerText(std::int64_t value, char (&digits)[24]) {
+  char* end = digits + sizeof digits;
+  char* at = end;
+  const bool negative = value < 0;
+  // Negated as unsigned, so INT64_MIN does not overflow.
+  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  do {
+    *--at = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--at = '-';
+  return std::string_view(at, static_cast<std::size_t>(end - at));
+}
+
 // A member's key: a string literal, whose length is known where it is written.
 struct Key {
   template <std::size_t N>
@@ -58,9 +78,10 @@ struct Key {
 // with one call: this file is compiled for size, where std::string's small member
 // functions are calls, and appending a member piece by piece was a seventh of the
 // session's time.
+template <typename Out>  // std::string or TextBuffer
 class ObjectWriter {
  public:
-  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  explicit ObjectWriter(Out& out) : out_(out) { out_.push_back('{'); }
   ~ObjectWriter() { out_.push_back('}'); }
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
@@ -73,19 +94,7 @@ class ObjectWriter {
   }
   ObjectWriter& integer(Key key, std::int64_t value) {
     char digits[24];
-    char* end = digits + sizeof digits;
-    char* at = end;
-    const bool negative = value < 0;
-    // Negated as unsigned, so INT64_MIN does not overflow.
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-    do {
-      *--at = static_cast<char>('0' + magnitude % 10);
-      magnitude /= 10;
-    } while (magnitude != 0);
-    if (negative) *--at = '-';
-    const auto size = static_cast<std::size_t>(end - at);
-    std::memcpy(member(key, size), at, size);
-    return *this;
+    return json(key, integerText(value, digits));
   }
   ObjectWriter& boolean(Key key, bool value) { return json(key, value ? "true" : "false"); }
   // A value that is JSON text already.
@@ -94,7 +103,7 @@ class ObjectWriter {
     return *this;
   }
   // Opens the value of `key`; the caller writes it next.
-  std::string& open(Key key) {
+  Out& open(Key key) {
     member(key, 0);
     return out_;
   }
@@ -113,11 +122,12 @@ class ObjectWriter {
     *at++ = ':';
     return at;
   }
-  std::string& out_;
+  Out& out_;
   bool first_ = true;
 };
 
-void appendSuggestions(std::string& out, const std::vector<std::pair<std::string, std::string>>& suggestions) {
+template <typename Out>
+void appendSuggestions(Out& out, const std::vector<std::pair<std::string, std::string>>& suggestions) {
   out.push_back('[');
   for (std::size_t i = 0; i < suggestions.size(); ++i) {
     if (i > 0) out.push_back(',');
@@ -128,7 +138,8 @@ void appendSuggestions(std::string& out, const std::vector<std::pair<std::string
 
 // The "msg" / "bot" record. Empty optional fields are left out: apply() reads a missing
 // field and an empty one alike.
-void writeMessageRecord(std::string& out, const char* kind, const MessageRecord& message) {
+template <typename Out>
+void writeMessageRecord(Out& out, const char* kind, const MessageRecord& message) {
   ObjectWriter record(out);
   record.string("author", message.author);
   if (!message.cmid.empty()) record.string("cmid", message.cmid);
@@ -145,12 +156,13 @@ void writeMessageRecord(std::string& out, const char* kind, const MessageRecord&
 }
 
 // "sent", "fail": records that name one outbox entry.
-void writeCmidRecord(std::string& out, const char* kind, std::string_view cmid) {
+template <typename Out>
+void writeCmidRecord(Out& out, const char* kind, std::string_view cmid) {
   ObjectWriter(out).string("cmid", cmid).string("k", kind);
 }
 
 // A stored record, a resync page's message or a msg frame, read the same way.
-MessageRecord messageFromJson(const Json& item) {
+KEFU_RARELY_RUN MessageRecord messageFromJson(const Json& item) {
   MessageRecord message;
   message.id = json::stringOr(item, "id");
   message.serverId = json::stringOr(item, "serverId");
@@ -188,7 +200,7 @@ MessageRecord messageFromFlat(const FlatObject& frame) {
   return message;
 }
 
-Json viewMessageJson(const ViewMessage& message) {
+KEFU_RARELY_RUN Json viewMessageJson(const ViewMessage& message) {
   Json out{{"id", message.id}, {"author", message.author}, {"text", message.text}, {"time", message.time}};
   if (message.seq != 0) out["seq"] = message.seq;
   if (!message.name.empty()) out["name"] = message.name;
@@ -221,7 +233,7 @@ const char* phaseName(Phase phase) {
 Session::Session(SessionConfig config, const FaqEngine* faq)
     : config_(std::move(config)), faq_(faq), outbox_(config_.outbox) {}
 
-void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now) {
+KEFU_RARELY_RUN void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now) {
   *this = Session(config_, faq_);
   random_ = SeededRandom(seed);
   now_ = now;
@@ -231,11 +243,11 @@ void Session::startFresh(std::uint64_t seed, const std::string& visitorId, std::
   // The first snapshot is written at once: every later journal record extends it.
   persistSnapshot(snapshotText());
   viewChanged_ = true;
-  addEffect(R"({"type":"connect"})");
+  addEffect('c');
   flush(now);
 }
 
-std::optional<Error> Session::restore(const std::string& snapshotText, const std::vector<std::string>& journal,
+KEFU_RARELY_RUN std::optional<Error> Session::restore(const std::string& snapshotText, const std::vector<std::string>& journal,
                                       std::uint64_t seed, std::int64_t now) {
   auto fail = [&](const char* code, const std::string& message) {
     startFresh(seed, "", now);
@@ -272,7 +284,7 @@ std::optional<Error> Session::restore(const std::string& snapshotText, const std
   replaying_ = false;
   journalSinceSnapshot_ = journal.size();
   viewChanged_ = true;
-  addEffect(R"({"type":"connect"})");
+  addEffect('c');
   flush(now);
   return std::nullopt;
 }
@@ -331,11 +343,11 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
   return out;
 }
 
-Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*allow_exceptions=*/false); }
+KEFU_RARELY_RUN Json Session::snapshot() const { return Json::parse(snapshotText(), nullptr, /*allow_exceptions=*/false); }
 
 // ---- records ---------------------------------------------------------------------
 
-void Session::record(Json item) {
+KEFU_RARELY_RUN void Session::record(Json item) {
   apply(item);
   newRecord() += toJsonText(item);
 }
@@ -344,7 +356,7 @@ void Session::record(Json item) {
 // records for the next persist effect, each after a newline. One buffer, reused, instead
 // of a string per record grown from empty: allocating and regrowing those was a tenth
 // of the time per event.
-std::string& Session::newRecord() {
+TextBuffer& Session::newRecord() {
   viewChanged_ = true;
   if (replaying_) {  // a restore applies stored records; it writes none
     discardedRecord_.clear();
@@ -362,7 +374,7 @@ void Session::applyOut(OutboxEntry entry, std::string_view text) {
   message.id = entry.cmid;
   message.author = "visitor";
   message.cmid = entry.cmid;
-  message.text = std::string(text);
+  message.text = text;
   message.time = entry.createdAt;
   appendMessage(std::move(message));
   entry.textBytes = text.size();
@@ -392,7 +404,7 @@ void Session::applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int6
   outbox_.onReadUpTo(agentReadUpTo_);
 }
 
-void Session::apply(const Json& item) {
+KEFU_RARELY_RUN void Session::apply(const Json& item) {
   const std::string kind = json::stringOr(item, "k");
   if (kind == "out") {
     OutboxEntry entry;
@@ -467,7 +479,7 @@ void Session::apply(const Json& item) {
   }
 }
 
-void Session::applyServerMessage(const MessageRecord& item) {
+void Session::applyServerMessage(MessageRecord item) {
   const std::int64_t seq = item.seq;
   if (seq > 0) lastSeq_ = std::max(lastSeq_, seq);
   // The server's copy of something this device already shows: number it, do not repeat it.
@@ -479,15 +491,21 @@ void Session::applyServerMessage(const MessageRecord& item) {
     }
   }
   ViewMessage message;
-  message.id = !item.id.empty() ? item.id : !item.serverId.empty() ? item.serverId : localId;
-  message.author = item.author;
-  message.text = item.text;
-  message.name = item.name;
+  if (!item.id.empty()) {
+    message.id = std::move(item.id);
+  } else if (!item.serverId.empty()) {
+    message.id = std::move(item.serverId);
+  } else {
+    message.id = localId;
+  }
+  message.author = std::move(item.author);
+  message.text = std::move(item.text);
+  message.name = std::move(item.name);
   message.time = item.time;
   message.seq = seq;
-  message.cmid = item.cmid;
-  message.tier = item.tier;
-  message.suggestions = item.suggestions;
+  message.cmid = std::move(item.cmid);
+  message.tier = std::move(item.tier);
+  message.suggestions = std::move(item.suggestions);
   if (message.id.empty()) message.id = "s:" + std::to_string(seq);
   appendMessage(std::move(message));
   trimMessages();
@@ -534,7 +552,7 @@ ViewMessage* Session::messageById(const std::string& id) {
 constexpr std::size_t kMaxAppliedKeys = 64;
 constexpr std::size_t kMaxEventKeyBytes = 64;
 
-std::optional<Error> Session::handle(const Json& event) {
+KEFU_RARELY_RUN std::optional<Error> Session::handle(const Json& event) {
   const Json* key = event.is_object() ? json::field(event, "key") : nullptr;
   if (key == nullptr) return handleEvent(event);
   if (!key->is_string() || key->get_ref<const std::string&>().empty() || key->get_ref<const std::string&>().size() > kMaxEventKeyBytes) {
@@ -550,13 +568,13 @@ std::optional<Error> Session::handle(const Json& event) {
   return error;
 }
 
-void Session::rememberKey(std::string key) {
+KEFU_RARELY_RUN void Session::rememberKey(std::string key) {
   if (key.empty() || std::find(appliedKeys_.begin(), appliedKeys_.end(), key) != appliedKeys_.end()) return;
   appliedKeys_.push_back(std::move(key));
   if (appliedKeys_.size() > kMaxAppliedKeys) appliedKeys_.pop_front();
 }
 
-std::optional<Error> Session::handleEvent(const Json& event) {
+KEFU_RARELY_RUN std::optional<Error> Session::handleEvent(const Json& event) {
   if (!event.is_object() || !json::hasString(event, "type")) return Error{"invalid_event", "an event is an object with a type"};
   const Json* nowField = json::field(event, "now");
   if (!nowField || !nowField->is_number()) return Error{"invalid_event", "every event carries now (ms since epoch)"};
@@ -677,6 +695,10 @@ std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64
     enqueueVisitorMessage(text, now, nullptr);
     return std::nullopt;
   }
+  return replyAsBot(text, now);
+}
+
+KEFU_RARELY_RUN std::optional<Error> Session::replyAsBot(std::string_view text, std::int64_t now) {
   if (matchesHandoffKeyword(text)) {
     enqueueVisitorMessage(text, now, nullptr);
     return onRequestHandoff("keyword", now);
@@ -715,7 +737,7 @@ std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64
   return std::nullopt;
 }
 
-std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::int64_t now) {
+KEFU_RARELY_RUN std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::int64_t now) {
   if (phase_ != Phase::bot) return invalidInState("choosing a suggestion", phase_);
   if (faq_ == nullptr) return Error{"unknown_faq", "no knowledge base is loaded"};
   for (const auto& entry : faq_->knowledgeBase().entries) {
@@ -728,7 +750,7 @@ std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::
   return Error{"unknown_faq", "no FAQ has id \"" + faqId + "\""};
 }
 
-std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
+KEFU_RARELY_RUN std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
   if (phase_ == Phase::ended || phase_ == Phase::rated) setPhase(Phase::bot);
   if (phase_ != Phase::bot) return invalidInState("asking for a person", phase_);
   setPhase(Phase::handoff_requested, {{"unanswered", 0}});
@@ -741,7 +763,13 @@ std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t)
 
 std::string Session::nextCmid() {
   cmidCounter_ += 1;
-  return "c-" + epoch_ + "-" + std::to_string(cmidCounter_);
+  // One allocation: the concatenation made a string per piece.
+  char digits[24];
+  const std::string_view counter = integerText(static_cast<std::int64_t>(cmidCounter_), digits);
+  std::string cmid;
+  cmid.reserve(3 + epoch_.size() + counter.size());
+  cmid.append("c-").append(epoch_).append(1, '-').append(counter.data(), counter.size());
+  return cmid;
 }
 
 std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot) {
@@ -749,12 +777,14 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
   entry.cmid = nextCmid();
   entry.cseq = nextCseq_;
   entry.createdAt = now;
+  frameScratch_.clear();
   {
-    ObjectWriter frame(entry.frame);
+    ObjectWriter frame(frameScratch_);
     if (!bot.is_null()) frame.json("bot", toJsonText(bot));
     frame.integer("clientTime", std::max<std::int64_t>(now, 0)).string("cmid", entry.cmid).integer("cseq", entry.cseq);
     frame.string("text", text).string("type", "message");
   }
+  entry.frame.assign(frameScratch_.view().data(), frameScratch_.size());
   ObjectWriter(newRecord()).integer("at", now).string("cmid", entry.cmid).integer("cseq", entry.cseq).json("frame", entry.frame).string("k", "out");
   const std::string cmid = entry.cmid;
   applyOut(std::move(entry), text);
@@ -762,7 +792,7 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
   return cmid;
 }
 
-void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
+KEFU_RARELY_RUN void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
                                  std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now) {
   Json item{{"k", "bot"}, {"id", "bot:" + cmid}, {"author", "bot"}, {"text", text}, {"time", now}, {"seq", 0}, {"tier", tier}};
   if (!suggestions.empty()) {
@@ -773,7 +803,7 @@ void Session::addLocalBotMessage(const std::string& cmid, const std::string& tex
   record(std::move(item));
 }
 
-void Session::setPhase(Phase phase, const Json& extra) {
+KEFU_RARELY_RUN void Session::setPhase(Phase phase, const Json& extra) {
   Json item{{"k", "phase"},
             {"phase", phaseName(phase)},
             {"agent", agentName_},
@@ -790,7 +820,7 @@ void Session::setPhase(Phase phase, const Json& extra) {
 
 // ---- connection ------------------------------------------------------------------
 
-void Session::sendReliably(Json frame) {
+KEFU_RARELY_RUN void Session::sendReliably(Json frame) {
   if (connected_ && welcomed_) {
     send(std::move(frame));
     return;
@@ -800,22 +830,27 @@ void Session::sendReliably(Json frame) {
   record({{"k", "control"}, {"frames", std::move(frames)}});
 }
 
-void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
+KEFU_RARELY_RUN void Session::send(const Json& frame) { sendText(toJsonText(frame)); }
 
 void Session::sendText(std::string_view frameJson) {
   if (!connected_ || !welcomed_) return;  // sent again (or made moot) after the next welcome
-  ObjectWriter(nextEffect()).json("frame", frameJson).string("type", "send");
+  addEffect('s', frameJson);
   lastSentAt_ = now_;
 }
 
-void Session::addEffect(std::string_view effectJson) { nextEffect() += effectJson; }
-
-std::string& Session::nextEffect() {
-  if (!effects_.empty()) effects_.push_back(',');
-  return effects_;
+void Session::addEffect(char tag, std::string_view payload) {
+  char* at = extendText(effects_, 2 + payload.size());
+  at[0] = '\n';
+  at[1] = tag;
+  if (!payload.empty()) std::memcpy(at + 2, payload.data(), payload.size());
 }
 
-void Session::onConnected(std::int64_t now) {
+void Session::addNumberEffect(char tag, std::int64_t number) {
+  char digits[24];
+  addEffect(tag, integerText(number, digits));
+}
+
+KEFU_RARELY_RUN void Session::onConnected(std::int64_t now) {
   connected_ = true;
   welcomed_ = false;
   reconnectAt_ = 0;
@@ -825,7 +860,7 @@ void Session::onConnected(std::int64_t now) {
              {"visitorId", visitorId_}, {"epoch", epoch_},         {"lastSeq", lastSeq_},
              {"locale", config_.locale}};
   hello["sessionToken"] = sessionToken_.empty() ? Json(nullptr) : Json(sessionToken_);
-  ObjectWriter(nextEffect()).json("frame", toJsonText(hello)).string("type", "send");
+  addEffect('s', toJsonText(hello));
   viewChanged_ = true;
 }
 
@@ -846,17 +881,17 @@ void Session::scheduleReconnect(std::int64_t now) {
   reconnectAt_ = now + delay / 2 + static_cast<std::int64_t>(random_.unit() * static_cast<double>(delay / 2));
 }
 
-void Session::onTimer(std::int64_t now) {
+KEFU_RARELY_RUN void Session::onTimer(std::int64_t now) {
   // The shell's timer has fired (maybe early, if the clock moved): it holds no timer
   // now, so the next wake is announced again even if its time did not change.
   announcedWake_ = -1;
   if (!connected_ && reconnectAt_ != 0 && now >= reconnectAt_) {
     reconnectAt_ = 0;
-    addEffect(R"({"type":"connect"})");
+    addEffect('c');
   }
   if (connected_ && now - lastHeardAt_ >= 2 * config_.heartbeatMs) {
     // Two heartbeats without a word: the line is dead even if the socket says open.
-    addEffect(R"({"type":"disconnect"})");
+    addEffect('d');
     onDisconnected(now);
   } else if (connected_ && welcomed_ && now - lastSentAt_ >= config_.heartbeatMs) {
     send({{"type", "ping"}, {"t", std::max<std::int64_t>(now, 0)}});
@@ -908,7 +943,7 @@ std::optional<Error> Session::onAck(std::string_view cmid, std::int64_t seq) {
   return std::nullopt;
 }
 
-std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
+KEFU_RARELY_RUN std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now) {
   const std::string type = json::stringOr(frame, "type");
   if (type != "welcome" && !welcomed_) return Error{"not_welcomed", "a " + type + " frame arrived before welcome"};
   if (type == "welcome") {
@@ -964,32 +999,31 @@ std::optional<Error> Session::onServerFrame(const Json& frame, std::int64_t now)
   return std::nullopt;
 }
 
-void Session::acceptServerMessage(const MessageRecord& message, std::int64_t now) {
+void Session::acceptServerMessage(MessageRecord message, std::int64_t now) {
   const std::int64_t seq = message.seq;
   if (seq <= lastSeq_) return;  // a duplicate: already applied
   if (seq > lastSeq_ + 1) {
-    if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, message);
+    if (earlyMessages_.size() < kMaxEarlyMessages) earlyMessages_.emplace(seq, std::move(message));
     if (resyncRequestedAt_ == 0) requestResync(now);
     return;
   }
   const std::int64_t unreadBefore = unreadCount();
-  applyServerMessage(message);
+  // The record and the notice are written before the message moves into the view.
   writeMessageRecord(newRecord(), "msg", message);
+  std::string notice;
   if (message.author == "agent" || message.author == "system") {
-    std::string detail;
-    ObjectWriter(detail).string("author", message.author).integer("seq", seq).string("text", message.text);
-    emitNotify("message", detail);
+    ObjectWriter(notice).string("author", message.author).integer("seq", seq).string("text", message.text);
   }
+  applyServerMessage(std::move(message));
+  if (!notice.empty()) emitNotify("message", notice);
   applyEarlyMessages();
   if (panelOpen_) markSeen();
-  if (unreadCount() != unreadBefore) {
-    std::string detail;
-    ObjectWriter(detail).integer("count", unreadCount());
-    emitNotify("unread", detail);
-  }
+  // The commonest notice has a line of its own, `u<count>`: the shell reads a number
+  // instead of parsing a detail's JSON for every agent message.
+  if (unreadCount() != unreadBefore && !replaying_) addNumberEffect('u', unreadCount());
 }
 
-std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
+KEFU_RARELY_RUN std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
   const std::string event = json::stringOr(frame, "event");
   auto allowedIn = [&](std::initializer_list<Phase> phases) {
     return std::find(phases.begin(), phases.end(), phase_) != phases.end();
@@ -1035,11 +1069,11 @@ std::optional<Error> Session::onServerEvent(const Json& frame, std::int64_t) {
 
 void Session::applyEarlyMessages() {
   while (!earlyMessages_.empty() && earlyMessages_.begin()->first <= lastSeq_ + 1) {
-    const MessageRecord next = std::move(earlyMessages_.begin()->second);
+    MessageRecord next = std::move(earlyMessages_.begin()->second);
     earlyMessages_.erase(earlyMessages_.begin());
     if (next.seq == lastSeq_ + 1) {
-      applyServerMessage(next);
       writeMessageRecord(newRecord(), "msg", next);
+      applyServerMessage(std::move(next));
     }
   }
   if (earlyMessages_.empty()) resyncRequestedAt_ = 0;
@@ -1047,7 +1081,7 @@ void Session::applyEarlyMessages() {
 
 // ---- effects ---------------------------------------------------------------------
 
-void Session::markSeen() {
+KEFU_RARELY_RUN void Session::markSeen() {
   if (seenUpTo_ >= lastSeq_) return;
   record({{"k", "seen"}, {"upTo", lastSeq_}});
   send({{"type", "read"}, {"upToSeq", lastSeq_}});
@@ -1059,7 +1093,14 @@ std::int64_t Session::unreadCount() const {
 
 void Session::emitNotify(const char* event, std::string_view detailJson) {
   if (replaying_) return;
-  ObjectWriter(nextEffect()).json("detail", detailJson).string("event", event).string("type", "notify");
+  const std::size_t eventSize = std::strlen(event);
+  char* at = extendText(effects_, 3 + eventSize + detailJson.size());
+  *at++ = '\n';
+  *at++ = 'n';
+  std::memcpy(at, event, eventSize);
+  at += eventSize;
+  *at++ = ' ';
+  std::memcpy(at, detailJson.data(), detailJson.size());
 }
 
 void Session::flush(std::int64_t now) {
@@ -1089,8 +1130,9 @@ void Session::flush(std::int64_t now) {
       persistSnapshot(snapshotText(&lastSnapshotRecords_));
       journalSinceSnapshot_ = 0;
     } else {
-      ObjectWriter(nextEffect()).integer("append", static_cast<std::int64_t>(recordCount_)).string("type", "persist");
-      persisted_ += records_;
+      // records_ has each record after a '\n': the lines that follow the `a<n>`.
+      addNumberEffect('a', static_cast<std::int64_t>(recordCount_));
+      effects_ += records_;
     }
     records_.clear();
     recordCount_ = 0;
@@ -1106,60 +1148,101 @@ void Session::flush(std::int64_t now) {
   if (resyncRequestedAt_ != 0) consider(resyncRequestedAt_ + config_.resyncRetryMs);
   consider(outbox_.nextExpiry());
   if (wake != announcedWake_) {
-    ObjectWriter(nextEffect()).integer("at", wake).string("type", "wake");
+    addNumberEffect('w', wake);
     announcedWake_ = wake;
   }
   if (viewChanged_) {
-    addEffect(R"({"type":"render"})");
+    addEffect('r');
     viewChanged_ = false;
   }
 }
 
 void Session::persistSnapshot(std::string snapshot) {
-  ObjectWriter(nextEffect()).integer("snapshot", 1).string("type", "persist");
-  persisted_.push_back('\n');
-  persisted_ += snapshot;
+  addEffect('p');
+  effects_.push_back('\n');
+  effects_ += snapshot;
 }
 
-void Session::drainEffectsText(std::string& effects, std::string& persisted) {
-  // Appended and cleared rather than handed over: the buffers keep their capacity.
-  effects += effects_;
+void Session::drainEffectsText(std::string& lines) {
+  // Appended and cleared rather than handed over: the buffer keeps its capacity.
+  lines.append(effects_.view().data(), effects_.size());
   effects_.clear();
-  persisted += persisted_;
-  persisted_.clear();
 }
 
-std::vector<Json> Session::drainEffects() {
-  std::string effects = "[";
-  std::string persisted;
-  drainEffectsText(effects, persisted);
-  effects += ']';
-  Json parsed = Json::parse(effects, nullptr, /*allow_exceptions=*/false);
-  // Puts the persisted text back where the shell's wrapper puts it (web/core/core-result.js).
-  PersistedLines lines(persisted);
+KEFU_RARELY_RUN std::vector<Json> Session::drainEffects() {
+  std::string text;
+  drainEffectsText(text);
+  EffectLines lines(text);
   std::vector<Json> drained;
-  for (auto& effect : parsed) {
-    if (json::stringOr(effect, "type") == "persist") {
-      if (json::field(effect, "snapshot")) {
-        effect["snapshot"] = lines.next();
-      } else {
+  std::string_view line;
+  // Made as web/core/core-result.js makes them for the shell.
+  while (lines.next(line)) {
+    const std::string_view payload = line.substr(line.empty() ? 0 : 1);
+    switch (line.empty() ? '\0' : line[0]) {
+      case 's':
+        drained.push_back(Json{{"type", "send"}, {"frame", Json::parse(payload, nullptr, /*allow_exceptions=*/false)}});
+        break;
+      case 'a': {
         Json appended = Json::array();
-        for (std::int64_t n = json::intOr(effect, "append"); n > 0; --n) appended.push_back(lines.next());
-        effect["append"] = std::move(appended);
+        for (std::int64_t n = EffectLines::number(line); n > 0; --n) appended.push_back(std::string(lines.following()));
+        drained.push_back(Json{{"type", "persist"}, {"append", std::move(appended)}});
+        break;
       }
+      case 'p':
+        drained.push_back(Json{{"type", "persist"}, {"snapshot", std::string(lines.following())}});
+        break;
+      case 'w':
+        drained.push_back(Json{{"type", "wake"}, {"at", EffectLines::number(line)}});
+        break;
+      case 'c':
+        drained.push_back(Json{{"type", "connect"}});
+        break;
+      case 'd':
+        drained.push_back(Json{{"type", "disconnect"}});
+        break;
+      case 'r':
+        drained.push_back(Json{{"type", "render"}});
+        break;
+      case 'u':
+        drained.push_back(Json{{"type", "notify"}, {"event", "unread"}, {"detail", {{"count", EffectLines::number(line)}}}});
+        break;
+      case 'n': {
+        const std::size_t space = std::min(payload.find(' '), payload.size());
+        drained.push_back(Json{{"type", "notify"},
+                               {"event", std::string(payload.substr(0, space))},
+                               {"detail", Json::parse(payload.substr(std::min(space + 1, payload.size())), nullptr, false)}});
+        break;
+      }
+      default:
+        drained.push_back(Json{{"type", "unknown"}, {"line", std::string(line)}});
+        break;
     }
-    drained.push_back(std::move(effect));
   }
   return drained;
 }
 
-std::string Session::PersistedLines::next() {
-  const std::size_t start = at_ + 1;
-  at_ = std::min(text_.find('\n', start), text_.size());
-  return std::string(text_.substr(start, at_ - start));
+bool Session::EffectLines::next(std::string_view& line) {
+  if (at_ >= text_.size()) return false;
+  line = following();
+  return true;
 }
 
-Json Session::view() const {
+std::string_view Session::EffectLines::following() {
+  if (at_ >= text_.size()) return {};
+  const std::size_t start = at_ + 1;
+  at_ = std::min(text_.find('\n', start), text_.size());
+  return text_.substr(start, at_ - start);
+}
+
+std::int64_t Session::EffectLines::number(std::string_view line) {
+  const std::string_view digits = line.substr(line.empty() ? 0 : 1);
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+  std::int64_t value = 0;
+  for (const char digit : digits) value = value * 10 + (digit - '0');
+  return value;
+}
+
+KEFU_RARELY_RUN Json Session::view() const {
   Json messages = Json::array();
   for (const auto& message : messages_) {
     Json item = viewMessageJson(message);

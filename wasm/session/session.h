@@ -15,11 +15,23 @@
 
 #include "core/flat_json.h"
 #include "core/json_text.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 #include "faq/faq_engine.h"
 #include "protocol/frame.h"
 #include "session/outbox.h"
 #include "session/random.h"
+
+// For the session's rarely run functions (restore, the generic JSON events, phase
+// changes, the bot's replies, the view, configuring): the session's files are compiled
+// -O2 for the per-event paths, and these are compiled for size and never inlined into
+// them. Most of them build and read nlohmann trees or call into the FAQ engine, which -O2
+// would unroll and inline into much more code for no time anyone would notice.
+#if defined(__clang__)
+#define KEFU_RARELY_RUN __attribute__((minsize, noinline))
+#else
+#define KEFU_RARELY_RUN
+#endif
 
 namespace kefu::session {
 
@@ -98,27 +110,32 @@ class Session {
   // handle({"type": "send_text", "text": text, "now": now}) without the tree.
   std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
-  // Appends the effects so far to `effects` as JSON text, comma-separated objects without
-  // the brackets, and clears them. Effects are written as text once, straight from the state. The records
-  // and snapshots to persist are not inside them: a persist effect says how many lines
-  // it takes ({"append": n} or {"snapshot": 1}), and `persisted` is appended those lines,
-  // each after a '\n', in the effects' order. Records are JSON text, which has no raw
-  // newline, so nothing needs escaping: escaping them into the effect and unescaping
-  // them in JSON.parse was a quarter of the time per event.
-  void drainEffectsText(std::string& effects, std::string& persisted);
-  // Reads drainEffectsText()'s `persisted` back a line at a time, in the effects' order.
-  class PersistedLines {
+  // Appends the effects so far to `lines` and clears them: each effect is a line, '\n'
+  // then a one-letter tag and its payload (docs/session.md, "Effects across the
+  // boundary"): `s` and a frame's JSON text, `a<n>` and n records on the lines after it,
+  // `p` and a snapshot on the next line, `w<at>`, `c`, `d`, `r`, `n<event> <detail JSON>`,
+  // `u<count>` (notify unread).
+  // JSON text has no raw newline, so nothing is escaped; and the shell's JavaScript
+  // makes the effects from their tags instead of parsing a JSON array of them, which was
+  // a fifth of the time per event.
+  void drainEffectsText(std::string& lines);
+  // Reads drainEffectsText()'s text back a line at a time.
+  class EffectLines {
    public:
-    explicit PersistedLines(std::string_view persisted) : text_(persisted) {}
-    std::string next();
+    explicit EffectLines(std::string_view text) : text_(text) {}
+    // The next line without its '\n'; false after the last.
+    bool next(std::string_view& line);
+    // The line after an `a<n>` or a `p`; empty if the text ends early.
+    std::string_view following();
+    // An `a<n>`, `w<at>` or `u<count>` line's number; -1 if it is not one.
+    static std::int64_t number(std::string_view line);
 
    private:
     std::string_view text_;
     std::size_t at_ = 0;  // the '\n' before the next line
   };
-  // The effects parsed, with the persisted lines back in the persist effects as the
-  // shell sees them ({"append": [record…]} or {"snapshot": text}); tests and the
-  // simulator read these.
+  // The effects as the shell sees them ({"type": "send", "frame": {…}}, {"type":
+  // "persist", "append": [record…]} or {"snapshot": text}, …); tests read these.
   std::vector<Json> drainEffects();
   Json view() const;
   // What a fresh snapshot record holds; `recordCount` receives how many records.
@@ -139,6 +156,8 @@ class Session {
 
   // Event handlers.
   std::optional<Error> onVisitorText(std::string_view text, std::int64_t now);
+  // The visitor's text in the bot phase, with a knowledge base: the FAQ engine answers.
+  std::optional<Error> replyAsBot(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
   std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
   std::optional<Error> onFrame(std::string_view text, std::int64_t now);
@@ -155,14 +174,15 @@ class Session {
   void record(Json record);
   void apply(const Json& record);
   // Where the next record's text is to be written (appended); marks the view changed.
-  std::string& newRecord();
+  TextBuffer& newRecord();
   void applyOut(OutboxEntry entry, std::string_view text);
   void applyAck(std::string_view cmid, std::int64_t seq);
   void applySent(std::string_view cmid);
   void applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int64_t agentReadUpTo, std::int64_t nextCseq,
                    std::uint64_t cmidCounter);
-  void applyServerMessage(const MessageRecord& message);
-  void acceptServerMessage(const MessageRecord& message, std::int64_t now);
+  // Both take the message by value: its strings move into the view instead of being copied.
+  void applyServerMessage(MessageRecord message);
+  void acceptServerMessage(MessageRecord message, std::int64_t now);
   void applyEarlyMessages();
   // The message list: appended at the back, trimmed at the front, found by id. These
   // keep every per-event step independent of the history's length.
@@ -178,8 +198,9 @@ class Session {
   void setPhase(Phase phase, const Json& extra = Json::object());
   void send(const Json& frame);
   void sendText(std::string_view frameJson);
-  void addEffect(std::string_view effectJson);
-  std::string& nextEffect();  // effects_, ready for the next effect's text to be appended
+  // One effect line: its tag and payload (see drainEffectsText).
+  void addEffect(char tag, std::string_view payload = {});
+  void addNumberEffect(char tag, std::int64_t number);
   // Frames that must reach the server even if the line is down now (rating, ticket,
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
@@ -238,12 +259,12 @@ class Session {
   std::int64_t lastSentAt_ = 0;
   std::int64_t resyncRequestedAt_ = 0;
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
-  std::string effects_;               // JSON objects, comma-separated
-  std::string persisted_;             // the persist effects' lines, each after a '\n'
-  std::string records_;               // records not yet handed to the shell, each after a '\n'
+  TextBuffer effects_;                // effect lines, each after a '\n' (drainEffectsText)
+  TextBuffer records_;                // records not yet handed to the shell, each after a '\n'
   std::size_t recordCount_ = 0;
-  std::string discardedRecord_;       // what newRecord() gives while replaying
+  TextBuffer discardedRecord_;        // what newRecord() gives while replaying
   FlatObject flat_;                   // the last flat frame read (its buffers are reused)
+  TextBuffer frameScratch_;           // where a visitor message's frame is written
   std::size_t journalSinceSnapshot_ = 0;
   std::size_t lastSnapshotRecords_ = 0;
   std::int64_t announcedWake_ = -1;

@@ -1,5 +1,5 @@
 import { CoreHandle } from './core-handle.js';
-import { unwrapCoreEffects, unwrapCoreResult } from './core-result.js';
+import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-result.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
@@ -56,7 +56,7 @@ export class ChatSession extends CoreHandle {
 
   /** A new visitor. `seed` should come from crypto.getRandomValues; returns effects. */
   startFresh({ seed = randomSeed(), visitorId = '', now = Date.now() } = {}) {
-    return unwrapCoreResult(this.raw._startFresh(seed, visitorId, now)).effects;
+    return unwrapCoreEffects(this.raw._startFresh(seed, visitorId, now));
   }
 
   /**
@@ -68,7 +68,7 @@ export class ChatSession extends CoreHandle {
     if (typeof snapshot !== 'string' || !Array.isArray(journal)) {
       throw new KefuError('invalid_argument', 'restore needs {snapshot: string, journal: string[]}');
     }
-    return unwrapCoreResult(this.raw._restore(snapshot, JSON.stringify(journal), seed, now));
+    return unwrapCoreEffectsReply(this.raw._restore(snapshot, JSON.stringify(journal), seed, now));
   }
 
   /**
@@ -105,10 +105,9 @@ export class ChatSession extends CoreHandle {
     if (this.#address === 0) this.#address = raw._address();
     const core = this.#core;
     const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-    const input = core._kefu_session_input(room);
-    // Read HEAPU8 after each call into the core: growing memory replaces it.
-    const { written } = utf8Encoder.encodeInto(text, core.HEAPU8.subarray(input, input + room));
+    const { written } = utf8Encoder.encodeInto(text, inputView(core, room));
     const reply = exported(this.#address, written, now);
+    // Read HEAPU8 after each call into the core: growing memory replaces it.
     return utf8.decode(core.HEAPU8.subarray(reply, reply + core._kefu_session_reply_size()));
   }
 
@@ -126,6 +125,20 @@ export class ChatSession extends CoreHandle {
   view() {
     return unwrapCoreResult(utf8.decode(this.raw._viewView())).view;
   }
+}
+
+// The core's input buffer (one per core, shared by its sessions) as a view, kept while
+// it is big enough and the heap has not grown: asking the core for it and making a view
+// for every event was a wasm call and an allocation each time.
+const inputViews = new WeakMap();
+function inputView(core, room) {
+  const view = inputViews.get(core);
+  // A longer view is as good: the buffer holds it, and encodeInto says what it wrote.
+  if (view !== undefined && view.length >= room && view.buffer === core.HEAPU8.buffer) return view;
+  const input = core._kefu_session_input(room);
+  const fresh = core.HEAPU8.subarray(input, input + room);
+  inputViews.set(core, fresh);
+  return fresh;
 }
 
 // 53 random bits: as much as a JS number carries exactly.

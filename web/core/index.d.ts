@@ -93,7 +93,8 @@ export function liveFaqEngineCount(): number;
 
 /** A side effect the shell must carry out, in order. See docs/session.md. */
 export type SessionEffect =
-  | { type: 'send'; frame: { type: string; [field: string]: unknown } }
+  /** `frameText` is the frame's JSON text, to send as it is; `frame` parses it on first read. */
+  | { type: 'send'; readonly frame: { type: string; [field: string]: unknown }; frameText: string }
   | { type: 'persist'; append: string[] }
   | { type: 'persist'; snapshot: string }
   | { type: 'wake'; at: number }

@@ -56,11 +56,21 @@ export class ChatTransport {
     };
   }
 
-  /** @returns {boolean} whether the frame went out; the core resends what matters */
+  /**
+   * @param {string|object} frame the frame's JSON text, as the core's send effect carries
+   *   it (`frameText`, sent as it is), or the frame
+   * @returns {boolean} whether the frame went out; the core resends what matters
+   */
   send(frame) {
     if (this.state !== 'open') return false;
-    const outgoing = frame.type === 'hello' && this.#identity ? { ...frame, identity: this.#identity } : frame;
-    this.#socket.send(JSON.stringify(outgoing));
+    let text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+    // Only a hello carries the identity. The core's JSON has no spaces, so every hello's
+    // text contains this; the parse confirms it for the rare other frame that does.
+    if (this.#identity && text.includes('"type":"hello"')) {
+      const parsed = JSON.parse(text);
+      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, identity: this.#identity });
+    }
+    this.#socket.send(text);
     return true;
   }
 

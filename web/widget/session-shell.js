@@ -110,7 +110,7 @@ export class SessionShell {
     for (const effect of effects) {
       switch (effect.type) {
         case 'send':
-          this.#transport.send(effect.frame);
+          this.#transport.send(effect.frameText ?? effect.frame);
           break;
         case 'persist':
           this.#persist(effect);
