@@ -141,14 +141,9 @@ std::string FaqApi::match(std::string_view text, int topK) const {
   for (const auto& candidate : result.candidates) {
     std::string& text = candidateText_[candidate.entryIndex];
     if (text.empty()) {
-      const FaqEntry& entry = engine_.knowledgeBase().entries[candidate.entryIndex];
-      text = "{\"id\":";
-      appendJsonString(text, entry.id);
-      text += ",\"question\":";
-      appendJsonString(text, entry.question);
-      text += ",\"answer\":";
-      appendJsonString(text, entry.answer);
-      text += ",\"score\":";
+      appendEntryObject(text, engine_.knowledgeBase().entries[candidate.entryIndex]);
+      text.back() = ',';  // left open for the score
+      text += "\"score\":";
     }
     replyBytes += text.size() + 16;
   }
