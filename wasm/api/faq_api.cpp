@@ -180,17 +180,6 @@ std::string FaqApi::matchRanks(std::string_view text, int topK) const {
   return out;
 }
 
-std::string FaqApi::entry(int index) const {
-  const auto& entries = engine_.knowledgeBase().entries;
-  if (!loaded_ || index < 0 || static_cast<std::size_t>(index) >= entries.size()) {
-    return errorJson({"invalid_argument", "no entry " + std::to_string(index) + " in the loaded knowledge base"});
-  }
-  std::string out = "{\"ok\":true,\"entry\":";
-  appendEntryObject(out, entries[static_cast<std::size_t>(index)]);
-  out += '}';
-  return out;
-}
-
 void FaqApi::appendEntryObject(std::string& out, const FaqEntry& entry) {
   out += "{\"id\":";
   appendJsonString(out, entry.id);

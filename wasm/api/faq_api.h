@@ -28,9 +28,6 @@ class FaqApi {
   // candidate's answer being written, decoded and parsed on every query (a third of a
   // match's time in Node).
   std::string matchRanks(std::string_view text, int topK) const;
-  // {"ok":true,"entry":{"id","question","answer"}} of entry `index` as numbered by
-  // matchRanks, for a caller that lost what it was sent; invalid_argument if none.
-  std::string entry(int index) const;
   std::string suggest(std::string_view prefix, int topK) const;
   // Encodes the loaded KB and index; the bytes stay in exportedIndex() until the next call.
   std::string exportIndex();

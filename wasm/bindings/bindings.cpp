@@ -12,7 +12,6 @@ EMSCRIPTEN_BINDINGS(kefu_core) {
       .function("_loadKnowledgeBase", &kefu::js::loadKnowledgeBase)
       .function("_loadIndex", &kefu::js::loadIndex)
       .function("_matchRanks", &kefu::js::matchRanks)
-      .function("_entry", &kefu::FaqApi::entry)
       .function("_suggest", &kefu::js::suggest)
       .function("_exportIndex", &kefu::FaqApi::exportIndex)
       .function("_exportedIndexView", &kefu::js::exportedIndexView)

@@ -98,17 +98,12 @@ export class FaqEngine extends CoreHandle {
       const index = Number(line.slice(0, indexEnd));
       // The core sends an entry's texts after its score the first time it ranks it.
       if (scoreEnd >= 0) this.#entries[index] = JSON.parse(line.slice(scoreEnd + 1));
-      const { id, question, answer } = this.#entries[index] ?? this.#fetchEntry(index);
+      const entry = this.#entries[index];
+      if (entry === undefined) throw new KefuError('core_bad_reply', `the core ranked entry ${index} without ever sending it`);
+      const { id, question, answer } = entry;
       candidates.push({ id, question, answer, score: Number(scoreEnd >= 0 ? line.slice(indexEnd + 1, scoreEnd) : line.slice(indexEnd + 1)) });
     }
     return { tier: lines[0], candidates };
-  }
-
-  // Only if an entry sent earlier went missing here; the core sends each one once a load.
-  #fetchEntry(index) {
-    const { entry } = unwrapCoreResult(this.raw._entry(index));
-    this.#entries[index] = entry;
-    return entry;
   }
 }
 
