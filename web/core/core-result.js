@@ -1,4 +1,5 @@
 import { KefuError } from './kefu-error.js';
+import { SendEffect } from './send-effect.js';
 
 /**
  * Every raw core method answers JSON text: {"ok":true,...} or
@@ -51,29 +52,6 @@ function parseCoreJson(text) {
     throw new KefuError(String(error.code || 'core_error'), String(error.message || 'the core reported an error'));
   }
   return result;
-}
-
-/**
- * A send effect, {type: 'send', frame}, whose frame is JSON text until read: the shell's
- * transport sends `frameText` as it is, and parsing every frame only to stringify it
- * again cost more than the rest of the reply.
- */
-class SendEffect {
-  #frame;
-
-  constructor(frameText) {
-    this.type = 'send';
-    this.frameText = frameText;
-  }
-
-  get frame() {
-    if (this.#frame === undefined) this.#frame = JSON.parse(this.frameText);
-    return this.#frame;
-  }
-
-  toJSON() {
-    return { type: 'send', frame: this.frame };
-  }
 }
 
 function badLine(text, start) {
