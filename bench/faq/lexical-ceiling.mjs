@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { validateDataset } from '../../cli/faq-evaluation.js';
 
-const HAN_RUN = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+const TOKEN_RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
 const HAN = /\p{Script=Han}/u;
 const ENGLISH_SUFFIXES = ['ing', 'ed', 'es', 's'];
 
@@ -28,10 +28,10 @@ function lightStem(word) {
 }
 
 // Han runs become character n-grams of the given sizes; other runs lower-cased stemmed
-// words (and, for "pairs", adjacent word pairs).
-function tokenize(text, { hanSizes, wordPairs }) {
+// words (and, with wordPairs, adjacent word pairs).
+function tokenize(text, { hanSizes, wordPairs = false }) {
   const tokens = [];
-  for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(HAN_RUN)) {
+  for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(TOKEN_RUNS)) {
     if (HAN.test(run[0])) {
       const chars = Array.from(run);
       for (const n of hanSizes) for (let i = 0; i + n <= chars.length; i += 1) tokens.push(chars.slice(i, i + n).join(''));
@@ -115,7 +115,7 @@ class VariantIndex {
 function learnSubstitutes(texts, tokenizerSizes, { perTerm = 5, minSimilarity = 0.15 } = {}) {
   const contexts = new Map();
   for (const text of texts) {
-    for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(HAN_RUN)) {
+    for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(TOKEN_RUNS)) {
       if (!HAN.test(run[0])) continue;
       const chars = ['^', ...Array.from(run), '$'];
       for (const n of tokenizerSizes) {
@@ -194,15 +194,21 @@ for (const file of files) {
   const queries = dataset.queries.filter((query) => query.expect !== null).map((query) => ({ ...query, expect: String(query.expect) }));
   const isChinese = HAN.test(variants.slice(0, 50).map((variant) => variant.text).join(''));
   const tokenizers = isChinese
-    ? { 'Han 1-grams': [1], 'Han 2-grams': [2], 'Han 1+2-grams': [1, 2], 'Han 1+2+3-grams': [1, 2, 3] }
-    : { words: [1], 'words + pairs': [1] };
+    ? {
+        'Han 1-grams': { hanSizes: [1] },
+        'Han 2-grams': { hanSizes: [2] },
+        'Han 1+2-grams': { hanSizes: [1, 2] },
+        'Han 1+2+3-grams': { hanSizes: [1, 2, 3] },
+      }
+    : { words: { hanSizes: [] }, 'words + pairs': { hanSizes: [], wordPairs: true } };
+  // Substitutes are learned for Han 1- and 2-grams and used by the tokenizers with bigrams.
   const substitutes = isChinese ? learnSubstitutes(variants.map((variant) => variant.text), [1, 2]) : null;
   const scorers = [];
-  for (const [tokenizerName, hanSizes] of Object.entries(tokenizers)) {
-    const index = new VariantIndex(variants, (text) => tokenize(text, { hanSizes, wordPairs: tokenizerName.includes('pairs') }));
+  for (const [tokenizerName, options] of Object.entries(tokenizers)) {
+    const index = new VariantIndex(variants, (text) => tokenize(text, options));
     for (const scoring of ['bm25', 'cosine']) {
       scorers.push({ name: `${scoring} ${tokenizerName}`, rank: (text) => index.rankFaqs(text, { scoring }) });
-      if (substitutes && hanSizes.includes(2)) {
+      if (substitutes && options.hanSizes.includes(2)) {
         scorers.push({ name: `${scoring} ${tokenizerName} + KB substitutes`, rank: (text) => index.rankFaqs(text, { scoring, substitutes }) });
       }
     }

@@ -90,7 +90,7 @@ std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view 
   const std::size_t entries = kb.value().entries.size();
   engine_.build(std::move(kb.value()), thresholds);
   loaded_ = true;
-  resetCandidateTexts();
+  resetSentEntries();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -104,7 +104,7 @@ std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view opti
   const std::size_t entries = decoded.value().kb.entries.size();
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;
-  resetCandidateTexts();
+  resetSentEntries();
   return toJsonText(Json{{"ok", true}, {"entries", entries}});
 }
 
@@ -137,24 +137,14 @@ std::string FaqApi::suggest(std::string_view prefix, int topK) const {
 std::string FaqApi::match(std::string_view text, int topK) const {
   if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
   const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  std::size_t replyBytes = 64;
-  for (const auto& candidate : result.candidates) {
-    std::string& text = candidateText_[candidate.entryIndex];
-    if (text.empty()) {
-      appendEntryObject(text, engine_.knowledgeBase().entries[candidate.entryIndex]);
-      text.back() = ',';  // left open for the score
-      text += "\"score\":";
-    }
-    replyBytes += text.size() + 16;
-  }
-  std::string out;
-  out.reserve(replyBytes);
-  out += "{\"ok\":true,\"tier\":\"";
+  std::string out = "{\"ok\":true,\"tier\":\"";
   out += tierName(result.tier);
   out += "\",\"candidates\":[";
   for (std::size_t i = 0; i < result.candidates.size(); ++i) {
     if (i > 0) out += ',';
-    out += candidateText_[result.candidates[i].entryIndex];
+    appendEntryObject(out, engine_.knowledgeBase().entries[result.candidates[i].entryIndex]);
+    out.back() = ',';  // reopened for the score
+    out += "\"score\":";
     appendJsonNumber(out, result.candidates[i].score);
     out += '}';
   }
@@ -190,9 +180,7 @@ void FaqApi::appendEntryObject(std::string& out, const FaqEntry& entry) {
   out += '}';
 }
 
-void FaqApi::resetCandidateTexts() {
-  candidateText_.clear();
-  candidateText_.resize(engine_.knowledgeBase().entries.size());
+void FaqApi::resetSentEntries() {
   entrySent_.assign(engine_.knowledgeBase().entries.size(), 0);
 }
 

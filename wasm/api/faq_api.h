@@ -20,6 +20,8 @@ class FaqApi {
   // A binary index (faq/index_codec.h) instead of KB JSON; options may override its
   // thresholds but not its limits (it was validated when it was built).
   std::string loadIndex(std::string_view indexBytes, std::string_view optionsJson);
+  // {"ok":true,"tier","candidates":[{id, question, answer, score}…]}: what the JS wrapper
+  // makes of matchRanks' replies, written whole (the native tests' reference).
   std::string match(std::string_view text, int topK) const;
   // match() for a caller that keeps the entries it is sent (the JS wrapper does):
   // "<tier>", then per candidate "\n<entry index> <score>", followed by " " and the
@@ -39,17 +41,13 @@ class FaqApi {
   // kb_not_loaded, invalid_argument (k) or query_too_long; nothing when the call may go on.
   std::optional<Error> checkQuery(std::string_view text, int topK, const char* action) const;
 
-  // Makes room for every entry's candidateText_, empty until first needed.
-  void resetCandidateTexts();
+  // After a load: no entry of the new KB has been sent yet.
+  void resetSentEntries();
 
   FaqApiLimits limits_;
   FaqEngine engine_;
   bool loaded_ = false;
   std::string exportedIndex_;
-  // Per entry, its candidate object in the match reply up to the score, escaped when the
-  // entry first ranks: a long answer is then copied, not escaped again, on every query
-  // that ranks it, which was a fifth of a match's time in the wasm.
-  mutable std::vector<std::string> candidateText_;
   // Per entry, whether matchRanks has sent its texts since the KB was loaded.
   mutable std::vector<unsigned char> entrySent_;  // not vector<bool>: its code costs download bytes
 

@@ -75,9 +75,9 @@ struct Key {
 // before the session wrote text directly had that order, and still has it.
 //
 // Each member (`,"key":` and its value) is written through a pointer into space made
-// with one call: this file is compiled for size, where std::string's small member
-// functions are calls, and appending a member piece by piece was a seventh of the
-// session's time.
+// with one call: appending a member piece by piece was a seventh of the session's time
+// when this file was compiled for size, where std::string's small member functions are
+// calls.
 template <typename Out>  // std::string or TextBuffer
 class ObjectWriter {
  public:
