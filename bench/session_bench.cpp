@@ -6,7 +6,7 @@
 #include <string>
 
 #include "api/session_api.h"
-#include "core/json_text.h"
+#include "base/json_text.h"
 
 int main(int argc, char** argv) {
   const long total = argc > 1 ? std::atol(argv[1]) : 300000;

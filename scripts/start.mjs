@@ -4,8 +4,8 @@
 // console. PORT picks the port (default 8080); data lives in .kefu-data/ (git-ignored);
 // KEFU_SERVER_CONFIG names a config file. Ctrl-C stops it cleanly.
 import { join } from 'node:path';
-import { closeOnSignals, startKefuServer } from '../examples/server/server.js';
-import { isWithinBusinessHours, describeBusinessHours } from '../examples/server/routing/business-hours.js';
+import { closeOnSignals, startKefuServer } from '../server/server.js';
+import { isWithinBusinessHours, describeBusinessHours } from '../server/routing/business-hours.js';
 import { repoRoot } from './shipped-files.mjs';
 
 const server = await startKefuServer({

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, normalize, join } from 'node:path';
 import { repoRoot } from './shipped-files.mjs';
 import { snippetCode } from './snippet.mjs';
-import { MIME_TYPES, STRICT_CSP } from '../examples/server/http/site-routes.js';
+import { MIME_TYPES, STRICT_CSP } from '../server/http/site-routes.js';
 
 export { STRICT_CSP };
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/json_access.h"
+#include "base/json_access.h"
 #include "session/session.h"
 
 namespace kefu::sim {

@@ -10,12 +10,12 @@
 // message is acked (or the timeout passes) the server is stopped and its store is read
 // back: every sent cmid must be stored exactly once, in cseq order. Prints one JSON
 // object on stdout; details on stderr.
-import { spawnServerProcess } from '../../examples/server/server-process.js';
+import { spawnServerProcess } from '../../server/server-process.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKefuCore, ChatSession } from '../../web/core/index.js';
-import { ConversationStore } from '../../examples/server/store/conversation-store.js';
+import { ConversationStore } from '../../server/store/conversation-store.js';
 import { SimulatedVisitor } from './simulated-visitor.js';
 
 function option(name, fallback) {

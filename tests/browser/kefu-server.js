@@ -1,11 +1,11 @@
-// The browser tests' world: the reference server (examples/server) on a free port with
+// The browser tests' world: the reference server (server) on a free port with
 // a temporary data folder, agents always on duty, and host pages of our own served on
 // the server's origin through Playwright routing, so each test picks its CSP and snippet.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, after } from 'node:test';
-import { startKefuServer } from '../../examples/server/server.js';
+import { startKefuServer } from '../../server/server.js';
 import { STRICT_CSP } from '../../scripts/static-server.mjs';
 import { launchChromium } from './chromium.js';
 

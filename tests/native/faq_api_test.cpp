@@ -3,7 +3,7 @@
 #include <map>
 
 #include "api/faq_api.h"
-#include "core/json_text.h"
+#include "base/json_text.h"
 #include "fixtures.h"
 
 using namespace kefu;

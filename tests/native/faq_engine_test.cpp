@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "core/json_text.h"
-#include "core/json_writer.h"
+#include "base/json_text.h"
+#include "base/json_writer.h"
 #include "faq/faq_engine.h"
 #include "faq/index_codec.h"
 #include "faq/term_table.h"

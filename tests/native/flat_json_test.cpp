@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/flat_json.h"
+#include "base/flat_json.h"
 #include "fixtures.h"
 #include "protocol/frame.h"
 

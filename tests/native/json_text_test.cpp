@@ -2,9 +2,9 @@
 
 #include <random>
 
-#include "core/json_text.h"
-#include "core/json_writer.h"
-#include "core/utf8.h"
+#include "base/json_text.h"
+#include "base/json_writer.h"
+#include "base/utf8.h"
 
 using namespace kefu;
 
@@ -44,7 +44,7 @@ TEST_CASE("appendJsonString writes what nlohmann writes, each malformed byte as 
     std::string written = "prefix";
     appendJsonString(written, text);
     INFO(text);
-    // nlohmann replaces a malformed sequence as a whole; the core's policy (core/utf8.h)
+    // nlohmann replaces a malformed sequence as a whole; the core's policy (base/utf8.h)
     // is one U+FFFD per malformed byte, so the expected text is repaired that way first.
     REQUIRE(written == "prefix" + Json(utf8::encode(utf8::decode(text))).dump());
   }

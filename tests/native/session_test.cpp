@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "api/faq_api.h"
-#include "core/json_access.h"
+#include "base/json_access.h"
 #include "fixtures.h"
 #include "session/session.h"
 

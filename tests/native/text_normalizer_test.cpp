@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "faq/t2s_table.h"
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"

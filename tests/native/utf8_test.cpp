@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 using namespace kefu;
 

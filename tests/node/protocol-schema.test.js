@@ -1,11 +1,11 @@
 // shared/protocol/protocol-v1.schema.json is the protocol's contract for other
 // implementations; the peers' validators (the core's wasm/protocol/frame.cpp, the reference
-// server's examples/server/protocol/frame-validator.js) are what run. These tests keep the
+// server's server/protocol/frame-validator.js) are what run. These tests keep the
 // schema and the validators saying the same thing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
-import { frameError } from '../../examples/server/protocol/frame-validator.js';
+import { frameError } from '../../server/protocol/frame-validator.js';
 import { readRepoText } from './core-build.js';
 
 const schema = JSON.parse(readRepoText('shared/protocol/protocol-v1.schema.json'));

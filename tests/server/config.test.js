@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, DEFAULT_CONFIG } from '../../examples/server/config.js';
-import { createLogger } from '../../examples/server/log.js';
+import { loadConfig, DEFAULT_CONFIG } from '../../server/config.js';
+import { createLogger } from '../../server/log.js';
 
 test('a config file overrides only what it names', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConversationStore } from '../../examples/server/store/conversation-store.js';
+import { ConversationStore } from '../../server/store/conversation-store.js';
 
 function tempDir() {
   return mkdtempSync(join(tmpdir(), 'kefu-store-'));

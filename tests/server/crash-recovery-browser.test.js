@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, watchPage } from '../browser/chromium.js';
-import { spawnServerProcess } from '../../examples/server/server-process.js';
+import { spawnServerProcess } from '../../server/server-process.js';
 import { SocketClient } from './helpers/socket-client.js';
 
 const QUESTIONS = ['忘记密码了怎么办', '如何申请退款', '会员多少钱', '怎么开发票', '笔记不同步怎么办', '如何导出笔记'];

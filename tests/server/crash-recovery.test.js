@@ -1,4 +1,4 @@
-// `kill -9` the real server process (examples/server/main.js) with messages in flight,
+// `kill -9` the real server process (server/main.js) with messages in flight,
 // restart it on the same data folder, resend what was not acknowledged with the same
 // cmid and cseq: every acknowledged message is there exactly once, with the seq its ack
 // named, and the conversation keeps the visitor's order.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServerProcess } from '../../examples/server/server-process.js';
+import { spawnServerProcess } from '../../server/server-process.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 
 const TOTAL = 400;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseFrame, PROTOCOL_LIMITS } from '../../examples/server/protocol/frame-validator.js';
+import { parseFrame, PROTOCOL_LIMITS } from '../../server/protocol/frame-validator.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../shared/protocol/fixtures.json', import.meta.url), 'utf8'));
 

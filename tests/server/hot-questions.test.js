@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { charBigrams, groupHotQuestions, jaccard, normalizeQuestion } from '../../examples/server/reports/hot-questions.js';
+import { charBigrams, groupHotQuestions, jaccard, normalizeQuestion } from '../../server/reports/hot-questions.js';
 
 test('questions are compared without case, punctuation or spaces', () => {
   assert.equal(normalizeQuestion('How do I  export notes?'), 'howdoiexportnotes');

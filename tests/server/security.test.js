@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUserId, verifyIdentity } from '../../examples/server/security/identity.js';
-import { RateLimiter } from '../../examples/server/security/rate-limiter.js';
-import { isOriginAllowed } from '../../examples/server/security/origins.js';
+import { signUserId, verifyIdentity } from '../../server/security/identity.js';
+import { RateLimiter } from '../../server/security/rate-limiter.js';
+import { isOriginAllowed } from '../../server/security/origins.js';
 
 test('a correctly signed identity is verified; anything else is anonymous', () => {
   const secret = 'site-secret';

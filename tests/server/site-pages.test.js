@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
-import { STRICT_CSP } from '../../examples/server/http/site-routes.js';
+import { STRICT_CSP } from '../../server/http/site-routes.js';
 
 const PAGES = [['/', 'zh-CN'], ['/en/', 'en'], ['/wechat/', 'zh-CN']];
 let server;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { startTestServer, withTestServer } from './helpers/running-server.js';
 import WebSocket from 'ws';
-import { signUserId } from '../../examples/server/security/identity.js';
+import { signUserId } from '../../server/security/identity.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../shared/protocol/fixtures.json', import.meta.url), 'utf8'));
 

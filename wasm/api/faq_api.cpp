@@ -1,7 +1,7 @@
 #include "api/faq_api.h"
 
-#include "core/json_text.h"
-#include "core/json_writer.h"
+#include "base/json_text.h"
+#include "base/json_writer.h"
 #include "faq/index_codec.h"
 
 namespace kefu {

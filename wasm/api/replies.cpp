@@ -1,8 +1,8 @@
 #include "api/replies.h"
 
-#include "core/json_text.h"
-#include "core/json_writer.h"
-#include "core/utf8.h"
+#include "base/json_text.h"
+#include "base/json_writer.h"
+#include "base/utf8.h"
 #include "faq/faq_engine.h"
 
 namespace kefu {

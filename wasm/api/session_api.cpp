@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "api/faq_api.h"
-#include "core/json_access.h"
-#include "core/json_writer.h"
+#include "base/json_access.h"
+#include "base/json_writer.h"
 
 namespace kefu {
 

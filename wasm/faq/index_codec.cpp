@@ -1,6 +1,6 @@
 #include "faq/index_codec.h"
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 #include <array>
 #include <cmath>

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/crc32.h"
-#include "core/result.h"
+#include "base/crc32.h"
+#include "base/result.h"
 #include "faq/faq_engine.h"
 
 namespace kefu {

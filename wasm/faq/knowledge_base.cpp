@@ -2,8 +2,8 @@
 
 #include <unordered_set>
 
-#include "core/json_text.h"
-#include "core/utf8.h"
+#include "base/json_text.h"
+#include "base/utf8.h"
 
 namespace kefu {
 

@@ -1,6 +1,6 @@
 #include "faq/text_normalizer.h"
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "faq/t2s_table.h"
 
 namespace kefu {

@@ -1,6 +1,6 @@
 #include "faq/tokenizer.h"
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "faq/text_normalizer.h"
 
 namespace kefu {

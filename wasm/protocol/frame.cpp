@@ -4,7 +4,7 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 namespace kefu::protocol {
 

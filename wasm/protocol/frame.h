@@ -9,9 +9,9 @@
 #include <optional>
 #include <string_view>
 
-#include "core/flat_json.h"
-#include "core/json_text.h"
-#include "core/result.h"
+#include "base/flat_json.h"
+#include "base/json_text.h"
+#include "base/result.h"
 
 namespace kefu::protocol {
 

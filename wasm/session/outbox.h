@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/json_text.h"
+#include "base/json_text.h"
 #include "session/random.h"
 
 namespace kefu::session {

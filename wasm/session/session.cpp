@@ -4,9 +4,9 @@
 #include <cctype>
 #include <cstring>
 
-#include "core/json_access.h"
-#include "core/json_writer.h"
-#include "core/utf8.h"
+#include "base/json_access.h"
+#include "base/json_writer.h"
+#include "base/utf8.h"
 
 // This file is compiled for speed (wasm/CMakeLists.txt): frames and the visitor's text
 // run through it for every event. What runs rarely (restore, the generic JSON events,

@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/flat_json.h"
-#include "core/json_text.h"
-#include "core/json_writer.h"
-#include "core/result.h"
+#include "base/flat_json.h"
+#include "base/json_text.h"
+#include "base/json_writer.h"
+#include "base/result.h"
 #include "faq/faq_engine.h"
 #include "protocol/frame.h"
 #include "session/outbox.h"

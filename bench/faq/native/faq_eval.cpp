@@ -13,7 +13,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/json_text.h"
+#include "base/json_text.h"
 #include "faq/faq_engine.h"
 #include "faq/index_codec.h"
 

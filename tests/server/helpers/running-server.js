@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKefuServer } from '../../../examples/server/server.js';
+import { startKefuServer } from '../../../server/server.js';
 
 export function tempDataDir() {
   return mkdtempSync(join(tmpdir(), 'kefu-server-'));

@@ -2,7 +2,7 @@
 // test wait for the next one matching a predicate. Frames from a visitor endpoint are
 // checked against protocol v1, so a server frame the widget would reject fails here.
 import WebSocket from 'ws';
-import { frameError } from '../../../examples/server/protocol/frame-validator.js';
+import { frameError } from '../../../server/protocol/frame-validator.js';
 
 export class SocketClient {
   #socket;

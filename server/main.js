@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// CLI: node examples/server/main.js [--config file.json]
+// CLI: node server/main.js [--config file.json]
 // (KEFU_SERVER_CONFIG names the file too). Runs until SIGINT/SIGTERM.
 import { closeOnSignals, startKefuServer } from './server.js';
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/json_text.h"
+#include "base/json_text.h"
 
 namespace kefu::json {
 

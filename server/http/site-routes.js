@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
 
 // The types browsers need (instantiateStreaming insists on application/wasm).
@@ -26,7 +26,7 @@ export const MIME_TYPES = {
 // URL prefix -> folder, first match wins; the demo website takes what is left.
 const FOLDERS = [
   ['/kefu/', 'dist/'],
-  ['/console/', 'examples/server/console/'],
+  ['/console/', 'server/console/'],
   // The FAQ-only demo imports the core from /web/ and its data from /shared/.
   ['/examples/demo/', 'examples/demo/'],
   ['/web/', 'web/'],

@@ -1,6 +1,6 @@
-#include "core/flat_json.h"
+#include "base/flat_json.h"
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 namespace kefu {
 

@@ -1,10 +1,10 @@
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 namespace kefu {
 

@@ -1,8 +1,8 @@
-#include "core/json_text.h"
+#include "base/json_text.h"
 
 #include <algorithm>
 
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 namespace kefu {
 
