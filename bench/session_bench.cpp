@@ -1,5 +1,5 @@
-// kefu-session-bench [EVENTS]: the bench:session loop natively, through SessionApi (the
-// same JSON in and out as the wasm boundary), to profile the session without Node.
+// kefu-session-bench [EVENTS]: the bench:session loop natively, through SessionApi's event
+// doors (the same text in and out as the wasm boundary), to profile the session without Node.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +7,7 @@
 
 #include "api/session_api.h"
 #include "base/json_text.h"
+#include "session/effects.h"
 
 int main(int argc, char** argv) {
   const long total = argc > 1 ? std::atol(argv[1]) : 300000;
@@ -15,29 +16,28 @@ int main(int argc, char** argv) {
   double now = 1764000000000.0;
   api.startFresh(1, "", now);
   api.handle(R"({"type":"connected","now":1764000000000})");
-  api.handle(R"({"type":"frame","now":1764000000000,"text":"{\"type\":\"welcome\",\"v\":1,\"sessionToken\":\"t\",\"conversationId\":\"c\",\"lastSeq\":0,\"nextCseq\":1,\"state\":\"with_agent\",\"agentsOnline\":true}"})");
+  api.handleFrame(R"({"type":"welcome","v":1,"sessionToken":"t","conversationId":"c","lastSeq":0,"nextCseq":1,"state":"with_agent","agentsOnline":true})", now);
   long events = 0;
   long seq = 0;
   const auto started = std::chrono::steady_clock::now();
   while (events < total) {
     now += 1;
-    const std::string t = std::to_string(static_cast<long long>(now));
-    const std::string reply = api.handle(R"({"type":"send_text","text":"visitor message )" + std::to_string(events) + R"(","now":)" + t + "}");
-    const auto parsed = kefu::Json::parse(reply);
+    const std::string reply = api.handleSendText("visitor message " + std::to_string(events), now);
     std::string cmid;
     long long cseq = 0;
-    for (const auto& effect : parsed["effects"]) {
-      if (effect["type"] == "send" && effect["frame"]["type"] == "message") {
-        cmid = effect["frame"]["cmid"];
-        cseq = effect["frame"]["cseq"];
+    for (const auto& effect : kefu::session::readEffects(reply)) {
+      const auto frame = kefu::Json::parse(effect.text, nullptr, false);
+      if (effect.tag == 's' && frame.is_object() && frame["type"] == "message") {
+        cmid = frame["cmid"];
+        cseq = frame["cseq"];
       }
     }
     ++seq;
     kefu::Json ack{{"type", "ack"}, {"cmid", cmid}, {"cseq", cseq}, {"seq", seq}, {"serverId", "c:" + std::to_string(seq)}};
-    api.handle(kefu::Json{{"type", "frame"}, {"now", now}, {"text", ack.dump()}}.dump());
+    api.handleFrame(ack.dump(), now);
     ++seq;
     kefu::Json msg{{"type", "msg"}, {"seq", seq}, {"serverId", "c:" + std::to_string(seq)}, {"author", "agent"}, {"text", "agent reply " + std::to_string(seq)}, {"time", now}};
-    api.handle(kefu::Json{{"type", "frame"}, {"now", now}, {"text", msg.dump()}}.dump());
+    api.handleFrame(msg.dump(), now);
     events += 3;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

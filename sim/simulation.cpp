@@ -111,34 +111,32 @@ class World {
   }
 
   void drainClient() {
-    // Its own text per drain: a disconnect effect drains the client again (closeConnection
-    // sends it `disconnected`) while this loop still reads its lines.
+    // Read into effects of their own first: a disconnect effect drains the client again
+    // (closeConnection sends it `disconnected`) while this loop still goes through them.
     std::string text;
     client_->drainEffectsText(text);
-    Session::EffectLines lines(text);
-    std::string_view line;
-    while (lines.next(line)) {
-      switch (line.empty() ? '\0' : line[0]) {
-        case 's':
-          if (clientConnection_ != 0 && clientConnection_ == serverConnection_) transmit(std::string(line.substr(1)), true, clientConnection_);
+    for (const session::Effect& effect : session::readEffects(text)) {
+      switch (static_cast<session::EffectTag>(effect.tag)) {
+        case session::EffectTag::send:
+          if (clientConnection_ != 0 && clientConnection_ == serverConnection_) transmit(effect.text, true, clientConnection_);
           break;
-        case 'p':
-          storedSnapshot_ = std::string(lines.following());
+        case session::EffectTag::snapshot:
+          storedSnapshot_ = effect.text;
           storedJournal_.clear();
           break;
-        case 'a':
-          for (std::int64_t n = Session::EffectLines::number(line); n > 0; --n) storedJournal_.emplace_back(lines.following());
+        case session::EffectTag::append:
+          storedJournal_.insert(storedJournal_.end(), effect.records.begin(), effect.records.end());
           break;
-        case 'c': {
+        case session::EffectTag::connect: {
           const int connection = ++connectionCounter_;
           schedule(now_ + pick(5, 300), [this, connection] { openConnection(connection); });
           break;
         }
-        case 'd':
+        case session::EffectTag::disconnect:
           closeConnection();
           break;
-        case 'w':
-          if (const std::int64_t at = Session::EffectLines::number(line); at > 0) {
+        case session::EffectTag::wake:
+          if (const std::int64_t at = effect.number; at > 0) {
             const int generation = ++wakeGeneration_;
             const std::int64_t worldAt = std::max(now_ + 1, at - clockOffset_);
             schedule(worldAt, [this, generation] {

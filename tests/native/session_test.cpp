@@ -3,6 +3,7 @@
 #include "api/faq_api.h"
 #include "base/json_access.h"
 #include "fixtures.h"
+#include "session_effects.h"
 #include "session/session.h"
 
 using namespace kefu;
@@ -30,7 +31,7 @@ struct Harness {
   }
 
   void drain() {
-    for (const Json& effect : session.drainEffects()) {
+    for (const Json& effect : drainEffects(session)) {
       const std::string type = json::stringOr(effect, "type");
       if (type == "send") sent.push_back(effect["frame"]);
       if (type == "notify") notifications.push_back(effect);
@@ -210,11 +211,11 @@ TEST_CASE("a message survives a reload: restored from snapshot + journal and sen
   REQUIRE(restored.view()["messages"].size() == 2);
   CHECK(restored.view()["messages"][0]["text"] == "离线时写的消息");
   CHECK(restored.view()["visitorId"] == "visitor-1");
-  restored.drainEffects();
+  drainEffects(restored);
   restored.handle({{"type", "connected"}, {"now", h.now + 2000}});
   restored.handle({{"type", "frame"}, {"now", h.now + 2001}, {"text", toJsonText(Json{{"type", "welcome"}, {"v", 1}, {"sessionToken", "t"}, {"conversationId", "c"}, {"lastSeq", 0}, {"nextCseq", 1}, {"state", "bot"}, {"agentsOnline", true}})}});
   int messages = 0;
-  for (const auto& effect : restored.drainEffects()) messages += effect["type"] == "send" && effect["frame"]["type"] == "message";
+  for (const auto& effect : drainEffects(restored)) messages += effect["type"] == "send" && effect["frame"]["type"] == "message";
   CHECK(messages == 1);
 }
 
@@ -367,7 +368,7 @@ TEST_CASE("a keyed event is applied once, also by a session restored from what t
   // The next leader restores from storage and gets the same event once more.
   Session restored(SessionConfig{}, &h.faq);
   REQUIRE_FALSE(restored.restore(h.snapshot, h.journal, 7, h.now + 1000));
-  restored.drainEffects();
+  drainEffects(restored);
   REQUIRE_FALSE(restored.handle({{"type", "send_text"}, {"text", "从另一个标签页"}, {"key", "tab-b:1"}, {"now", h.now + 1001}}));
   CHECK(visitorTexts(restored.view()) == 1);
   // Another key is another event.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatSession, KefuError, loadKefuCore, liveChatSessionCount } from '../../web/core/index.js';
-import { unwrapCoreEffects } from '../../web/core/core-result.js';
+import { unwrapCoreEffects } from '../../web/core/core-reply.js';
 import { coreBuild, readRepoText } from './core-build.js';
 
 const core = await loadKefuCore({ build: coreBuild });

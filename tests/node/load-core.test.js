@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { loadKefuCore, KefuError } from '../../web/core/index.js';
 import { coreBuild } from './core-build.js';
 
-test(`the ${coreBuild} core loads in Node and exposes the FaqEngine class`, async () => {
+test(`the ${coreBuild} core loads in Node and exposes the FaqApi class (the C++ name; FaqEngine is the JS wrapper)`, async () => {
   const core = await loadKefuCore({ build: coreBuild });
-  assert.equal(typeof core.FaqEngine, 'function');
+  assert.equal(typeof core.FaqApi, 'function');
 });
 
 test('loading twice shares one module instance', async () => {
@@ -23,5 +23,5 @@ test('a missing wasm file rejects with core_load_failed and a later load still w
     (error) => error instanceof KefuError && error.code === 'core_load_failed',
   );
   const core = await loadKefuCore({ build: coreBuild });
-  assert.equal(typeof core.FaqEngine, 'function');
+  assert.equal(typeof core.FaqApi, 'function');
 });

@@ -79,7 +79,7 @@ bool readOptions(std::string_view optionsJson, std::size_t maxBytes, KnowledgeBa
 
 }  // namespace
 
-std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view optionsJson) {
+std::string FaqApi::loadKnowledgeBase(const std::string& kbJson, const std::string& optionsJson) {
   KnowledgeBaseLimits kbLimits;
   TierThresholds thresholds;
   Error error;
@@ -91,10 +91,10 @@ std::string FaqApi::loadKnowledgeBase(std::string_view kbJson, std::string_view 
   engine_.build(std::move(kb.value()), thresholds);
   loaded_ = true;
   resetSentEntries();
-  return toJsonText(Json{{"ok", true}, {"entries", entries}});
+  return resultJson(Json{{"entries", entries}});
 }
 
-std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view optionsJson) {
+std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& optionsJson) {
   KnowledgeBaseLimits unusedLimits;
   auto decoded = decodeIndex(indexBytes);
   if (!decoded.ok()) return errorJson(decoded.error());
@@ -105,20 +105,19 @@ std::string FaqApi::loadIndex(std::string_view indexBytes, std::string_view opti
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;
   resetSentEntries();
-  return toJsonText(Json{{"ok", true}, {"entries", entries}});
+  return resultJson(Json{{"entries", entries}});
 }
 
 std::string FaqApi::exportIndex() {
   if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before exporting its index"});
   exportedIndex_ = encodeIndex(engine_);
-  return toJsonText(Json{{"ok", true}, {"bytes", exportedIndex_.size()}});
+  return resultJson(Json{{"bytes", exportedIndex_.size()}});
 }
 
 std::string FaqApi::stats() const {
   if (!loaded_) return errorJson({"kb_not_loaded", "no knowledge base is loaded"});
   const FaqIndex& index = engine_.index();
-  return toJsonText(Json{{"ok", true},
-                         {"entries", engine_.knowledgeBase().entries.size()},
+  return resultJson(Json{{"entries", engine_.knowledgeBase().entries.size()},
                          {"phrasings", index.variantEntry.size()},
                          {"terms", index.terms.size()},
                          {"indexBytes", index.byteSize()}});
@@ -129,55 +128,14 @@ std::optional<Error> FaqApi::checkQuery(std::string_view text, int topK, const c
   return checkQueryBounds(text, topK, limits_);
 }
 
-std::string FaqApi::suggest(std::string_view prefix, int topK) const {
+std::string FaqApi::suggest(const std::string& prefix, int topK) const {
   if (auto problem = checkQuery(prefix, topK, "asking for suggestions")) return errorJson(*problem);
   return suggestionsReply(engine_, prefix, static_cast<std::size_t>(topK));
 }
 
-std::string FaqApi::match(std::string_view text, int topK) const {
+std::string FaqApi::matchRanks(const std::string& text, int topK) const {
   if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
-  const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  std::string out = "{\"ok\":true,\"tier\":\"";
-  out += tierName(result.tier);
-  out += "\",\"candidates\":[";
-  for (std::size_t i = 0; i < result.candidates.size(); ++i) {
-    if (i > 0) out += ',';
-    appendEntryObject(out, engine_.knowledgeBase().entries[result.candidates[i].entryIndex]);
-    out.back() = ',';  // reopened for the score
-    out += "\"score\":";
-    appendJsonNumber(out, result.candidates[i].score);
-    out += '}';
-  }
-  out += "]}";
-  return out;
-}
-
-std::string FaqApi::matchRanks(std::string_view text, int topK) const {
-  if (auto problem = checkQuery(text, topK, "matching")) return errorJson(*problem);
-  const MatchResult result = engine_.match(text, static_cast<std::size_t>(topK));
-  std::string out = tierName(result.tier);
-  for (const auto& candidate : result.candidates) {
-    out += '\n';
-    out += std::to_string(candidate.entryIndex);
-    out += ' ';
-    appendJsonNumber(out, candidate.score);
-    if (!entrySent_[candidate.entryIndex]) {
-      entrySent_[candidate.entryIndex] = 1;
-      out += ' ';
-      appendEntryObject(out, engine_.knowledgeBase().entries[candidate.entryIndex]);
-    }
-  }
-  return out;
-}
-
-void FaqApi::appendEntryObject(std::string& out, const FaqEntry& entry) {
-  out += "{\"id\":";
-  appendJsonString(out, entry.id);
-  out += ",\"question\":";
-  appendJsonString(out, entry.question);
-  out += ",\"answer\":";
-  appendJsonString(out, entry.answer);
-  out += '}';
+  return ranksReply(engine_.match(text, static_cast<std::size_t>(topK)), engine_.knowledgeBase().entries, entrySent_);
 }
 
 void FaqApi::resetSentEntries() {

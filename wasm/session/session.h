@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,24 +18,24 @@
 #include "base/result.h"
 #include "faq/faq_engine.h"
 #include "protocol/frame.h"
+#include "session/effects.h"
+#include "session/message_list.h"
 #include "session/outbox.h"
 #include "session/random.h"
+#include "session/records.h"
 
-// For the session's rarely run functions (restore, the generic JSON events, phase
-// changes, the bot's replies, the view, configuring): the session's files are compiled
-// -O2 for the per-event paths, and these are compiled for size and never inlined into
-// them. Most of them build and read nlohmann trees or call into the FAQ engine, which -O2
-// would unroll and inline into much more code for no time anyone would notice.
-#if defined(__clang__)
-#define KEFU_RARELY_RUN __attribute__((minsize, noinline))
-#else
-#define KEFU_RARELY_RUN
-#endif
+// The session's code is split by how often it runs (wasm/CMakeLists.txt sets the flags
+// by file): session.cpp and message_list.cpp run for every frame and keystroke and are
+// compiled for speed; session_events.cpp (the generic JSON events, server frames other
+// than ack and msg, phase changes, the bot's replies), session_store.cpp (start, restore,
+// the view) and records.cpp (reading stored records) run rarely and are compiled for size.
 
 namespace kefu::session {
 
-enum class Phase { prechat, bot, handoff_requested, queued, with_agent, ended, rated, offline, ticket_submitted };
-const char* phaseName(Phase phase);
+constexpr int kSnapshotVersion = 1;
+
+// invalid_in_state: `what` is not possible in `phase`.
+Error invalidInState(const char* what, Phase phase);
 
 struct SessionConfig {
   std::string siteId;
@@ -61,34 +60,6 @@ struct SessionConfig {
   std::size_t maxMessages = 500;           // messages kept for the view (the server has all)
 };
 
-struct ViewMessage {
-  std::string id;      // cmid for the visitor's, "bot:<cmid>" for a local bot reply, else serverId
-  std::string author;  // visitor | bot | agent | system
-  std::string text;
-  std::string name;    // agent name
-  std::int64_t time = 0;
-  std::int64_t seq = 0;  // 0 until the server numbered it
-  std::string cmid;      // visitor messages
-  std::string tier;      // bot replies: answer | suggest | handoff
-  std::vector<std::pair<std::string, std::string>> suggestions;  // (faqId, question)
-};
-
-// A message as a "msg" or "bot" record holds it: a msg frame, one message of a resync
-// page, a local bot reply, or a snapshot's copy of any of them.
-struct MessageRecord {
-  std::string id;  // bot replies and snapshot copies; frames are known by serverId
-  std::string serverId;
-  std::string author;
-  std::string text;
-  std::string name;
-  std::string cmid;     // the visitor's own message, echoed
-  std::string replyTo;  // the server's copy of a local bot reply: "bot:<replyTo>"
-  std::string tier;
-  std::int64_t seq = 0;
-  std::int64_t time = 0;
-  std::vector<std::pair<std::string, std::string>> suggestions;  // (faqId, question)
-};
-
 class Session {
  public:
   Session(SessionConfig config, const FaqEngine* faq);
@@ -105,47 +76,23 @@ class Session {
   // what the event changed, so an event a tab forwards again after a leader change, to a
   // leader restored from storage, changes nothing the second time.
   std::optional<Error> handle(const Json& event);
-  // handle({"type": "frame", "text": frameText, "now": now}) without the wrapping.
+  // The two commonest events without an event's JSON: {"type": "frame", "text":
+  // frameText, "now": now} and {"type": "send_text", "text": text, "now": now}. handle()
+  // comes here for them too.
   std::optional<Error> handleFrame(std::string_view frameText, std::int64_t now);
-  // handle({"type": "send_text", "text": text, "now": now}) without the tree.
   std::optional<Error> handleSendText(std::string_view text, std::int64_t now);
 
-  // Appends the effects so far to `lines` and clears them: each effect is a line, '\n'
-  // then a one-letter tag and its payload (docs/session.md, "Effects across the
-  // boundary"): `s` and a frame's JSON text, `a<n>` and n records on the lines after it,
-  // `p` and a snapshot on the next line, `w<at>`, `c`, `d`, `r`, `n<event> <detail JSON>`,
-  // `u<count>` (notify unread).
-  // JSON text has no raw newline, so nothing is escaped; and the shell's JavaScript
-  // makes the effects from their tags instead of parsing a JSON array of them, which was
-  // a fifth of the time per event.
-  void drainEffectsText(std::string& lines);
-  // Reads drainEffectsText()'s text back a line at a time.
-  class EffectLines {
-   public:
-    explicit EffectLines(std::string_view text) : text_(text) {}
-    // The next line without its '\n'; false after the last.
-    bool next(std::string_view& line);
-    // The line after an `a<n>` or a `p`; empty if the text ends early.
-    std::string_view following();
-    // An `a<n>`, `w<at>` or `u<count>` line's number; -1 if it is not one.
-    static std::int64_t number(std::string_view line);
-
-   private:
-    std::string_view text_;
-    std::size_t at_ = 0;  // the '\n' before the next line
-  };
-  // The effects as the shell sees them ({"type": "send", "frame": {…}}, {"type":
-  // "persist", "append": [record…]} or {"snapshot": text}, …); tests read these.
-  std::vector<Json> drainEffects();
+  // Appends the effects so far (effects.h) to `lines` and clears them.
+  void drainEffectsText(std::string& lines) { effects_.drainInto(lines); }
   Json view() const;
   // What a fresh snapshot record holds; `recordCount` receives how many records.
   std::string snapshotText(std::size_t* recordCount = nullptr) const;
   Json snapshot() const;
 
   // For tests and the simulator.
-  Phase phase() const { return phase_; }
+  Phase phase() const { return phase_.phase; }
   const Outbox& outbox() const { return outbox_; }
-  const std::deque<ViewMessage>& messages() const { return messages_; }
+  const MessageList& messages() const { return messages_; }
   std::int64_t lastSeq() const { return lastSeq_; }
   bool connected() const { return connected_; }
 
@@ -168,49 +115,53 @@ class Session {
   void onDisconnected(std::int64_t now);
   void onTimer(std::int64_t now);
 
-  // State changes go through records, so a restore replays exactly what happened. The
-  // commonest records (out, sent, ack, cursor, msg) are typed: applied from their fields
-  // and written as text once; apply() reads stored records into the same types.
-  void record(Json record);
-  void apply(const Json& record);
+  // State changes go through records (records.h), so a restore replays exactly what
+  // happened: record() applies one and writes it for the next persist effect; a restore
+  // reads stored ones back (readStoredRecord) into the same apply().
+  template <typename Record>
+  void record(const Record& r) {
+    apply(r);
+    writeRecord(newRecord(), r);
+  }
+  void applyStored(const Json& item);
+  void apply(const OutRecord& r);
+  void apply(const AckRecord& r);
+  void apply(const SentRecord& r);
+  void apply(const FailRecord& r);
+  void apply(const RetryRecord& r);
+  void apply(const ReadRecord& r);
+  void apply(const SeenRecord& r);
+  // By value: its strings move into the message list instead of being copied.
+  void apply(MessageRecord r);
+  void apply(const SessionRecord& r);
+  void apply(const CursorRecord& r);
+  void apply(const ControlRecord& r);
+  void apply(const KeyRecord& r);
+  void apply(const KeysRecord& r);
+  void apply(const PhaseRecord& r);
   // Where the next record's text is to be written (appended); marks the view changed.
   TextBuffer& newRecord();
-  void applyOut(OutboxEntry entry, std::string_view text);
-  void applyAck(std::string_view cmid, std::int64_t seq);
-  void applySent(std::string_view cmid);
-  void applyCursor(std::int64_t lastSeq, std::int64_t seenUpTo, std::int64_t agentReadUpTo, std::int64_t nextCseq,
-                   std::uint64_t cmidCounter);
-  // Both take the message by value: its strings move into the view instead of being copied.
-  void applyServerMessage(MessageRecord message);
   void acceptServerMessage(MessageRecord message, std::int64_t now);
   void applyEarlyMessages();
-  // The message list: appended at the back, trimmed at the front, found by id. These
-  // keep every per-event step independent of the history's length.
-  void appendMessage(ViewMessage message);
-  void trimMessages();
-  ViewMessage* messageById(const std::string& id);
 
   std::string nextCmid();
   // Returns the cmid, which also keys the local bot reply to this message.
   std::string enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot);
-  void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier,
-                          std::vector<std::pair<std::string, std::string>> suggestions, std::int64_t now);
-  void setPhase(Phase phase, const Json& extra = Json::object());
+  void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier, Suggestions suggestions,
+                          std::int64_t now);
+  // The phase record as it stands, moved to `phase`; the caller changes more fields.
+  PhaseRecord phaseChange(Phase phase) const;
   void send(const Json& frame);
   void sendText(std::string_view frameJson);
-  // One effect line: its tag and payload (see drainEffectsText).
-  void addEffect(char tag, std::string_view payload = {});
-  void addNumberEffect(char tag, std::int64_t number);
   // Frames that must reach the server even if the line is down now (rating, ticket,
   // pre-chat form): kept, persisted, and sent after the next welcome.
   void sendReliably(Json frame);
   void flush(std::int64_t now);
-  void persistSnapshot(std::string snapshot);
   void requestResync(std::int64_t now);
   void scheduleReconnect(std::int64_t now);
   void markSeen();
-  void emitNotify(const char* event, std::string_view detailJson);
-  std::int64_t unreadCount() const;
+  void emitNotify(std::string_view event, std::string_view detailJson);
+  std::int64_t unreadCount() const { return messages_.unreadAbove(seenUpTo_); }
   bool matchesHandoffKeyword(std::string_view text) const;
 
   SessionConfig config_;
@@ -224,26 +175,13 @@ class Session {
   std::int64_t nextCseq_ = 1;
   std::string sessionToken_;
   std::string conversationId_;
-  Phase phase_ = Phase::bot;
-  std::string agentName_;
-  std::int64_t queuePosition_ = 0;
-  std::int64_t queueEtaSeconds_ = 0;
-  bool ratingRequested_ = false;
-  std::string ticketId_;
-  std::string offlineHours_;
-  int unansweredTurns_ = 0;
+  PhaseRecord phase_;
   std::deque<std::string> appliedKeys_;  // the newest kMaxAppliedKeys event keys, oldest first
   std::string keyToRecord_;              // the key of the event being handled
-  bool prechatDone_ = false;  // the form was submitted: a later welcome's preChatForm is stale
   std::int64_t lastSeq_ = 0;        // every server message up to here is applied
   std::int64_t seenUpTo_ = 0;       // the visitor has seen up to here (unread = above it)
   std::int64_t agentReadUpTo_ = 0;  // the agent has read the visitor's messages up to here
-  std::deque<ViewMessage> messages_;
-  std::unordered_map<std::string, std::uint64_t> messagePositionById_;  // position = trimmed + index
-  std::uint64_t trimmedMessages_ = 0;
-  // seqs of the messages that count as unread when above seenUpTo_ (agent and system,
-  // numbered by the server), ascending: unread is one binary search.
-  std::deque<std::int64_t> countableSeqs_;
+  MessageList messages_;
   Outbox outbox_;
   Json pendingControl_ = Json::array();
 
@@ -259,7 +197,7 @@ class Session {
   std::int64_t lastSentAt_ = 0;
   std::int64_t resyncRequestedAt_ = 0;
   std::map<std::int64_t, MessageRecord> earlyMessages_;  // seq > lastSeq_ + 1, waiting for the gap
-  TextBuffer effects_;                // effect lines, each after a '\n' (drainEffectsText)
+  EffectWriter effects_;
   TextBuffer records_;                // records not yet handed to the shell, each after a '\n'
   std::size_t recordCount_ = 0;
   TextBuffer discardedRecord_;        // what newRecord() gives while replaying

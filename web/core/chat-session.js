@@ -1,26 +1,20 @@
 import { CoreHandle } from './core-handle.js';
-import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-result.js';
+import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-reply.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
 const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
-// Lone surrogates take the Embind path, which has always decided what they become;
-// TextEncoder would turn them into U+FFFD instead. Without isWellFormed (older
-// browsers), every event takes that path.
-const canEncodeDirectly =
+// Lone surrogates in the visitor's text take the event door, whose JSON escapes them,
+// which has always decided what they become; TextEncoder would turn them into U+FFFD
+// instead. Without isWellFormed (older browsers), every send_text takes that door.
+const isWellFormed =
   typeof String.prototype.isWellFormed === 'function' ? (text) => text.isWellFormed() : () => false;
-// The longest visitor text sent directly: its event's JSON stays within the core's 256 KiB
-// event limit even if every character were escaped, so longer (rejected) texts get the
-// error the JSON path gives them.
+// The longest visitor text sent through its own door: its event's JSON stays within the
+// core's 256 KiB event limit even if every character were escaped, so longer (rejected)
+// texts get the error the event door gives them.
 const MAX_DIRECT_TEXT = 16384;
-// The longest frame sent directly: longer ones are over the core's 64 KiB frame limit
-// anyway, and the input buffer, which is kept, stays small.
-const MAX_DIRECT_FRAME = 65536;
-// The direct path reads the core's memory through Module.HEAPU8, which Emscripten 3.1.6
-// exports by default and newer releases only when asked (EXPORTED_RUNTIME_METHODS); a
-// core without it takes the Embind path for every event.
 
 /**
  * The conversation brain in the wasm core, sans-I/O: feed it events, carry out the
@@ -36,10 +30,10 @@ export class ChatSession extends CoreHandle {
    * @param {{config?: object, knowledgeBase?: string|object}} [options]
    */
   constructor(core, { config = {}, knowledgeBase } = {}) {
-    if (!core || typeof core.ChatSession !== 'function') {
+    if (!core || typeof core.SessionApi !== 'function' || !core.HEAPU8) {
       throw new KefuError('invalid_argument', 'ChatSession needs the core module from loadKefuCore()');
     }
-    super(new core.ChatSession(), 'ChatSession');
+    super(new core.SessionApi(), 'ChatSession');
     this.#core = core;
     try {
       const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
@@ -77,38 +71,44 @@ export class ChatSession extends CoreHandle {
    */
   handle(event) {
     if (!event || typeof event.type !== 'string') throw new KefuError('invalid_argument', 'an event is {type, ...}');
-    // Frames, the commonest event, skip the event wrapper: no escaping, one parse.
+    // One door per event (docs/architecture.md). Frames, the commonest event, have their
+    // own: no event wrapper, no escaping, one parse.
     if (event.type === 'frame' && typeof event.text === 'string' && (event.now === undefined || typeof event.now === 'number')) {
-      const now = event.now ?? Date.now();
-      if (this.#canCallDirectly(event.text, MAX_DIRECT_FRAME)) return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_frame, event.text, now));
-      return unwrapCoreEffects(utf8.decode(this.raw._frameView(event.text, now)));
+      return unwrapCoreEffects(this.#call(this.#core._kefu_session_frame, event.text, event.now ?? Date.now()));
     }
-    // The visitor's text, next commonest: the same reply as its event's JSON would get.
-    // A keyed one (another tab's, forwarded) needs the core's key check: it takes the JSON.
-    if (event.type === 'send_text' && event.key === undefined && typeof event.text === 'string' && Number.isSafeInteger(event.now) && event.now >= 0 &&
-        this.#canCallDirectly(event.text, MAX_DIRECT_TEXT)) {
-      return unwrapCoreEffects(this.#callDirectly(this.#core._kefu_session_send_text, event.text, event.now));
+    // The visitor's text, next commonest, has its own too. A keyed one (another tab's,
+    // forwarded) needs the core's key check, which is the event door's.
+    if (event.type === 'send_text' && event.key === undefined && typeof event.text === 'string' && Number.isSafeInteger(event.now) &&
+        event.now >= 0 && event.text.length <= MAX_DIRECT_TEXT && isWellFormed(event.text)) {
+      return unwrapCoreEffects(this.#call(this.#core._kefu_session_send_text, event.text, event.now));
     }
-    // An event stamped by the caller is sent as it is: no copy to add the time.
+    // Every other event: its JSON. An event stamped by the caller is sent as it is: no
+    // copy to add the time.
     const text = typeof event.now === 'number' ? JSON.stringify(event) : JSON.stringify({ now: Date.now(), ...event });
-    return unwrapCoreEffects(utf8.decode(this.raw._handleView(text)));
+    return unwrapCoreEffects(this.#call(this.#core._kefu_session_event, text));
   }
 
-  #canCallDirectly(text, maxLength) {
-    return Boolean(this.#core.HEAPU8) && text.length <= maxLength && canEncodeDirectly(text);
-  }
-
-  // One of the core's plain session exports (wasm/bindings/session_helpers.h): the text is
-  // encoded straight into the core's input buffer and the reply decoded from the heap.
-  #callDirectly(exported, text, now) {
-    const raw = this.raw; // throws once disposed
-    if (this.#address === 0) this.#address = raw._address();
+  // One of the core's plain session exports (wasm/bindings/session_bindings.cpp): `text`
+  // is encoded straight into the core's input buffer and the reply decoded from the heap.
+  #call(exported, text, now) {
+    const address = this.#sessionAddress();
     const core = this.#core;
     const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
     const { written } = utf8Encoder.encodeInto(text, inputView(core, room));
-    const reply = exported(this.#address, written, now);
-    // Read HEAPU8 after each call into the core: growing memory replaces it.
-    return utf8.decode(core.HEAPU8.subarray(reply, reply + core._kefu_session_reply_size()));
+    return this.#reply(exported(address, written, now));
+  }
+
+  // The reply at `pointer`, kept in the core until the session's next call. HEAPU8 is
+  // read after each call into the core: growing memory replaces it.
+  #reply(pointer) {
+    const core = this.#core;
+    return utf8.decode(core.HEAPU8.subarray(pointer, pointer + core._kefu_session_reply_size()));
+  }
+
+  #sessionAddress() {
+    const raw = this.raw; // throws once disposed
+    if (this.#address === 0) this.#address = raw._address();
+    return this.#address;
   }
 
   /**
@@ -123,7 +123,7 @@ export class ChatSession extends CoreHandle {
 
   /** Everything the UI draws. */
   view() {
-    return unwrapCoreResult(utf8.decode(this.raw._viewView())).view;
+    return unwrapCoreResult(this.#reply(this.#core._kefu_session_view(this.#sessionAddress()))).view;
   }
 }
 

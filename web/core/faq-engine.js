@@ -1,5 +1,5 @@
 import { CoreHandle } from './core-handle.js';
-import { unwrapCoreResult } from './core-result.js';
+import { unwrapCoreRanks, unwrapCoreResult } from './core-reply.js';
 import { KefuError } from './kefu-error.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
@@ -19,10 +19,10 @@ export class FaqEngine extends CoreHandle {
    * @param {object} [options] {limits, thresholds}; see docs/knowledge-base.md
    */
   constructor(core, knowledgeBase, options = {}) {
-    if (!core || typeof core.FaqEngine !== 'function') {
+    if (!core || typeof core.FaqApi !== 'function') {
       throw new KefuError('invalid_argument', 'FaqEngine needs the core module from loadKefuCore()');
     }
-    super(new core.FaqEngine(), 'FaqEngine');
+    super(new core.FaqApi(), 'FaqEngine');
     this.#core = core;
     try {
       this.stats = this.load(knowledgeBase, options);
@@ -87,23 +87,7 @@ export class FaqEngine extends CoreHandle {
   match(text, { k = 5 } = {}) {
     const raw = this.raw;
     checkTextAndK('match() takes the question as a string', text, k);
-    const reply = raw._matchRanks(text, k);
-    if (reply.charCodeAt(0) === 123 /* '{': an error reply */) return unwrapCoreResult(reply);
-    const lines = reply.split('\n');
-    const candidates = [];
-    for (let i = 1; i < lines.length; i += 1) {
-      const line = lines[i];
-      const indexEnd = line.indexOf(' ');
-      const scoreEnd = line.indexOf(' ', indexEnd + 1);
-      const index = Number(line.slice(0, indexEnd));
-      // The core sends an entry's texts after its score the first time it ranks it.
-      if (scoreEnd >= 0) this.#entries[index] = JSON.parse(line.slice(scoreEnd + 1));
-      const entry = this.#entries[index];
-      if (entry === undefined) throw new KefuError('core_bad_reply', `the core ranked entry ${index} without ever sending it`);
-      const { id, question, answer } = entry;
-      candidates.push({ id, question, answer, score: Number(scoreEnd >= 0 ? line.slice(indexEnd + 1, scoreEnd) : line.slice(indexEnd + 1)) });
-    }
-    return { tier: lines[0], candidates };
+    return unwrapCoreRanks(raw._matchRanks(text, k), this.#entries);
   }
 }
 

@@ -16,10 +16,10 @@ export interface LoadOptions {
   moduleUrl?: string | URL;
 }
 
-/** The loaded wasm module. Opaque: use the classes below. */
+/** The loaded wasm module. Opaque: its raw classes take their C++ names; use the classes below. */
 export interface KefuCoreModule {
-  readonly FaqEngine: unknown;
-  readonly ChatSession: unknown;
+  readonly FaqApi: unknown;
+  readonly SessionApi: unknown;
 }
 
 export function loadKefuCore(options?: LoadOptions): Promise<KefuCoreModule>;

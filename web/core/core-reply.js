@@ -1,11 +1,14 @@
 import { KefuError } from './kefu-error.js';
 import { SendEffect } from './send-effect.js';
 
-/**
- * Every raw core method answers JSON text: {"ok":true,...} or
- * {"ok":false,"error":{"code","message"}}. This is the only place that turns the
- * latter into a thrown KefuError, so the mapping lives in exactly one function.
- */
+// The one reader of what the core answers across the boundary (its one writer is
+// wasm/api/replies.cpp; docs/architecture.md draws both). Three text formats:
+// - a result: JSON, {"ok":true,...} or {"ok":false,"error":{"code","message"}};
+// - effects: an event's reply, lines tagged by a letter (wasm/session/effects.h);
+// - ranks: FaqApi.matchRanks' reply, "<tier>" then a line per candidate.
+// This is the only place that turns the core's errors into a thrown KefuError.
+
+/** A result's members (without `ok`), or its error thrown as a KefuError. */
 export function unwrapCoreResult(jsonText) {
   const result = parseCoreJson(jsonText);
   delete result.ok;
@@ -150,4 +153,29 @@ function readEffects(text, at) {
     }
   }
   return effects;
+}
+
+/**
+ * A matchRanks reply (wasm/api/faq_api.h): "<tier>", then per candidate "\n<entry index>
+ * <score>", followed by " " and the entry's {"id","question","answer"} the first time
+ * the core ranks it after a load; or an error result. `entries` keeps the entries sent,
+ * by index, from call to call.
+ * @returns {{tier: string, candidates: {id: string, question: string, answer: string, score: number}[]}}
+ */
+export function unwrapCoreRanks(reply, entries) {
+  if (reply.charCodeAt(0) === 123 /* '{': an error result */) return unwrapCoreResult(reply);
+  const lines = reply.split('\n');
+  const candidates = [];
+  for (let i = 1; i < lines.length; i += 1) {
+    const line = lines[i];
+    const indexEnd = line.indexOf(' ');
+    const scoreEnd = line.indexOf(' ', indexEnd + 1);
+    const index = Number(line.slice(0, indexEnd));
+    if (scoreEnd >= 0) entries[index] = JSON.parse(line.slice(scoreEnd + 1));
+    const entry = entries[index];
+    if (entry === undefined) throw new KefuError('core_bad_reply', `the core ranked entry ${index} without ever sending it`);
+    const { id, question, answer } = entry;
+    candidates.push({ id, question, answer, score: Number(scoreEnd >= 0 ? line.slice(indexEnd + 1, scoreEnd) : line.slice(indexEnd + 1)) });
+  }
+  return { tier: lines[0], candidates };
 }
