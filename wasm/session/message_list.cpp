@@ -37,7 +37,7 @@ void MessageList::trim() {
 MessageRecord* MessageList::find(const std::string& id) {
   auto indexed = positionById_.find(id);
   if (indexed == positionById_.end() || indexed->second < trimmed_) return nullptr;
-  return &messages_[indexed->second - trimmed_];
+  return &messages_[static_cast<std::size_t>(indexed->second - trimmed_)];
 }
 
 std::int64_t MessageList::unreadAbove(std::int64_t seenUpTo) const {
