@@ -38,6 +38,25 @@ export const DEFAULT_CONFIG = {
     // The widget pings after 25 s of quiet; a socket silent for two of those and a
     // margin is dead (a phone that lost its network never sends a close).
     idleTimeoutMs: 70_000,
+    // Transport limits (docs/security.md): what one client address may hold open, and
+    // how long a connection may stay without doing its part.
+    // An agent console socket that has not logged in by then is closed.
+    loginTimeoutMs: 10_000,
+    // Open TCP connections (HTTP and WebSocket) per client address: a visitor needs one
+    // socket per tab and a few page loads; an office or a carrier NAT shares one address,
+    // so generous, but one script cannot take every file descriptor.
+    maxConnectionsPerIp: 256,
+    // A connection must send its complete request headers this long after it opened (or
+    // after its previous request): also drops connections that send nothing at all.
+    headersTimeoutMs: 10_000,
+    // The whole request (every route is a GET without a body).
+    requestTimeoutMs: 30_000,
+    // An idle keep-alive connection is closed after this (Node's default).
+    keepAliveTimeoutMs: 5_000,
+    // Pre-chat forms per visitor (each up to a frame's 64 KiB): sent once per conversation,
+    // a few retries allowed; the per-IP message bucket applies too.
+    prechatBurst: 5,
+    prechatPerMinute: 5,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

@@ -5,19 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { verifyIdentity } from '../security/identity.js';
+import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_LATER = 1013;
-
-// The proxy appends the address it saw last; anything before it the client could forge.
-function clientAddress(request, trustProxy) {
-  const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1).trim() : '';
-  return last || request.socket.remoteAddress;
-}
 
 export class VisitorConnection {
   #socket;
@@ -85,7 +79,7 @@ export class VisitorConnection {
       case 'typing': return this.#services.desk.visitorTyping(this.#conversationId, frame.on);
       case 'rate': return this.#rate(frame);
       case 'ticket': return this.#ticket(frame);
-      case 'prechat': return this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
+      case 'prechat': return this.#prechat(frame);
       case 'resync': return this.#resync(frame.afterSeq);
       case 'ping': return this.send({ type: 'pong', t: frame.t });
       default: return this.#error('frame_unknown_type', `no client frame has type "${frame.type}"`);
@@ -157,19 +151,25 @@ export class VisitorConnection {
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }
 
-  // Both buckets must have room: the visitor's own, and their IP's (one script
-  // rotating visitor ids still shares an address).
-  #rateLimited(cmid) {
+  // Both buckets must have room: the visitor's own in `limiter`, and their IP's (one
+  // script rotating visitor ids still shares an address).
+  #rateLimited(limiter, { cmid, retryAfterMs = 2000 } = {}) {
     const { limiters, clock } = this.#services;
     const now = clock();
-    if (limiters.visitor.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
-    this.#error('rate_limited', 'too many messages; retry in 2 s', { retryAfterMs: 2000, ...(cmid ? { cmid } : {}) });
+    if (limiter.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
+    this.#error('rate_limited', `too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs, ...(cmid ? { cmid } : {}) });
     return true;
+  }
+
+  async #prechat(frame) {
+    const { limiters, config } = this.#services;
+    if (this.#rateLimited(limiters.prechat, { retryAfterMs: Math.ceil(60_000 / config.limits.prechatPerMinute) })) return;
+    await this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
   }
 
   async #message(frame) {
     const { store, desk, presence, clock } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const tier = frame.bot?.tier;
     const botReply = tier === 'answer' && frame.bot.answer ? { text: frame.bot.answer, tier, faqId: frame.bot.faqId } : null;
     const unanswered = tier === 'suggest' || tier === 'handoff' ? { siteId: this.#siteId, tier } : null;
@@ -199,7 +199,7 @@ export class VisitorConnection {
 
   async #ticket(frame) {
     const { store, desk, clock, log } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const { ticket, duplicate } = await store.createTicket({
       siteId: this.#siteId, visitorId: this.#visitorId, conversationId: this.#conversationId, message: frame.message, contact: frame.contact, now: clock(), cmid: frame.cmid,
     });
