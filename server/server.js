@@ -137,8 +137,10 @@ export async function startKefuServer(options = {}) {
     closing ??= (async () => {
       desk.stop();
       for (const client of [...visitors.clients, ...agents.clients]) client.terminate();
-      await new Promise((done) => http.close(done));
-      http.closeAllConnections?.();
+      // Connections that never sent a request would hold close() until their timeout.
+      const httpClosed = new Promise((done) => http.close(done));
+      http.closeAllConnections();
+      await httpClosed;
       // Store writes already started finish before the database closes.
       await store.close();
       log.info('server_stopped', {});
