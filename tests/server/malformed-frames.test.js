@@ -24,6 +24,11 @@ export const MALFORMED_FRAMES = [
   { kind: 'a header announcing 300 KB (over the 256 KiB payload limit)', bytes: () => encodeFrame({ payload: 'x'.repeat(1000), length: 300 * 1024 }), code: 1009 },
   { kind: 'a whole 300 KB text frame', bytes: () => textFrame('x'.repeat(300 * 1024)), code: 1009 },
   { kind: 'a close frame with an invalid code (999)', bytes: () => closeFrame(999), code: 1002 },
+  { kind: 'a close frame whose reason is invalid UTF-8', bytes: () => encodeFrame({ opcode: OPCODE.close, payload: Buffer.from([0x03, 0xe8, 0xc3, 0x28]) }), code: 1007 },
+  { kind: 'a ping over 125 bytes (control frame too long)', bytes: () => encodeFrame({ opcode: OPCODE.ping, payload: Buffer.alloc(200) }), code: 1002 },
+  { kind: 'a fragmented ping', bytes: () => encodeFrame({ opcode: OPCODE.ping, payload: 'x', fin: false }), code: 1002 },
+  { kind: 'a continuation frame with no message started', bytes: () => encodeFrame({ opcode: OPCODE.continuation, payload: 'x' }), code: 1002 },
+  { kind: 'a new text frame inside a fragmented message', bytes: () => Buffer.concat([encodeFrame({ payload: '{"type":', fin: false }), encodeFrame({ payload: '"ping"}' })]), code: 1002 },
 ];
 
 export const SOCKETS = [
