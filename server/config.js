@@ -38,6 +38,21 @@ export const DEFAULT_CONFIG = {
     // The widget pings after 25 s of quiet; a socket silent for two of those and a
     // margin is dead (a phone that lost its network never sends a close).
     idleTimeoutMs: 70_000,
+    // Hot questions one visitor and one site may file per UTC day: a person asks a few
+    // the bot cannot answer; a script filing thousands would bury the real ones.
+    hotQuestionsPerVisitorPerDay: 20,
+    hotQuestionsPerSitePerDay: 2000,
+    // Groups kept per site; past it a new group replaces the one asked least, longest ago.
+    hotQuestionGroupsPerSite: 5000,
+    // A hot question is grouped and shown by its first 200 characters: a question fits,
+    // and the cut bounds the work per filing and the bytes of a report page.
+    hotQuestionChars: 200,
+    // Groups per page of the hot-questions report (a console asks for more with offset).
+    hotQuestionsPageSize: 50,
+    // Conversation records cached in memory, by their bytes (one may carry large pre-chat
+    // fields); and the per-conversation sequence numbers.
+    conversationCacheBytes: 64 * 1024 * 1024,
+    sequenceCacheBytes: 16 * 1024 * 1024,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

@@ -13,7 +13,9 @@ import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
-import { createSiteRoutes } from './http/site-routes.js';
+import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { SiteKnowledge } from './kb/site-knowledge.js';
+import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
@@ -32,7 +34,18 @@ export async function startKefuServer(options = {}) {
 
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const store = await ConversationStore.open(dataDir, { durability: config.durability });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT);
+  let store;
+  try {
+    store = await ConversationStore.open(dataDir, {
+      durability: config.durability, conversationCacheBytes: config.limits.conversationCacheBytes, sequenceCacheBytes: config.limits.sequenceCacheBytes, warn: log.warn,
+    });
+  } catch (error) {
+    knowledge.dispose();
+    throw error;
+  }
+  const hotQuestions = new HotQuestions(store, config);
+  await hotQuestions.restore();
   const presence = new Presence();
   const desk = new AgentDesk({ store, presence, config, log });
   await desk.restore();
@@ -44,7 +57,7 @@ export async function startKefuServer(options = {}) {
 
   const http = createServer(createSiteRoutes({ config, log }));
   let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, clock: Date.now, ownOrigins: () => ownOrigins };
+  const services = { store, desk, presence, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: config.limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
   const agents = new WebSocketServer(socketOptions);
@@ -80,6 +93,7 @@ export async function startKefuServer(options = {}) {
       http.closeAllConnections?.();
       // Store writes already started finish before the database closes.
       await store.close();
+      knowledge.dispose();
       log.info('server_stopped', {});
     })();
     return closing;

@@ -2,7 +2,6 @@
 // (docs/server.md, "Agent console protocol"). The first frame must be `login` with
 // the server's agent token; nothing else is answered before it.
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { groupHotQuestions } from '../reports/hot-questions.js';
 
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
 const MAX_NAME_CHARS = 40;
@@ -111,8 +110,11 @@ export class AgentConnection {
       }
       case 'hot_questions': {
         const siteId = Object.hasOwn(config.sites, frame.siteId) ? frame.siteId : Object.keys(config.sites)[0];
-        const questions = await store.unansweredQuestions(siteId);
-        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, groups: groupHotQuestions(questions, { threshold: config.hotQuestionSimilarity }) };
+        const pageSize = config.limits.hotQuestionsPageSize;
+        const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
+        const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;
+        const page = this.#services.hotQuestions.page(siteId, { offset, limit });
+        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, ...page };
       }
       default: return { type: 'error', code: 'unknown_request', message: `no request "${frame.type}"` };
     }
