@@ -53,6 +53,14 @@ export const DEFAULT_CONFIG = {
     // fields); and the per-conversation sequence numbers.
     conversationCacheBytes: 64 * 1024 * 1024,
     sequenceCacheBytes: 16 * 1024 * 1024,
+    // Visitor typing reaches every console: at most one frame per conversation per
+    // second (the latest state is sent when the second is up, so "off" always arrives).
+    typingForwardIntervalMs: 1000,
+    // Console logins from one address: 5 wrong tokens free (typos), then locked out
+    // 1 s, 2 s, 4 s… up to a minute per further failure.
+    loginFreeFailures: 5,
+    loginBackoffBaseMs: 1000,
+    loginBackoffMaxMs: 60_000,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

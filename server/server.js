@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { LoginBackoff } from './security/login-backoff.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
@@ -54,15 +55,16 @@ export async function startKefuServer(options = {}) {
     ip: new RateLimiter({ burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
     hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
+  const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
   const http = createServer(createSiteRoutes({ config, log }));
   let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
+  const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: config.limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
   const agents = new WebSocketServer(socketOptions);
   visitors.on('connection', (socket, request) => new VisitorConnection(socket, request, services));
-  agents.on('connection', (socket) => new AgentConnection(socket, services));
+  agents.on('connection', (socket, request) => new AgentConnection(socket, request, services));
   http.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url, 'http://localhost').pathname;
     const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;

@@ -14,7 +14,7 @@ export class AgentDesk {
   #clock;
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
-  #visitorTyping = new Map(); // conversationId -> {on, at} last forwarded (while on)
+  #visitorTyping = new Map(); // conversationId -> {forwarded, at, wanted, timer} (see visitorTyping)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
   constructor({ store, presence, config, log, clock = Date.now }) {
@@ -140,15 +140,42 @@ export class AgentDesk {
     for (const message of storedMessages) this.#presence.toAgents({ type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
   }
 
-  // A typing frame per keystroke would reach every console: forward changes, and a
-  // repeated "on" at most once a second (the console shows it until "off").
+  // A typing frame per keystroke (or a script toggling it) would reach every console:
+  // per conversation at most one frame per `typingForwardIntervalMs`. A change inside
+  // the interval is sent when it ends, as the latest state, so "off" always arrives; a
+  // repeated "on" is forwarded again only after the interval (the console shows it
+  // until "off").
   visitorTyping(conversationId, on) {
+    let entry = this.#visitorTyping.get(conversationId);
+    if (!entry) {
+      entry = { forwarded: false, at: -Infinity, wanted: on, timer: null };
+      this.#visitorTyping.set(conversationId, entry);
+    }
+    entry.wanted = on;
+    if (!entry.timer) this.#forwardTyping(conversationId, entry);
+  }
+
+  #forwardTyping(conversationId, entry) {
+    const interval = this.#config.limits.typingForwardIntervalMs;
     const now = this.#clock();
-    const last = this.#visitorTyping.get(conversationId);
-    if (last && last.on === on && (!on || now - last.at < 1000)) return;
-    if (on) this.#visitorTyping.set(conversationId, { on, at: now });
-    else this.#visitorTyping.delete(conversationId);
-    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on });
+    const wait = entry.at + interval - now;
+    if (wait > 0) {
+      entry.timer = setTimeout(() => {
+        entry.timer = null;
+        this.#forwardTyping(conversationId, entry);
+      }, wait);
+      entry.timer.unref();
+      return;
+    }
+    if (entry.wanted === entry.forwarded && !entry.wanted) {
+      this.#visitorTyping.delete(conversationId); // off, and quiet for an interval: forget it
+      return;
+    }
+    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on: entry.wanted });
+    entry.forwarded = entry.wanted;
+    entry.at = now;
+    // Off: remember it one interval more, so an "on" right after waits its turn.
+    if (!entry.wanted) this.#forwardTyping(conversationId, entry);
   }
 
   // Stored, so the console's receipts survive its reload and a server restart.
@@ -195,6 +222,18 @@ export class AgentDesk {
     this.#departures.set(agentName, timer);
   }
 
+  /**
+   * A console that held `agentName` logged in again under another name. Unlike a closed
+   * console there is no reload to wait for: if no other console holds the old name, its
+   * conversations go back to the front of the queue now.
+   */
+  async agentSwitchedName(agentName) {
+    if (this.#presence.agentNames().includes(agentName)) return;
+    clearTimeout(this.#departures.get(agentName));
+    this.#departures.delete(agentName);
+    await this.#requeueConversationsOf(agentName);
+  }
+
   async #requeueConversationsOf(agentName) {
     if (this.#presence.agentNames().includes(agentName)) return;
     const held = [];
@@ -215,6 +254,8 @@ export class AgentDesk {
   stop() {
     for (const timer of this.#departures.values()) clearTimeout(timer);
     this.#departures.clear();
+    for (const entry of this.#visitorTyping.values()) clearTimeout(entry.timer);
+    this.#visitorTyping.clear();
   }
 
   // ---- from an agent -----------------------------------------------------------
