@@ -38,6 +38,11 @@ export const DEFAULT_CONFIG = {
     // The widget pings after 25 s of quiet; a socket silent for two of those and a
     // margin is dead (a phone that lost its network never sends a close).
     idleTimeoutMs: 70_000,
+    // The server runs the FAQ engine on each visitor text the bot takes, to decide the
+    // bot's answer itself. The engine's cost grows faster than the text (on the shared
+    // 2-core build machine under load: 500 Chinese characters ~8 ms, 4,000 ~340 ms), so
+    // it judges the first 500; a FAQ question is far shorter.
+    botVerdictChars: 500,
     // Hot questions one visitor and one site may file per UTC day: a person asks a few
     // the bot cannot answer; a script filing thousands would bury the real ones.
     hotQuestionsPerVisitorPerDay: 20,

@@ -35,7 +35,7 @@ export async function startKefuServer(options = {}) {
 
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT);
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
   let store;
   try {
     store = await ConversationStore.open(dataDir, {

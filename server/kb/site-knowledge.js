@@ -9,13 +9,16 @@ import { FaqEngine } from '../../web/core/index.js';
 export class SiteKnowledge {
   #engines = new Map(); // siteId -> FaqEngine (sites naming one KB file share its engine)
   #owned = new Set();
+  #maxChars;
 
   /**
    * @param {Record<string, {knowledgeBase: string}>} sites config.sites
    * @param {string} root folder the `knowledgeBase` paths are relative to
+   * @param {{maxChars: number}} options the engine judges a text by its first maxChars
+   *   code points (config limits.botVerdictChars)
    */
-  static async load(sites, root) {
-    const knowledge = new SiteKnowledge();
+  static async load(sites, root, { maxChars }) {
+    const knowledge = new SiteKnowledge(maxChars);
     const byPath = new Map();
     try {
       for (const [siteId, site] of Object.entries(sites)) {
@@ -45,17 +48,25 @@ export class SiteKnowledge {
     return knowledge;
   }
 
+  constructor(maxChars) {
+    this.#maxChars = maxChars;
+  }
+
   /**
    * The bot's verdict on a visitor's text, as the widget's engine reaches it:
    * `{tier, faqId?, answer?}`. A text the engine refuses (it cannot answer it) is `handoff`.
+   * The engine's work grows faster than the text (a 4,000-character Chinese text costs
+   * hundreds of ms, 500 characters a few), and here it runs on the server's one thread
+   * for anyone who can send a message, so only the first `maxChars` are judged.
    */
   verdict(siteId, text) {
     const engine = this.#engines.get(siteId);
     if (!engine) return { tier: 'handoff' };
+    const judged = text.length > this.#maxChars ? [...text].slice(0, this.#maxChars).join('') : text;
     let result;
     try {
       // k as the widget's session asks, so both reach the same tier.
-      result = engine.match(text, { k: 3 });
+      result = engine.match(judged, { k: 3 });
     } catch {
       return { tier: 'handoff' };
     }
