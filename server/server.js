@@ -8,14 +8,17 @@ import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { LoginBackoff } from './security/login-backoff.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
-import { createSiteRoutes } from './http/site-routes.js';
+import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
 import { AddressConnections } from './security/address-connections.js';
 import { clientAddress } from './security/client-address.js';
+import { SiteKnowledge } from './kb/site-knowledge.js';
+import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
@@ -48,7 +51,18 @@ export async function startKefuServer(options = {}) {
 
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const store = await ConversationStore.open(dataDir, { durability: config.durability });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  let store;
+  try {
+    store = await ConversationStore.open(dataDir, {
+      durability: config.durability, conversationCacheBytes: config.limits.conversationCacheBytes, sequenceCacheBytes: config.limits.sequenceCacheBytes, warn: log.warn,
+    });
+  } catch (error) {
+    knowledge.dispose();
+    throw error;
+  }
+  const hotQuestions = new HotQuestions(store, config);
+  await hotQuestions.restore();
   const presence = new Presence();
   const desk = new AgentDesk({ store, presence, config, log });
   await desk.restore();
@@ -58,6 +72,7 @@ export async function startKefuServer(options = {}) {
     prechat: new RateLimiter({ burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
     hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
+  const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
   const { limits } = config;
   const routes = createSiteRoutes({ config, log });
@@ -93,7 +108,7 @@ export async function startKefuServer(options = {}) {
     });
   }
   let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, clock: Date.now, ownOrigins: () => ownOrigins };
+  const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
   const agents = new WebSocketServer(socketOptions);
@@ -105,9 +120,9 @@ export async function startKefuServer(options = {}) {
     socket.on('error', onSocketError('/ws'));
     new VisitorConnection(socket, request, services);
   });
-  agents.on('connection', (socket) => {
+  agents.on('connection', (socket, request) => {
     socket.on('error', onSocketError('/agent'));
-    new AgentConnection(socket, services);
+    new AgentConnection(socket, request, services);
   });
   http.on('upgrade', (request, socket, head) => {
     // Node hands over the raw socket without its error listener: a reset before or
@@ -143,6 +158,7 @@ export async function startKefuServer(options = {}) {
       await httpClosed;
       // Store writes already started finish before the database closes.
       await store.close();
+      knowledge.dispose();
       log.info('server_stopped', {});
     })();
     return closing;
