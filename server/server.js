@@ -14,6 +14,7 @@ import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes } from './http/site-routes.js';
+import { upgradeAllowed } from './security/origins.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
@@ -52,12 +53,31 @@ export async function startKefuServer(options = {}) {
   agents.on('connection', (socket) => new AgentConnection(socket, services));
   http.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url, 'http://localhost').pathname;
-    const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
-    if (!endpoint) {
+    const name = path === '/ws' ? 'visitor' : path === '/agent' ? 'agent' : null;
+    if (!name) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+    const endpoint = name === 'visitor' ? visitors : agents;
+    if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
+      endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+      return;
+    }
+    log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
+    if (name === 'agent') {
+      socket.on('error', () => socket.destroy()); // a reset while refusing is no crash
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    // A browser learns nothing from a refused handshake, so the widget could not tell it
+    // from a server that is down and would retry for ever. The socket is accepted only
+    // to say why: one error frame and close 1008 with the code, nothing read from it.
+    endpoint.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.on('message', () => ws.terminate());
+      ws.send(JSON.stringify({ type: 'error', code: 'origin_not_allowed', message: 'this page may not open a chat on this server' }));
+      ws.close(1008, 'origin_not_allowed');
+    });
   });
 
   await new Promise((resolveListen, reject) => {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
+import { clientAddress } from '../security/client-address.js';
 import { verifyIdentity } from '../security/identity.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
@@ -11,13 +12,6 @@ const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_LATER = 1013;
-
-// The proxy appends the address it saw last; anything before it the client could forge.
-function clientAddress(request, trustProxy) {
-  const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1).trim() : '';
-  return last || request.socket.remoteAddress;
-}
 
 export class VisitorConnection {
   #socket;
