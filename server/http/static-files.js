@@ -88,12 +88,15 @@ export class StaticFiles {
     const out = { ...headers, etag: variant.etag };
     if (compressible) out.vary = 'Accept-Encoding';
     if (encoding !== 'identity') out['content-encoding'] = encoding;
-    if (ifNoneMatchHas(request.headers['if-none-match'], variant.etag)) {
-      response.writeHead(304, out).end();
+    const notModified = ifNoneMatchHas(request.headers['if-none-match'], variant.etag);
+    if (!notModified) out['content-length'] = String(variant.bytes.length);
+    // setHeader rather than writeHead's object, so what was sent can be read back.
+    for (const [name, value] of Object.entries(out)) response.setHeader(name, value);
+    if (notModified) {
+      response.writeHead(304).end();
       return true;
     }
-    out['content-length'] = String(variant.bytes.length);
-    response.writeHead(200, out);
+    response.writeHead(200);
     response.end(request.method === 'HEAD' ? undefined : variant.bytes);
     return true;
   }
