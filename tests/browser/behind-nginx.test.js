@@ -137,6 +137,18 @@ function hello(localAddress) {
   });
 }
 
+function agentUpgrade(origin) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`wss://127.0.0.1:${nginxPort}/agent`, { origin, rejectUnauthorized: false });
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+    socket.once('error', (error) => resolve(error.message));
+  });
+}
+
 test('behind nginx with TLS: the widget chats over https and wss, files arrive brotli and cached, and the per-IP limits see the visitor\'s address', async (t) => {
   if (skipReason) {
     t.skip(`skipped: ${skipReason}`);
@@ -166,5 +178,10 @@ test('behind nginx with TLS: the widget chats over https and wss, files arrive b
   // from 127.0.0.3 has its own, though every socket reaches the server from nginx.
   assert.equal(await hello('127.0.0.3'), 'welcome');
   assert.equal(await hello('127.0.0.1'), 'rate_limited');
+
+  // The console's socket: its own public origin passes (nginx hands on Host with the
+  // port), any other page's is refused.
+  assert.equal(await agentUpgrade(`https://127.0.0.1:${nginxPort}`), 'open');
+  assert.equal(await agentUpgrade('https://elsewhere.example'), 403);
   await context.close();
 });
