@@ -12,10 +12,11 @@ export const DEFAULT_CONFIG = {
   durability: 'flushed',
   // debug | info | warn | error (logs are JSON lines on stdout).
   logLevel: 'info',
-  // Behind a reverse proxy every socket comes from the proxy: true takes the visitor's
-  // address (for the per-IP limits) from the last X-Forwarded-For entry, the one the
-  // proxy itself appended. Only with a proxy: otherwise visitors could pick their IP.
-  trustProxy: false,
+  // Behind a reverse proxy every socket comes from the proxy: list its addresses (e.g.
+  // ["127.0.0.1"]) and the per-IP limits take the visitor's address from the
+  // X-Forwarded-For entry that proxy appended (server/security/client-address.js). Only
+  // the proxy's own addresses: a header from anyone else is the client's to forge.
+  trustProxy: [],
   // Printed at start when not configured, so the demo console is usable at once.
   agentToken: null,
   limits: {

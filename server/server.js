@@ -16,7 +16,8 @@ import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
 import { AddressConnections } from './security/address-connections.js';
-import { clientAddress } from './security/client-address.js';
+import { clientAddress, isTrustedProxy } from './security/client-address.js';
+import { upgradeAllowed } from './security/origins.js';
 import { SiteKnowledge } from './kb/site-knowledge.js';
 import { HotQuestions } from './reports/hot-questions.js';
 
@@ -94,19 +95,19 @@ export async function startKefuServer(options = {}) {
       response.end();
     });
   });
-  // Per-address cap on open connections. Behind a trusted proxy every TCP connection
-  // comes from the proxy, so WebSockets are counted by the forwarded address instead.
+  // Per-address cap on open connections. A trusted proxy's connections carry many
+  // clients, so they are not capped as one; its WebSockets are counted by the address
+  // it forwarded instead.
   const connections = new AddressConnections({ max: limits.maxConnectionsPerIp });
   const admit = (socket, address) => {
     if (!connections.tryOpen(address)) return false;
     socket.once('close', () => connections.closed(address));
     return true;
   };
-  if (!config.trustProxy) {
-    http.on('connection', (socket) => {
-      if (!admit(socket, socket.remoteAddress)) socket.destroy();
-    });
-  }
+  const fromProxy = (socket) => isTrustedProxy(socket.remoteAddress, config.trustProxy);
+  http.on('connection', (socket) => {
+    if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
+  });
   let ownOrigins = [];
   const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
@@ -132,8 +133,23 @@ export async function startKefuServer(options = {}) {
     const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
     if (path === null) return refuseUpgrade(socket, '400 Bad Request');
     if (!endpoint) return refuseUpgrade(socket, '404 Not Found');
-    if (config.trustProxy && !admit(socket, clientAddress(request, true))) return refuseUpgrade(socket, '503 Service Unavailable');
-    endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+    if (fromProxy(socket) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
+    const name = endpoint === visitors ? 'visitor' : 'agent';
+    if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
+      endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+      return;
+    }
+    log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
+    if (name === 'agent') return refuseUpgrade(socket, '403 Forbidden');
+    // A browser learns nothing from a refused handshake, so the widget could not tell it
+    // from a server that is down and would retry for ever. The socket is accepted only
+    // to say why: one error frame and close 1008 with the code, nothing read from it.
+    endpoint.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.on('message', () => ws.terminate());
+      ws.send(JSON.stringify({ type: 'error', code: 'origin_not_allowed', message: 'this page may not open a chat on this server' }));
+      ws.close(1008, 'origin_not_allowed');
+    });
   });
 
   await new Promise((resolveListen, reject) => {
