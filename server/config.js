@@ -12,10 +12,11 @@ export const DEFAULT_CONFIG = {
   durability: 'flushed',
   // debug | info | warn | error (logs are JSON lines on stdout).
   logLevel: 'info',
-  // Behind a reverse proxy every socket comes from the proxy: true takes the visitor's
-  // address (for the per-IP limits) from the last X-Forwarded-For entry, the one the
-  // proxy itself appended. Only with a proxy: otherwise visitors could pick their IP.
-  trustProxy: false,
+  // Behind a reverse proxy every socket comes from the proxy: list its addresses (e.g.
+  // ["127.0.0.1"]) and the per-IP limits take the visitor's address from the
+  // X-Forwarded-For entry that proxy appended (server/security/client-address.js). Only
+  // the proxy's own addresses: a header from anyone else is the client's to forge.
+  trustProxy: [],
   // Printed at start when not configured, so the demo console is usable at once.
   agentToken: null,
   limits: {
@@ -57,6 +58,34 @@ export const DEFAULT_CONFIG = {
     // a few retries allowed; the per-IP message bucket applies too.
     prechatBurst: 5,
     prechatPerMinute: 5,
+    // The server runs the FAQ engine on each visitor text the bot takes, to decide the
+    // bot's answer itself. The engine's cost grows faster than the text (on the shared
+    // 2-core build machine under load: 500 Chinese characters ~8 ms, 4,000 ~340 ms), so
+    // it judges the first 500; a FAQ question is far shorter.
+    botVerdictChars: 500,
+    // Hot questions one visitor and one site may file per UTC day: a person asks a few
+    // the bot cannot answer; a script filing thousands would bury the real ones.
+    hotQuestionsPerVisitorPerDay: 20,
+    hotQuestionsPerSitePerDay: 2000,
+    // Groups kept per site; past it a new group replaces the one asked least, longest ago.
+    hotQuestionGroupsPerSite: 5000,
+    // A hot question is grouped and shown by its first 200 characters: a question fits,
+    // and the cut bounds the work per filing and the bytes of a report page.
+    hotQuestionChars: 200,
+    // Groups per page of the hot-questions report (a console asks for more with offset).
+    hotQuestionsPageSize: 50,
+    // Conversation records cached in memory, by their bytes (one may carry large pre-chat
+    // fields); and the per-conversation sequence numbers.
+    conversationCacheBytes: 64 * 1024 * 1024,
+    sequenceCacheBytes: 16 * 1024 * 1024,
+    // Visitor typing reaches every console: at most one frame per conversation per
+    // second (the latest state is sent when the second is up, so "off" always arrives).
+    typingForwardIntervalMs: 1000,
+    // Console logins from one address: 5 wrong tokens free (typos), then locked out
+    // 1 s, 2 s, 4 s… up to a minute per further failure.
+    loginFreeFailures: 5,
+    loginBackoffBaseMs: 1000,
+    loginBackoffMaxMs: 60_000,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

@@ -8,14 +8,18 @@ import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { LoginBackoff } from './security/login-backoff.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
-import { createSiteRoutes } from './http/site-routes.js';
+import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
 import { AddressConnections } from './security/address-connections.js';
-import { clientAddress } from './security/client-address.js';
+import { clientAddress, isTrustedProxy } from './security/client-address.js';
+import { upgradeAllowed } from './security/origins.js';
+import { SiteKnowledge } from './kb/site-knowledge.js';
+import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
@@ -48,7 +52,18 @@ export async function startKefuServer(options = {}) {
 
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const store = await ConversationStore.open(dataDir, { durability: config.durability });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  let store;
+  try {
+    store = await ConversationStore.open(dataDir, {
+      durability: config.durability, conversationCacheBytes: config.limits.conversationCacheBytes, sequenceCacheBytes: config.limits.sequenceCacheBytes, warn: log.warn,
+    });
+  } catch (error) {
+    knowledge.dispose();
+    throw error;
+  }
+  const hotQuestions = new HotQuestions(store, config);
+  await hotQuestions.restore();
   const presence = new Presence();
   const desk = new AgentDesk({ store, presence, config, log });
   await desk.restore();
@@ -58,6 +73,7 @@ export async function startKefuServer(options = {}) {
     prechat: new RateLimiter({ burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
     hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
+  const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
   const { limits } = config;
   const routes = createSiteRoutes({ config, log });
@@ -79,21 +95,21 @@ export async function startKefuServer(options = {}) {
       response.end();
     });
   });
-  // Per-address cap on open connections. Behind a trusted proxy every TCP connection
-  // comes from the proxy, so WebSockets are counted by the forwarded address instead.
+  // Per-address cap on open connections. A trusted proxy's connections carry many
+  // clients, so they are not capped as one; its WebSockets are counted by the address
+  // it forwarded instead.
   const connections = new AddressConnections({ max: limits.maxConnectionsPerIp });
   const admit = (socket, address) => {
     if (!connections.tryOpen(address)) return false;
     socket.once('close', () => connections.closed(address));
     return true;
   };
-  if (!config.trustProxy) {
-    http.on('connection', (socket) => {
-      if (!admit(socket, socket.remoteAddress)) socket.destroy();
-    });
-  }
+  const fromProxy = (socket) => isTrustedProxy(socket.remoteAddress, config.trustProxy);
+  http.on('connection', (socket) => {
+    if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
+  });
   let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, clock: Date.now, ownOrigins: () => ownOrigins };
+  const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
   const agents = new WebSocketServer(socketOptions);
@@ -105,9 +121,9 @@ export async function startKefuServer(options = {}) {
     socket.on('error', onSocketError('/ws'));
     new VisitorConnection(socket, request, services);
   });
-  agents.on('connection', (socket) => {
+  agents.on('connection', (socket, request) => {
     socket.on('error', onSocketError('/agent'));
-    new AgentConnection(socket, services);
+    new AgentConnection(socket, request, services);
   });
   http.on('upgrade', (request, socket, head) => {
     // Node hands over the raw socket without its error listener: a reset before or
@@ -117,8 +133,23 @@ export async function startKefuServer(options = {}) {
     const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
     if (path === null) return refuseUpgrade(socket, '400 Bad Request');
     if (!endpoint) return refuseUpgrade(socket, '404 Not Found');
-    if (config.trustProxy && !admit(socket, clientAddress(request, true))) return refuseUpgrade(socket, '503 Service Unavailable');
-    endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+    if (fromProxy(socket) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
+    const name = endpoint === visitors ? 'visitor' : 'agent';
+    if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
+      endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+      return;
+    }
+    log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
+    if (name === 'agent') return refuseUpgrade(socket, '403 Forbidden');
+    // A browser learns nothing from a refused handshake, so the widget could not tell it
+    // from a server that is down and would retry for ever. The socket is accepted only
+    // to say why: one error frame and close 1008 with the code, nothing read from it.
+    endpoint.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.on('message', () => ws.terminate());
+      ws.send(JSON.stringify({ type: 'error', code: 'origin_not_allowed', message: 'this page may not open a chat on this server' }));
+      ws.close(1008, 'origin_not_allowed');
+    });
   });
 
   await new Promise((resolveListen, reject) => {
@@ -143,6 +174,7 @@ export async function startKefuServer(options = {}) {
       await httpClosed;
       // Store writes already started finish before the database closes.
       await store.close();
+      knowledge.dispose();
       log.info('server_stopped', {});
     })();
     return closing;

@@ -54,7 +54,7 @@ test('one address holds at most maxConnectionsPerIp connections; another address
 });
 
 test('behind a trusted proxy the cap counts WebSockets per forwarded address, not the proxy\'s', async () => {
-  await withTestServer({ config: { trustProxy: true, limits: { maxConnectionsPerIp: 2 } } }, async (server) => {
+  await withTestServer({ config: { trustProxy: ['127.0.0.1'], limits: { maxConnectionsPerIp: 2 } } }, async (server) => {
     const through = (forwardedFor) => {
       const client = new SocketClient(new WebSocket(server.wsUrl, { origin: server.origin, headers: { 'x-forwarded-for': forwardedFor } }), true);
       return client.opened.then(() => client);
