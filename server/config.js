@@ -34,6 +34,7 @@ const text = kind('a non-empty string', (value) => typeof value === 'string' && 
 const boolean = kind('true or false', (value) => typeof value === 'boolean');
 const integer = (min, max) =>
   kind(max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`, (value) => Number.isInteger(value) && value >= min && (max === undefined || value <= max));
+const atLeast = (min) => kind(`a number ≥ ${min}`, (value) => typeof value === 'number' && value >= min && Number.isFinite(value));
 const between = (min, max) => kind(`a number from ${min} to ${max}`, (value) => typeof value === 'number' && value >= min && value <= max);
 const oneOf = (...values) => kind(values.map(show).join(' or '), (value) => values.includes(value));
 
@@ -158,7 +159,7 @@ export const CONFIG_KEYS = {
     idleTimeoutMs: key(integer(1000), 70_000, 'a silent socket is closed after this'),
   },
   defaultHandlingSeconds: key(integer(1), 180, 'queue ETA before any conversation was handled (a support chat takes minutes)'),
-  agentReconnectGraceSeconds: key(integer(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),
+  agentReconnectGraceSeconds: key(atLeast(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),
   handlingTimeWindow: key(integer(1), 20, 'the ETA averages the handling time of this many recent conversations'),
   // 0.5 groups "发票怎么开" with "发票怎么开呀" (0.8) but not with "怎么开通会员" (0.29).
   hotQuestionSimilarity: key(between(0, 1), 0.5, 'character-bigram Jaccard similarity at which unanswered questions are one group'),
