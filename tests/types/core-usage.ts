@@ -25,3 +25,11 @@ async function usage(): Promise<MatchTier> {
 }
 
 void usage;
+
+async function knowledgeBaseShape(): Promise<void> {
+  await FaqEngine.create({ faqs: [{ id: 'a', question: 'q', answer: 'a', similar: ['p'] }], synonyms: [['退款', '退钱']] });
+  // @ts-expect-error a typo is an error in the core, and so in the types
+  await FaqEngine.create({ faqs: [{ id: 'a', question: 'q', answer: 'a', similiar: ['p'] }] });
+}
+
+void knowledgeBaseShape;
