@@ -80,11 +80,19 @@ const timeZone = kind('an IANA time zone like "Asia/Shanghai"', (value) => {
 // An empty list is allowed: a site that is never staffed (every hand-off a ticket).
 const weekdays = kind('an array of ISO weekdays, 1 (Monday) to 7 (Sunday), like [1, 2, 3, 4, 5]', (value) => Array.isArray(value) && value.every((day) => Number.isInteger(day) && day >= 1 && day <= 7));
 
-/** A JSON object with its own table of keys (all required unless they have a default). */
-const object = (keys, expected) => ({
+/**
+ * A JSON object with its own table of keys (all required unless they have a default);
+ * `relation` checks the read object as a whole and returns a problem, or null.
+ */
+const object = (keys, expected, relation = () => null) => ({
   expected,
   keys,
-  read: (value, at, context) => readKeys(keys, value, at, context, expected),
+  read(value, at, context) {
+    const out = readKeys(keys, value, at, context, expected);
+    const problem = relation(out);
+    if (problem) throw new ConfigError(`${at}.${problem}`);
+    return out;
+  },
 });
 
 /** An object whose own keys are names (site ids), each an `object(keys)`. */
@@ -117,6 +125,8 @@ const BUSINESS_HOURS = object(
     close: key(clockTime, REQUIRED, 'closing time'),
   },
   '{"timeZone", "days", "open", "close"}, like {"timeZone": "Asia/Shanghai", "days": [1, 2, 3, 4, 5], "open": "09:00", "close": "18:00"}',
+  // "HH:MM" strings order like the times; hours past midnight are not supported.
+  (hours) => (hours.close > hours.open ? null : `close must be later than open (${hours.open}); hours past midnight are not supported`),
 );
 
 export const SITE_KEYS = {

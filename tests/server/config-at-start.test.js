@@ -49,6 +49,9 @@ test('a value of the wrong type names the key, what it must be, and what it got'
 test('bad business hours name the field and show the expected form', () => withFolder((dir) => {
   const hours = { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], open: '9am', close: '18:00' };
   assertOneLineError(startWith(dir, { sites: { acme: { knowledgeBase: 'kb.json', businessHours: hours } } }, { 'kb.json': GOOD_KB }), /sites\.acme\.businessHours\.open must be a time "HH:MM" on the 24-hour clock, like "09:00".*\(got "9am"\)/);
+  const reversed = { ...hours, open: '18:00', close: '09:00' };
+  assertOneLineError(startWith(dir, { sites: { acme: { knowledgeBase: 'kb.json', businessHours: reversed } } }, { 'kb.json': GOOD_KB }), /sites\.acme\.businessHours\.close must be later than open \(18:00\)/);
+  assertOneLineError(startWith(dir, { sites: { acme: { knowledgeBase: 'kb.json', businessHours: { ...hours, timeZone: 'Beijing' } } } }, { 'kb.json': GOOD_KB }), /businessHours\.timeZone must be an IANA time zone/);
 }));
 
 test('a missing knowledge base file, or one the core rejects, stops the start', () => withFolder((dir) => {
