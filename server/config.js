@@ -39,6 +39,53 @@ export const DEFAULT_CONFIG = {
     // The widget pings after 25 s of quiet; a socket silent for two of those and a
     // margin is dead (a phone that lost its network never sends a close).
     idleTimeoutMs: 70_000,
+    // Transport limits (docs/security.md): what one client address may hold open, and
+    // how long a connection may stay without doing its part.
+    // An agent console socket that has not logged in by then is closed.
+    loginTimeoutMs: 10_000,
+    // Open TCP connections (HTTP and WebSocket) per client address: a visitor needs one
+    // socket per tab and a few page loads; an office or a carrier NAT shares one address,
+    // so generous, but one script cannot take every file descriptor.
+    maxConnectionsPerIp: 256,
+    // A connection must send its complete request headers this long after it opened (or
+    // after its previous request): also drops connections that send nothing at all.
+    headersTimeoutMs: 10_000,
+    // The whole request (every route is a GET without a body).
+    requestTimeoutMs: 30_000,
+    // An idle keep-alive connection is closed after this (Node's default).
+    keepAliveTimeoutMs: 5_000,
+    // Pre-chat forms per visitor (each up to a frame's 64 KiB): sent once per conversation,
+    // a few retries allowed; the per-IP message bucket applies too.
+    prechatBurst: 5,
+    prechatPerMinute: 5,
+    // The server runs the FAQ engine on each visitor text the bot takes, to decide the
+    // bot's answer itself. The engine's cost grows faster than the text (on the shared
+    // 2-core build machine under load: 500 Chinese characters ~8 ms, 4,000 ~340 ms), so
+    // it judges the first 500; a FAQ question is far shorter.
+    botVerdictChars: 500,
+    // Hot questions one visitor and one site may file per UTC day: a person asks a few
+    // the bot cannot answer; a script filing thousands would bury the real ones.
+    hotQuestionsPerVisitorPerDay: 20,
+    hotQuestionsPerSitePerDay: 2000,
+    // Groups kept per site; past it a new group replaces the one asked least, longest ago.
+    hotQuestionGroupsPerSite: 5000,
+    // A hot question is grouped and shown by its first 200 characters: a question fits,
+    // and the cut bounds the work per filing and the bytes of a report page.
+    hotQuestionChars: 200,
+    // Groups per page of the hot-questions report (a console asks for more with offset).
+    hotQuestionsPageSize: 50,
+    // Conversation records cached in memory, by their bytes (one may carry large pre-chat
+    // fields); and the per-conversation sequence numbers.
+    conversationCacheBytes: 64 * 1024 * 1024,
+    sequenceCacheBytes: 16 * 1024 * 1024,
+    // Visitor typing reaches every console: at most one frame per conversation per
+    // second (the latest state is sent when the second is up, so "off" always arrives).
+    typingForwardIntervalMs: 1000,
+    // Console logins from one address: 5 wrong tokens free (typos), then locked out
+    // 1 s, 2 s, 4 s… up to a minute per further failure.
+    loginFreeFailures: 5,
+    loginBackoffBaseMs: 1000,
+    loginBackoffMaxMs: 60_000,
   },
   // Estimated wait for the first visitor in the queue when no conversation has been
   // handled yet: a typical support chat takes a few minutes.

@@ -15,6 +15,11 @@ import { StaticFiles } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+// The agent console holds the agent token: no page may frame it (clickjacking), it
+// talks to its own origin only ('self' covers ws: to the same host and port), and its
+// login form never submits anywhere (the token must not end up in a URL).
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CONSOLE_FOLDER = join(REPO_ROOT, 'server/console') + sep;
 
 // The types browsers need (instantiateStreaming insists on application/wasm).
 export const MIME_TYPES = {
@@ -56,9 +61,11 @@ const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin
 
 function headersFor(path, pathname) {
   const publicAsset = pathname.startsWith('/kefu/') || pathname.startsWith('/kb/');
+  const console = path.startsWith(CONSOLE_FOLDER);
   return {
     'content-type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
-    'content-security-policy': STRICT_CSP,
+    'content-security-policy': console ? CONSOLE_CSP : STRICT_CSP,
+    ...(console ? { 'x-frame-options': 'DENY' } : {}),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
     'cache-control': VERSIONED.test(pathname) ? IMMUTABLE : pathname.startsWith('/kb/') ? KB_CACHE : REVALIDATE,

@@ -11,6 +11,11 @@ function plain(address) {
   return text.startsWith('::ffff:') && isIP(text.slice(7)) === 4 ? text.slice(7) : text;
 }
 
+/** Whether a peer is one of the proxies in `trustProxy`. */
+export function isTrustedProxy(address, trustProxy) {
+  return (trustProxy ?? []).some((proxy) => plain(proxy) === plain(address));
+}
+
 /**
  * @param {import('node:http').IncomingMessage} request
  * @param {string[]} trustProxy addresses of the proxies whose X-Forwarded-For is believed
