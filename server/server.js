@@ -95,17 +95,18 @@ export async function startKefuServer(options = {}) {
       response.end();
     });
   });
-  // Per-address cap on open connections. Behind a trusted proxy every TCP connection
-  // comes from the proxy, so WebSockets are counted by the forwarded address instead.
+  // Per-address cap on open connections. A trusted proxy's connections carry many
+  // clients, so they are not capped as one; its WebSockets are counted by the address
+  // it forwarded instead.
   const connections = new AddressConnections({ max: limits.maxConnectionsPerIp });
   const admit = (socket, address) => {
     if (!connections.tryOpen(address)) return false;
     socket.once('close', () => connections.closed(address));
     return true;
   };
+  const fromProxy = (socket) => isTrustedProxy(socket.remoteAddress, config.trustProxy);
   http.on('connection', (socket) => {
-    if (isTrustedProxy(socket.remoteAddress, config.trustProxy)) return; // counted at upgrade
-    if (!admit(socket, socket.remoteAddress)) socket.destroy();
+    if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
   const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
@@ -132,7 +133,7 @@ export async function startKefuServer(options = {}) {
     const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
     if (path === null) return refuseUpgrade(socket, '400 Bad Request');
     if (!endpoint) return refuseUpgrade(socket, '404 Not Found');
-    if (isTrustedProxy(socket.remoteAddress, config.trustProxy) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (fromProxy(socket) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
     const name = endpoint === visitors ? 'visitor' : 'agent';
     if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
       endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));

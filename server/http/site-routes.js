@@ -60,8 +60,8 @@ const VERSIONED = /^\/kefu\/v\/[0-9a-f]{8,64}\//;
 const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
 
 function headersFor(path, pathname) {
-  const publicAsset = pathname.startsWith('/kefu/') || pathname.startsWith('/kb/');
   const console = path.startsWith(CONSOLE_FOLDER);
+  const publicAsset = pathname.startsWith('/kefu/') || pathname.startsWith('/kb/');
   return {
     'content-type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
     'content-security-policy': console ? CONSOLE_CSP : STRICT_CSP,

@@ -11,7 +11,7 @@ function plain(address) {
   return text.startsWith('::ffff:') && isIP(text.slice(7)) === 4 ? text.slice(7) : text;
 }
 
-/** Whether a peer is one of the proxies in `trustProxy`. */
+/** Whether a socket's peer is one of the proxies in `trustProxy`. */
 export function isTrustedProxy(address, trustProxy) {
   return (trustProxy ?? []).some((proxy) => plain(proxy) === plain(address));
 }
