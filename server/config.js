@@ -12,10 +12,11 @@ export const DEFAULT_CONFIG = {
   durability: 'flushed',
   // debug | info | warn | error (logs are JSON lines on stdout).
   logLevel: 'info',
-  // Behind a reverse proxy every socket comes from the proxy: true takes the visitor's
-  // address (for the per-IP limits) from the last X-Forwarded-For entry, the one the
-  // proxy itself appended. Only with a proxy: otherwise visitors could pick their IP.
-  trustProxy: false,
+  // Behind a reverse proxy every socket comes from the proxy: list its addresses (e.g.
+  // ["127.0.0.1"]) and the per-IP limits take the visitor's address from the
+  // X-Forwarded-For entry that proxy appended (server/security/client-address.js). Only
+  // the proxy's own addresses: a header from anyone else is the client's to forge.
+  trustProxy: [],
   // Printed at start when not configured, so the demo console is usable at once.
   agentToken: null,
   limits: {
@@ -38,6 +39,25 @@ export const DEFAULT_CONFIG = {
     // The widget pings after 25 s of quiet; a socket silent for two of those and a
     // margin is dead (a phone that lost its network never sends a close).
     idleTimeoutMs: 70_000,
+    // Transport limits (docs/security.md): what one client address may hold open, and
+    // how long a connection may stay without doing its part.
+    // An agent console socket that has not logged in by then is closed.
+    loginTimeoutMs: 10_000,
+    // Open TCP connections (HTTP and WebSocket) per client address: a visitor needs one
+    // socket per tab and a few page loads; an office or a carrier NAT shares one address,
+    // so generous, but one script cannot take every file descriptor.
+    maxConnectionsPerIp: 256,
+    // A connection must send its complete request headers this long after it opened (or
+    // after its previous request): also drops connections that send nothing at all.
+    headersTimeoutMs: 10_000,
+    // The whole request (every route is a GET without a body).
+    requestTimeoutMs: 30_000,
+    // An idle keep-alive connection is closed after this (Node's default).
+    keepAliveTimeoutMs: 5_000,
+    // Pre-chat forms per visitor (each up to a frame's 64 KiB): sent once per conversation,
+    // a few retries allowed; the per-IP message bucket applies too.
+    prechatBurst: 5,
+    prechatPerMinute: 5,
     // The server runs the FAQ engine on each visitor text the bot takes, to decide the
     // bot's answer itself. The engine's cost grows faster than the text (on the shared
     // 2-core build machine under load: 500 Chinese characters ~8 ms, 4,000 ~340 ms), so

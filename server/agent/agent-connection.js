@@ -18,12 +18,17 @@ export class AgentConnection {
   #ip;
   #services; // {store, desk, presence, config, log, loginBackoff, clock}
   #chain = Promise.resolve();
+  #loginTimer;
   name = null;
 
   constructor(socket, request, services) {
     this.#socket = socket;
     this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
+    // Before login a socket costs us a file descriptor and proves nothing: it gets
+    // `loginTimeoutMs` to log in.
+    this.#loginTimer = setTimeout(() => socket.terminate(), services.config.limits.loginTimeoutMs);
+    this.#loginTimer.unref();
     socket.on('message', (data, isBinary) => {
       this.#chain = this.#chain.then(() => this.#onText(isBinary ? null : data.toString('utf8'))).catch((error) => {
         services.log.error('agent_frame_failed', { agent: this.name, error: error.message });
@@ -31,6 +36,7 @@ export class AgentConnection {
       });
     });
     socket.on('close', () => {
+      clearTimeout(this.#loginTimer);
       if (this.name) {
         services.presence.removeAgent(this);
         services.log.info('agent_logged_out', { agent: this.name });
@@ -75,6 +81,7 @@ export class AgentConnection {
       this.#socket.close(1008, 'unauthorized');
       return;
     }
+    clearTimeout(this.#loginTimer);
     loginBackoff.succeeded(this.#ip);
     const name = typeof frame.name === 'string' && frame.name.trim() ? frame.name.trim().slice(0, MAX_NAME_CHARS) : 'Agent';
     const previousName = this.name;

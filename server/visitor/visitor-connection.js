@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
+import { clientAddress } from '../security/client-address.js';
 import { verifyIdentity } from '../security/identity.js';
 import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
@@ -79,7 +80,7 @@ export class VisitorConnection {
       case 'typing': return this.#services.desk.visitorTyping(this.#conversationId, frame.on);
       case 'rate': return this.#rate(frame);
       case 'ticket': return this.#ticket(frame);
-      case 'prechat': return this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
+      case 'prechat': return this.#prechat(frame);
       case 'resync': return this.#resync(frame.afterSeq);
       case 'ping': return this.send({ type: 'pong', t: frame.t });
       default: return this.#error('frame_unknown_type', `no client frame has type "${frame.type}"`);
@@ -151,19 +152,25 @@ export class VisitorConnection {
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }
 
-  // Both buckets must have room: the visitor's own, and their IP's (one script
-  // rotating visitor ids still shares an address).
-  #rateLimited(cmid) {
+  // Both buckets must have room: the visitor's own in `limiter`, and their IP's (one
+  // script rotating visitor ids still shares an address).
+  #rateLimited(limiter, { cmid, retryAfterMs = 2000 } = {}) {
     const { limiters, clock } = this.#services;
     const now = clock();
-    if (limiters.visitor.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
-    this.#error('rate_limited', 'too many messages; retry in 2 s', { retryAfterMs: 2000, ...(cmid ? { cmid } : {}) });
+    if (limiter.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
+    this.#error('rate_limited', `too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs, ...(cmid ? { cmid } : {}) });
     return true;
+  }
+
+  async #prechat(frame) {
+    const { limiters, config } = this.#services;
+    if (this.#rateLimited(limiters.prechat, { retryAfterMs: Math.ceil(60_000 / config.limits.prechatPerMinute) })) return;
+    await this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
   }
 
   async #message(frame) {
     const { store, desk, presence, clock, knowledge, hotQuestions } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const now = clock();
     let conversation = await store.getConversation(this.#conversationId);
     // The visitor's `bot` field only says their widget let the bot take this turn; what
@@ -199,7 +206,7 @@ export class VisitorConnection {
 
   async #ticket(frame) {
     const { store, desk, clock, log } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const { ticket, duplicate } = await store.createTicket({
       siteId: this.#siteId, visitorId: this.#visitorId, conversationId: this.#conversationId, message: frame.message, contact: frame.contact, now: clock(), cmid: frame.cmid,
     });
