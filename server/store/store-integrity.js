@@ -11,7 +11,7 @@
 // - `CURRENT` missing next to LevelDB's own files is repaired with LevelDB's repair,
 //   which rebuilds the manifest from the tables and logs it finds (logged loudly);
 //   the counter check after it says whether the repair got everything back;
-// - every block is read once at start, so a damaged table is refused at start
+// - every data block is read once at start, so a damaged table is refused at start
 //   instead of failing resyncs later.
 import { readdir, readFile, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -94,12 +94,18 @@ export async function openCheckedDatabase(path, { warn }) {
   }
 }
 
-// Reads every key and value once (raw bytes, not decoded, not cached), so a damaged
-// table block fails here rather than in the middle of a visitor's resync.
+// Walks every key once (LevelDB decodes a whole data block, keys and values, to yield its
+// keys), in batches and without filling the block cache, so a damaged table block fails
+// here rather than in the middle of a visitor's resync.
+const SCAN_BATCH = 1000;
+
 async function readEveryBlock(db, path) {
+  const keys = db.keys({ keyEncoding: 'buffer', fillCache: false });
   try {
-    for await (const entry of db.iterator({ keyEncoding: 'buffer', valueEncoding: 'buffer', fillCache: false })) void entry;
+    while ((await keys.nextv(SCAN_BATCH)).length > 0);
   } catch (error) {
     throw new StoreDamagedError(path, `reading it back failed (${String(error.cause?.message ?? error.message).split('\n')[0]})`);
+  } finally {
+    await keys.close();
   }
 }
