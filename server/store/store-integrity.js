@@ -23,8 +23,9 @@ const LEVELDB_FILE = /^(\d+\.(log|ldb|sst)|MANIFEST-\d+)$/;
 
 /** Thrown when the store is damaged; the message is one line naming the problem and the fix. */
 export class StoreDamagedError extends Error {
-  constructor(path, problem) {
-    super(`the store at ${path} is damaged: ${problem}. Restore the folder from a backup; the server does not start on it, so no conversation is served as if it never happened`);
+  /** `otherwise`: what else the operator may do, knowingly, instead of restoring. */
+  constructor(path, problem, otherwise = '') {
+    super(`the store at ${path} is damaged: ${problem}. Restore the folder from a backup${otherwise}; the server does not start on it, so no conversation is served as if it never happened`);
     this.name = 'StoreDamagedError';
     this.code = 'store_damaged';
   }
@@ -84,7 +85,7 @@ export async function openCheckedDatabase(path, { warn }) {
   try {
     const commits = (await db.get(COMMITS_KEY)) ?? 0;
     if (expected !== null && commits < expected) {
-      throw new StoreDamagedError(path, `it holds ${commits} of the ${expected} write batches committed to it (a log or table file was truncated, replaced or lost)`);
+      throw new StoreDamagedError(path, `it holds ${commits} of the ${expected} write batches committed to it (a log or table file was truncated, replaced or lost)`, ` (or delete ${COMMITS_FILE} there to serve what is left)`);
     }
     await readEveryBlock(db, path);
     return { db, commits };
