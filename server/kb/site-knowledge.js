@@ -6,6 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaqEngine } from '../../web/core/index.js';
 
+/** A site's knowledge base could not be read or the core rejected it; the message names
+ * the site's config key, the file and the core's error code. */
+export class KnowledgeBaseError extends Error {}
+
 export class SiteKnowledge {
   #engines = new Map(); // siteId -> FaqEngine (sites naming one KB file share its engine)
   #owned = new Set();
@@ -28,13 +32,14 @@ export class SiteKnowledge {
           try {
             text = await readFile(path, 'utf8');
           } catch (error) {
-            throw new Error(`sites.${siteId}.knowledgeBase: cannot read ${site.knowledgeBase} (${error.code ?? error.message})`);
+            throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: cannot read ${site.knowledgeBase} (${error.code ?? error.message})`);
           }
           let engine;
           try {
             engine = await FaqEngine.create(text);
           } catch (error) {
-            throw new Error(`sites.${siteId}.knowledgeBase: ${site.knowledgeBase} is not a valid knowledge base (${error.message})`);
+            if (!error.code?.startsWith('kb_')) throw error;
+            throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: ${site.knowledgeBase}: ${error.code}: ${error.message}`);
           }
           knowledge.#owned.add(engine);
           byPath.set(path, engine);
