@@ -214,7 +214,7 @@ test('the hot-questions report groups what the server\'s engine could not answer
     assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['火星快递多久到', 3], ['恐龙蛋怎么煮', 1], ['会员', 1]]);
     assert.deepEqual(report.groups[0].tiers, { handoff: 3 });
     assert.deepEqual(report.groups[2].tiers, { suggest: 1 });
-    assert.deepEqual([report.total, report.questions, report.offset], [3, 5, 0]);
+    assert.deepEqual([report.total, report.questions, report.offset, report.limit], [3, 5, 0, server.config.limits.hotQuestionsPageSize]);
     const second = await li.request({ type: 'hot_questions', siteId: 'demo', offset: 1, limit: 1 }, 'hot_questions');
     assert.deepEqual(second.groups.map((g) => g.question), ['恐龙蛋怎么煮']);
     for (const c of [li, v]) await c.close();

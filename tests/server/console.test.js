@@ -128,3 +128,31 @@ test('a page on another origin cannot frame the console; the console connects to
     await new Promise((resolve) => foreign.close(resolve));
   }
 });
+
+test('the hot-questions view pages through the groups', async () => {
+  const paged = await startTestServer({ config: { limits: { hotQuestionsPageSize: 1 } } });
+  const page = await browser.newPage();
+  try {
+    const visitor = await SocketClient.open(paged.wsUrl, { origin: paged.origin });
+    await helloVisitor(visitor, { epoch: 'e' });
+    await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.request({ type: 'message', cmid: 'c2', cseq: 2, text: '火星快递多久到呀', clientTime: 2, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.request({ type: 'message', cmid: 'c3', cseq: 3, text: '恐龙蛋怎么煮', clientTime: 3, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.close();
+    await page.goto(`${paged.httpUrl}/console/#token=${paged.agentToken}`);
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#desk:not([hidden])');
+    await page.click('[data-view=hot]');
+    await page.waitForSelector('#hot-questions li:has-text("火星快递多久到 ×2")');
+    assert.match(await page.locator('#hot-summary').innerText(), /3 unanswered questions in 2 groups/);
+    await page.click('#hot-pager button:has-text("Next")');
+    await page.waitForSelector('#hot-questions li:has-text("恐龙蛋怎么煮 ×1")');
+    assert.equal(await page.locator('#hot-pager button:has-text("Next")').isDisabled(), true);
+    await page.click('#hot-pager button:has-text("Previous")');
+    await page.waitForSelector('#hot-questions li:has-text("火星快递多久到 ×2")');
+  } finally {
+    await page.close();
+    await paged.close();
+    paged.removeData();
+  }
+});
