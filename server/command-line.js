@@ -1,9 +1,8 @@
 // Starting the server from a command line (`node server/main.js`, `kefu serve`): the
-// configuration and every site's knowledge base are checked before anything listens, and
-// a mistake is one line naming the key and the fix, exit code 2, no stack trace. Then the
-// addresses, and, when the config sets no agentToken, how to log in to the console.
-import { readFile } from 'node:fs/promises';
-import { FaqEngine } from '../web/core/index.js';
+// configuration, then every site's knowledge base (loaded by the server) are checked
+// before anything listens, and a mistake is one line naming the key and the fix, exit
+// code 2, no stack trace. Then the addresses, and, when the config sets no agentToken,
+// how to log in to the console.
 import { ConfigError, newAgentToken, readConfig } from './config.js';
 import { closeOnSignals, startKefuServer } from './server.js';
 
@@ -26,7 +25,6 @@ export async function serveFromCommandLine({ configPath, port }) {
   let tokenWasGenerated = false;
   try {
     const config = readConfig(configPath, port === undefined ? {} : { port });
-    await checkKnowledgeBases(config, configPath);
     if (config.agentToken === null) {
       config.agentToken = newAgentToken();
       tokenWasGenerated = true;
@@ -47,29 +45,12 @@ export async function serveFromCommandLine({ configPath, port }) {
   closeOnSignals(server);
 }
 
-// The browser loads the KB itself, so a broken one would otherwise be found by the first
-// visitor; the same core checks it here, with the same messages as `kefu build-index`.
-async function checkKnowledgeBases(config, configPath) {
-  const checked = new Map();
-  for (const [siteId, site] of Object.entries(config.sites)) {
-    if (!checked.has(site.knowledgeBase)) checked.set(site.knowledgeBase, await knowledgeBaseProblem(site.knowledgeBase));
-    const problem = checked.get(site.knowledgeBase);
-    if (problem) throw new ConfigError(`${configPath ? `${configPath}: ` : ''}sites.${siteId}.knowledgeBase: ${site.knowledgeBase}: ${problem}`);
-  }
-}
-
-async function knowledgeBaseProblem(path) {
-  try {
-    (await FaqEngine.create(await readFile(path, 'utf8'))).dispose();
-    return null;
-  } catch (error) {
-    if (error.code?.startsWith('kb_')) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-}
-
+// A start that failed for a reason the operator can fix, as one ConfigError; null for
+// anything else (a bug: its stack trace is worth seeing).
 function explainStartError(error, config, configPath) {
   const inFile = configPath ? ` in ${configPath}` : '';
+  // Each site's knowledge base is loaded at start (server/kb/site-knowledge.js).
+  if (error instanceof ConfigError) return configPath ? new ConfigError(`${configPath}: ${error.message}`) : error;
   if (error.syscall === 'listen') {
     if (error.code === 'EADDRINUSE') return new ConfigError(`port ${config.port} on ${config.host} is in use; stop what holds it, or set "port"${inFile} to a free one (0 picks any)`);
     if (error.code === 'EACCES') return new ConfigError(`port ${config.port} needs more privileges; set "port"${inFile} to 1024 or above, with a reverse proxy on 80/443`);

@@ -57,7 +57,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server, { epoch: 'e' });
     const id = welcome.conversationId;
-    await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+    await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
     v.send({ type: 'handoff', reason: 'unanswered' });
     await v.next(isEvent('queued'));
     await li.request({ type: 'accept', conversationId: id }, 'result');
@@ -65,7 +65,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
 
     // The console sees the bot history with the tier each question got.
     const history = await li.request({ type: 'history', conversationId: id }, 'history');
-    assert.deepEqual(history.messages.map((m) => [m.author, m.text, m.tier]), [['visitor', '发票怎么开', 'handoff']]);
+    assert.deepEqual(history.messages.map((m) => [m.author, m.text, m.tier]), [['visitor', '火星快递多久到', 'handoff']]);
 
     v.send({ type: 'typing', on: true });
     assert.deepEqual(await li.next('visitor_typing'), { type: 'visitor_typing', conversationId: id, on: true });
@@ -198,20 +198,25 @@ test('a queued visitor who reconnects is told the position again; the queue surv
   }
 });
 
-test('the hot-questions report groups what the bot could not answer, most frequent first', async () => {
+test('the hot-questions report groups what the server\'s engine could not answer, most frequent first, whatever tier the visitor claims', async () => {
   await withTestServer({}, async (server) => {
-    const asked = [['发票怎么开', 'handoff'], ['发票怎么开呀', 'handoff'], ['怎么开通会员', 'suggest'], ['发票怎么开？', 'suggest'], ['忘记密码', 'answer']];
+    // The claimed tiers are lies both ways: the server's engine on the demo KB decides.
+    const asked = [['火星快递多久到', 'answer'], ['火星快递多久到呀', 'handoff'], ['会员', 'answer'], ['火星快递多久到？', 'suggest'], ['恐龙蛋怎么煮', 'answer'], ['忘记密码', 'handoff']];
     const { client: v } = await visitor(server, { epoch: 'e' });
     let cseq = 0;
     for (const [text, tier] of asked) {
       cseq += 1;
-      const bot = tier === 'answer' ? { tier, faqId: 'reset-password', answer: '在登录页点击“忘记密码”。' } : { tier };
+      const bot = tier === 'answer' ? { tier, faqId: 'reset-password', answer: 'claimed' } : { tier };
       await v.request({ type: 'message', cmid: `c-${cseq}`, cseq, text, clientTime: cseq, bot }, 'ack');
     }
     const { client: li } = await agent(server);
     const report = await li.request({ type: 'hot_questions', siteId: 'demo' }, 'hot_questions');
-    assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['发票怎么开', 3], ['怎么开通会员', 1]]);
-    assert.deepEqual(report.groups[0].tiers, { handoff: 2, suggest: 1 });
+    assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['火星快递多久到', 3], ['恐龙蛋怎么煮', 1], ['会员', 1]]);
+    assert.deepEqual(report.groups[0].tiers, { handoff: 3 });
+    assert.deepEqual(report.groups[2].tiers, { suggest: 1 });
+    assert.deepEqual([report.total, report.questions, report.offset], [3, 5, 0]);
+    const second = await li.request({ type: 'hot_questions', siteId: 'demo', offset: 1, limit: 1 }, 'hot_questions');
+    assert.deepEqual(second.groups.map((g) => g.question), ['恐龙蛋怎么煮']);
     for (const c of [li, v]) await c.close();
   });
 });

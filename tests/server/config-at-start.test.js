@@ -42,7 +42,7 @@ test('an unknown key is named with the key it was probably meant to be', () => w
 
 test('a value of the wrong type names the key, what it must be, and what it got', () => withFolder((dir) => {
   assertOneLineError(startWith(dir, { port: 'abc' }), /site\.json: port must be a whole number from 0 to 65535 \(got "abc"\)/);
-  assertOneLineError(startWith(dir, { trustProxy: 'yes' }), /trustProxy must be true or false/);
+  assertOneLineError(startWith(dir, { trustProxy: true }), /trustProxy must be an array of IP addresses like \["127.0.0.1"\] \(got true\)/);
   assertOneLineError(startWith(dir, { sites: { acme: { allowedOrigins: 'https://acme.example' } } }), /sites\.acme\.allowedOrigins must be an array of origins/);
 }));
 

@@ -31,13 +31,13 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   await helloVisitor(visitor, { epoch: 'e' });
   // Markup typed by a visitor must show as text.
-  await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+  await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
   visitor.send({ type: 'handoff', reason: 'unanswered' });
   await page.waitForFunction(() => document.title.startsWith('(1) '));
   await page.click('#queue li button');
   await page.waitForSelector('#messages li');
   assert.equal(await page.locator('#messages img').count(), 0);
-  assert.match(await page.locator('#messages').innerText(), /<img src=x>发票怎么开[\s\S]*|not answered/);
+  assert.match(await page.locator('#messages').innerText(), /<img src=x>火星快递多久到[\s\S]*|not answered/);
   assert.equal(await page.locator('#messages .tier-handoff').count(), 1, 'the bot turn shows its FAQ tier');
 
   await page.click('#accept');
@@ -62,7 +62,7 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   assert.match(await page.locator('#ratings').innerText(), /<b>ok<\/b>/);
   await page.click('[data-view=hot]');
   await page.waitForSelector('#hot-questions li');
-  assert.match(await page.locator('#hot-questions').innerText(), /发票怎么开 ×1/);
+  assert.match(await page.locator('#hot-questions').innerText(), /火星快递多久到 ×1/);
 
   assert.deepEqual(problems, []);
   await visitor.close();

@@ -89,7 +89,7 @@ test('tickets and ratings are stored and listed', async () => {
 
 test('with tiny caches the store reads back what it forgot: seqs, dedup and expected cseq stay right', async () => {
   const dir = tempDir();
-  const store = await ConversationStore.open(dir, { durability: 'committed', cacheEntries: 1 });
+  const store = await ConversationStore.open(dir, { durability: 'committed', conversationCacheBytes: 1, sequenceCacheBytes: 1 });
   const a = await store.createConversation({ siteId: 's', visitorId: 'a', now: 1 });
   const b = await store.createConversation({ siteId: 's', visitorId: 'b', now: 1 });
   for (let cseq = 1; cseq <= 3; cseq += 1) {
