@@ -6,7 +6,6 @@ import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame
 import { isOriginAllowed } from '../security/origins.js';
 import { clientAddress } from '../security/client-address.js';
 import { verifyIdentity } from '../security/identity.js';
-import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
