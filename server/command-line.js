@@ -1,8 +1,8 @@
 // Starting the server from a command line (`node server/main.js`, `kefu serve`): the
-// configuration, then every site's knowledge base (loaded by the server) are checked
-// before anything listens, and a mistake is one line naming the key and the fix, exit
-// code 2, no stack trace. Then the addresses, and, when the config sets no agentToken,
-// how to log in to the console.
+// configuration and every site's knowledge base are checked before anything listens, and
+// a mistake is one line naming the key and the fix, exit code 2, no stack trace. Then the
+// addresses, and, when the config sets no agentToken, how to log in to the console.
+import { KnowledgeBaseError } from './kb/site-knowledge.js';
 import { ConfigError, newAgentToken, readConfig } from './config.js';
 import { closeOnSignals, startKefuServer } from './server.js';
 
@@ -45,12 +45,12 @@ export async function serveFromCommandLine({ configPath, port }) {
   closeOnSignals(server);
 }
 
-// A start that failed for a reason the operator can fix, as one ConfigError; null for
-// anything else (a bug: its stack trace is worth seeing).
 function explainStartError(error, config, configPath) {
   const inFile = configPath ? ` in ${configPath}` : '';
-  // Each site's knowledge base is loaded at start (server/kb/site-knowledge.js).
-  if (error instanceof ConfigError) return configPath ? new ConfigError(`${configPath}: ${error.message}`) : error;
+  // The server loads every site's KB into the core before it listens (it judges the bot's
+  // answers itself), so a broken KB stops the start with the core's own message, the
+  // one `kefu build-index` gives, instead of being found by the first visitor.
+  if (error instanceof KnowledgeBaseError) return new ConfigError(`${configPath ? `${configPath}: ` : ''}${error.message}`);
   if (error.syscall === 'listen') {
     if (error.code === 'EADDRINUSE') return new ConfigError(`port ${config.port} on ${config.host} is in use; stop what holds it, or set "port"${inFile} to a free one (0 picks any)`);
     if (error.code === 'EACCES') return new ConfigError(`port ${config.port} needs more privileges; set "port"${inFile} to 1024 or above, with a reverse proxy on 80/443`);

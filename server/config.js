@@ -49,8 +49,6 @@ const nullable = (inner) => ({
 const ORIGIN = /^https?:\/\/(\*\.)?([^\s/*:[\]]+|\[[\da-f:.]+\])(:\d{1,5})?$/i;
 const origins = kind('an array of origins like ["https://www.example.com", "https://*.example.com"]', (value) => Array.isArray(value) && value.every((item) => typeof item === 'string' && (item === '*' || ORIGIN.test(item))));
 
-const addresses = kind('an array of IP addresses like ["127.0.0.1"]', (value) => Array.isArray(value) && value.every((item) => typeof item === 'string' && isIP(item.replace(/^::ffff:/, '')) !== 0));
-
 // A file that must exist at start (a missing knowledge base would otherwise surface as a
 // 404 in a visitor's browser). Relative paths are from the config file's folder; the
 // defaults' from the package.
@@ -69,6 +67,8 @@ const existingFile = {
     return path;
   },
 };
+
+const addresses = kind('an array of IP addresses like ["127.0.0.1"]', (value) => Array.isArray(value) && value.every((item) => typeof item === 'string' && isIP(item) !== 0));
 
 const clockTime = kind('a time "HH:MM" on the 24-hour clock, like "09:00" or "18:30"', (value) => typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/.test(value));
 const timeZone = kind('an IANA time zone like "Asia/Shanghai"', (value) => {
@@ -152,9 +152,11 @@ export const CONFIG_KEYS = {
   // 'committed' survives a killed process but not power loss (tests, benchmarks).
   durability: key(oneOf('flushed', 'committed'), 'flushed', '"flushed": an ack means the message survives power loss'),
   logLevel: key(oneOf('debug', 'info', 'warn', 'error'), 'info', 'JSON log lines on stdout from this level up'),
-  // Only the proxies' own addresses: an X-Forwarded-For from anyone else is the client's
-  // to forge (server/security/client-address.js reads it).
-  trustProxy: key(addresses, [], 'addresses of the reverse proxies in front, e.g. ["127.0.0.1"]: from them the per-IP limits take the client\'s address from X-Forwarded-For'),
+  // Behind a reverse proxy every socket comes from the proxy: list its addresses (e.g.
+  // ["127.0.0.1"]) and the per-IP limits take the visitor's address from the
+  // X-Forwarded-For entry that proxy appended (server/security/client-address.js). Only
+  // the proxy's own addresses: a header from anyone else is the client's to forge.
+  trustProxy: key(addresses, [], 'addresses of the reverse proxies whose X-Forwarded-For is believed; []: none'),
   agentToken: key(nullable(text), null, 'agent console login; null: a random one each start, printed'),
   limits: {
     maxFrameBytes: key(integer(1024, 64 * 1024), 64 * 1024, 'largest visitor frame (protocol v1 ceiling)'),
@@ -171,39 +173,37 @@ export const CONFIG_KEYS = {
     helloTimeoutMs: key(integer(100), 10_000, 'a socket that has not said hello by then is closed'),
     // The widget pings after 25 s of quiet: two of those and a margin.
     idleTimeoutMs: key(integer(1000), 70_000, 'a silent socket is closed after this'),
-    // Transport limits (docs/security.md): what one client address may hold open, and
-    // how long a connection may stay without doing its part.
+    // Transport limits (docs/security.md): what one client address may hold open, and how
+    // long a connection may stay without doing its part.
     loginTimeoutMs: key(integer(100), 10_000, 'an agent console socket that has not logged in by then is closed'),
     // A visitor needs one socket per tab and a few page loads; an office or a carrier NAT
     // shares one address, so generous, but one script cannot take every file descriptor.
     maxConnectionsPerIp: key(integer(1), 256, 'open TCP connections (HTTP and WebSocket) per client address'),
     // Also drops connections that send nothing at all.
-    headersTimeoutMs: key(integer(100), 10_000, 'a connection must send its complete request headers this long after it opened (or after its previous request)'),
+    headersTimeoutMs: key(integer(100), 10_000, 'a connection must send its complete request headers within this'),
     requestTimeoutMs: key(integer(100), 30_000, 'the whole request (every route is a GET without a body)'),
-    keepAliveTimeoutMs: key(integer(100), 5_000, 'an idle keep-alive connection is closed after this (Node\'s default)'),
-    // Each form is up to a frame's 64 KiB: sent once per conversation, a few retries
-    // allowed; the per-IP message bucket applies too.
+    keepAliveTimeoutMs: key(integer(100), 5_000, 'an idle keep-alive connection is closed after this'),
+    // Each pre-chat form may be up to a frame's 64 KiB; sent once per conversation.
     prechatBurst: key(integer(1), 5, 'pre-chat forms a visitor may send at once'),
     prechatPerMinute: key(integer(1), 5, 'then this many per minute'),
-    // The engine's cost grows faster than the text (on the shared 2-core build machine
-    // under load: 500 Chinese characters ~8 ms, 4,000 ~340 ms); a FAQ question is far shorter.
-    botVerdictChars: key(integer(1, 4000), 500, 'the server decides the bot\'s answer from the first this many characters of a visitor text'),
+    // The engine's cost grows faster than the text (500 Chinese characters ~8 ms, 4,000
+    // ~340 ms on a loaded 2-core machine); a FAQ question is far shorter.
+    botVerdictChars: key(integer(1, 4000), 500, 'the server\'s FAQ engine judges the first this-many characters of a visitor text'),
     // A person asks a few the bot cannot answer; a script filing thousands would bury the real ones.
-    hotQuestionsPerVisitorPerDay: key(integer(0), 20, 'hot questions one visitor may file per UTC day'),
-    hotQuestionsPerSitePerDay: key(integer(0), 2000, 'hot questions one site may file per UTC day'),
+    hotQuestionsPerVisitorPerDay: key(integer(1), 20, 'hot questions one visitor may file per UTC day'),
+    hotQuestionsPerSitePerDay: key(integer(1), 2000, 'hot questions one site may file per UTC day'),
     hotQuestionGroupsPerSite: key(integer(1), 5000, 'groups kept per site; past it a new group replaces the one asked least, longest ago'),
     // A question fits; the cut bounds the work per filing and the bytes of a report page.
-    hotQuestionChars: key(integer(1), 200, 'a hot question is grouped and shown by its first this many characters'),
+    hotQuestionChars: key(integer(1, 4000), 200, 'a hot question is grouped and shown by its first this-many characters'),
     hotQuestionsPageSize: key(integer(1), 50, 'groups per page of the hot-questions report'),
     // One record may carry large pre-chat fields, so the cache is bounded by bytes.
-    conversationCacheBytes: key(integer(0), 64 * 1024 * 1024, 'conversation records cached in memory, in bytes'),
-    sequenceCacheBytes: key(integer(0), 16 * 1024 * 1024, 'per-conversation sequence numbers cached in memory, in bytes'),
+    conversationCacheBytes: key(integer(1024), 64 * 1024 * 1024, 'conversation records cached in memory, in bytes'),
+    sequenceCacheBytes: key(integer(1024), 16 * 1024 * 1024, 'per-conversation sequence numbers cached in memory, in bytes'),
     // The latest state is sent when the interval is up, so "off" always arrives.
-    typingForwardIntervalMs: key(integer(0), 1000, 'visitor typing reaches the consoles at most once per conversation per this interval'),
-    // 5 wrong tokens free (typos), then 1 s, 2 s, 4 s… up to a minute per further failure.
-    loginFreeFailures: key(integer(0), 5, 'wrong console tokens from one address before the lock-out starts'),
-    loginBackoffBaseMs: key(integer(0), 1000, 'the first lock-out; each further failure doubles it'),
-    loginBackoffMaxMs: key(integer(0), 60_000, 'the longest lock-out'),
+    typingForwardIntervalMs: key(integer(0), 1000, 'visitor typing reaches consoles at most once per conversation per this'),
+    loginFreeFailures: key(integer(0), 5, 'wrong console logins from one address before the backoff starts (typos)'),
+    loginBackoffBaseMs: key(integer(1), 1000, 'first lockout after those; doubles with each further failure'),
+    loginBackoffMaxMs: key(integer(1), 60_000, 'longest lockout'),
   },
   defaultHandlingSeconds: key(integer(1), 180, 'queue ETA before any conversation was handled (a support chat takes minutes)'),
   agentReconnectGraceSeconds: key(atLeast(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),

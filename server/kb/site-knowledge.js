@@ -5,7 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaqEngine } from '../../web/core/index.js';
-import { ConfigError } from '../config.js';
+
+/** A site's knowledge base could not be read or the core rejected it; the message names
+ * the site's config key, the file and the core's error code. */
+export class KnowledgeBaseError extends Error {}
 
 export class SiteKnowledge {
   #engines = new Map(); // siteId -> FaqEngine (sites naming one KB file share its engine)
@@ -29,14 +32,14 @@ export class SiteKnowledge {
           try {
             text = await readFile(path, 'utf8');
           } catch (error) {
-            throw new ConfigError(`sites.${siteId}.knowledgeBase: cannot read ${site.knowledgeBase} (${error.code ?? error.message})`);
+            throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: cannot read ${site.knowledgeBase} (${error.code ?? error.message})`);
           }
           let engine;
           try {
             engine = await FaqEngine.create(text);
           } catch (error) {
-            // The core's own message names the entry and field, or the line and column.
-            throw new ConfigError(`sites.${siteId}.knowledgeBase: ${site.knowledgeBase}: ${error.code ? `${error.code}: ` : ''}${error.message}`);
+            if (!error.code?.startsWith('kb_')) throw error;
+            throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: ${site.knowledgeBase}: ${error.code}: ${error.message}`);
           }
           knowledge.#owned.add(engine);
           byPath.set(path, engine);

@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
-import { clientAddress } from '../security/client-address.js';
 import { verifyIdentity } from '../security/identity.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
