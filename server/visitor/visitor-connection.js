@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { verifyIdentity } from '../security/identity.js';
+import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
