@@ -33,6 +33,12 @@ export async function serveFromCommandLine({ configPath, port }) {
       throw explainStartError(error, config, configPath) ?? error;
     });
   } catch (error) {
+    // A damaged store is not a configuration mistake: its own one line and exit code 1
+    // (server/store/store-integrity.js).
+    if (error.code === 'store_damaged') {
+      process.stderr.write(`kefu: ${error.message}\n`);
+      process.exit(1);
+    }
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`kefu: ${error.message}\n`);
     process.exit(2);

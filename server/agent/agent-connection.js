@@ -139,7 +139,7 @@ export class AgentConnection {
         const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
         const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;
         const page = this.#services.hotQuestions.page(siteId, { offset, limit });
-        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, ...page };
+        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, limit, ...page };
       }
       default: return { type: 'error', code: 'unknown_request', message: `no request "${frame.type}"` };
     }

@@ -39,7 +39,7 @@ export class ReportsPanel {
 
   // One page of groups, most asked first; the pager asks the server for the next one
   // (the reply never carries every question ever filed).
-  renderHotQuestions({ groups, threshold, total, questions, offset }) {
+  renderHotQuestions({ groups, threshold, total, questions, offset, limit }) {
     this.#nodes.hotSummary.textContent = questions
       ? `${questions} unanswered questions in ${total} groups (bigram similarity ≥ ${threshold}); ${offset + 1}–${offset + groups.length} shown. 共 ${questions} 个未回答问题，${total} 组。`
       : 'The bot has answered everything so far. 机器人目前都回答了。';
@@ -49,7 +49,7 @@ export class ReportsPanel {
     this.#nodes.hot.start = offset + 1;
     const pager = this.#nodes.hotPager;
     pager.replaceChildren(
-      el('button', { text: 'Previous 上一页', attrs: { type: 'button', disabled: offset === 0 }, on: { click: () => this.#onHotPage(Math.max(0, offset - groups.length)) } }),
+      el('button', { text: 'Previous 上一页', attrs: { type: 'button', disabled: offset === 0 }, on: { click: () => this.#onHotPage(Math.max(0, offset - limit)) } }),
       el('button', { text: 'Next 下一页', attrs: { type: 'button', disabled: offset + groups.length >= total }, on: { click: () => this.#onHotPage(offset + groups.length) } }),
     );
   }

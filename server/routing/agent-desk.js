@@ -14,7 +14,7 @@ export class AgentDesk {
   #clock;
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
-  #visitorTyping = new Map(); // conversationId -> {forwarded, at, wanted, timer} (see visitorTyping)
+  #visitorTyping = new Map(); // conversationId -> {forwarded, wanted, timer} (see visitorTyping)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
   constructor({ store, presence, config, log, clock = Date.now }) {
@@ -141,41 +141,31 @@ export class AgentDesk {
   }
 
   // A typing frame per keystroke (or a script toggling it) would reach every console:
-  // per conversation at most one frame per `typingForwardIntervalMs`. A change inside
-  // the interval is sent when it ends, as the latest state, so "off" always arrives; a
-  // repeated "on" is forwarded again only after the interval (the console shows it
-  // until "off").
+  // per conversation at most one frame per `typingForwardIntervalMs`. The first frame
+  // goes at once; what arrives inside the interval is sent at its end as the latest
+  // state, so "off" always arrives; a conversation quiet for an interval is forgotten
+  // (nothing is kept for visitors who left). While typing goes on, "on" repeats about
+  // once an interval (the console shows it until "off").
   visitorTyping(conversationId, on) {
-    let entry = this.#visitorTyping.get(conversationId);
-    if (!entry) {
-      entry = { forwarded: false, at: -Infinity, wanted: on, timer: null };
-      this.#visitorTyping.set(conversationId, entry);
+    const entry = this.#visitorTyping.get(conversationId);
+    if (entry) {
+      entry.wanted = on; // the interval's timer sends it
+      return;
     }
-    entry.wanted = on;
-    if (!entry.timer) this.#forwardTyping(conversationId, entry);
+    const fresh = { forwarded: null, wanted: on, timer: null };
+    this.#visitorTyping.set(conversationId, fresh);
+    this.#forwardTyping(conversationId, fresh);
   }
 
   #forwardTyping(conversationId, entry) {
-    const interval = this.#config.limits.typingForwardIntervalMs;
-    const now = this.#clock();
-    const wait = entry.at + interval - now;
-    if (wait > 0) {
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        this.#forwardTyping(conversationId, entry);
-      }, wait);
-      entry.timer.unref();
-      return;
-    }
-    if (entry.wanted === entry.forwarded && !entry.wanted) {
-      this.#visitorTyping.delete(conversationId); // off, and quiet for an interval: forget it
+    if (entry.wanted === entry.forwarded) {
+      this.#visitorTyping.delete(conversationId);
       return;
     }
     this.#presence.toAgents({ type: 'visitor_typing', conversationId, on: entry.wanted });
     entry.forwarded = entry.wanted;
-    entry.at = now;
-    // Off: remember it one interval more, so an "on" right after waits its turn.
-    if (!entry.wanted) this.#forwardTyping(conversationId, entry);
+    entry.timer = setTimeout(() => this.#forwardTyping(conversationId, entry), this.#config.limits.typingForwardIntervalMs);
+    entry.timer.unref();
   }
 
   // Stored, so the console's receipts survive its reload and a server restart.

@@ -59,9 +59,9 @@ export class ConversationStore {
     this.#expectedCseqs = new BoundedCache(sequenceCacheBytes / 2, numberBytes);
   }
 
-  /** Estimated bytes the caches hold (bounded by the two cache budgets). */
+  /** Estimated bytes the caches hold: each at most its budget. */
   get cachedBytes() {
-    return this.#conversations.bytes + this.#lastSeqs.bytes + this.#expectedCseqs.bytes;
+    return { conversations: this.#conversations.bytes, sequences: this.#lastSeqs.bytes + this.#expectedCseqs.bytes };
   }
 
   // Group commit: message batches of different conversations that are ready while a

@@ -11,7 +11,7 @@
 // - `CURRENT` missing next to LevelDB's own files is repaired with LevelDB's repair,
 //   which rebuilds the manifest from the tables and logs it finds (logged loudly);
 //   the counter check after it says whether the repair got everything back;
-// - every block is read once at start, so a damaged table is refused at start
+// - every data block is read once at start, so a damaged table is refused at start
 //   instead of failing resyncs later.
 import { readdir, readFile, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,8 +23,9 @@ const LEVELDB_FILE = /^(\d+\.(log|ldb|sst)|MANIFEST-\d+)$/;
 
 /** Thrown when the store is damaged; the message is one line naming the problem and the fix. */
 export class StoreDamagedError extends Error {
-  constructor(path, problem) {
-    super(`the store at ${path} is damaged: ${problem}. Restore the folder from a backup; the server does not start on it, so no conversation is served as if it never happened`);
+  /** `otherwise`: what else the operator may do, knowingly, instead of restoring. */
+  constructor(path, problem, otherwise = '') {
+    super(`the store at ${path} is damaged: ${problem}. Restore the folder from a backup${otherwise}; the server does not start on it, so no conversation is served as if it never happened`);
     this.name = 'StoreDamagedError';
     this.code = 'store_damaged';
   }
@@ -84,7 +85,7 @@ export async function openCheckedDatabase(path, { warn }) {
   try {
     const commits = (await db.get(COMMITS_KEY)) ?? 0;
     if (expected !== null && commits < expected) {
-      throw new StoreDamagedError(path, `it holds ${commits} of the ${expected} write batches committed to it (a log or table file was truncated, replaced or lost)`);
+      throw new StoreDamagedError(path, `it holds ${commits} of the ${expected} write batches committed to it (a log or table file was truncated, replaced or lost)`, ` (or delete ${COMMITS_FILE} there to serve what is left)`);
     }
     await readEveryBlock(db, path);
     return { db, commits };
@@ -94,12 +95,18 @@ export async function openCheckedDatabase(path, { warn }) {
   }
 }
 
-// Reads every key and value once (raw bytes, not decoded, not cached), so a damaged
-// table block fails here rather than in the middle of a visitor's resync.
+// Walks every key once (LevelDB decodes a whole data block, keys and values, to yield its
+// keys), in batches and without filling the block cache, so a damaged table block fails
+// here rather than in the middle of a visitor's resync.
+const SCAN_BATCH = 1000;
+
 async function readEveryBlock(db, path) {
+  const keys = db.keys({ keyEncoding: 'buffer', fillCache: false });
   try {
-    for await (const entry of db.iterator({ keyEncoding: 'buffer', valueEncoding: 'buffer', fillCache: false })) void entry;
+    while ((await keys.nextv(SCAN_BATCH)).length > 0);
   } catch (error) {
     throw new StoreDamagedError(path, `reading it back failed (${String(error.cause?.message ?? error.message).split('\n')[0]})`);
+  } finally {
+    await keys.close();
   }
 }
