@@ -220,7 +220,7 @@ function docField(rules, field) {
 function docTable(rules, heading, rows) {
   const lines = [`| ${heading} | fields | notes |`, '|---|---|---|'];
   for (const [name, rule] of rows) {
-    lines.push(`| ${code(name)} | ${cell(rule.fields.map((field) => docField(rules, field)).join(', ')) || '—'} | ${cell(rule.notes ?? '')} |`);
+    lines.push(`| ${code(name)} | ${cell(rule.fields.map((field) => docField(rules, field)).join(', ')) || '—'} |${rule.notes ? ` ${cell(rule.notes)} ` : ' '}|`);
   }
   return lines.join('\n');
 }
