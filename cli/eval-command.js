@@ -1,18 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { FaqEngine } from '../web/core/index.js';
 import { evaluate, validateDataset } from './faq-evaluation.js';
-import { UsageError } from './usage-error.js';
+import { parseCommandArgs } from './parse-command-args.js';
+import { aboutFile, readDatasetFile } from './read-input-file.js';
 
 export const EVAL_USAGE = 'kefu eval DATASET.json [--json] [--build release|debug]';
 
+export const EVAL_HELP = `usage: ${EVAL_USAGE}
+Scores the FAQ engine on a dataset: {"faqs": [KB entries], "queries": [{"text",
+"expect": an FAQ id, or null when the right outcome is a hand-off}]}. Prints hit@1,
+MRR@5, answer precision and coverage, hand-off recall, latency and index size;
+--json prints them as one JSON object.`;
+
 // Runs the dataset's queries through the wasm core, exactly as the widget would.
 export async function evalCommand(args) {
-  const json = args.includes('--json');
-  const buildIndex = args.indexOf('--build');
-  const build = buildIndex >= 0 ? args[buildIndex + 1] : 'release';
-  const path = args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--build');
-  if (!path) throw new UsageError(EVAL_USAGE);
-  const dataset = validateDataset(JSON.parse(readFileSync(path, 'utf8')), path);
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean', default: false }, build: { type: 'string', default: 'release' } }, EVAL_USAGE, 1);
+  const { json, build } = values;
+  const [path] = positionals;
+  const dataset = validateDataset(readDatasetFile(path), path);
   // Some public datasets leave answers empty; a real KB may not (the loader rejects
   // it), so evaluation stands a placeholder in: only matching is measured here.
   const missingAnswers = dataset.faqs.filter((faq) => typeof faq.answer !== 'string' || faq.answer.trim() === '').length;
@@ -20,7 +24,9 @@ export async function evalCommand(args) {
   const kbText = JSON.stringify({ faqs });
 
   const buildStarted = process.hrtime.bigint();
-  const engine = await FaqEngine.create(kbText, { build });
+  const engine = await FaqEngine.create(kbText, { build }).catch((error) => {
+    throw aboutFile(path, error);
+  });
   const firstBuildMs = Number(process.hrtime.bigint() - buildStarted) / 1e6;
   // The first create also loads and compiles the module; time a second build alone.
   const rebuildStarted = process.hrtime.bigint();
