@@ -13,7 +13,7 @@ using namespace kefu;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   FaqApi api;
-  if (!fuzz::isOkReply(api.loadIndex(bytes, "{}"))) return 0;
+  if (!fuzz::isOkReply(api.loadIndex(std::string(bytes), "{}"))) return 0;
   fuzz::query(api);
   fuzz::isOkReply(api.stats());
   if (!fuzz::isOkReply(api.exportIndex())) __builtin_trap();

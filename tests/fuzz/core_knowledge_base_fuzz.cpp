@@ -14,7 +14,7 @@ using namespace kefu;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view kbJson(reinterpret_cast<const char*>(data), size);
   FaqApi api;
-  if (!fuzz::isOkReply(api.loadKnowledgeBase(kbJson, "{}"))) return 0;
+  if (!fuzz::isOkReply(api.loadKnowledgeBase(std::string(kbJson), "{}"))) return 0;
   fuzz::query(api);
   if (!fuzz::isOkReply(api.exportIndex())) __builtin_trap();
   FaqApi reloaded;

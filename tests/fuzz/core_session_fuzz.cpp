@@ -37,7 +37,7 @@ void checkEffects(std::string_view reply) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   SessionApi api;
-  if (!fuzz::isOkReply(api.configure(R"({"siteId": "fuzz"})", kKnowledgeBase))) __builtin_trap();
+  if (!fuzz::isOkReply(api.configure(R"({"siteId": "fuzz"})", std::string(kKnowledgeBase)))) __builtin_trap();
   double now = 1764000000000.0;
   checkEffects(api.startFresh(7, "visitor-fuzz", now));
   while (!input.empty()) {

@@ -41,7 +41,7 @@ inline void checkRanks(std::string_view reply) {
 
 // A loaded engine, asked what a visitor might type (Chinese, English, nothing).
 inline void query(const FaqApi& api) {
-  for (std::string_view text : {"怎么退款", "refund please", "忘记密码了", "人工", "a"}) {
+  for (const std::string text : {"怎么退款", "refund please", "忘记密码了", "人工", "a"}) {
     checkRanks(api.matchRanks(text, 3));
     isOkReply(api.suggest(text, 3));
   }
