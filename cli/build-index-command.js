@@ -1,20 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { FaqEngine } from '../web/core/index.js';
+import { parseCommandArgs } from './parse-command-args.js';
+import { aboutFile, readKnowledgeBaseFile } from './read-input-file.js';
 import { UsageError } from './usage-error.js';
 
 export const BUILD_INDEX_USAGE = 'kefu build-index KB.json -o KB.kfi [--build release|debug]';
 
-const HELP = `${BUILD_INDEX_USAGE}
-
-Validates a knowledge base, trains its index once and writes the binary index (.kfi)
-a site ships instead of the JSON: loading it skips the training on every visitor's device.
-
-  -o FILE          where to write the index
-  --build NAME     the core build to use: release (default) or debug
-  --help           this text
-
-Progress goes to stderr for knowledge bases large enough to take over a second; the
-summary line goes to stdout.`;
+export const BUILD_INDEX_HELP = `usage: ${BUILD_INDEX_USAGE}
+Checks a knowledge base (every mistake named with its entry and field, JSON syntax
+errors with line and column), builds and trains its index, and writes the binary a
+site can ship instead of the JSON. The KB format: the package's docs/knowledge-base.md.
+A knowledge base large enough to train for a second or more is announced on stderr
+before its build, and any build over a second reports its time there after.`;
 
 // A KB of this many phrasings or more is announced before its build: the build is one call
 // into the core, so the CLI can only say when it starts and, after, how long it took
@@ -23,26 +20,21 @@ summary line goes to stdout.`;
 const SLOW_BUILD_PHRASINGS = 2000;
 
 // Validates a KB, builds and trains its index once, and writes the binary a site can ship
-// instead of the JSON (load() takes either; the binary skips the training on every device).
+// instead of the JSON (load() takes either; the binary skips the build on every device).
 export async function buildIndexCommand(args) {
-  if (args.includes('--help')) {
-    console.log(HELP);
-    return;
-  }
-  const outputAt = args.indexOf('-o');
-  const buildAt = args.indexOf('--build');
-  const output = outputAt >= 0 ? args[outputAt + 1] : undefined;
-  const build = buildAt >= 0 ? args[buildAt + 1] : 'release';
-  const optionValues = new Set([outputAt, buildAt].filter((at) => at >= 0).map((at) => at + 1));
-  const input = args.find((arg, i) => !arg.startsWith('-') && !optionValues.has(i));
-  if (!input || !output) throw new UsageError(BUILD_INDEX_USAGE);
+  const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, build: { type: 'string', default: 'release' } }, BUILD_INDEX_USAGE, 1);
+  const [input] = positionals;
+  const { output, build } = values;
+  if (!output) throw new UsageError(BUILD_INDEX_USAGE);
 
-  const kbText = readFileSync(input, 'utf8');
+  const kbText = readKnowledgeBaseFile(input);
   const phrasings = countPhrasings(kbText);
   const slow = phrasings >= SLOW_BUILD_PHRASINGS;
   if (slow) process.stderr.write(`${input}: training the index of ${phrasings} phrasings...\n`);
   const started = process.hrtime.bigint();
-  const engine = await FaqEngine.create(kbText, { build });
+  const engine = await FaqEngine.create(kbText, { build }).catch((error) => {
+    throw aboutFile(input, error);
+  });
   const buildMs = Number(process.hrtime.bigint() - started) / 1e6;
   try {
     if (slow || buildMs > 1000) process.stderr.write(`${input}: trained in ${(buildMs / 1000).toFixed(1)} s; writing ${output}\n`);

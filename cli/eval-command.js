@@ -1,26 +1,35 @@
-import { readFileSync } from 'node:fs';
 import { FaqEngine } from '../web/core/index.js';
 import { evaluate, teachingSplit, validateDataset } from './faq-evaluation.js';
+import { parseCommandArgs } from './parse-command-args.js';
+import { aboutFile, readDatasetFile } from './read-input-file.js';
 import { UsageError } from './usage-error.js';
 
 export const EVAL_USAGE = 'kefu eval DATASET.json [--json] [--teach interleaved|grouped] [--build release|debug]';
 
+export const EVAL_HELP = `usage: ${EVAL_USAGE}
+Scores the FAQ engine on a dataset: {"faqs": [KB entries], "queries": [{"text",
+"expect": an FAQ id, or null when the right outcome is a hand-off}]}. Prints hit@1,
+MRR@5, answer precision and coverage, hand-off recall, latency and index size;
+--json prints them as one JSON object.
+--teach interleaved|grouped: teaches the first half of the queries to their FAQs as
+similar questions and scores the second half before and after (interleaved: queries
+shuffled with a fixed seed; grouped: in file order, so the teaching is uneven).`;
+
 // Runs the dataset's queries through the wasm core, exactly as the widget would.
 export async function evalCommand(args) {
-  const json = args.includes('--json');
-  const buildIndex = args.indexOf('--build');
-  const build = buildIndex >= 0 ? args[buildIndex + 1] : 'release';
-  const teachIndex = args.indexOf('--teach');
-  const teach = teachIndex >= 0 ? args[teachIndex + 1] : undefined;
-  const path = args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--build' && args[i - 1] !== '--teach');
-  if (!path || (teachIndex >= 0 && teach !== 'interleaved' && teach !== 'grouped')) throw new UsageError(EVAL_USAGE);
-  const dataset = validateDataset(JSON.parse(readFileSync(path, 'utf8')), path);
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean', default: false }, teach: { type: 'string' }, build: { type: 'string', default: 'release' } }, EVAL_USAGE, 1);
+  const { json, teach, build } = values;
+  if (teach !== undefined && teach !== 'interleaved' && teach !== 'grouped') throw new UsageError(EVAL_USAGE);
+  const [path] = positionals;
+  const dataset = validateDataset(readDatasetFile(path), path);
   if (teach) return teachCommand(dataset, path, teach, { json, build });
   const missingAnswers = dataset.faqs.filter((faq) => typeof faq.answer !== 'string' || faq.answer.trim() === '').length;
   const kbText = JSON.stringify({ faqs: kbFaqs(dataset) });
 
   const buildStarted = process.hrtime.bigint();
-  const engine = await FaqEngine.create(kbText, { build });
+  const engine = await FaqEngine.create(kbText, { build }).catch((error) => {
+    throw aboutFile(path, error);
+  });
   const firstBuildMs = Number(process.hrtime.bigint() - buildStarted) / 1e6;
   // The first create also loads and compiles the module; time a second build alone.
   const rebuildStarted = process.hrtime.bigint();
@@ -63,7 +72,6 @@ export async function evalCommand(args) {
   console.log(`  binary index ${report.indexBytes} bytes, loads in ${report.indexLoadMs} ms (${(report.buildMs / report.indexLoadMs).toFixed(1)}× faster than building); wasm heap ${report.heapBytes} bytes`);
 }
 
-
 // Some public datasets leave answers empty; a real KB may not (the loader rejects it), so
 // evaluation stands a placeholder in: only matching is measured here.
 function kbFaqs(dataset) {
@@ -76,7 +84,9 @@ async function teachCommand(dataset, path, mode, { json, build }) {
   const { taught, scored } = teachingSplit(dataset.queries, mode);
   const faqs = kbFaqs(dataset);
   const scoredSet = { queries: scored };
-  const engine = await FaqEngine.create(JSON.stringify({ faqs }), { build });
+  const engine = await FaqEngine.create(JSON.stringify({ faqs }), { build }).catch((error) => {
+    throw aboutFile(path, error);
+  });
   const rank = (text) => {
     const { tier, candidates } = engine.match(text, { k: 5 });
     return { tier, ids: candidates.map((candidate) => candidate.id) };

@@ -12,6 +12,11 @@ export const SNIPPET_FILE = 'dist/kefu-snippet.js';
 // The chat panel, fetched on idle or first open.
 export const WIDGET_FILES = ['dist/kefu-widget.js', 'dist/kefu-widget.css'];
 
+// Served for production from dist/v/<hash of their bytes>/ (scripts/bundle.mjs), where
+// they never change; the loader names the folder.
+export const VERSIONED_DIR = 'dist/v';
+export const VERSIONED_FILES = ['kefu-widget.js', 'kefu-widget.css', 'kefu-core.mjs', 'kefu-core.wasm'];
+
 export function shippedFiles() {
   const webCore = readdirSync(`${repoRoot}web/core`)
     .filter((name) => name.endsWith('.js'))

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prints the size of every file a website downloads: raw, gzip -9 and brotli -11.
 //   npm run size            a table
-//   npm run size -- --json  {"files": {path: {raw, gzip, brotli}}, "totalGzip": n}
+//   npm run size -- --json  {"files": {path: {raw, gzip, brotli}}, "totalGzip": n, "totalBrotli": n,
+//                            "beforePanelUsable": {gzip, brotli}}
 //   npm run size -- --faq-delta [--json]
 //                           what the FAQ engine adds to the core: builds the release core
 //                           and a core without the engine (wasm/CMakeLists.txt,
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CORE_FILES, FAQ_DELTA_TARGET_GZIP, LOADER_FILE, SIZE_BUDGETS, SNIPPET_FILE, WIDGET_FILES, repoRoot, shippedFiles } from './shipped-files.mjs';
 
 export function measure(files = shippedFiles()) {
-  const report = { files: {}, totalGzip: 0 };
+  const report = { files: {}, totalGzip: 0, totalBrotli: 0 };
   for (const file of files) {
     const path = `${repoRoot}${file}`;
     if (!existsSync(path)) throw new Error(`${file} is missing: run npm run build first`);
@@ -25,8 +26,20 @@ export function measure(files = shippedFiles()) {
     };
     report.files[file] = sizes;
     report.totalGzip += sizes.gzip;
+    report.totalBrotli += sizes.brotli;
   }
   return report;
+}
+
+// What a visitor's browser downloads between the page and a panel that answers: the
+// loader, the widget and the core (the inline snippet is part of the page, and the CSS
+// file is fetched only by engines without constructable stylesheets). The server sends
+// each brotli-compressed (scripts/bundle.mjs precompresses them at quality 11).
+export const BEFORE_PANEL_USABLE = [LOADER_FILE, WIDGET_FILES[0], ...CORE_FILES];
+
+export function beforePanelUsable(report) {
+  const sum = (key) => BEFORE_PANEL_USABLE.reduce((total, file) => total + report.files[file][key], 0);
+  return { gzip: sum('gzip'), brotli: sum('brotli') };
 }
 
 const WITHOUT_FAQ_DIR = 'build/wasm/wasm/without-faq';
@@ -65,12 +78,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const report = measure();
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify(report));
+    console.log(JSON.stringify({ ...report, beforePanelUsable: beforePanelUsable(report) }));
   } else {
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(10);
     console.log(`${'file'.padEnd(36)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
     for (const [file, s] of Object.entries(report.files)) console.log(`${file.padEnd(36)}${kb(s.raw)}${kb(s.gzip)}${kb(s.brotli)}`);
-    console.log(`${'total gzip'.padEnd(46)}${kb(report.totalGzip)}`);
+    console.log(`${'total'.padEnd(46)}${kb(report.totalGzip)}${kb(report.totalBrotli)}`);
+    const usable = beforePanelUsable(report);
+    console.log(`${'before the panel is usable'.padEnd(46)}${kb(usable.gzip)}${kb(usable.brotli)}  (loader, widget js, core js+wasm; + knowledge base)`);
     // The same budgets npm test enforces (tests/node/shipped-code.test.js, tests/node/widget/widget-bundle.test.js).
     const gzipOf = (files) => files.reduce((sum, file) => sum + report.files[file].gzip, 0);
     for (const [name, files, budget] of [

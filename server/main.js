@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // CLI: node server/main.js [--config file.json]
-// (KEFU_SERVER_CONFIG names the file too). Runs until SIGINT/SIGTERM.
-import { closeOnSignals, startKefuServer } from './server.js';
+// (KEFU_SERVER_CONFIG names the file too; PORT overrides the port). Runs until
+// SIGINT/SIGTERM; `kefu serve` is the same from the installed package.
+import { portFromText, serveFromCommandLine } from './command-line.js';
 
 const args = process.argv.slice(2);
 const configAt = args.indexOf('--config');
-const configPath = configAt >= 0 ? args[configAt + 1] : process.env.KEFU_SERVER_CONFIG;
-const server = await startKefuServer({ configPath, port: process.env.PORT ? Number(process.env.PORT) : undefined });
-process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n`);
-
-closeOnSignals(server);
+await serveFromCommandLine({
+  configPath: configAt >= 0 ? args[configAt + 1] : process.env.KEFU_SERVER_CONFIG,
+  port: portFromText(process.env.PORT),
+});

@@ -3,6 +3,7 @@
 // URL once it says it listens, and rejects if it exits first.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LISTENING_LINE } from './command-line.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -17,7 +18,7 @@ export function spawnServerProcess(configPath, { nodeFlags = [], stdout = 'ignor
     let text = '';
     child.stderr.on('data', (chunk) => {
       text += chunk;
-      const match = /Kefu server on (http:\/\/\S+)/.exec(text);
+      const match = LISTENING_LINE.exec(text);
       if (match) resolve(match[1]);
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${text}`)));

@@ -8,16 +8,36 @@ import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { LoginBackoff } from './security/login-backoff.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
-import { createSiteRoutes } from './http/site-routes.js';
+import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { AddressConnections } from './security/address-connections.js';
+import { clientAddress, isTrustedProxy } from './security/client-address.js';
+import { upgradeAllowed } from './security/origins.js';
+import { SiteKnowledge } from './kb/site-knowledge.js';
+import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
 const SOCKET_PAYLOAD_FACTOR = 4;
+
+// The path a request names, or null when its target is not a URL at all.
+function requestPath(request) {
+  try {
+    return new URL(request.url, 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+// Answers an upgrade that will not become a WebSocket, then lets the socket go.
+function refuseUpgrade(socket, status) {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
 
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
@@ -32,32 +52,104 @@ export async function startKefuServer(options = {}) {
 
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const store = await ConversationStore.open(dataDir, { durability: config.durability });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  let store;
+  try {
+    store = await ConversationStore.open(dataDir, {
+      durability: config.durability, conversationCacheBytes: config.limits.conversationCacheBytes, sequenceCacheBytes: config.limits.sequenceCacheBytes, warn: log.warn,
+    });
+  } catch (error) {
+    knowledge.dispose();
+    throw error;
+  }
+  const hotQuestions = new HotQuestions(store, config);
+  await hotQuestions.restore();
   const presence = new Presence();
   const desk = new AgentDesk({ store, presence, config, log });
   await desk.restore();
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.visitorBurst, perMinute: config.limits.visitorPerMinute }),
     ip: new RateLimiter({ burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
+    prechat: new RateLimiter({ burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
     hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
+  const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
-  const http = createServer(createSiteRoutes({ config, log }));
-  let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, clock: Date.now, ownOrigins: () => ownOrigins };
-  const socketOptions = { noServer: true, maxPayload: config.limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
-  const visitors = new WebSocketServer(socketOptions);
-  const agents = new WebSocketServer(socketOptions);
-  visitors.on('connection', (socket, request) => new VisitorConnection(socket, request, services));
-  agents.on('connection', (socket) => new AgentConnection(socket, services));
-  http.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url, 'http://localhost').pathname;
-    const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
-    if (!endpoint) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+  const { limits } = config;
+  const routes = createSiteRoutes({ config, log });
+  const http = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often Node looks for connections past those timeouts: often enough that one
+    // fires at most a quarter of its length late.
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4),
+  }, (request, response) => {
+    if (requestPath(request) === null) {
+      response.writeHead(400, { connection: 'close' }).end();
       return;
     }
-    endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+    routes(request, response).catch((error) => {
+      log.error('http_request_failed', { error: error.message });
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  // Per-address cap on open connections. A trusted proxy's connections carry many
+  // clients, so they are not capped as one; its WebSockets are counted by the address
+  // it forwarded instead.
+  const connections = new AddressConnections({ max: limits.maxConnectionsPerIp });
+  const admit = (socket, address) => {
+    if (!connections.tryOpen(address)) return false;
+    socket.once('close', () => connections.closed(address));
+    return true;
+  };
+  const fromProxy = (socket) => isTrustedProxy(socket.remoteAddress, config.trustProxy);
+  http.on('connection', (socket) => {
+    if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
+  });
+  let ownOrigins = [];
+  const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
+  const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
+  const visitors = new WebSocketServer(socketOptions);
+  const agents = new WebSocketServer(socketOptions);
+  // A malformed frame (bad UTF-8, unmasked, reserved opcode or bit, too big, bad close
+  // code) makes `ws` close that connection with its code (1002/1007/1009) and then emit
+  // 'error'; unheard, that error would end the process.
+  const onSocketError = (endpoint) => (error) => log.info('socket_closed_on_error', { endpoint, code: error.code ?? null });
+  visitors.on('connection', (socket, request) => {
+    socket.on('error', onSocketError('/ws'));
+    new VisitorConnection(socket, request, services);
+  });
+  agents.on('connection', (socket, request) => {
+    socket.on('error', onSocketError('/agent'));
+    new AgentConnection(socket, request, services);
+  });
+  http.on('upgrade', (request, socket, head) => {
+    // Node hands over the raw socket without its error listener: a reset before or
+    // during the handshake must not end the process.
+    socket.on('error', () => socket.destroy());
+    const path = requestPath(request);
+    const endpoint = path === '/ws' ? visitors : path === '/agent' ? agents : null;
+    if (path === null) return refuseUpgrade(socket, '400 Bad Request');
+    if (!endpoint) return refuseUpgrade(socket, '404 Not Found');
+    if (fromProxy(socket) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
+    const name = endpoint === visitors ? 'visitor' : 'agent';
+    if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
+      endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
+      return;
+    }
+    log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
+    if (name === 'agent') return refuseUpgrade(socket, '403 Forbidden');
+    // A browser learns nothing from a refused handshake, so the widget could not tell it
+    // from a server that is down and would retry for ever. The socket is accepted only
+    // to say why: one error frame and close 1008 with the code, nothing read from it.
+    endpoint.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.on('message', () => ws.terminate());
+      ws.send(JSON.stringify({ type: 'error', code: 'origin_not_allowed', message: 'this page may not open a chat on this server' }));
+      ws.close(1008, 'origin_not_allowed');
+    });
   });
 
   await new Promise((resolveListen, reject) => {
@@ -76,10 +168,13 @@ export async function startKefuServer(options = {}) {
     closing ??= (async () => {
       desk.stop();
       for (const client of [...visitors.clients, ...agents.clients]) client.terminate();
-      await new Promise((done) => http.close(done));
-      http.closeAllConnections?.();
+      // Connections that never sent a request would hold close() until their timeout.
+      const httpClosed = new Promise((done) => http.close(done));
+      http.closeAllConnections();
+      await httpClosed;
       // Store writes already started finish before the database closes.
       await store.close();
+      knowledge.dispose();
       log.info('server_stopped', {});
     })();
     return closing;

@@ -2,7 +2,7 @@
 // (docs/server.md, "Agent console protocol"). The first frame must be `login` with
 // the server's agent token; nothing else is answered before it.
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { groupHotQuestions } from '../reports/hot-questions.js';
+import { clientAddress } from '../security/client-address.js';
 
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
 const MAX_NAME_CHARS = 40;
@@ -15,13 +15,20 @@ function sameToken(given, expected) {
 
 export class AgentConnection {
   #socket;
-  #services; // {store, desk, presence, config, log}
+  #ip;
+  #services; // {store, desk, presence, config, log, loginBackoff, clock}
   #chain = Promise.resolve();
+  #loginTimer;
   name = null;
 
-  constructor(socket, services) {
+  constructor(socket, request, services) {
     this.#socket = socket;
+    this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
+    // Before login a socket costs us a file descriptor and proves nothing: it gets
+    // `loginTimeoutMs` to log in.
+    this.#loginTimer = setTimeout(() => socket.terminate(), services.config.limits.loginTimeoutMs);
+    this.#loginTimer.unref();
     socket.on('message', (data, isBinary) => {
       this.#chain = this.#chain.then(() => this.#onText(isBinary ? null : data.toString('utf8'))).catch((error) => {
         services.log.error('agent_frame_failed', { agent: this.name, error: error.message });
@@ -29,6 +36,7 @@ export class AgentConnection {
       });
     });
     socket.on('close', () => {
+      clearTimeout(this.#loginTimer);
       if (this.name) {
         services.presence.removeAgent(this);
         services.log.info('agent_logged_out', { agent: this.name });
@@ -58,17 +66,33 @@ export class AgentConnection {
   }
 
   async #login(frame) {
-    const { config, presence, desk, log } = this.#services;
+    const { config, presence, desk, log, loginBackoff, clock } = this.#services;
+    const retryAfterMs = loginBackoff.retryAfterMs(this.#ip, clock());
+    if (retryAfterMs > 0) {
+      // Not even compared: during a lock-out a guess, right or wrong, teaches nothing.
+      this.send({ type: 'error', code: 'rate_limited', message: `too many failed logins from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs });
+      this.#socket.close(1013, 'rate_limited');
+      return;
+    }
     if (!sameToken(frame.token, config.agentToken)) {
-      log.warn('agent_login_refused', {});
+      loginBackoff.failed(this.#ip, clock());
+      log.warn('agent_login_refused', { ip: this.#ip });
       this.send({ type: 'error', code: 'unauthorized', message: 'wrong agent token' });
       this.#socket.close(1008, 'unauthorized');
       return;
     }
+    clearTimeout(this.#loginTimer);
+    loginBackoff.succeeded(this.#ip);
     const name = typeof frame.name === 'string' && frame.name.trim() ? frame.name.trim().slice(0, MAX_NAME_CHARS) : 'Agent';
+    const previousName = this.name;
     this.name = name;
     presence.addAgent(this);
     desk.agentConnected(name);
+    // Logged in again under another name on this console: the old name is gone from it.
+    if (previousName !== null && previousName !== name) {
+      log.info('agent_renamed', { from: previousName, to: name });
+      await desk.agentSwitchedName(previousName);
+    }
     log.info('agent_logged_in', { agent: name });
     const conversations = await desk.openConversations();
     this.send({ type: 'ready', name, sites: Object.keys(config.sites), conversations, queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position })) });
@@ -111,8 +135,11 @@ export class AgentConnection {
       }
       case 'hot_questions': {
         const siteId = Object.hasOwn(config.sites, frame.siteId) ? frame.siteId : Object.keys(config.sites)[0];
-        const questions = await store.unansweredQuestions(siteId);
-        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, groups: groupHotQuestions(questions, { threshold: config.hotQuestionSimilarity }) };
+        const pageSize = config.limits.hotQuestionsPageSize;
+        const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
+        const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;
+        const page = this.#services.hotQuestions.page(siteId, { offset, limit });
+        return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, limit, ...page };
       }
       default: return { type: 'error', code: 'unknown_request', message: `no request "${frame.type}"` };
     }

@@ -38,8 +38,9 @@ class ConsoleApp {
       },
     });
     this.#reports = new ReportsPanel(
-      { tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary') },
+      { tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager') },
       (ticketId, status) => this.#connection.send({ type: 'ticket_status', ticketId, status }),
+      (offset) => this.#connection.send({ type: 'hot_questions', offset }),
     );
     this.#listen();
     this.#bindLogin();

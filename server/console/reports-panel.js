@@ -7,11 +7,17 @@ const TICKET_STATUS = { open: 'open 待处理', closed: 'closed 已处理' };
 export class ReportsPanel {
   #nodes;
   #onTicketStatus;
+  #onHotPage;
 
-  /** @param {object} nodes @param {(ticketId: string, status: 'open'|'closed') => void} onTicketStatus */
-  constructor(nodes, onTicketStatus) {
+  /**
+   * @param {object} nodes
+   * @param {(ticketId: string, status: 'open'|'closed') => void} onTicketStatus
+   * @param {(offset: number) => void} onHotPage asks for the hot-questions page at offset
+   */
+  constructor(nodes, onTicketStatus, onHotPage) {
     this.#nodes = nodes;
     this.#onTicketStatus = onTicketStatus;
+    this.#onHotPage = onHotPage;
   }
 
   renderTickets(tickets) {
@@ -31,13 +37,20 @@ export class ReportsPanel {
       el('td', { text: formatTime(r.ratedAt) }), el('td', { text: '★'.repeat(r.stars) + '☆'.repeat(5 - r.stars), attrs: { 'aria-label': `${r.stars} / 5` } }), el('td', { text: r.comment ?? '' }), el('td', { text: r.conversationId.slice(0, 8) }))));
   }
 
-  renderHotQuestions({ groups, threshold }) {
-    const total = groups.reduce((sum, g) => sum + g.count, 0);
-    this.#nodes.hotSummary.textContent = total
-      ? `${total} unanswered questions in ${groups.length} groups (bigram similarity ≥ ${threshold}). 共 ${total} 个未回答问题，${groups.length} 组。`
+  // One page of groups, most asked first; the pager asks the server for the next one
+  // (the reply never carries every question ever filed).
+  renderHotQuestions({ groups, threshold, total, questions, offset, limit }) {
+    this.#nodes.hotSummary.textContent = questions
+      ? `${questions} unanswered questions in ${total} groups (bigram similarity ≥ ${threshold}); ${offset + 1}–${offset + groups.length} shown. 共 ${questions} 个未回答问题，${total} 组。`
       : 'The bot has answered everything so far. 机器人目前都回答了。';
     this.#nodes.hot.replaceChildren(...groups.map((g) => el('li', {},
       el('strong', { text: `${g.question} ×${g.count}` }),
       el('p', { className: 'examples', text: g.examples.join(' · ') }))));
+    this.#nodes.hot.start = offset + 1;
+    const pager = this.#nodes.hotPager;
+    pager.replaceChildren(
+      el('button', { text: 'Previous 上一页', attrs: { type: 'button', disabled: offset === 0 }, on: { click: () => this.#onHotPage(Math.max(0, offset - limit)) } }),
+      el('button', { text: 'Next 下一页', attrs: { type: 'button', disabled: offset + groups.length >= total }, on: { click: () => this.#onHotPage(offset + groups.length) } }),
+    );
   }
 }

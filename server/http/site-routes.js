@@ -2,12 +2,24 @@
 // knowledge base (/kb/<siteId>.json), the demo website (/ and /wechat/), the agent
 // console (/console/) and the older FAQ-only demo (/examples/demo/). Every page carries
 // the strict CSP, which the widget and the console are built to live under.
-import { readFile, stat } from 'node:fs/promises';
+//
+// Caching and embedding (docs/embedding.md, "Serving the files"): the shipped files and
+// the knowledge bases are public by design — the same bytes for every visitor, no
+// cookies, nothing secret — so any origin may load them (CORS `*`, CORP cross-origin),
+// and a cache keeps one copy for every host page. Who may chat is decided at the
+// WebSocket, by each site's allowedOrigins.
+import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StaticFiles } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+// The agent console holds the agent token: no page may frame it (clickjacking), it
+// talks to its own origin only ('self' covers ws: to the same host and port), and its
+// login form never submits anywhere (the token must not end up in a URL).
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CONSOLE_FOLDER = join(REPO_ROOT, 'server/console') + sep;
 
 // The types browsers need (instantiateStreaming insists on application/wasm).
 export const MIME_TYPES = {
@@ -35,13 +47,29 @@ const FOLDERS = [
   ['/', 'examples/site/'],
 ];
 
-function headersFor(path) {
+// Files under /kefu/v/<content hash>/ never change (scripts/bundle.mjs names the folder
+// after their bytes), so browsers keep them a year without asking again.
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Everything else is revalidated on each use (a 304 when unchanged): the loader names
+// the current versioned folder, so an upgrade reaches the next page view.
+export const REVALIDATE = 'no-cache';
+// A knowledge base is fetched on every page view that opens the widget; an edit reaches
+// visitors within five minutes, and a repeat visit costs no request.
+export const KB_CACHE = 'public, max-age=300';
+const VERSIONED = /^\/kefu\/v\/[0-9a-f]{8,64}\//;
+const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
+
+function headersFor(path, pathname) {
+  const console = path.startsWith(CONSOLE_FOLDER);
+  const publicAsset = pathname.startsWith('/kefu/') || pathname.startsWith('/kb/');
   return {
     'content-type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
-    'content-security-policy': STRICT_CSP,
+    'content-security-policy': console ? CONSOLE_CSP : STRICT_CSP,
+    ...(console ? { 'x-frame-options': 'DENY' } : {}),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
-    'cache-control': 'no-cache',
+    'cache-control': VERSIONED.test(pathname) ? IMMUTABLE : pathname.startsWith('/kb/') ? KB_CACHE : REVALIDATE,
+    ...(publicAsset ? PUBLIC_ASSET_HEADERS : {}),
   };
 }
 
@@ -59,14 +87,9 @@ function fileWithin(folder, rest) {
   return path === root.replace(/[/\\]$/, '') || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : null;
 }
 
-async function sendFile(response, path, method) {
-  let file = path;
+async function isDirectory(path) {
   try {
-    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-    const body = await readFile(file);
-    response.writeHead(200, headersFor(file));
-    response.end(method === 'HEAD' ? undefined : body);
-    return true;
+    return (await stat(path)).isDirectory();
   } catch {
     return false;
   }
@@ -77,6 +100,11 @@ function notFound(response) {
 }
 
 export function createSiteRoutes({ config, log }) {
+  const files = new StaticFiles();
+  const sendFile = async (request, response, path, pathname) => {
+    const file = (await isDirectory(path)) ? join(path, 'index.html') : path;
+    return files.send(request, response, file, headersFor(file, pathname));
+  };
   return async function handle(request, response) {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -86,7 +114,7 @@ export function createSiteRoutes({ config, log }) {
     const kb = /^\/kb\/([\w-]{1,64})\.json$/.exec(url.pathname);
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
-      if (!site || !(await sendFile(response, resolve(REPO_ROOT, site.knowledgeBase), request.method))) notFound(response);
+      if (!site || !(await sendFile(request, response, resolve(REPO_ROOT, site.knowledgeBase), url.pathname))) notFound(response);
       return;
     }
     // Folders without their trailing slash (/console, /wechat) would break relative links.
@@ -96,7 +124,7 @@ export function createSiteRoutes({ config, log }) {
     }
     const [prefix, folder] = FOLDERS.find(([candidate]) => url.pathname.startsWith(candidate));
     const path = fileWithin(folder, url.pathname.slice(prefix.length));
-    if (!path || !(await sendFile(response, path, request.method))) {
+    if (!path || !(await sendFile(request, response, path, url.pathname))) {
       log.debug('http_not_found', { path: url.pathname });
       notFound(response);
     }

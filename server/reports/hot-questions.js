@@ -1,52 +1,70 @@
 // Hot questions: what visitors asked that the bot could not answer (tier `suggest` or
-// `handoff`), grouped so that rephrasings of one question count together — the list
-// a company works down to grow its knowledge base.
+// `handoff`, as the server's own engine decided), grouped so that rephrasings of one
+// question count together — the list a company works down to grow its knowledge base.
 //
-// Similarity is the Jaccard index of character bigrams: it needs no word segmentation
-// (Chinese has no spaces) and tolerates small rewordings. A question joins the first
-// group whose representative is at least `threshold` similar (config
-// hotQuestionSimilarity, default 0.5); groups are listed most frequent first.
+// Groups are kept per site in memory (QuestionGroups) and stored as they change, in
+// the batch of the message that changed them; the report reads a page of them. What one
+// visitor and one site may file per day is capped, so a script cannot flood the report.
+import { QuestionGroups } from './question-groups.js';
 
-// Lower-cased, punctuation and spaces dropped: "怎么退款？" and "怎么 退款" are one text.
-export function normalizeQuestion(text) {
-  return text.toLowerCase().normalize('NFKC').replace(/[\p{P}\p{S}\s]+/gu, '');
-}
+const DAY_MS = 86_400_000;
 
-export function charBigrams(text) {
-  const chars = [...normalizeQuestion(text)];
-  if (chars.length === 1) return new Set(chars);
-  const bigrams = new Set();
-  for (let i = 0; i + 1 < chars.length; i += 1) bigrams.add(chars[i] + chars[i + 1]);
-  return bigrams;
-}
+export class HotQuestions {
+  #store;
+  #options; // {threshold, maxGroups, maxChars}
+  #perVisitorPerDay;
+  #perSitePerDay;
+  #sites = new Map(); // siteId -> QuestionGroups
+  #day = null; // UTC day number the counts below are for
+  #filedBySite = new Map(); // siteId -> count today
+  #filedByVisitor = new Map(); // `${siteId}\n${visitorId}` -> count today
 
-export function jaccard(a, b) {
-  if (a.size === 0 && b.size === 0) return 1;
-  let shared = 0;
-  for (const item of a) if (b.has(item)) shared += 1;
-  return shared / (a.size + b.size - shared);
-}
-
-/**
- * @param {{text: string, tier?: string, at?: number}[]} questions
- * @returns {{question: string, count: number, examples: string[], lastAskedAt: number|null, tiers: object}[]}
- */
-export function groupHotQuestions(questions, { threshold = 0.5, maxExamples = 5 } = {}) {
-  const groups = [];
-  for (const { text, tier, at } of questions) {
-    const bigrams = charBigrams(text);
-    if (bigrams.size === 0) continue;
-    let group = groups.find((candidate) => jaccard(candidate.bigrams, bigrams) >= threshold);
-    if (!group) {
-      group = { question: text, bigrams, count: 0, examples: [], lastAskedAt: null, tiers: {} };
-      groups.push(group);
-    }
-    group.count += 1;
-    if (group.examples.length < maxExamples && !group.examples.includes(text)) group.examples.push(text);
-    if (at !== undefined && (group.lastAskedAt === null || at > group.lastAskedAt)) group.lastAskedAt = at;
-    if (tier) group.tiers[tier] = (group.tiers[tier] ?? 0) + 1;
+  /**
+   * @param {object} store ConversationStore
+   * @param {{hotQuestionSimilarity: number, limits: object}} config
+   */
+  constructor(store, config) {
+    this.#store = store;
+    const { limits } = config;
+    this.#options = { threshold: config.hotQuestionSimilarity, maxGroups: limits.hotQuestionGroupsPerSite, maxChars: limits.hotQuestionChars };
+    this.#perVisitorPerDay = limits.hotQuestionsPerVisitorPerDay;
+    this.#perSitePerDay = limits.hotQuestionsPerSitePerDay;
   }
-  return groups
-    .sort((a, b) => b.count - a.count || (b.lastAskedAt ?? 0) - (a.lastAskedAt ?? 0))
-    .map(({ bigrams, ...group }) => group);
+
+  /** Loads the stored groups (at start). */
+  async restore() {
+    for await (const { siteId, group } of this.#store.hotQuestionGroups()) this.#groupsOf(siteId).restore(group);
+  }
+
+  /**
+   * Files a question and returns the store operations that record it, for the batch of
+   * the message that asked it; [] when the visitor or the site is over today's cap.
+   */
+  file({ siteId, visitorId, text, tier, at }) {
+    const day = Math.floor(at / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#filedBySite.clear();
+      this.#filedByVisitor.clear();
+    }
+    const visitorKey = `${siteId}\n${visitorId}`;
+    const byVisitor = this.#filedByVisitor.get(visitorKey) ?? 0;
+    const bySite = this.#filedBySite.get(siteId) ?? 0;
+    if (byVisitor >= this.#perVisitorPerDay || bySite >= this.#perSitePerDay) return [];
+    const filed = this.#groupsOf(siteId).file({ text, tier, at });
+    if (!filed) return [];
+    this.#filedByVisitor.set(visitorKey, byVisitor + 1);
+    this.#filedBySite.set(siteId, bySite + 1);
+    return this.#store.hotQuestionGroupOperations(siteId, filed.group, filed.evicted);
+  }
+
+  /** @returns {{total: number, questions: number, groups: object[]}} groups most asked first */
+  page(siteId, { offset, limit }) {
+    return this.#groupsOf(siteId).page({ offset, limit });
+  }
+
+  #groupsOf(siteId) {
+    if (!this.#sites.has(siteId)) this.#sites.set(siteId, new QuestionGroups(this.#options));
+    return this.#sites.get(siteId);
+  }
 }

@@ -14,7 +14,7 @@ export class AgentDesk {
   #clock;
   #queue = []; // conversation ids, longest waiting first
   #handlingTimes;
-  #visitorTyping = new Map(); // conversationId -> {on, at} last forwarded (while on)
+  #visitorTyping = new Map(); // conversationId -> {forwarded, wanted, timer} (see visitorTyping)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
 
   constructor({ store, presence, config, log, clock = Date.now }) {
@@ -93,6 +93,25 @@ export class AgentDesk {
     this.#presence.toAgents({ type: 'conversation', conversation: await this.summary(conversationId) });
   }
 
+  /**
+   * Every change of a conversation's phase goes through here, from whichever side it
+   * comes (hand-off, accept, leave-a-message, end, a message after the end…): the stored
+   * phase and the waiting queue change together, so a conversation that leaves `queued`
+   * by any path leaves the queue, and the consoles hear of every change to one they show.
+   */
+  async changePhase(conversationId, changes) {
+    const before = await this.#store.getConversation(conversationId);
+    const updated = await this.#store.updateConversation(conversationId, changes);
+    if (!updated) return null;
+    const waiting = this.#queue.includes(conversationId);
+    if (updated.state === 'queued' && !waiting) this.#queue.push(conversationId);
+    if (updated.state !== 'queued' && waiting) this.#queue = this.#queue.filter((id) => id !== conversationId);
+    if ((updated.state === 'queued') !== waiting) this.#announceQueue();
+    const shownToAgents = (state) => state === 'queued' || state === 'with_agent';
+    if (before.state !== updated.state && (shownToAgents(before.state) || shownToAgents(updated.state))) await this.#announceConversation(conversationId);
+    return updated;
+  }
+
   // ---- from the visitor --------------------------------------------------------
 
   /** The visitor asked for a person (button, keyword or unanswered questions). */
@@ -105,17 +124,14 @@ export class AgentDesk {
       return;
     }
     if (!this.agentsAvailable(conversation.siteId, now)) {
-      await this.#store.updateConversation(conversationId, { state: 'offline' });
+      await this.changePhase(conversationId, { state: 'offline' });
       const hours = describeBusinessHours(this.#config.sites[conversation.siteId]?.businessHours, locale ?? conversation.locale ?? 'en');
       this.#presence.toVisitors(conversationId, hours ? { type: 'event', event: 'offline', hours } : { type: 'event', event: 'offline' });
       this.#log.info('handoff_offline', { conversationId, reason });
       return;
     }
-    await this.#store.updateConversation(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason });
-    if (!this.#queue.includes(conversationId)) this.#queue.push(conversationId);
+    await this.changePhase(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason });
     this.#log.info('handoff_queued', { conversationId, reason, position: this.queuePosition(conversationId) });
-    this.#announceQueue();
-    await this.#announceConversation(conversationId);
   }
 
   /** A stored visitor message (and the bot reply stored with it) reaches the agents. */
@@ -124,15 +140,32 @@ export class AgentDesk {
     for (const message of storedMessages) this.#presence.toAgents({ type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
   }
 
-  // A typing frame per keystroke would reach every console: forward changes, and a
-  // repeated "on" at most once a second (the console shows it until "off").
+  // A typing frame per keystroke (or a script toggling it) would reach every console:
+  // per conversation at most one frame per `typingForwardIntervalMs`. The first frame
+  // goes at once; what arrives inside the interval is sent at its end as the latest
+  // state, so "off" always arrives; a conversation quiet for an interval is forgotten
+  // (nothing is kept for visitors who left). While typing goes on, "on" repeats about
+  // once an interval (the console shows it until "off").
   visitorTyping(conversationId, on) {
-    const now = this.#clock();
-    const last = this.#visitorTyping.get(conversationId);
-    if (last && last.on === on && (!on || now - last.at < 1000)) return;
-    if (on) this.#visitorTyping.set(conversationId, { on, at: now });
-    else this.#visitorTyping.delete(conversationId);
-    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on });
+    const entry = this.#visitorTyping.get(conversationId);
+    if (entry) {
+      entry.wanted = on; // the interval's timer sends it
+      return;
+    }
+    const fresh = { forwarded: null, wanted: on, timer: null };
+    this.#visitorTyping.set(conversationId, fresh);
+    this.#forwardTyping(conversationId, fresh);
+  }
+
+  #forwardTyping(conversationId, entry) {
+    if (entry.wanted === entry.forwarded) {
+      this.#visitorTyping.delete(conversationId);
+      return;
+    }
+    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on: entry.wanted });
+    entry.forwarded = entry.wanted;
+    entry.timer = setTimeout(() => this.#forwardTyping(conversationId, entry), this.#config.limits.typingForwardIntervalMs);
+    entry.timer.unref();
   }
 
   // Stored, so the console's receipts survive its reload and a server restart.
@@ -147,7 +180,7 @@ export class AgentDesk {
   async rate(conversationId, { stars, comment }) {
     const now = this.#clock();
     const rating = await this.#store.rate(conversationId, { stars, comment, now });
-    const conversation = await this.#store.updateConversation(conversationId, { state: 'rated', rating: { stars, comment: comment ?? '' } });
+    const conversation = await this.changePhase(conversationId, { state: 'rated', rating: { stars, comment: comment ?? '' } });
     this.#presence.toAgents({ type: 'rating', rating: { ...rating, agentName: conversation?.agentName ?? null } });
     this.#log.info('conversation_rated', { conversationId, stars });
   }
@@ -179,28 +212,40 @@ export class AgentDesk {
     this.#departures.set(agentName, timer);
   }
 
+  /**
+   * A console that held `agentName` logged in again under another name. Unlike a closed
+   * console there is no reload to wait for: if no other console holds the old name, its
+   * conversations go back to the front of the queue now.
+   */
+  async agentSwitchedName(agentName) {
+    if (this.#presence.agentNames().includes(agentName)) return;
+    clearTimeout(this.#departures.get(agentName));
+    this.#departures.delete(agentName);
+    await this.#requeueConversationsOf(agentName);
+  }
+
   async #requeueConversationsOf(agentName) {
     if (this.#presence.agentNames().includes(agentName)) return;
     const held = [];
     for await (const conversation of this.#store.conversations()) {
       if (conversation.state === 'with_agent' && conversation.agentName === agentName) held.push(conversation);
     }
-    for (const conversation of held) {
-      await this.#store.updateConversation(conversation.id, { state: 'queued', agentName: null });
+    // Back at the front, in their original hand-off order.
+    for (const conversation of held.sort((a, b) => b.queuedAt - a.queuedAt)) {
+      this.#queue.unshift(conversation.id);
+      await this.changePhase(conversation.id, { state: 'queued', agentName: null });
       this.#presence.toVisitors(conversation.id, { type: 'event', event: 'agent_left', name: agentName });
       this.#log.info('agent_left_requeued', { conversationId: conversation.id, agent: agentName });
     }
-    if (held.length === 0) return;
-    const ids = new Set(held.map((conversation) => conversation.id));
-    this.#queue = [...held.sort((a, b) => a.queuedAt - b.queuedAt).map((conversation) => conversation.id), ...this.#queue.filter((id) => !ids.has(id))];
-    this.#announceQueue();
-    for (const conversation of held) await this.#announceConversation(conversation.id);
+    if (held.length > 0) this.#announceQueue();
   }
 
   /** Stops pending timers (server shutdown). */
   stop() {
     for (const timer of this.#departures.values()) clearTimeout(timer);
     this.#departures.clear();
+    for (const entry of this.#visitorTyping.values()) clearTimeout(entry.timer);
+    this.#visitorTyping.clear();
   }
 
   // ---- from an agent -----------------------------------------------------------
@@ -210,12 +255,9 @@ export class AgentDesk {
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) return { error: 'unknown_conversation' };
     if (conversation.state !== 'queued') return { error: 'not_waiting' };
-    this.#queue = this.#queue.filter((id) => id !== conversationId);
-    await this.#store.updateConversation(conversationId, { state: 'with_agent', agentName, acceptedAt: now });
+    await this.changePhase(conversationId, { state: 'with_agent', agentName, acceptedAt: now });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agentName });
     this.#log.info('agent_accepted', { conversationId, agent: agentName, waitedMs: now - (conversation.queuedAt ?? now) });
-    this.#announceQueue();
-    await this.#announceConversation(conversationId);
     return { ok: true };
   }
 
@@ -255,13 +297,12 @@ export class AgentDesk {
     const now = this.#clock();
     const { conversation, error } = await this.#assigned(agentName, conversationId);
     if (error) return { error };
-    await this.#store.updateConversation(conversationId, { state: 'ended', endedAt: now });
+    await this.changePhase(conversationId, { state: 'ended', endedAt: now });
     this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on: false });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'ended', by: 'agent' });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'rating_requested' });
     this.#log.info('conversation_ended', { conversationId, agent: agentName, handledMs: now - conversation.acceptedAt });
-    await this.#announceConversation(conversationId);
     return { ok: true };
   }
 
@@ -269,11 +310,10 @@ export class AgentDesk {
     const now = this.#clock();
     const { conversation, error } = await this.#assigned(agentName, conversationId);
     if (error) return { error };
-    await this.#store.updateConversation(conversationId, { state: 'bot', endedAt: now });
+    await this.changePhase(conversationId, { state: 'bot', endedAt: now });
     this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
     this.#log.info('returned_to_bot', { conversationId, agent: agentName });
-    await this.#announceConversation(conversationId);
     return { ok: true };
   }
 

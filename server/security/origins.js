@@ -23,3 +23,29 @@ export function isOriginAllowed(origin, allowedOrigins) {
     }
   });
 }
+
+/** Whether `origin` names the host the request was sent to: a page the server itself served. */
+export function isSameOrigin(origin, request) {
+  if (typeof origin !== 'string' || typeof request.headers.host !== 'string') return false;
+  try {
+    return new URL(origin).host === new URL(`http://${request.headers.host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The origin check at WebSocket upgrade, before a single frame is read. `/ws`: a page
+ * some site lists in allowedOrigins, or one of the server's own (hello then checks the
+ * origin against the one site it names). `/agent`: only the console the server serves,
+ * i.e. a page of the host the browser addressed (behind a proxy, the public one the
+ * proxy passes on in Host); a client without an Origin header is not a browser page and
+ * still has to log in with the agent token.
+ * @returns {boolean}
+ */
+export function upgradeAllowed(endpoint, request, { sites, ownOrigins }) {
+  const origin = request.headers.origin;
+  if (endpoint === 'agent') return origin === undefined || isSameOrigin(origin, request);
+  if (ownOrigins.includes(origin)) return true;
+  return Object.values(sites).some((site) => isOriginAllowed(origin, site.allowedOrigins));
+}

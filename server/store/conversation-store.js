@@ -3,37 +3,65 @@
 // write batch that stores it has been synced to disk, and the (conversation, cmid) pair
 // is kept forever, so a retry — seconds or days later, before or after a crash — gets
 // the original ack back instead of a second copy.
-import { ClassicLevel } from 'classic-level';
 import { randomUUID } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
+import { DEFAULT_CONFIG } from '../config.js';
+import { COMMITS_KEY, openCheckedDatabase, writeCommitsFile } from './store-integrity.js';
 
 const SEQ_WIDTH = 12; // zero-padded so keys sort in seq order
+const HOT_GROUP_WIDTH = 12;
+// What a cached entry costs beyond its text: the Map entry, the object, the key.
+const ENTRY_OVERHEAD_BYTES = 96;
+// V8 keeps a string in one or two bytes per character; count two (the worst case).
+const recordBytes = (key, value) => ENTRY_OVERHEAD_BYTES + 2 * (key.length + JSON.stringify(value).length);
+const numberBytes = (key) => ENTRY_OVERHEAD_BYTES + 2 * key.length;
+// The commit count is copied beside the store at most this often while writes land
+// (and at close); the file only has to trail the database, never lead it.
+const COMMITS_FILE_INTERVAL_MS = 1000;
 
 export class ConversationStore {
   #db;
+  #path;
   #sync;
-  #conversations; // cache of conversation records (the db is the truth)
+  // Conversation records without lastSeq (the db is the truth). A message append does
+  // not rewrite the record: lastSeq is the seq of the conversation's last message key.
+  #conversations;
+  #lastSeqs; // conversation id -> seq of its last message
   #queues = new Map(); // conversation id -> tail of its write chain
   // `${conversation}:${epoch}` -> next expected cseq; this process is the database's
   // only writer, so a value read or written once stays true (saves a read per message).
   #expectedCseqs;
+  #commits; // write batches committed (see store-integrity.js)
+  #commitsFileTimer = null;
+  #commitsFileWrite = Promise.resolve();
 
   /**
+   * Opens the database after checking it is whole (store-integrity.js): a damaged store
+   * throws a StoreDamagedError naming the problem and the fix.
    * @param {string} path directory of the database
-   * @param {{durability?: 'flushed'|'committed'}} [options] `flushed` (default) fsyncs every
-   *   batch and survives power loss; `committed` survives a killed process only, faster.
+   * @param {{durability?: 'flushed'|'committed', conversationCacheBytes?: number, sequenceCacheBytes?: number, warn?: Function}} [options]
+   *   `flushed` (default) fsyncs every batch and survives power loss; `committed` survives a killed process only, faster.
    */
-  static async open(path, { durability = 'flushed', cacheEntries = 50_000 } = {}) {
-    const db = new ClassicLevel(path, { valueEncoding: 'json' });
-    await db.open();
-    return new ConversationStore(db, durability === 'flushed', cacheEntries);
+  static async open(path, { durability = 'flushed', conversationCacheBytes = DEFAULT_CONFIG.limits.conversationCacheBytes, sequenceCacheBytes = DEFAULT_CONFIG.limits.sequenceCacheBytes, warn = () => {} } = {}) {
+    const { db, commits } = await openCheckedDatabase(path, { warn });
+    const store = new ConversationStore(db, path, { sync: durability === 'flushed', commits, conversationCacheBytes, sequenceCacheBytes });
+    await writeCommitsFile(path, commits, { sync: store.#sync }); // a store from before the counter gets its file now
+    return store;
   }
 
-  constructor(db, sync, cacheEntries = 50_000) {
+  constructor(db, path, { sync, commits, conversationCacheBytes, sequenceCacheBytes }) {
     this.#db = db;
+    this.#path = path;
     this.#sync = sync;
-    this.#conversations = new BoundedCache(cacheEntries);
-    this.#expectedCseqs = new BoundedCache(cacheEntries);
+    this.#commits = commits;
+    this.#conversations = new BoundedCache(conversationCacheBytes, recordBytes);
+    this.#lastSeqs = new BoundedCache(sequenceCacheBytes / 2, numberBytes);
+    this.#expectedCseqs = new BoundedCache(sequenceCacheBytes / 2, numberBytes);
+  }
+
+  /** Estimated bytes the caches hold: each at most its budget. */
+  get cachedBytes() {
+    return { conversations: this.#conversations.bytes, sequences: this.#lastSeqs.bytes + this.#expectedCseqs.bytes };
   }
 
   // Group commit: message batches of different conversations that are ready while a
@@ -54,13 +82,33 @@ export class ConversationStore {
     while (this.#waitingWrites.length > 0) {
       const group = this.#waitingWrites.splice(0);
       try {
-        await this.#db.batch(group.flatMap((write) => write.operations), { sync: this.#sync });
+        const commits = this.#commits + 1;
+        await this.#db.batch([...group.flatMap((write) => write.operations), { type: 'put', key: COMMITS_KEY, value: commits }], { sync: this.#sync });
+        this.#commits = commits;
+        this.#scheduleCommitsFile();
         for (const write of group) write.resolve();
       } catch (error) {
         for (const write of group) write.reject(error);
       }
     }
     this.#writing = false;
+  }
+
+  #scheduleCommitsFile() {
+    if (this.#commitsFileTimer) return;
+    this.#commitsFileTimer = setTimeout(() => {
+      this.#commitsFileTimer = null;
+      this.#saveCommitsFile();
+    }, COMMITS_FILE_INTERVAL_MS);
+    this.#commitsFileTimer.unref();
+  }
+
+  #saveCommitsFile() {
+    const commits = this.#commits;
+    this.#commitsFileWrite = this.#commitsFileWrite.then(() => writeCommitsFile(this.#path, commits, { sync: this.#sync })).catch(() => {
+      // Only the damage check at the next start reads it; a failed copy leaves the old, lower count.
+    });
+    return this.#commitsFileWrite;
   }
 
   // Appends to one conversation run one after another: each reads the last seq and
@@ -81,11 +129,26 @@ export class ConversationStore {
     return value === undefined ? null : value; // classic-level 3 returns undefined for a missing key
   }
 
-  async getConversation(conversationId) {
+  async #record(conversationId) {
     if (this.#conversations.has(conversationId)) return this.#conversations.get(conversationId);
-    const conversation = await this.#read(`conv:${conversationId}`);
-    if (conversation) this.#conversations.set(conversationId, conversation);
-    return conversation;
+    const record = await this.#read(`conv:${conversationId}`);
+    if (record) this.#conversations.set(conversationId, record);
+    return record;
+  }
+
+  // The seq of the conversation's last message key (0 before any).
+  async #lastSeq(conversationId) {
+    if (this.#lastSeqs.has(conversationId)) return this.#lastSeqs.get(conversationId);
+    const [last] = await this.#db.keys({ gt: `msg:${conversationId}:`, lt: `msg:${conversationId};`, reverse: true, limit: 1 }).all();
+    const lastSeq = last ? Number(last.slice(last.lastIndexOf(':') + 1)) : 0;
+    this.#lastSeqs.set(conversationId, lastSeq); // may be forgotten at once (a cache smaller than one entry)
+    return lastSeq;
+  }
+
+  /** The conversation record with its `lastSeq`, or null. */
+  async getConversation(conversationId) {
+    const record = await this.#record(conversationId);
+    return record ? { ...record, lastSeq: await this.#lastSeq(conversationId) } : null;
   }
 
   /**
@@ -98,7 +161,7 @@ export class ConversationStore {
    * message instead of expecting 1, which that client would never send.
    */
   async createConversation({ siteId, visitorId, now, sessionToken = null, identity = null, adoptCseqOf = null }) {
-    const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, lastSeq: 0, state: 'bot' };
+    const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, state: 'bot' };
     if (identity) conversation.identity = identity;
     const operations = [{ type: 'put', key: `conv:${conversation.id}`, value: conversation }];
     if (sessionToken) operations.push({ type: 'put', key: `token:${sessionToken}`, value: { conversationId: conversation.id } });
@@ -106,9 +169,10 @@ export class ConversationStore {
       operations.push({ type: 'put', key: `cseq:${conversation.id}:${adoptCseqOf}`, value: { next: null } });
       this.#expectedCseqs.set(`${conversation.id}:${adoptCseqOf}`, null);
     }
-    await this.#db.batch(operations, { sync: this.#sync });
+    await this.#write(operations);
     this.#conversations.set(conversation.id, conversation);
-    return conversation;
+    this.#lastSeqs.set(conversation.id, 0);
+    return { ...conversation, lastSeq: 0 };
   }
 
   async conversationIdForToken(sessionToken) {
@@ -116,7 +180,7 @@ export class ConversationStore {
     return entry ? entry.conversationId : null;
   }
 
-  /** Every conversation record, in id order (used at start to rebuild the queue). */
+  /** Every conversation record (without lastSeq), in id order (used at start to rebuild the queue). */
   async *conversations() {
     for await (const conversation of this.#db.values({ gt: 'conv:', lt: 'conv;' })) yield conversation;
   }
@@ -124,21 +188,21 @@ export class ConversationStore {
   /** The cseq the next message of this client epoch must carry (1 for a new epoch; null: any, see adoptCseqOf). */
   async expectedCseq(conversationId, epoch) {
     const cacheKey = `${conversationId}:${epoch}`;
-    if (!this.#expectedCseqs.has(cacheKey)) {
-      const entry = await this.#read(`cseq:${conversationId}:${epoch}`);
-      this.#expectedCseqs.set(cacheKey, entry ? entry.next : 1);
-    }
-    return this.#expectedCseqs.get(cacheKey);
+    if (this.#expectedCseqs.has(cacheKey)) return this.#expectedCseqs.get(cacheKey);
+    const entry = await this.#read(`cseq:${conversationId}:${epoch}`);
+    const expected = entry ? entry.next : 1;
+    this.#expectedCseqs.set(cacheKey, expected);
+    return expected;
   }
 
   updateConversation(conversationId, changes) {
     return this.#serialized(conversationId, async () => {
-      const current = await this.getConversation(conversationId);
+      const current = await this.#record(conversationId);
       if (!current) return null;
-      const updated = { ...current, ...changes, id: current.id, lastSeq: current.lastSeq };
-      await this.#db.put(`conv:${conversationId}`, updated, { sync: this.#sync });
-      this.#conversations.set(conversationId, updated);
-      return updated;
+      const { lastSeq, ...record } = { ...current, ...changes, id: current.id };
+      await this.#write([{ type: 'put', key: `conv:${conversationId}`, value: record }]);
+      this.#conversations.set(conversationId, record);
+      return { ...record, lastSeq: await this.#lastSeq(conversationId) };
     });
   }
 
@@ -154,11 +218,12 @@ export class ConversationStore {
    * stored in the same batch right after the message (seq + 1, `replyTo` = cmid), so
    * history shows it and a crash cannot keep one without the other.
    *
-   * `unanswered` ({siteId, tier}) files the text for the hot-questions report.
+   * `alsoWrite()` is called once the message will be stored (not for a duplicate or a
+   * wrong cseq) and returns more operations for its batch (the hot-questions report).
    *
    * @returns {Promise<{seq: number, serverId: string, duplicate: boolean, reply: object|null} | {expectedCseq: number}>}
    */
-  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, unanswered = null }) {
+  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, alsoWrite = () => [] }) {
     return this.#serialized(conversationId, async () => {
       const earlier = await this.#read(`cmid:${conversationId}:${cmid}`);
       if (earlier) return { seq: earlier.seq, serverId: earlier.serverId, duplicate: true };
@@ -174,9 +239,7 @@ export class ConversationStore {
       const [stored, reply] = await this.#append(conversationId, messages, (seq, serverId) => {
         const operations = [{ type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } }];
         if (epoch !== undefined) operations.push({ type: 'put', key: cseqKey, value: { next: cseq + 1 } });
-        if (unanswered) {
-          operations.push({ type: 'put', key: `unanswered:${unanswered.siteId}:${String(now).padStart(15, '0')}:${serverId}`, value: { text, tier: unanswered.tier, at: now, conversationId } });
-        }
+        operations.push(...alsoWrite());
         return operations;
       });
       if (epoch !== undefined) this.#expectedCseqs.set(`${conversationId}:${epoch}`, cseq + 1);
@@ -191,22 +254,21 @@ export class ConversationStore {
     return this.#serialized(conversationId, async () => (await this.#append(conversationId, [message], () => []))[0]);
   }
 
-  // One atomic, synced batch: the messages (consecutive seqs), their index entries and
-  // the new lastSeq. `extraOperations` receives the first message's seq and serverId.
+  // One atomic, synced batch: the messages (consecutive seqs, each its own key) and
+  // their index entries; the conversation record is not rewritten (its lastSeq is the
+  // last message key). `extraOperations` receives the first message's seq and serverId.
   async #append(conversationId, messages, extraOperations) {
-    const conversation = await this.getConversation(conversationId);
-    if (!conversation) throw new Error(`unknown conversation ${conversationId}`);
+    if (!(await this.#record(conversationId))) throw new Error(`unknown conversation ${conversationId}`);
+    const lastSeq = await this.#lastSeq(conversationId);
     const stored = messages.map((message, i) => {
-      const seq = conversation.lastSeq + 1 + i;
+      const seq = lastSeq + 1 + i;
       return { ...message, seq, serverId: `${conversationId}:${seq}` };
     });
-    const updated = { ...conversation, lastSeq: conversation.lastSeq + messages.length };
     await this.#write([
       ...stored.map((message) => ({ type: 'put', key: `msg:${conversationId}:${String(message.seq).padStart(SEQ_WIDTH, '0')}`, value: message })),
-      { type: 'put', key: `conv:${conversationId}`, value: updated },
       ...extraOperations(stored[0].seq, stored[0].serverId),
     ]);
-    this.#conversations.set(conversationId, updated);
+    this.#lastSeqs.set(conversationId, lastSeq + messages.length);
     return stored;
   }
 
@@ -232,7 +294,7 @@ export class ConversationStore {
       const ticket = { id: `T${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`, siteId, visitorId, conversationId, message, contact, createdAt: now, status: 'open' };
       const operations = [{ type: 'put', key: `ticket:${ticket.id}`, value: ticket }];
       if (cmid !== undefined) operations.push({ type: 'put', key: `ticketcmid:${conversationId}:${cmid}`, value: { ticketId: ticket.id } });
-      await this.#db.batch(operations, { sync: this.#sync });
+      await this.#write(operations);
       return ticket;
     };
     if (cmid === undefined) return create();
@@ -252,12 +314,19 @@ export class ConversationStore {
     return updated;
   }
 
-  /** Questions the visitors' bot could not answer (tier suggest or handoff), oldest first. */
-  async unansweredQuestions(siteId, { since = 0 } = {}) {
-    const questions = [];
-    const range = { gte: `unanswered:${siteId}:${String(since).padStart(15, '0')}`, lt: `unanswered:${siteId};` };
-    for await (const question of this.#db.values(range)) questions.push(question);
-    return questions;
+  /** Every stored hot-question group, per site in filing order (reports/hot-questions.js). */
+  async *hotQuestionGroups() {
+    for await (const [key, group] of this.#db.iterator({ gt: 'hotgroup:', lt: 'hotgroup;' })) {
+      yield { siteId: key.slice('hotgroup:'.length, key.lastIndexOf(':')), group };
+    }
+  }
+
+  /** Operations storing a changed group and dropping an evicted one, for a message's batch. */
+  hotQuestionGroupOperations(siteId, group, evictedNumber) {
+    const key = (number) => `hotgroup:${siteId}:${String(number).padStart(HOT_GROUP_WIDTH, '0')}`;
+    const operations = [{ type: 'put', key: key(group.number), value: group }];
+    if (evictedNumber !== null) operations.push({ type: 'del', key: key(evictedNumber) });
+    return operations;
   }
 
   async tickets(siteId) {
@@ -268,7 +337,7 @@ export class ConversationStore {
 
   async rate(conversationId, { stars, comment, now }) {
     const rating = { conversationId, stars, comment, ratedAt: now };
-    await this.#db.put(`rating:${conversationId}`, rating, { sync: this.#sync });
+    await this.#write([{ type: 'put', key: `rating:${conversationId}`, value: rating }]);
     return rating;
   }
 
@@ -278,7 +347,10 @@ export class ConversationStore {
     return ratings;
   }
 
-  close() {
-    return this.#db.close();
+  async close() {
+    clearTimeout(this.#commitsFileTimer);
+    this.#commitsFileTimer = null;
+    await this.#saveCommitsFile();
+    await this.#db.close();
   }
 }

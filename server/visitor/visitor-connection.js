@@ -5,19 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame-validator.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { verifyIdentity } from '../security/identity.js';
+import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_LATER = 1013;
-
-// The proxy appends the address it saw last; anything before it the client could forge.
-function clientAddress(request, trustProxy) {
-  const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1).trim() : '';
-  return last || request.socket.remoteAddress;
-}
 
 export class VisitorConnection {
   #socket;
@@ -85,7 +79,7 @@ export class VisitorConnection {
       case 'typing': return this.#services.desk.visitorTyping(this.#conversationId, frame.on);
       case 'rate': return this.#rate(frame);
       case 'ticket': return this.#ticket(frame);
-      case 'prechat': return this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
+      case 'prechat': return this.#prechat(frame);
       case 'resync': return this.#resync(frame.afterSeq);
       case 'ping': return this.send({ type: 'pong', t: frame.t });
       default: return this.#error('frame_unknown_type', `no client frame has type "${frame.type}"`);
@@ -135,7 +129,7 @@ export class VisitorConnection {
     if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
     // "Offline" was true when the visitor asked; if agents answer again now, the widget
     // should offer them rather than the leave-a-message form.
-    if (conversation.state === 'offline' && desk.agentsAvailable(frame.siteId, now)) conversation = await store.updateConversation(conversation.id, { state: 'bot' });
+    if (conversation.state === 'offline' && desk.agentsAvailable(frame.siteId, now)) conversation = await desk.changePhase(conversation.id, { state: 'bot' });
 
     this.#siteId = frame.siteId;
     this.#visitorId = frame.visitorId;
@@ -157,34 +151,46 @@ export class VisitorConnection {
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }
 
-  // Both buckets must have room: the visitor's own, and their IP's (one script
-  // rotating visitor ids still shares an address).
-  #rateLimited(cmid) {
+  // Both buckets must have room: the visitor's own in `limiter`, and their IP's (one
+  // script rotating visitor ids still shares an address).
+  #rateLimited(limiter, { cmid, retryAfterMs = 2000 } = {}) {
     const { limiters, clock } = this.#services;
     const now = clock();
-    if (limiters.visitor.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
-    this.#error('rate_limited', 'too many messages; retry in 2 s', { retryAfterMs: 2000, ...(cmid ? { cmid } : {}) });
+    if (limiter.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
+    this.#error('rate_limited', `too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs, ...(cmid ? { cmid } : {}) });
     return true;
   }
 
+  async #prechat(frame) {
+    const { limiters, config } = this.#services;
+    if (this.#rateLimited(limiters.prechat, { retryAfterMs: Math.ceil(60_000 / config.limits.prechatPerMinute) })) return;
+    await this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
+  }
+
   async #message(frame) {
-    const { store, desk, presence, clock } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
-    const tier = frame.bot?.tier;
-    const botReply = tier === 'answer' && frame.bot.answer ? { text: frame.bot.answer, tier, faqId: frame.bot.faqId } : null;
-    const unanswered = tier === 'suggest' || tier === 'handoff' ? { siteId: this.#siteId, tier } : null;
+    const { store, desk, presence, clock, knowledge, hotQuestions } = this.#services;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const now = clock();
+    let conversation = await store.getConversation(this.#conversationId);
+    // The visitor's `bot` field only says their widget let the bot take this turn; what
+    // the bot answered is decided here, by the same engine on the site's KB, so a
+    // visitor can neither store text as the bot's nor file anything as a hot question.
+    const botTurn = frame.bot !== undefined && ['bot', 'ended', 'rated'].includes(conversation.state);
+    const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text) : null;
+    const botReply = verdict?.tier === 'answer' ? { text: verdict.answer, tier: verdict.tier, faqId: verdict.faqId } : null;
+    const unanswered = verdict?.tier === 'suggest' || verdict?.tier === 'handoff';
+    const meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
     const result = await store.appendVisitorMessage(this.#conversationId, {
-      cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now,
-      meta: frame.bot ? { bot: frame.bot } : undefined, botReply, unanswered,
+      cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now, meta, botReply,
+      alsoWrite: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : []),
     });
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
     this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });
     if (result.duplicate) return;
-    let conversation = await store.getConversation(this.#conversationId);
+    conversation = await store.getConversation(this.#conversationId);
     // Writing after the end starts over with the bot, as the visitor's session does.
-    if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await store.updateConversation(this.#conversationId, { state: 'bot' });
-    const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: now, seq: result.seq, serverId: result.serverId, meta: frame.bot ? { bot: frame.bot } : undefined };
+    if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await desk.changePhase(this.#conversationId, { state: 'bot' });
+    const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: now, seq: result.seq, serverId: result.serverId, meta };
     // The sender learned the seq from the ack; other tabs learn the message here.
     presence.toVisitors(this.#conversationId, msgFrame(stored), this);
     if (result.reply) presence.toVisitors(this.#conversationId, msgFrame(result.reply));
@@ -199,12 +205,12 @@ export class VisitorConnection {
 
   async #ticket(frame) {
     const { store, desk, clock, log } = this.#services;
-    if (this.#rateLimited(frame.cmid)) return;
+    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const { ticket, duplicate } = await store.createTicket({
       siteId: this.#siteId, visitorId: this.#visitorId, conversationId: this.#conversationId, message: frame.message, contact: frame.contact, now: clock(), cmid: frame.cmid,
     });
     if (!duplicate) {
-      await store.updateConversation(this.#conversationId, { state: 'ticket_submitted' });
+      await desk.changePhase(this.#conversationId, { state: 'ticket_submitted' });
       log.info('ticket_created', { conversationId: this.#conversationId, ticketId: ticket.id });
       desk.ticketCreated(ticket);
     }

@@ -98,7 +98,7 @@ test('a widget that fails to load is reported as an error event; the next open r
   const page = await world.browser.newPage();
   const problems = await watchPage(page);
   let failWidget = true;
-  await page.route('**/kefu/kefu-widget.js', (route) => (failWidget ? route.fulfill({ status: 503, body: 'busy' }) : route.fallback()));
+  await page.route('**/kefu/v/*/kefu-widget.js', (route) => (failWidget ? route.fulfill({ status: 503, body: 'busy' }) : route.fallback()));
   const url = await routeHostPage(
     page,
     world.server.httpUrl,

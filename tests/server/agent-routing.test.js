@@ -57,7 +57,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
     const { client: li } = await agent(server, '小李');
     const { client: v, welcome } = await visitor(server, { epoch: 'e' });
     const id = welcome.conversationId;
-    await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+    await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
     v.send({ type: 'handoff', reason: 'unanswered' });
     await v.next(isEvent('queued'));
     await li.request({ type: 'accept', conversationId: id }, 'result');
@@ -65,7 +65,7 @@ test('agent and visitor chat with typing and read receipts both ways; end asks f
 
     // The console sees the bot history with the tier each question got.
     const history = await li.request({ type: 'history', conversationId: id }, 'history');
-    assert.deepEqual(history.messages.map((m) => [m.author, m.text, m.tier]), [['visitor', '发票怎么开', 'handoff']]);
+    assert.deepEqual(history.messages.map((m) => [m.author, m.text, m.tier]), [['visitor', '火星快递多久到', 'handoff']]);
 
     v.send({ type: 'typing', on: true });
     assert.deepEqual(await li.next('visitor_typing'), { type: 'visitor_typing', conversationId: id, on: true });
@@ -198,20 +198,25 @@ test('a queued visitor who reconnects is told the position again; the queue surv
   }
 });
 
-test('the hot-questions report groups what the bot could not answer, most frequent first', async () => {
+test('the hot-questions report groups what the server\'s engine could not answer, most frequent first, whatever tier the visitor claims', async () => {
   await withTestServer({}, async (server) => {
-    const asked = [['发票怎么开', 'handoff'], ['发票怎么开呀', 'handoff'], ['怎么开通会员', 'suggest'], ['发票怎么开？', 'suggest'], ['忘记密码', 'answer']];
+    // The claimed tiers are lies both ways: the server's engine on the demo KB decides.
+    const asked = [['火星快递多久到', 'answer'], ['火星快递多久到呀', 'handoff'], ['会员', 'answer'], ['火星快递多久到？', 'suggest'], ['恐龙蛋怎么煮', 'answer'], ['忘记密码', 'handoff']];
     const { client: v } = await visitor(server, { epoch: 'e' });
     let cseq = 0;
     for (const [text, tier] of asked) {
       cseq += 1;
-      const bot = tier === 'answer' ? { tier, faqId: 'reset-password', answer: '在登录页点击“忘记密码”。' } : { tier };
+      const bot = tier === 'answer' ? { tier, faqId: 'reset-password', answer: 'claimed' } : { tier };
       await v.request({ type: 'message', cmid: `c-${cseq}`, cseq, text, clientTime: cseq, bot }, 'ack');
     }
     const { client: li } = await agent(server);
     const report = await li.request({ type: 'hot_questions', siteId: 'demo' }, 'hot_questions');
-    assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['发票怎么开', 3], ['怎么开通会员', 1]]);
-    assert.deepEqual(report.groups[0].tiers, { handoff: 2, suggest: 1 });
+    assert.deepEqual(report.groups.map((g) => [g.question, g.count]), [['火星快递多久到', 3], ['恐龙蛋怎么煮', 1], ['会员', 1]]);
+    assert.deepEqual(report.groups[0].tiers, { handoff: 3 });
+    assert.deepEqual(report.groups[2].tiers, { suggest: 1 });
+    assert.deepEqual([report.total, report.questions, report.offset, report.limit], [3, 5, 0, server.config.limits.hotQuestionsPageSize]);
+    const second = await li.request({ type: 'hot_questions', siteId: 'demo', offset: 1, limit: 1 }, 'hot_questions');
+    assert.deepEqual(second.groups.map((g) => g.question), ['恐龙蛋怎么煮']);
     for (const c of [li, v]) await c.close();
   });
 });
@@ -268,5 +273,80 @@ test('with a pre-chat form the welcome says so, and the fields name the visitor 
     assert.equal(resumed.conversationId, welcome.conversationId);
     assert.equal(resumed.preChatForm, false);
     for (const c of [li, v, again]) await c.close();
+  });
+});
+
+// Issue 21, finding 7.
+test('leaving a message while queued takes the conversation out of the queue: no ghost, true positions', async () => {
+  await withTestServer({ config: { defaultHandlingSeconds: 60 } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const first = await visitor(server);
+    const second = await visitor(server);
+    first.client.send({ type: 'handoff', reason: 'visitor' });
+    await first.client.next(isEvent('queued'));
+    second.client.send({ type: 'handoff', reason: 'visitor' });
+    assert.equal((await second.client.next(isEvent('queued'))).position, 2);
+    await first.client.request({ type: 'ticket', cmid: 't-1', message: '等不及了，请回电', contact: '13800000000' }, (f) => f.event === 'ticket_created');
+    assert.deepEqual(await second.client.next(isEvent('queued')), { type: 'event', event: 'queued', position: 1, etaSeconds: 60 });
+    const queue = await li.next((f) => f.type === 'queue' && f.entries.length === 1 && f.entries[0].conversationId === second.welcome.conversationId);
+    assert.deepEqual(queue.entries, [{ conversationId: second.welcome.conversationId, position: 1 }]);
+    // A console that logs in now sees one waiting visitor, and the one who left a message cannot be accepted.
+    const { client: wang, ready } = await agent(server, '老王');
+    assert.deepEqual(ready.queue, [{ conversationId: second.welcome.conversationId, position: 1 }]);
+    assert.equal((await wang.request({ type: 'accept', conversationId: first.welcome.conversationId }, 'result')).error, 'not_waiting');
+    assert.equal((await wang.request({ type: 'accept', conversationId: second.welcome.conversationId }, 'result')).ok, true);
+    for (const c of [li, wang, first.client, second.client]) await c.close();
+  });
+});
+
+// Issue 21, finding 8.
+test('visitor typing reaches the consoles at most once per interval per conversation, ending in the last state', async () => {
+  await withTestServer({ config: { limits: { typingForwardIntervalMs: 200 } } }, async (server) => {
+    const { client: li } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    await v.next(isEvent('queued'));
+    const started = Date.now();
+    for (let i = 0; i < 500; i += 1) v.send({ type: 'typing', on: i % 2 === 0 });
+    await v.request({ type: 'ping', t: 1 }, 'pong'); // every typing frame has been handled
+    const handledMs = Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const forwarded = li.drain().filter((f) => f.type === 'visitor_typing');
+    assert.ok(forwarded.length <= Math.ceil((handledMs + 450) / 200) + 1, `${forwarded.length} typing frames in ${handledMs + 450} ms`);
+    assert.deepEqual(forwarded.at(-1), { type: 'visitor_typing', conversationId: welcome.conversationId, on: false }, 'the last state (off) arrives');
+    for (const c of [li, v]) await c.close();
+  });
+});
+
+test('logging in again under another name on an open console releases the old name\'s conversations', async () => {
+  await withTestServer({}, async (server) => {
+    const { client: console } = await agent(server, '小李');
+    const { client: v, welcome } = await visitor(server);
+    v.send({ type: 'handoff', reason: 'visitor' });
+    await v.next(isEvent('queued'));
+    await console.request({ type: 'accept', conversationId: welcome.conversationId }, 'result');
+    await v.next(isEvent('agent_joined'));
+    const ready = await console.request({ type: 'login', token: server.agentToken, name: '老王' }, 'ready');
+    assert.equal(ready.name, '老王');
+    assert.deepEqual(await v.next(isEvent('agent_left')), { type: 'event', event: 'agent_left', name: '小李' });
+    assert.equal((await v.next(isEvent('queued'))).position, 1);
+    const { conversation } = await console.request({ type: 'history', conversationId: welcome.conversationId }, 'history');
+    assert.deepEqual([conversation.state, conversation.agentName], ['queued', null]);
+    for (const c of [console, v]) await c.close();
+  });
+});
+
+test('failed console logins from one address are slowed: after the free ones, even the right token waits', async () => {
+  await withTestServer({ config: { limits: { loginFreeFailures: 2, loginBackoffBaseMs: 400, loginBackoffMaxMs: 2000 } } }, async (server) => {
+    for (let i = 0; i < 3; i += 1) {
+      const { ready } = await agent(server, 'x', 'wrong-token');
+      assert.equal(ready.code, 'unauthorized');
+    }
+    const { client, ready } = await agent(server, '小李');
+    assert.equal(ready.code, 'rate_limited', 'locked out: the token is not even compared');
+    assert.ok(ready.retryAfterMs > 0 && ready.retryAfterMs <= 400);
+    assert.equal(await client.closed, 1013);
+    await new Promise((resolve) => setTimeout(resolve, ready.retryAfterMs + 50));
+    assert.equal((await agent(server, '小李')).ready.type, 'ready');
   });
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, DEFAULT_CONFIG } from '../../server/config.js';
+import { loadConfig, ConfigError, CONFIG_KEYS, DEFAULT_CONFIG, SITE_KEYS } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 
 test('a config file overrides only what it names', () => {
@@ -19,8 +19,23 @@ test('a config file overrides only what it names', () => {
   assert.match(config.agentToken, /^[\w-]{16}$/);
 });
 
-test('a site without an origin list is rejected at start', () => {
-  assert.throws(() => loadConfig(undefined, { sites: { broken: { allowedOrigins: 'https://a.example' } } }), /allowedOrigins/);
+test('an origin list that is not a list of origins is rejected at start', () => {
+  assert.throws(() => loadConfig(undefined, { sites: { broken: { allowedOrigins: 'https://a.example' } } }), (error) => error instanceof ConfigError && /sites\.broken\.allowedOrigins must be an array of origins/.test(error.message));
+  assert.throws(() => loadConfig(undefined, { sites: { broken: { allowedOrigins: ['https://a.example/path'] } } }), /allowedOrigins/);
+});
+
+test('a new site without allowedOrigins gets [] as the docs say, and every site default', () => {
+  const config = loadConfig(undefined, { sites: { acme: { name: 'Acme' } } });
+  assert.deepEqual(config.sites.acme.allowedOrigins, []);
+  assert.equal(config.sites.acme.businessHours, null);
+  assert.equal(config.sites.acme.offlineWhenNoAgent, true);
+  assert.ok(config.sites.demo, 'the demo site stays unless the file replaces it');
+});
+
+test('docs/server.md names every config key in the table', () => {
+  const docs = readFileSync(new URL('../../docs/server.md', import.meta.url), 'utf8');
+  const names = [...Object.entries(CONFIG_KEYS).flatMap(([name, row]) => ('kind' in row ? [name] : Object.keys(row))), ...Object.keys(SITE_KEYS)];
+  for (const name of names) assert.match(docs, new RegExp(`\`(sites\\.<id>\\.|limits\\.)?${name}\``), name);
 });
 
 test('logs are one JSON object per line, filtered by level', () => {

@@ -2,6 +2,7 @@
 // server and a protocol-level visitor: login, queue, accept, chat with read receipts,
 // end, rating and hot questions, with no CSP violation or page error.
 import { test, before, after } from 'node:test';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
@@ -31,13 +32,13 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   await helloVisitor(visitor, { epoch: 'e' });
   // Markup typed by a visitor must show as text.
-  await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>发票怎么开', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+  await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
   visitor.send({ type: 'handoff', reason: 'unanswered' });
   await page.waitForFunction(() => document.title.startsWith('(1) '));
   await page.click('#queue li button');
   await page.waitForSelector('#messages li');
   assert.equal(await page.locator('#messages img').count(), 0);
-  assert.match(await page.locator('#messages').innerText(), /<img src=x>发票怎么开[\s\S]*|not answered/);
+  assert.match(await page.locator('#messages').innerText(), /<img src=x>火星快递多久到[\s\S]*|not answered/);
   assert.equal(await page.locator('#messages .tier-handoff').count(), 1, 'the bot turn shows its FAQ tier');
 
   await page.click('#accept');
@@ -62,7 +63,7 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   assert.match(await page.locator('#ratings').innerText(), /<b>ok<\/b>/);
   await page.click('[data-view=hot]');
   await page.waitForSelector('#hot-questions li');
-  assert.match(await page.locator('#hot-questions').innerText(), /发票怎么开 ×1/);
+  assert.match(await page.locator('#hot-questions').innerText(), /火星快递多久到 ×1/);
 
   assert.deepEqual(problems, []);
   await visitor.close();
@@ -100,4 +101,58 @@ test('a wrong token keeps the login form up and says so', async () => {
   await page.waitForSelector('#login-status:text("Wrong token")');
   assert.equal(await page.locator('#desk').isHidden(), true);
   await page.close();
+});
+
+// Issue 21, finding 8: the console holds the agent token, so no other page may frame
+// it (clickjacking), and its socket may reach its own origin only.
+test('a page on another origin cannot frame the console; the console connects to its own origin only', async () => {
+  const response = await fetch(`${server.httpUrl}/console/`);
+  const csp = response.headers.get('content-security-policy');
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /connect-src 'self';/, 'no ws: wildcard');
+  const foreign = createServer((request, reply) => {
+    reply.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    reply.end(`<!doctype html><title>foreign</title><iframe id="framed" src="${server.httpUrl}/console/"></iframe>`);
+  });
+  await new Promise((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  const page = await browser.newPage();
+  try {
+    // localhost, not 127.0.0.1: another origin than the console's.
+    await page.goto(`http://localhost:${foreign.address().port}/`);
+    await page.waitForTimeout(500);
+    const framed = page.frames().find((frame) => frame !== page.mainFrame());
+    const loginShown = await framed.evaluate(() => Boolean(document.getElementById('login'))).catch(() => false);
+    assert.equal(loginShown, false, 'the console did not render inside the foreign page');
+  } finally {
+    await page.close();
+    await new Promise((resolve) => foreign.close(resolve));
+  }
+});
+
+test('the hot-questions view pages through the groups', async () => {
+  const paged = await startTestServer({ config: { limits: { hotQuestionsPageSize: 1 } } });
+  const page = await browser.newPage();
+  try {
+    const visitor = await SocketClient.open(paged.wsUrl, { origin: paged.origin });
+    await helloVisitor(visitor, { epoch: 'e' });
+    await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.request({ type: 'message', cmid: 'c2', cseq: 2, text: '火星快递多久到呀', clientTime: 2, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.request({ type: 'message', cmid: 'c3', cseq: 3, text: '恐龙蛋怎么煮', clientTime: 3, bot: { tier: 'handoff' } }, 'ack');
+    await visitor.close();
+    await page.goto(`${paged.httpUrl}/console/#token=${paged.agentToken}`);
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#desk:not([hidden])');
+    await page.click('[data-view=hot]');
+    await page.waitForSelector('#hot-questions li:has-text("火星快递多久到 ×2")');
+    assert.match(await page.locator('#hot-summary').innerText(), /3 unanswered questions in 2 groups/);
+    await page.click('#hot-pager button:has-text("Next")');
+    await page.waitForSelector('#hot-questions li:has-text("恐龙蛋怎么煮 ×1")');
+    assert.equal(await page.locator('#hot-pager button:has-text("Next")').isDisabled(), true);
+    await page.click('#hot-pager button:has-text("Previous")');
+    await page.waitForSelector('#hot-questions li:has-text("火星快递多久到 ×2")');
+  } finally {
+    await page.close();
+    await paged.close();
+    paged.removeData();
+  }
 });

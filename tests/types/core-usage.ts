@@ -1,6 +1,9 @@
-// Compiled with `tsc --noEmit` by tests/node/types.test.js: the public declarations
-// must describe real usage, and the @ts-expect-error lines must stay errors.
-import { FaqEngine, KefuError, loadKefuCore, type MatchResult, type MatchTier } from '../../web/core/index.js';
+// Compiled with `tsc --noEmit` by tests/node/types.test.js (against this checkout, which
+// resolves 'kefu' to itself through package.json "exports") and by
+// tests/node/packed-tarball.test.js (against the packed tarball installed in an empty
+// folder): the public declarations must describe real usage under both `node16` and
+// `bundler` resolution, and the @ts-expect-error lines must stay errors.
+import { FaqEngine, KefuError, loadKefuCore, type MatchResult, type MatchTier } from 'kefu/core';
 
 async function usage(): Promise<MatchTier> {
   const core = await loadKefuCore({ build: 'debug' });
@@ -22,3 +25,11 @@ async function usage(): Promise<MatchTier> {
 }
 
 void usage;
+
+async function knowledgeBaseShape(): Promise<void> {
+  await FaqEngine.create({ faqs: [{ id: 'a', question: 'q', answer: 'a', similar: ['p'] }], synonyms: [['退款', '退钱']] });
+  // @ts-expect-error a typo is an error in the core, and so in the types
+  await FaqEngine.create({ faqs: [{ id: 'a', question: 'q', answer: 'a', similiar: ['p'] }] });
+}
+
+void knowledgeBaseShape;

@@ -1,5 +1,8 @@
 #include "faq/knowledge_base.h"
 
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
 #include <unordered_set>
 
 #include "base/json_text.h"
@@ -10,6 +13,115 @@ namespace kefu {
 namespace {
 
 using KbResult = Result<KnowledgeBase>;
+
+// The fields a KB may have. A field outside these is a typo far more often than a
+// deliberate extra ("similiar" would silently leave an entry with no phrasings), so it is
+// an error that names the nearest real field. "$schema" lets editors validate the file.
+constexpr std::initializer_list<const char*> kTopFields = {"$schema", "name", "lang", "faqs", "synonyms"};
+constexpr std::initializer_list<const char*> kEntryFields = {"id", "question", "similar", "answer", "keywords", "category"};
+
+// Optimal-string-alignment distance, case-insensitive: a swapped pair of letters
+// ("anwser") costs one edit, as a person would count it.
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The first field of `object` that is not in `known`, as an error naming it at `where`
+// and the nearest known field (at most two edits away, and fewer than the name's length,
+// so "x" does not become "id"), or the list of fields when none is near.
+bool findUnknownField(const Json& object, std::initializer_list<const char*> known, const std::string& where,
+                      Error& error) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    const std::string& field = it.key();
+    if (std::any_of(known.begin(), known.end(), [&](const char* name) { return field == name; })) continue;
+    const char* nearest = nullptr;
+    std::size_t nearestDistance = 3;
+    for (const char* name : known) {
+      const std::size_t distance = editDistance(field, name);
+      if (distance < nearestDistance && distance < field.size()) {
+        nearest = name;
+        nearestDistance = distance;
+      }
+    }
+    std::string message = where + field + ": unknown field; ";
+    if (nearest) {
+      message += std::string("did you mean \"") + nearest + "\"?";
+    } else {
+      message += "the fields are";
+      const char* separator = " ";
+      for (const char* name : known) {
+        message += separator;
+        message += name;
+        separator = ", ";
+      }
+    }
+    error = {"kb_unknown_field", message};
+    return true;
+  }
+  return false;
+}
+
+// Where a JSON text stops being JSON, for a person fixing it in an editor: the line and
+// the column in characters (nlohmann counts bytes, which is off on a Chinese line), then
+// nlohmann's own account of what it expected. Only run on the failure path; the SAX pass
+// just records the error.
+class SyntaxErrorFinder final : public nlohmann::json_sax<Json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& error) override {
+    position_ = position;
+    what_ = error.what();
+    return false;
+  }
+
+  std::string describe(std::string_view text) const {
+    // `position_` counts the bytes read, up to the end of the token that broke the JSON;
+    // the place shown is that last byte's, as nlohmann's own message does.
+    const std::size_t at = std::min(position_ > 0 ? position_ - 1 : 0, text.size());
+    const std::size_t lineStart = text.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+    const std::size_t from = lineStart == std::string_view::npos || at == 0 ? 0 : lineStart + 1;
+    const std::size_t column = 1 + utf8::length(text.substr(from, at - from));
+    // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 7: syntax error ...".
+    const std::size_t detail = what_.find(": ");
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) +
+           (detail == std::string::npos ? std::string() : what_.substr(detail));
+  }
+
+ private:
+  std::size_t position_ = 0;
+  std::string what_;
+};
+
+std::string describeSyntaxError(std::string_view text) {
+  SyntaxErrorFinder finder;
+  Json::sax_parse(text.begin(), text.end(), &finder);
+  return finder.describe(text);
+}
 
 std::string fieldPath(std::size_t index, const char* field) {
   return "faqs[" + std::to_string(index) + "]." + field;
@@ -73,9 +185,14 @@ bool readStringList(const Json& entry, std::size_t index, const char* field, std
 
 Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const KnowledgeBaseLimits& limits) {
   auto parsed = parseJsonText(jsonText, JsonLimits{limits.maxBytes, limits.maxDepth}, "kb");
-  if (!parsed.ok()) return KbResult::failure(parsed.error());
+  if (!parsed.ok()) {
+    if (parsed.error().code == "kb_invalid_json") return KbResult::failure("kb_invalid_json", describeSyntaxError(jsonText));
+    return KbResult::failure(parsed.error());
+  }
   const Json& root = parsed.value();
   if (!root.is_object()) return KbResult::failure("kb_invalid_shape", "the KB must be a JSON object with a \"faqs\" array");
+  Error error;
+  if (findUnknownField(root, kTopFields, "", error)) return KbResult::failure(error);
   auto faqs = root.find("faqs");
   if (faqs == root.end() || !faqs->is_array()) {
     return KbResult::failure("kb_invalid_shape", "the KB must have a \"faqs\" array");
@@ -88,12 +205,12 @@ Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const Knowle
   KnowledgeBase kb;
   kb.entries.reserve(faqs->size());
   std::unordered_set<std::string> seenIds;
-  Error error;
   for (std::size_t index = 0; index < faqs->size(); ++index) {
     const Json& item = (*faqs)[index];
     if (!item.is_object()) {
       return KbResult::failure("kb_invalid_entry", "faqs[" + std::to_string(index) + "]: must be an object");
     }
+    if (findUnknownField(item, kEntryFields, "faqs[" + std::to_string(index) + "].", error)) return KbResult::failure(error);
     FaqEntry entry;
     // Dataset ids are sometimes numbers; accept them as their decimal text.
     auto id = item.find("id");
@@ -143,6 +260,10 @@ Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const Knowle
       }
       kb.synonyms.push_back(std::move(words));
     }
+  }
+  // Checked last, so a KB with no entries yet still hears about its other mistakes.
+  if (kb.entries.empty()) {
+    return KbResult::failure("kb_empty", "the KB has no entries; add at least one to \"faqs\"");
   }
   return KbResult::success(std::move(kb));
 }

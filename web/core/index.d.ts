@@ -33,9 +33,15 @@ export interface FaqEntry {
   category?: string;
 }
 
+/** docs/knowledge-base.md; any other field is a `kb_unknown_field` error (nearly always a typo). */
 export interface KnowledgeBase {
+  /** At least one entry (`kb_empty` otherwise). */
   faqs: FaqEntry[];
-  [extra: string]: unknown;
+  /** Groups of words that mean the same here; each is read as its group's first. */
+  synonyms?: string[][];
+  name?: string;
+  lang?: string;
+  $schema?: string;
 }
 
 export interface KnowledgeBaseLimits {

@@ -17,8 +17,11 @@ const LOADER_VERSION = '0.1.0';
   const queued = (win.Kefu && win.Kefu.q) || [];
   let paintedBySnippet = win.Kefu && win.Kefu.l;
   const script = doc.currentScript;
-  const base = script && script.src ? script.src : doc.baseURI;
-  const widgetUrl = new URL('kefu-widget.js', base).href;
+  // The widget, its stylesheet and the core live in a folder named after their bytes
+  // (scripts/bundle.mjs defines KEFU_ASSET_VERSION), cached for good; only this loader
+  // is revalidated, so an upgrade reaches the next page view.
+  const base = new URL(`v/${KEFU_ASSET_VERSION}/`, script && script.src ? script.src : doc.baseURI).href;
+  const widgetUrl = base + 'kefu-widget.js';
   const api = createCommandApi({
     loadWidget: () => import(/* webpackIgnore: true */ widgetUrl),
     showLauncher(config, onActivate) {
@@ -29,11 +32,11 @@ const LOADER_VERSION = '0.1.0';
         painted.button.onclick = onActivate;
         return painted;
       }
-      return showLauncher({ stylesheetUrl: new URL('kefu-widget.css', base).href, ...config }, onActivate, doc);
+      return showLauncher({ stylesheetUrl: base + 'kefu-widget.css', ...config }, onActivate, doc);
     },
     scheduleIdle,
   });
-  // The widget finds the wasm core beside the loader (assetBase), unless told otherwise.
+  // The widget finds the wasm core in the same folder (assetBase), unless told otherwise.
   function Kefu(name, ...args) {
     api.run(name, name === 'boot' ? [{ assetBase: base, ...args[0] }] : args);
   }

@@ -1,6 +1,12 @@
 // The WebSocket to the Kefu server, and nothing else: it opens when the session core
 // says `connect`, closes on `disconnect`, and reports open / frame / close back. When
-// to reconnect (backoff, jitter, heartbeats) is the core's decision, not this class's.
+// to reconnect (backoff, jitter, heartbeats) is the core's decision, not this class's,
+// with one exception: a server that closed with a refusal no retry can change (this
+// page's origin is not allowed, the site does not exist) is never dialled again.
+
+// Close 1008 (policy) with one of these reasons (docs/server.md).
+const CLOSE_POLICY = 1008;
+export const REFUSALS = new Set(['origin_not_allowed', 'unknown_site']);
 
 export class ChatTransport {
   #url;
@@ -8,10 +14,11 @@ export class ChatTransport {
   #socket = null;
   #handlers;
   #identity = null;
+  #refusal = null;
 
   /**
    * @param {string} url ws:// or wss:// URL of the server's visitor endpoint
-   * @param {{onOpen: () => void, onFrame: (text: string) => void, onClose: () => void}} handlers
+   * @param {{onOpen: () => void, onFrame: (text: string) => void, onClose: () => void, onRefused: (code: string) => void}} handlers
    * @param {typeof WebSocket} [Socket]
    */
   constructor(url, handlers, Socket = globalThis.WebSocket) {
@@ -20,8 +27,9 @@ export class ChatTransport {
     this.#Socket = Socket;
   }
 
-  /** 'idle' | 'opening' | 'open' */
+  /** 'idle' | 'opening' | 'open' | 'refused' */
   get state() {
+    if (this.#refusal) return 'refused';
     if (!this.#socket) return 'idle';
     return this.#socket.readyState === 1 ? 'open' : 'opening';
   }
@@ -35,7 +43,7 @@ export class ChatTransport {
   }
 
   open() {
-    if (this.#socket) return; // already open or opening
+    if (this.#socket || this.#refusal) return; // already open or opening, or refused for good
     let socket;
     try {
       socket = new this.#Socket(this.#url);
@@ -49,10 +57,13 @@ export class ChatTransport {
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.#handlers.onFrame(event.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      this.#handlers.onClose();
+      if (event?.code === CLOSE_POLICY && REFUSALS.has(event.reason)) {
+        this.#refusal = event.reason;
+        this.#handlers.onRefused(event.reason);
+      } else this.#handlers.onClose();
     };
   }
 

@@ -11,6 +11,7 @@ import { Translator } from './translator.js';
 import { ChatPanel } from './ui/chat-panel.js';
 import { WIDGET_CSS } from './widget-styles.js';
 import { resolveEndpoints } from './endpoints.js';
+import { REFUSALS } from './chat-transport.js';
 import { ViewportFit } from './viewport-fit.js';
 import { themeCss } from './theme.js';
 
@@ -125,7 +126,11 @@ export class ChatWidget {
     };
     const handlers = {
       onView: (view) => this.#render(view),
-      onNotify: (event, detail) => this.#emit(event, detail),
+      onNotify: (event, detail) => {
+        // The server will not chat with this page: say so where "reconnecting" would be.
+        if (event === 'error' && REFUSALS.has(detail?.code)) this.#panel.showRefused(this.#t.t('connection.refused'));
+        this.#emit(event, detail);
+      },
       onRejected: (event, error) => this.#rejected(error),
     };
     this.#tabs = new TabSession(

@@ -3,8 +3,13 @@
 // order — frames to the socket, records to storage, one wake-up timer, connect and
 // disconnect, redraws and host-page events. Only the leader tab runs one.
 import { ChatSession } from '../core/chat-session.js';
-import { ChatTransport } from './chat-transport.js';
+import { ChatTransport, REFUSALS } from './chat-transport.js';
 import { WakeTimer } from './wake-timer.js';
+
+const REFUSAL_MESSAGES = {
+  origin_not_allowed: "the chat server does not allow this page's origin (the site's allowedOrigins)",
+  unknown_site: 'the chat server has no site with this siteId',
+};
 
 export class SessionShell {
   #session;
@@ -32,6 +37,9 @@ export class SessionShell {
         onOpen: () => this.#feed({ type: 'connected' }),
         onFrame: (text) => this.#feed({ type: 'frame', text }),
         onClose: () => this.#feed({ type: 'disconnected' }),
+        // Not a lost line for the core to retry: the page is told once, and the
+        // transport stays shut whatever the core asks of it.
+        onRefused: (code) => this.#handlers.onNotify('error', { code, message: REFUSAL_MESSAGES[code] }),
       },
       Socket,
     );
@@ -71,7 +79,7 @@ export class SessionShell {
   setIdentity(identity) {
     this.#transport.setIdentity(identity);
     // hello carries the identity, so a connection made before it is remade.
-    if (this.#transport.state !== 'idle') {
+    if (this.#transport.state === 'open' || this.#transport.state === 'opening') {
       this.#transport.close();
       this.#feed({ type: 'disconnected' });
     }
@@ -99,9 +107,25 @@ export class SessionShell {
     } catch (error) {
       // A malformed or out-of-place frame from the server changes nothing in the core;
       // the conversation carries on. Anything else is worth telling the host page.
-      if (!String(error?.code).startsWith('frame_') && error?.code !== 'event_invalid_in_state') {
+      if (error?.code === 'not_welcomed') this.#beforeWelcome(event);
+      else if (!String(error?.code).startsWith('frame_') && error?.code !== 'event_invalid_in_state') {
         this.#handlers.onNotify('error', { code: error?.code ?? 'internal', message: String(error?.message ?? error) });
       }
+    }
+  }
+
+  // The core takes nothing before `welcome`, but the server answers a refused hello with
+  // an error frame (rate_limited, …) and the page should hear that code. A refusal for
+  // good is reported by the transport when the close that follows it arrives.
+  #beforeWelcome(event) {
+    let frame = null;
+    try {
+      frame = JSON.parse(event.text);
+    } catch {
+      return;
+    }
+    if (frame?.type === 'error' && typeof frame.code === 'string' && !REFUSALS.has(frame.code)) {
+      this.#handlers.onNotify('error', { code: frame.code, message: String(frame.message ?? '') });
     }
   }
 

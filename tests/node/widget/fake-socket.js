@@ -7,6 +7,9 @@ export class FakeServer {
   seq = 0;
   reachable = true;
   acking = true; // false: messages vanish on the server's side, as into a dead proxy
+  // {code, closeCode}: hello is answered with that error frame, then the socket is
+  // closed with closeCode and the code as reason, as the real server refuses
+  refusal = null;
   #nextCseq = 1;
   #cmids = new Map();
 
@@ -35,6 +38,10 @@ export class FakeServer {
       close() {
         this.#drop();
       }
+      closeWith(code, reason) {
+        this.readyState = 3;
+        setTimeout(() => this.onclose?.({ code, reason }), 0);
+      }
       deliver(frame) {
         if (this.readyState === 1) setTimeout(() => this.onmessage?.({ data: JSON.stringify(frame) }), 0);
       }
@@ -62,7 +69,10 @@ export class FakeServer {
 
   receive(socket, frame) {
     this.received.push(frame);
-    if (frame.type === 'hello') {
+    if (frame.type === 'hello' && this.refusal) {
+      socket.deliver({ type: 'error', code: this.refusal.code, message: 'refused' });
+      setTimeout(() => socket.closeWith(this.refusal.closeCode, this.refusal.code), 5);
+    } else if (frame.type === 'hello') {
       socket.deliver({ type: 'welcome', v: 1, sessionToken: 'token-1', conversationId: 'conv-1', lastSeq: this.seq, nextCseq: this.#nextCseq, state: 'bot', agentsOnline: true });
     } else if (frame.type === 'message') {
       if (!this.acking) return;

@@ -124,3 +124,27 @@ test('a message the server never acknowledges fails, and retry sends it again, o
   assert.deepEqual(server.storedTexts, ['into the void']);
   shell.stop();
 });
+
+test('a server that refuses this page (close 1008 origin_not_allowed): the page hears it once and the socket is never dialled again', async () => {
+  const server = new FakeServer();
+  server.refusal = { code: 'origin_not_allowed', closeCode: 1008 };
+  const { shell, seen } = await startShell(server, await memoryStorage());
+  await until(() => seen.notices.length > 0, 'the refusal');
+  // The core's first reconnect would come after about a second.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  shell.nudge(); // the browser's `online` event or a visible tab: still nothing
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(seen.notices.map(({ event, detail }) => [event, detail.code]), [['error', 'origin_not_allowed']]);
+  assert.equal(server.sockets.length, 1);
+  shell.stop();
+});
+
+test('an error frame before welcome reaches the page with its own code, and a refusal that may pass is retried', async () => {
+  const server = new FakeServer();
+  server.refusal = { code: 'rate_limited', closeCode: 1013 };
+  const { shell, seen } = await startShell(server, await memoryStorage());
+  await until(() => server.sockets.length >= 2, 'a reconnect after backoff', 5000);
+  assert.deepEqual(seen.notices.map(({ detail }) => detail.code).slice(0, 1), ['rate_limited']);
+  assert.ok(!seen.notices.some(({ detail }) => detail.code === 'not_welcomed'));
+  shell.stop();
+});

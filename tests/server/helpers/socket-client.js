@@ -59,9 +59,9 @@ export class SocketClient {
     });
   }
 
-  async request(frame, match) {
+  async request(frame, match, timeoutMs) {
     this.send(frame);
-    return this.next(match);
+    return this.next(match, timeoutMs);
   }
 
   /** Frames that arrived and nobody waited for. */

@@ -110,6 +110,11 @@ export class ChatPanel {
     this.#composer.showError(text);
   }
 
+  /** The server refused this page for good: the banner says so and stays. */
+  showRefused(text) {
+    this.#banner.refuse(text);
+  }
+
   update(view) {
     const t = (key, values) => this.#t.t(key, values);
     const root = this.element.getRootNode();

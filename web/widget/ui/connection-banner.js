@@ -13,6 +13,7 @@ export class ConnectionBanner {
   #graceOver = false;
   #last = 'connecting';
   #timer;
+  #refused = false;
 
   constructor(doc, translator) {
     this.#t = translator;
@@ -25,6 +26,7 @@ export class ConnectionBanner {
 
   /** @param {'online'|'connecting'|'offline'} connection */
   update(connection) {
+    if (this.#refused) return;
     const previous = this.#last;
     this.#last = connection;
     const banner = this.element;
@@ -49,6 +51,15 @@ export class ConnectionBanner {
     banner.className = 'banner';
     banner.textContent = this.#t.t(browserOffline ? 'connection.offline' : 'connection.reconnecting');
     banner.hidden = false;
+  }
+
+  /** No connection will come (the server refused this page): this text replaces the line's state for good. */
+  refuse(text) {
+    this.#refused = true;
+    clearTimeout(this.#timer);
+    this.element.className = 'banner refused';
+    this.element.textContent = text;
+    this.element.hidden = false;
   }
 
   #wasLost(previous) {
