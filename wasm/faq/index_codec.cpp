@@ -183,7 +183,7 @@ bool readCentroids(Reader& r, std::size_t termCount, std::size_t idLimit, Postin
     term += r.varint();
     const std::uint32_t size = r.varint();
     if (term >= termCount || size == 0 || size > idLimit) return false;
-    postings.start[term + 1] = size;
+    postings.start[static_cast<std::size_t>(term) + 1] = size;
     total += size;
     ++term;
   }
@@ -191,8 +191,8 @@ bool readCentroids(Reader& r, std::size_t termCount, std::size_t idLimit, Postin
   // bytes left are a lie, found before anything is allocated for them.
   if (r.failed() || total * 2 > r.remaining()) return false;
   for (std::size_t t = 0; t < termCount; ++t) postings.start[t + 1] += postings.start[t];
-  postings.ids.resize(total);
-  postings.weights.resize(total);
+  postings.ids.resize(static_cast<std::size_t>(total));  // fits: bounded by the bytes just above
+  postings.weights.resize(static_cast<std::size_t>(total));
   for (std::size_t t = 0; t < termCount && !r.failed(); ++t) {
     std::uint64_t nextId = 0;
     for (std::uint32_t p = postings.start[t]; p < postings.start[t + 1]; ++p) {
