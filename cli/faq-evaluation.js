@@ -63,6 +63,44 @@ function round(value, digits = 4) {
   return Math.round(value * scale) / scale;
 }
 
+/**
+ * The two learning experiments of `kefu eval --teach` (docs/knowledge-base.md): which
+ * queries are taught and which are scored afterwards.
+ *   interleaved: the queries shuffled with a fixed seed, so the taught phrasings are
+ *     spread over the FAQs as agents' everyday teaching would be;
+ *   grouped: file order (datasets list a FAQ's queries together), so the first half's
+ *     FAQs get all the teaching and the second half's questions mostly get none: the
+ *     uneven case, where taught FAQs must not steal the others' matches.
+ * Only in-scope queries of the first half are taught (an out-of-scope one has no FAQ).
+ * @returns {{taught: {faqId: string, text: string}[], scored: {text: string, expect: string|null}[]}}
+ */
+export function teachingSplit(queries, mode) {
+  if (mode !== 'interleaved' && mode !== 'grouped') throw new Error(`--teach takes interleaved or grouped, not ${mode}`);
+  const ordered = mode === 'grouped' ? [...queries] : shuffled(queries, 0x6b656675);
+  const half = Math.floor(ordered.length / 2);
+  const taught = ordered.slice(0, half).filter((query) => query.expect !== null).map((query) => ({ faqId: query.expect, text: query.text }));
+  return { taught, scored: ordered.slice(half) };
+}
+
+// Fisher–Yates with a small fixed-seed generator (mulberry32): the same split on every run
+// and every machine.
+function shuffled(items, seed) {
+  const out = [...items];
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 export function validateDataset(dataset, path) {
   if (!dataset || !Array.isArray(dataset.faqs) || !Array.isArray(dataset.queries)) {
     throw new Error(`${path}: expected {"faqs": [...], "queries": [...]}`);

@@ -1,12 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
+#include "base/crc32.h"
 #include "base/json_text.h"
 #include "base/json_writer.h"
 #include "faq/faq_engine.h"
 #include "faq/index_codec.h"
 #include "faq/term_table.h"
+#include "faq/tokenizer.h"
 #include "fixtures.h"
 
 using namespace kefu;
@@ -93,6 +96,39 @@ TEST_CASE("training on the similar questions is deterministic and changes the in
   CHECK(encodeIndex(plain) != encodeIndex(first));
 }
 
+TEST_CASE("the training stops at its phrasing-visit limit, as if it ran fewer epochs") {
+  KnowledgeBase kb;
+  kb.entries.push_back({"goodbye", "goodbye", {"goodbye now", "say goodbye", "goodbye my friend"}, "Bye!", {}, ""});
+  kb.entries.push_back({"translate", "translate a word", {"how do i say hello in french", "how to say dog in italian"}, "Use a dictionary.", {}, ""});
+  kb.entries.push_back({"weather", "what is the weather", {"is it raining", "weather today"}, "Look outside.", {}, ""});
+  constexpr int kPhrasings = 10;  // every phrasing above is held out once per epoch
+  auto centroids = [&kb](int epochs, int visits) {
+    RankingParams params;
+    params.trainingEpochs = epochs;
+    params.trainingPhrasingVisits = visits;
+    return buildFaqIndex(kb, params).centroidPostings;
+  };
+  const Postings twoEpochs = centroids(2, 1000);
+  const Postings capped = centroids(5, 2 * kPhrasings);
+  CHECK(capped.ids == twoEpochs.ids);
+  CHECK(capped.weights == twoEpochs.weights);
+  CHECK(centroids(5, 1000).weights != twoEpochs.weights);
+  CHECK(centroids(5, 0).weights == centroids(0, 1000).weights);
+}
+
+TEST_CASE("a phrasing's training reads at most its postings budget, rarest terms first") {
+  // With no budget nothing is scored, so nothing is learned: the untrained centroids.
+  const KnowledgeBase kb = demoKb();
+  RankingParams none;
+  none.trainingPostingsPerPhrasing = 0;
+  RankingParams untrained;
+  untrained.trainingEpochs = 0;
+  CHECK(buildFaqIndex(kb, none).centroidPostings.weights == buildFaqIndex(kb, untrained).centroidPostings.weights);
+  RankingParams some;
+  some.trainingPostingsPerPhrasing = 64;
+  CHECK(buildFaqIndex(kb, some).centroidPostings.weights != buildFaqIndex(kb, untrained).centroidPostings.weights);
+}
+
 TEST_CASE("training widens the lead of the FAQ whose phrasings share the question's pattern") {
   KnowledgeBase kb;
   kb.entries.push_back({"goodbye", "goodbye", {"goodbye now", "say goodbye", "goodbye my friend"}, "Bye!", {}, ""});
@@ -173,45 +209,116 @@ TEST_CASE("the binary index round-trips to identical answers") {
   }
 }
 
-TEST_CASE("a truncated, altered or foreign index is a clear error, never a crash") {
+namespace {
+
+// The index with its payload replaced and signed again: only the decoder's own checks
+// stand between such bytes and the ranker.
+std::string resigned(const std::string& bytes, const std::string& payload) {
+  std::string forged = bytes.substr(0, 8);
+  for (std::uint32_t value : {static_cast<std::uint32_t>(payload.size()), crc32(payload)}) {
+    for (int shift = 0; shift < 32; shift += 8) forged.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+  return forged + payload;
+}
+
+std::string errorCode(std::string_view bytes) {
+  auto result = decodeIndex(bytes);
+  return result.ok() ? "ok" : result.error().code;
+}
+
+}  // namespace
+
+TEST_CASE("a truncated, altered or foreign index is kb_index_corrupt, never a crash") {
   const std::string bytes = encodeIndex(demoEngine());
-  CHECK(decodeIndex("").error().code == "index_truncated");
-  CHECK(decodeIndex("PK\x03\x04 not an index at all").error().code == "index_bad_magic");
+  CHECK(errorCode("") == "kb_index_corrupt");
+  CHECK(errorCode("PK\x03\x04 not an index at all") == "kb_index_corrupt");
   // Every prefix of the index fails cleanly.
   for (std::size_t length = 0; length < bytes.size(); length += 1 + length / 8) {
-    auto result = decodeIndex(std::string_view(bytes).substr(0, length));
-    REQUIRE_FALSE(result.ok());
-    CHECK((result.error().code == "index_truncated" || result.error().code == "index_bad_magic"));
+    CHECK(errorCode(std::string_view(bytes).substr(0, length)) == "kb_index_corrupt");
   }
   // Any flipped payload byte is caught by the checksum.
   for (std::size_t at = 16; at < bytes.size(); at += 97) {
     std::string altered = bytes;
     altered[at] = static_cast<char>(altered[at] ^ 0x5A);
-    CHECK(decodeIndex(altered).error().code == "index_checksum_mismatch");
+    CHECK(errorCode(altered) == "kb_index_corrupt");
   }
-  std::string future = bytes;
-  future[4] = static_cast<char>(kIndexFormatVersion + 1);
-  CHECK(decodeIndex(future).error().code == "index_unsupported_version");
-  CHECK(decodeIndex(bytes + "x").error().code == "index_corrupt");
+  CHECK(errorCode(bytes + "x") == "kb_index_corrupt");
+}
+
+TEST_CASE("an index of another format version is kb_index_version") {
+  const std::string bytes = encodeIndex(demoEngine());
+  for (std::uint32_t version : {1u, 2u, kIndexFormatVersion + 1}) {
+    std::string other = bytes;
+    other[4] = static_cast<char>(version);
+    CHECK(errorCode(other) == "kb_index_version");
+  }
 }
 
 TEST_CASE("a well-checksummed index whose sections lie is still rejected") {
   const std::string bytes = encodeIndex(demoEngine());
-  // The payload ends with the centroid weights: turn one into a NaN and re-sign the
-  // payload, so only the decoder's own checks stand between it and every score.
+  const std::string payload = bytes.substr(16);
+  CHECK(errorCode(resigned(bytes, payload)) == "ok");
+  // Cut short or run long inside the signed payload.
+  for (std::size_t cut : {std::size_t{1}, std::size_t{7}, payload.size() / 2, payload.size() - 60}) {
+    CHECK(errorCode(resigned(bytes, payload.substr(0, payload.size() - cut))) == "kb_index_corrupt");
+  }
+  CHECK(errorCode(resigned(bytes, payload + '\0')) == "kb_index_corrupt");
+  // A NaN ranking parameter (the first four payload bytes) would poison every score.
+  std::string nanParam = payload;
+  nanParam.replace(0, 4, "\xFF\xFF\xFF\x7F");
+  CHECK(errorCode(resigned(bytes, nanParam)) == "kb_index_corrupt");
+  // An unterminated varint where the centroids' last weight ends.
+  std::string endless = payload;
+  endless.back() = static_cast<char>(endless.back() | 0x80);
+  CHECK(errorCode(resigned(bytes, endless)) == "kb_index_corrupt");
+  // Every byte of the centroid columns (the payload's tail) set to 0xFF: ids past the
+  // entries, runaway varints; and to 0x00: zero-length lists.
+  for (char fill : {'\xFF', '\x00'}) {
+    std::string garbled = payload;
+    for (std::size_t at = payload.size() - 200; at < payload.size(); ++at) garbled[at] = fill;
+    CHECK(errorCode(resigned(bytes, garbled)) == "kb_index_corrupt");
+  }
+}
+
+TEST_CASE("an index whose texts no longer give the vocabulary it was trained on is kb_index_version") {
+  // A core that tokenized differently would derive other term ids from the same texts:
+  // the stored vocabulary checksum (the u32 before the centroid columns) catches it.
+  FaqEngine engine;
+  KnowledgeBase kb;
+  kb.entries.push_back({"a", "refund my order", {"money back"}, "Yes.", {}, ""});
+  kb.entries.push_back({"b", "reset my password", {"forgot password"}, "Reset it.", {}, ""});
+  engine.build(kb);
+  const std::string bytes = encodeIndex(engine);
+  const std::uint32_t checksum = engine.index().vocabularyChecksum();
   std::string payload = bytes.substr(16);
-  const std::size_t lastId = payload.size() - 4 * 40;  // the 40th weight from the end
-  payload[lastId] = '\xFF';
-  payload[lastId + 1] = '\xFF';
-  payload[lastId + 2] = '\xFF';
-  payload[lastId + 3] = '\x7F';
-  std::string forged = bytes.substr(0, 12);
-  const std::uint32_t crc = crc32(payload);
-  for (int shift = 0; shift < 32; shift += 8) forged.push_back(static_cast<char>((crc >> shift) & 0xFF));
-  forged += payload;
-  auto result = decodeIndex(forged);
-  REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == "index_corrupt");
+  std::string stored;
+  for (int shift = 0; shift < 32; shift += 8) stored.push_back(static_cast<char>((checksum >> shift) & 0xFF));
+  const std::size_t at = payload.rfind(stored);
+  REQUIRE(at != std::string::npos);
+  payload[at] = static_cast<char>(payload[at] ^ 1);
+  CHECK(errorCode(resigned(bytes, payload)) == "kb_index_version");
+}
+
+TEST_CASE("the binary index stores each text once and no vocabulary") {
+  const FaqEngine& engine = demoEngine();
+  const std::string bytes = encodeIndex(engine);
+  const auto& entries = engine.knowledgeBase().entries;
+  for (const auto& entry : entries) {
+    const std::size_t first = bytes.find(entry.answer);
+    REQUIRE(first != std::string::npos);
+    const std::size_t inAnswers = static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [&](const FaqEntry& other) {
+      return other.answer.find(entry.answer) != std::string::npos;
+    }));
+    if (inAnswers == 1) CHECK(bytes.find(entry.answer, first + 1) == std::string::npos);
+  }
+  // Terms carry a kind byte ('b' before a CJK bigram): none is written out.
+  std::size_t bigrams = 0;
+  for (const auto& term : engine.index().terms) {
+    if (termKind(term) != TermKind::cjkBigram) continue;
+    ++bigrams;
+    CHECK(bytes.find(term) == std::string::npos);
+  }
+  CHECK(bigrams > 100);
 }
 
 TEST_CASE("the term table finds every term and nothing else") {

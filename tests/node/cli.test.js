@@ -55,3 +55,43 @@ test('kefu build-index writes a binary index that loads and answers like the KB'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('kefu eval --teach reports the second half untaught and taught, for both splits', () => {
+  for (const mode of ['interleaved', 'grouped']) {
+    const run = kefu('eval', miniDataset, '--teach', mode, '--json', '--build', coreBuild);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout.trim());
+    assert.equal(report.teach, mode);
+    assert.equal(report.scoredQueries, 2, 'the second half of four queries');
+    assert.ok(report.taughtPhrasings <= 2);
+    for (const side of ['untaught', 'taught']) {
+      assert.equal(report[side].queries, 2);
+      assert.ok(report[side].hit1 === null || (report[side].hit1 >= 0 && report[side].hit1 <= 1));
+    }
+  }
+  assert.equal(kefu('eval', miniDataset, '--teach', 'sideways').status, 2);
+});
+
+test('teachingSplit: grouped keeps file order, interleaved shuffles the same way every run', async () => {
+  const { teachingSplit } = await import('../../cli/faq-evaluation.js');
+  const queries = Array.from({ length: 40 }, (_, i) => ({ text: `q${i}`, expect: i % 5 === 0 ? null : `faq${Math.floor(i / 10)}` }));
+  const grouped = teachingSplit(queries, 'grouped');
+  assert.deepEqual(grouped.scored, queries.slice(20));
+  assert.deepEqual(grouped.taught, queries.slice(0, 20).filter((q) => q.expect !== null).map((q) => ({ faqId: q.expect, text: q.text })));
+  const interleaved = teachingSplit(queries, 'interleaved');
+  assert.deepEqual(teachingSplit(queries, 'interleaved'), interleaved);
+  assert.equal(interleaved.scored.length, 20);
+  assert.notDeepEqual(interleaved.scored, grouped.scored);
+  // Every query is either taught (if in scope) or scored, never both.
+  const taughtTexts = new Set(interleaved.taught.map((item) => item.text));
+  for (const query of interleaved.scored) assert.ok(!taughtTexts.has(query.text));
+  const outOfScopeScored = interleaved.scored.filter((query) => query.expect === null).length;
+  assert.equal(interleaved.taught.length, 20 - (8 - outOfScopeScored), 'the first half\'s in-scope queries, all of them');
+});
+
+test('kefu build-index --help explains the command and exits 0', () => {
+  const run = kefu('build-index', '--help');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /kefu build-index KB\.json -o KB\.kfi/);
+  assert.match(run.stdout, /stderr/);
+});

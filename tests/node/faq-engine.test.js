@@ -126,16 +126,20 @@ test('a binary index exported from one engine loads into another and answers the
   }
 });
 
-test('truncated or altered index bytes are KefuErrors, and the engine keeps its KB', () => {
+test('truncated, altered, foreign or old-format index bytes are KefuErrors, and the engine keeps its KB', () => {
   const engine = new FaqEngine(core, demoKb);
   try {
     const bytes = engine.exportIndex();
-    assertKefuError(() => engine.load(bytes.subarray(0, bytes.length - 10)), 'index_truncated');
+    assertKefuError(() => engine.load(bytes.subarray(0, bytes.length - 10)), 'kb_index_corrupt');
     const altered = bytes.slice();
     altered[bytes.length >> 1] ^= 0xff;
-    assertKefuError(() => engine.load(altered), 'index_checksum_mismatch');
-    assertKefuError(() => engine.load(new Uint8Array([1, 2, 3])), 'index_truncated');
-    assertKefuError(() => engine.load(new TextEncoder().encode('{"faqs": [] } padding')), 'index_bad_magic');
+    assertKefuError(() => engine.load(altered), 'kb_index_corrupt');
+    assertKefuError(() => engine.load(new Uint8Array([1, 2, 3])), 'kb_index_corrupt');
+    assertKefuError(() => engine.load(new TextEncoder().encode('{"faqs": [] } padding')), 'kb_index_corrupt');
+    // The format version is the u32 after the KFI1 signature; format 2 came before this one.
+    const older = bytes.slice();
+    older[4] = 2;
+    assertKefuError(() => engine.load(older), 'kb_index_version');
     assert.equal(engine.match('怎么退款').candidates[0].id, 'refund');
   } finally {
     engine.dispose();

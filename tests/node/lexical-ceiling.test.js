@@ -1,4 +1,4 @@
-// bench/faq/lexical-ceiling.mjs backs a claim in docs/knowledge-base.md (how far word
+// bench/faq/lexical-ceiling.mjs backs a claim in docs/perf/faq.md (how far word
 // overlap can go on a dataset), so its bounds must hold on data whose answer we know.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

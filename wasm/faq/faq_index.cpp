@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
-#include "faq/exp_via_pow.h"
+#include "base/crc32.h"
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"
 
@@ -78,6 +79,22 @@ SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::ve
   return vector;
 }
 
+// e^x for the training's softmax, to about 2e-5 relative: 2^(x·log2 e), the power of two
+// put in the exponent bits and 2^fraction as a polynomial (its Taylor series). The
+// training takes one per rival FAQ per phrasing, and pow() was a third of a build.
+float trainingExp(float x) {
+  const float t = x * 1.44269504f;
+  if (t < -126.0f) return 0.0f;
+  if (t > 127.0f) return HUGE_VALF;
+  const float whole = std::floor(t);
+  const float f = t - whole;
+  const float fraction = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f + f * (0.00961812911f + f * (0.00133335581f + f * 0.000154035304f)))));
+  const auto bits = static_cast<std::uint32_t>(static_cast<int>(whole) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return fraction * scale;
+}
+
 struct EntryTerms {
   std::vector<std::vector<std::uint32_t>> variants;
   std::vector<std::uint32_t> keywords;
@@ -117,26 +134,51 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
   std::vector<std::uint32_t> order(examples.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
-  for (int epoch = 0; epoch < params.trainingEpochs; ++epoch) {
+  // The training's cost has a ceiling whatever the KB: at most trainingPhrasingVisits
+  // phrasings scored in all (later epochs are cut short, then skipped), each reading at
+  // most trainingPostingsPerPhrasing centroid postings. Without it, a KB of many similar
+  // phrasings cost (phrasings × FAQs sharing their words) per epoch: 2,000 FAQs of 100
+  // similar phrasings took minutes to build.
+  std::size_t visitsLeft = params.trainingPhrasingVisits;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> termOrder;  // (postings, position in the phrasing)
+  for (int epoch = 0; epoch < params.trainingEpochs && visitsLeft > 0; ++epoch) {
     for (std::size_t i = order.size(); i > 1; --i) {
       state = state * 6364136223846793005ull + 1442695040888963407ull;
       std::swap(order[i - 1], order[static_cast<std::size_t>((state >> 33) % i)]);
     }
     for (std::uint32_t example : order) {
+      if (visitsLeft == 0) break;
       const SparseVector& x = examples[example];
       const std::uint32_t truth = exampleEntry[example];
       // A FAQ's only phrasing, held out, leaves nothing to compare it with.
       if (entryMass[truth] < 1.5f) continue;
+      --visitsLeft;
+      // The phrasing is scored on its rarest terms first, as many as the postings budget
+      // reaches: the common terms left out weigh least (√idf) and have the longest lists.
+      termOrder.clear();
+      for (std::uint32_t i = 0; i < x.size(); ++i) termOrder.emplace_back(static_cast<std::uint32_t>(centroidByTerm[x[i].first].size()), i);
+      std::sort(termOrder.begin(), termOrder.end());
+      const std::size_t budget = static_cast<std::size_t>(std::max(0, params.trainingPostingsPerPhrasing));
+      std::size_t postingsLeft = budget;
+      if (touched.size() <= budget) touched.resize(budget + 1);
+      std::size_t touchedCount = 0;
       float selfDot = 0.0f;  // the phrasing's own share of its FAQ's centroid score
-      for (const auto& item : x) selfDot += item.second * item.second;
-      for (const auto& [term, weight] : x) {
+      for (const auto& [postings, i] : termOrder) {
+        if (postings > postingsLeft) break;
+        postingsLeft -= postings;
+        const auto& [term, weight] = x[i];
+        selfDot += weight * weight;
+        // Appended without a branch, as FaqEngine::rank does: whether a score is still
+        // zero is a coin toss the processor mispredicts.
         for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
-          if (scores[entry] == 0.0f) touched.push_back(entry);
+          touched[touchedCount] = entry;
+          touchedCount += scores[entry] == 0.0f ? 1 : 0;
           scores[entry] += weight * centroidWeight;
         }
       }
       float truthScore = 0.0f;
-      for (std::uint32_t entry : touched) {
+      for (std::size_t t = 0; t < touchedCount; ++t) {
+        const std::uint32_t entry = touched[t];
         if (entry == truth) {
           truthScore = (scores[entry] - selfDot) / (entryMass[entry] - 1.0f);
         } else {
@@ -144,12 +186,11 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
         }
         scores[entry] = 0.0f;
       }
-      touched.clear();
       // Probabilities relative to the truth's exp(0), so no exponent can overflow while
       // the truth leads; FAQs that share no term with the phrasing are left out.
       double total = 1.0;
       for (auto& rival : rivals) {
-        rival.second = static_cast<float>(expViaPow((rival.second - truthScore) / params.trainingTemperature));
+        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature);
         total += rival.second;
       }
       const auto rate = static_cast<float>(params.trainingRate / total);
@@ -246,7 +287,11 @@ std::size_t FaqIndex::byteSize() const {
   return bytes;
 }
 
-FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
+namespace {
+
+// Both build paths: trainedCentroids null trains the centroids; otherwise they are taken
+// as they are and everything else is derived from the texts.
+FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings* trainedCentroids) {
   FaqIndex index;
   index.params = params;
   index.synonymRules = synonymRulesOf(kb);
@@ -320,9 +365,10 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
   std::vector<SparseVector> examples;
   std::vector<float> centroid(index.terms.size(), 0.0f);
   std::vector<std::uint32_t> touched;
+  const bool training = trainedCentroids == nullptr;
   for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
     auto accumulate = [&](const SparseVector& vector, float share) {
-      if (vector.empty()) return;
+      if (vector.empty() || !training) return;
       for (const auto& [term, weight] : vector) {
         if (centroid[term] == 0.0f) touched.push_back(term);
         centroid[term] += weight * share;
@@ -338,7 +384,7 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
         if (entryFrequency[term] <= maxVariantTermFrequency) variantPostings.add(term, variantId, weight);
       }
       accumulate(vector, 1.0f);
-      examples.push_back(std::move(vector));
+      if (training) examples.push_back(std::move(vector));
     }
     const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants.size()));
     accumulate(unitVector(entryTerms[e].keywords, index.termWeights), params.keywordWeight * variantCount);
@@ -351,6 +397,11 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
     touched.clear();
   }
 
+  if (!training) {
+    index.variantPostings = variantPostings.finish(index.terms.size());
+    index.centroidPostings = std::move(*trainedCentroids);
+    return index;
+  }
   refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
 
   PostingsBuilder centroidPostings;
@@ -360,12 +411,27 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) {
       // The mean of the phrasing vectors (computed in double, as the index always has been).
       const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
       if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
-      centroidPostings.add(term, entry, scaled);
+      const float quantized = quantizedCentroidWeight(scaled);
+      if (quantized != 0.0f) centroidPostings.add(term, entry, quantized);
     }
   }
   index.variantPostings = variantPostings.finish(index.terms.size());
   index.centroidPostings = centroidPostings.finish(index.terms.size());
   return index;
+}
+
+}  // namespace
+
+FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) { return indexOf(kb, params, nullptr); }
+
+FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, Postings trainedCentroids) {
+  return indexOf(kb, params, &trainedCentroids);
+}
+
+std::uint32_t FaqIndex::vocabularyChecksum() const {
+  std::string joined;
+  for (const auto& term : terms) joined.append(term).push_back('\0');
+  return crc32(joined);
 }
 
 }  // namespace kefu

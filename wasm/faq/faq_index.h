@@ -7,6 +7,7 @@
 //     similar questions as labelled examples of the FAQ: terms the phrasings share weigh
 //     more than a word one phrasing happens to use.
 // All plain arrays, so the binary index (index_codec.h) is a straight copy.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ struct RankingParams {
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
   float trainingTemperature = 0.07f;
+  // The ceiling on the training's cost (faq_index.cpp): the build is linear in the KB's
+  // size and never runs longer than about these two limits' product allows.
+  int trainingPhrasingVisits = 100000;
+  int trainingPostingsPerPhrasing = 4096;
   // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
   float lengthNormPower = 0.4f;
   // Centroid terms whose contribution to any query could be at most this are dropped
@@ -68,6 +73,10 @@ struct FaqIndex {
   TermTable termTable;  // derived from terms by FaqEngine::adopt, not stored
 
   void indexTerms();
+  // CRC-32 of the vocabulary in id order: an index file's centroids are stored by term id,
+  // and the ids are derived again from the texts on load (index_codec.h), so the two must
+  // come from the same tokenizer.
+  std::uint32_t vocabularyChecksum() const;
   // The text as the index reads it: normalized (text_normalizer.h), synonyms replaced.
   std::u32string canonicalText(std::string_view text) const;
   std::size_t byteSize() const;
@@ -75,6 +84,16 @@ struct FaqIndex {
 
 float termKindWeight(const RankingParams& params, std::string_view term);
 
+// Centroid weights are fixed-point, multiples of 2^-12: the index file stores them as
+// integers (index_codec.h), and a built index holds the same values a loaded one does.
+// The rounding moves a weight by 2^-13 (0.00012) at most, against scores of 0..1.
+constexpr float kCentroidWeightStep = 1.0f / 4096.0f;
+inline float quantizedCentroidWeight(float weight) { return std::nearbyint(weight / kCentroidWeightStep) * kCentroidWeightStep; }
+
 FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params);
+// The index of a KB whose centroids were trained before (index_codec.h): the vocabulary,
+// term weights and phrasing index are derived from the texts again, deterministically,
+// at a fraction of the training's cost.
+FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, Postings trainedCentroids);
 
 }  // namespace kefu

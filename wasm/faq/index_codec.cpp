@@ -1,10 +1,10 @@
 #include "faq/index_codec.h"
 
-#include "base/utf8.h"
-
 #include <array>
 #include <cmath>
 #include <cstring>
+
+#include "base/crc32.h"
 
 namespace kefu {
 
@@ -29,34 +29,30 @@ class Writer {
     u32(static_cast<std::uint32_t>(bits));
     u32(static_cast<std::uint32_t>(bits >> 32));
   }
+  // LEB128: seven bits a byte, low first; most counts, gaps and lengths take one byte.
+  void varint(std::uint32_t value) {
+    while (value >= 0x80) {
+      out_.push_back(static_cast<char>((value & 0x7F) | 0x80));
+      value >>= 7;
+    }
+    out_.push_back(static_cast<char>(value));
+  }
+  void zigzag(std::int32_t value) {
+    varint((static_cast<std::uint32_t>(value) << 1) ^ static_cast<std::uint32_t>(value >> 31));
+  }
   void text(const std::string& value) {
-    u32(static_cast<std::uint32_t>(value.size()));
+    varint(static_cast<std::uint32_t>(value.size()));
     out_ += value;
   }
   void texts(const std::vector<std::string>& values) {
-    u32(static_cast<std::uint32_t>(values.size()));
+    varint(static_cast<std::uint32_t>(values.size()));
     for (const auto& value : values) text(value);
-  }
-  void u32s(const std::vector<std::uint32_t>& values) {
-    u32(static_cast<std::uint32_t>(values.size()));
-    for (std::uint32_t value : values) u32(value);
-  }
-  void f32s(const std::vector<float>& values) {
-    u32(static_cast<std::uint32_t>(values.size()));
-    for (float value : values) f32(value);
   }
   std::string& bytes() { return out_; }
 
  private:
   std::string out_;
 };
-
-bool hostIsLittleEndian() {
-  const std::uint32_t probe = 1;
-  unsigned char first;
-  std::memcpy(&first, &probe, 1);
-  return first == 1;
-}
 
 class Reader {
  public:
@@ -84,8 +80,24 @@ class Reader {
     std::memcpy(&value, &bits, sizeof value);
     return value;
   }
+  std::uint32_t varint() {
+    std::uint32_t value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (!need(1)) return 0;
+      const auto byte = static_cast<unsigned char>(bytes_[at_++]);
+      if (shift == 28 && byte > 0x0F) break;  // more than 32 bits
+      value |= static_cast<std::uint32_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    failed_ = true;
+    return 0;
+  }
+  std::int32_t zigzag() {
+    const std::uint32_t value = varint();
+    return static_cast<std::int32_t>((value >> 1) ^ (0u - (value & 1u)));
+  }
   std::string text() {
-    const std::uint32_t size = u32();
+    const std::uint32_t size = varint();
     if (!need(size)) return {};
     std::string value(bytes_.substr(at_, size));
     at_ += size;
@@ -93,36 +105,17 @@ class Reader {
   }
   // A count is believed only if that many items of at least minBytes each could follow.
   std::uint32_t count(std::size_t minBytes) {
-    const std::uint32_t value = u32();
+    const std::uint32_t value = varint();
     if (!failed_ && static_cast<std::uint64_t>(value) * minBytes > bytes_.size() - at_) failed_ = true;
     return failed_ ? 0 : value;
   }
-  // Arrays of 4-byte values are copied in one go on little-endian hosts (wasm, x86, arm);
-  // the format is little-endian, so anything else reads them value by value.
-  template <typename T>
-  std::vector<T> array() {
-    static_assert(sizeof(T) == 4, "4-byte values only");
-    std::vector<T> values(count(4));
-    if (values.empty()) return values;
-    if (hostIsLittleEndian()) {
-      std::memcpy(values.data(), bytes_.data() + at_, values.size() * 4);
-      at_ += values.size() * 4;
-    } else {
-      for (auto& value : values) {
-        const std::uint32_t bits = u32();
-        std::memcpy(&value, &bits, 4);
-      }
-    }
-    return values;
-  }
   std::vector<std::string> texts() {
-    std::vector<std::string> values(count(4));
+    std::vector<std::string> values(count(1));
     for (auto& value : values) value = text();
     return values;
   }
-  std::vector<std::uint32_t> u32s() { return array<std::uint32_t>(); }
-  std::vector<float> f32s() { return array<float>(); }
   bool atEnd() const { return at_ == bytes_.size(); }
+  std::size_t remaining() const { return bytes_.size() - at_; }
 
  private:
   bool need(std::size_t size) {
@@ -134,52 +127,86 @@ class Reader {
   bool failed_ = false;
 };
 
-// The float parameters in their stored order: one list, so writing and reading agree.
+// The parameters in their stored order: one list, so writing and reading agree.
 std::array<float*, 13> floatParams(RankingParams& p) {
-  return {&p.nearestVariantShare, &p.cjkUnigramWeight, &p.cjkBigramWeight, &p.wordWeight,
-          &p.wordPairWeight,      &p.wordGramWeight,   &p.answerWeight,    &p.keywordWeight,
-          &p.trainingRate,        &p.trainingTemperature,   &p.lengthNormPower, &p.centroidMinImpact,
+  return {&p.nearestVariantShare, &p.cjkUnigramWeight,    &p.cjkBigramWeight, &p.wordWeight,
+          &p.wordPairWeight,      &p.wordGramWeight,      &p.answerWeight,    &p.keywordWeight,
+          &p.trainingRate,        &p.trainingTemperature, &p.lengthNormPower, &p.centroidMinImpact,
           &p.variantIndexMaxTermShare};
+}
+std::array<int*, 3> intParams(RankingParams& p) {
+  return {&p.trainingEpochs, &p.trainingPhrasingVisits, &p.trainingPostingsPerPhrasing};
 }
 
 void writeParams(Writer& w, RankingParams p) {
   for (const float* field : floatParams(p)) w.f32(*field);
-  w.u32(static_cast<std::uint32_t>(p.trainingEpochs));
+  for (const int* field : intParams(p)) w.u32(static_cast<std::uint32_t>(*field));
 }
 
-RankingParams readParams(Reader& r) {
-  RankingParams p;
-  for (float* field : floatParams(p)) *field = r.f32();
-  p.trainingEpochs = static_cast<int>(r.u32());
-  return p;
+bool readParams(Reader& r, RankingParams& p) {
+  bool finite = true;
+  for (float* field : floatParams(p)) finite = std::isfinite(*field = r.f32()) && finite;
+  for (int* field : intParams(p)) *field = static_cast<int>(r.u32());
+  return finite;
 }
 
-void writePostings(Writer& w, const Postings& postings) {
-  w.u32s(postings.start);
-  w.u32s(postings.ids);
-  w.f32s(postings.weights);
-}
-
-Postings readPostings(Reader& r) {
-  Postings postings;
-  postings.start = r.u32s();
-  postings.ids = r.u32s();
-  postings.weights = r.f32s();
-  return postings;
-}
-
-// Everything the ranker will index with must point inside what it indexes.
-bool postingsConsistent(const Postings& postings, std::size_t terms, std::size_t idLimit) {
-  if (postings.start.size() != terms + 1 || postings.start.front() != 0) return false;
-  if (postings.start.back() != postings.ids.size() || postings.ids.size() != postings.weights.size()) return false;
-  for (std::size_t i = 1; i < postings.start.size(); ++i) {
-    if (postings.start[i] < postings.start[i - 1]) return false;
+void writeCentroids(Writer& w, const Postings& postings) {
+  std::uint32_t listed = 0;
+  for (std::size_t term = 0; term + 1 < postings.start.size(); ++term) listed += postings.start[term + 1] > postings.start[term];
+  w.varint(listed);
+  std::uint32_t nextTerm = 0;
+  for (std::uint32_t term = 0; term + 1 < postings.start.size(); ++term) {
+    const std::uint32_t size = postings.start[term + 1] - postings.start[term];
+    if (size == 0) continue;
+    w.varint(term - nextTerm);
+    w.varint(size);
+    nextTerm = term + 1;
   }
-  for (std::uint32_t id : postings.ids) {
-    if (id >= idLimit) return false;
+  for (std::uint32_t term = 0; term + 1 < postings.start.size(); ++term) {
+    std::uint32_t nextId = 0;
+    for (std::uint32_t p = postings.start[term]; p < postings.start[term + 1]; ++p) {
+      w.varint(postings.ids[p] - nextId);  // ids ascend within a list
+      nextId = postings.ids[p] + 1;
+    }
   }
-  return true;
+  for (float weight : postings.weights) w.zigzag(static_cast<std::int32_t>(std::lrint(weight / kCentroidWeightStep)));
 }
+
+// Postings over termCount terms and ids below idLimit, or failure.
+bool readCentroids(Reader& r, std::size_t termCount, std::size_t idLimit, Postings& postings) {
+  const std::uint32_t listed = r.count(2);
+  if (listed > termCount) return false;
+  postings.start.assign(termCount + 1, 0);
+  std::uint64_t total = 0;
+  std::uint64_t term = 0;
+  for (std::uint32_t i = 0; i < listed && !r.failed(); ++i) {
+    term += r.varint();
+    const std::uint32_t size = r.varint();
+    if (term >= termCount || size == 0 || size > idLimit) return false;
+    postings.start[static_cast<std::size_t>(term) + 1] = size;
+    total += size;
+    ++term;
+  }
+  // Each posting takes at least two bytes (its id gap, its weight): lists longer than the
+  // bytes left are a lie, found before anything is allocated for them.
+  if (r.failed() || total * 2 > r.remaining()) return false;
+  for (std::size_t t = 0; t < termCount; ++t) postings.start[t + 1] += postings.start[t];
+  postings.ids.resize(static_cast<std::size_t>(total));  // fits: bounded by the bytes just above
+  postings.weights.resize(static_cast<std::size_t>(total));
+  for (std::size_t t = 0; t < termCount && !r.failed(); ++t) {
+    std::uint64_t nextId = 0;
+    for (std::uint32_t p = postings.start[t]; p < postings.start[t + 1]; ++p) {
+      const std::uint64_t id = nextId + r.varint();
+      if (r.failed() || id >= idLimit) return false;
+      postings.ids[p] = static_cast<std::uint32_t>(id);
+      nextId = id + 1;
+    }
+  }
+  for (float& weight : postings.weights) weight = static_cast<float>(r.zigzag()) * kCentroidWeightStep;
+  return !r.failed();
+}
+
+Result<DecodedIndex> corrupt(const std::string& what) { return Result<DecodedIndex>::failure("kb_index_corrupt", what); }
 
 }  // namespace
 
@@ -190,9 +217,9 @@ std::string encodeIndex(const FaqEngine& engine) {
   w.f64(engine.thresholds().answer);
   w.f64(engine.thresholds().answerConfidence);
   w.f64(engine.thresholds().suggest);
-  const auto& entries = engine.knowledgeBase().entries;
-  w.u32(static_cast<std::uint32_t>(entries.size()));
-  for (const auto& entry : entries) {
+  const KnowledgeBase& kb = engine.knowledgeBase();
+  w.varint(static_cast<std::uint32_t>(kb.entries.size()));
+  for (const auto& entry : kb.entries) {
     w.text(entry.id);
     w.text(entry.question);
     w.text(entry.answer);
@@ -200,17 +227,11 @@ std::string encodeIndex(const FaqEngine& engine) {
     w.texts(entry.similar);
     w.texts(entry.keywords);
   }
-  w.u32(static_cast<std::uint32_t>(index.synonymRules.size()));
-  for (const auto& [word, canonical] : index.synonymRules) {
-    w.text(utf8::encode(std::vector<char32_t>(word.begin(), word.end())));
-    w.text(utf8::encode(std::vector<char32_t>(canonical.begin(), canonical.end())));
-  }
-  w.texts(index.terms);
-  w.f32s(index.termWeights);
-  w.f32(index.unknownTermIdf);
-  w.u32s(index.variantEntry);
-  writePostings(w, index.variantPostings);
-  writePostings(w, index.centroidPostings);
+  w.varint(static_cast<std::uint32_t>(kb.synonyms.size()));
+  for (const auto& group : kb.synonyms) w.texts(group);
+  w.varint(static_cast<std::uint32_t>(index.terms.size()));
+  w.u32(index.vocabularyChecksum());
+  writeCentroids(w, index.centroidPostings);
 
   const std::string payload = std::move(w.bytes());
   Writer header;
@@ -223,37 +244,34 @@ std::string encodeIndex(const FaqEngine& engine) {
 
 Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   using Decoded = Result<DecodedIndex>;
-  if (bytes.size() < kHeaderBytes) return Decoded::failure("index_truncated", "the index is shorter than its header");
-  if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
-    return Decoded::failure("index_bad_magic", "not a Kefu index (no KFI1 signature)");
-  }
+  if (bytes.size() < kHeaderBytes) return corrupt("the index is shorter than its header (truncated)");
+  if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) return corrupt("not a Kefu index (no KFI1 signature)");
   Reader header(bytes.substr(4, kHeaderBytes - 4));
   const std::uint32_t version = header.u32();
   const std::uint32_t payloadBytes = header.u32();
   const std::uint32_t checksum = header.u32();
   if (version != kIndexFormatVersion) {
-    return Decoded::failure("index_unsupported_version", "index format " + std::to_string(version) +
-                                                             "; this core reads format " +
-                                                             std::to_string(kIndexFormatVersion) + " (rebuild it)");
+    return Decoded::failure("kb_index_version", "index format " + std::to_string(version) + "; this core reads format " +
+                                                    std::to_string(kIndexFormatVersion) + " (rebuild it with kefu build-index)");
   }
   const std::string_view payload = bytes.substr(kHeaderBytes);
   if (payload.size() < payloadBytes) {
-    return Decoded::failure("index_truncated", "the index holds " + std::to_string(payload.size()) + " of its " +
-                                                   std::to_string(payloadBytes) + " bytes");
+    return corrupt("the index holds " + std::to_string(payload.size()) + " of its " + std::to_string(payloadBytes) +
+                   " bytes (truncated)");
   }
-  if (payload.size() > payloadBytes) return Decoded::failure("index_corrupt", "bytes follow the end of the index");
-  if (crc32(payload) != checksum) {
-    return Decoded::failure("index_checksum_mismatch", "the index bytes were altered (checksum mismatch)");
-  }
+  if (payload.size() > payloadBytes) return corrupt("bytes follow the end of the index");
+  if (crc32(payload) != checksum) return corrupt("the index bytes were altered (checksum mismatch)");
 
   Reader r(payload);
   DecodedIndex decoded;
-  decoded.index.params = readParams(r);
+  RankingParams params;
+  bool consistent = readParams(r, params);
   decoded.thresholds.answer = r.f64();
   decoded.thresholds.answerConfidence = r.f64();
   decoded.thresholds.suggest = r.f64();
-  decoded.kb.entries.resize(r.count(24));
-  for (auto& entry : decoded.kb.entries) {
+  KnowledgeBase& kb = decoded.kb;
+  kb.entries.resize(r.count(6));
+  for (auto& entry : kb.entries) {
     entry.id = r.text();
     entry.question = r.text();
     entry.answer = r.text();
@@ -261,38 +279,24 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
     entry.similar = r.texts();
     entry.keywords = r.texts();
   }
-  FaqIndex& index = decoded.index;
-  index.synonymRules.resize(r.count(8));
-  for (auto& [word, canonical] : index.synonymRules) {
-    const auto wordPoints = utf8::decode(r.text());
-    const auto canonicalPoints = utf8::decode(r.text());
-    word.assign(wordPoints.begin(), wordPoints.end());
-    canonical.assign(canonicalPoints.begin(), canonicalPoints.end());
-  }
-  index.terms = r.texts();
-  index.termWeights = r.f32s();
-  index.unknownTermIdf = r.f32();
-  index.variantEntry = r.u32s();
-  index.variantPostings = readPostings(r);
-  index.centroidPostings = readPostings(r);
-  if (r.failed() || !r.atEnd()) return Decoded::failure("index_corrupt", "the index's sections do not fit its length");
-
-  const std::size_t entries = decoded.kb.entries.size();
-  bool consistent = index.termWeights.size() == index.terms.size() &&
-                    postingsConsistent(index.variantPostings, index.terms.size(), index.variantEntry.size()) &&
-                    postingsConsistent(index.centroidPostings, index.terms.size(), entries);
-  for (std::uint32_t entry : index.variantEntry) consistent = consistent && entry < entries;
-  // Non-finite weights would poison every score; out-of-range thresholds every tier.
-  for (const std::vector<float>* weights :
-       {&index.termWeights, &index.variantPostings.weights, &index.centroidPostings.weights}) {
-    for (float weight : *weights) consistent = consistent && std::isfinite(weight);
-  }
+  kb.synonyms.resize(r.count(1));
+  for (auto& group : kb.synonyms) group = r.texts();
+  const std::uint32_t termCount = r.varint();
+  const std::uint32_t vocabulary = r.u32();
+  // Out-of-range thresholds would break every tier.
   for (double threshold : {decoded.thresholds.answer, decoded.thresholds.answerConfidence, decoded.thresholds.suggest}) {
     consistent = consistent && threshold >= 0 && threshold <= 1;
   }
-  consistent = consistent && std::isfinite(index.unknownTermIdf) && std::isfinite(index.params.trainingTemperature);
-  for (const auto& rule : index.synonymRules) consistent = consistent && !rule.first.empty();
-  if (!consistent) return Decoded::failure("index_corrupt", "the index's sections disagree with each other");
+  if (r.failed() || !consistent) return corrupt("the index's sections do not fit its length or hold impossible values");
+
+  // The vocabulary comes first, from the texts: the stored centroids must name its terms.
+  decoded.index = rebuildFaqIndex(kb, params, Postings{});
+  if (decoded.index.terms.size() != termCount || decoded.index.vocabularyChecksum() != vocabulary) {
+    return Decoded::failure("kb_index_version", "the index was built by a core that reads its texts differently (rebuild it with kefu build-index)");
+  }
+  if (!readCentroids(r, termCount, kb.entries.size(), decoded.index.centroidPostings) || !r.atEnd()) {
+    return corrupt("the index's centroids do not fit its vocabulary, entries or length");
+  }
   return Decoded::success(std::move(decoded));
 }
 

@@ -1,24 +1,33 @@
 #pragma once
-// The binary index (.kfi): a knowledge base with its built FaqIndex, so a site can ship
-// the index and skip tokenizing and training on every visitor's device.
+// The binary index (.kfi): a knowledge base with its trained centroids, so a site can ship
+// the index and skip the training on every visitor's device.
 //
 // Layout, little-endian throughout:
 //   "KFI1" magic · u32 format version · u32 payload bytes · u32 CRC-32 of the payload ·
-//   payload (ranking parameters, tier thresholds, KB entries, vocabulary, term weights,
-//   the phrasing and centroid postings).
-// Decoding checks every length against the bytes that remain before allocating, and the
-// checksum before reading anything, so truncated or altered bytes are reported, never
-// read past or trusted.
+//   payload: ranking parameters and tier thresholds (fixed width); the KB's texts, once
+//   (entries, synonym groups), each text a varint length and its UTF-8; the vocabulary's
+//   size and checksum; the centroid postings in three columns (per listed term: varint
+//   term-id gap and count; every entry id as a varint gap; every weight as a zigzag varint
+//   of its fixed-point value, faq_index.h).
+// Everything else (vocabulary, term weights, the phrasing index) is derived from the texts
+// again on load, without training: it would only repeat the texts in a form that
+// compresses worse. The vocabulary checksum proves the derivation matches the build.
+//
+// Decoding checks the checksum before reading anything, and every count against the bytes
+// that remain before allocating, so truncated or altered bytes are reported, never read
+// past or trusted. Error codes: kb_index_version (another format, or a vocabulary this
+// core derives differently: rebuild the index), kb_index_corrupt (anything else: too
+// short, not an index, checksum mismatch, sections that do not fit together).
 #include <string>
 #include <string_view>
 
-#include "base/crc32.h"
 #include "base/result.h"
 #include "faq/faq_engine.h"
 
 namespace kefu {
 
-constexpr std::uint32_t kIndexFormatVersion = 2;
+// 3: texts once, derived vocabulary, fixed-point centroid weights (2 stored every array).
+constexpr std::uint32_t kIndexFormatVersion = 3;
 
 struct DecodedIndex {
   KnowledgeBase kb;
@@ -27,8 +36,6 @@ struct DecodedIndex {
 };
 
 std::string encodeIndex(const FaqEngine& engine);
-// Error codes: index_truncated, index_bad_magic, index_unsupported_version,
-// index_checksum_mismatch, index_corrupt.
 Result<DecodedIndex> decodeIndex(std::string_view bytes);
 
 }  // namespace kefu

@@ -55,7 +55,38 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
     if (name == key) return *field = value, true;
   }
   if (name == "epochs") return p.trainingEpochs = static_cast<int>(value), true;
+  if (name == "visits") return p.trainingPhrasingVisits = static_cast<int>(value), true;
+  if (name == "postings") return p.trainingPostingsPerPhrasing = static_cast<int>(value), true;
   return false;
+}
+
+// The queries in `kefu eval --teach interleaved`'s order (cli/faq-evaluation.js): the
+// same fixed-seed mulberry32 shuffle, so both tools teach and score the same halves.
+std::vector<Query> interleaved(std::vector<Query> queries) {
+  std::uint32_t state = 0x6b656675u;
+  auto next = [&state]() {
+    state += 0x6d2b79f5u;
+    std::uint32_t t = state;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    return static_cast<double>(t ^ (t >> 14)) / 4294967296.0;
+  };
+  for (std::size_t i = queries.size() - 1; i > 0; --i) {
+    const auto j = static_cast<std::size_t>(next() * static_cast<double>(i + 1));
+    std::swap(queries[i], queries[j]);
+  }
+  return queries;
+}
+
+double hitAt1(const FaqEngine& engine, const std::vector<Query>& queries) {
+  std::size_t inScope = 0, hits = 0;
+  for (const auto& query : queries) {
+    if (query.expect.empty()) continue;
+    ++inScope;
+    const MatchResult result = engine.match(query.text, 1);
+    hits += !result.candidates.empty() && engine.knowledgeBase().entries[result.candidates[0].entryIndex].id == query.expect;
+  }
+  return inScope == 0 ? -1.0 : static_cast<double>(hits) / static_cast<double>(inScope);
 }
 
 }  // namespace
@@ -69,10 +100,15 @@ int main(int argc, char** argv) {
   TierThresholds thresholds;
   bool sweep = false;
   int half = -1;
+  std::string teach;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--sweep") {
       sweep = true;
+      continue;
+    }
+    if (arg.rfind("--teach=", 0) == 0) {
+      teach = arg.substr(8);
       continue;
     }
     if (arg.rfind("--half=", 0) == 0) {
@@ -109,6 +145,30 @@ int main(int argc, char** argv) {
     else if (q["expect"].is_number()) query.expect = std::to_string(q["expect"].get<long long>());
     if (half >= 0 && static_cast<int>(fnv1a(query.text) & 1u) != half) continue;
     queries.push_back(std::move(query));
+  }
+
+  if (!teach.empty()) {
+    // As `kefu eval --teach` does: the first half's in-scope queries taught to their FAQs
+    // as similar phrasings, the second half scored before and after.
+    if (teach == "interleaved") queries = interleaved(std::move(queries));
+    const std::vector<Query> first(queries.begin(), queries.begin() + static_cast<long>(queries.size() / 2));
+    const std::vector<Query> second(queries.begin() + static_cast<long>(queries.size() / 2), queries.end());
+    FaqEngine untaught;
+    untaught.build(kb, thresholds, params);
+    KnowledgeBase taughtKb = kb;
+    std::size_t taught = 0;
+    for (const auto& query : first) {
+      for (auto& entry : taughtKb.entries) {
+        if (!query.expect.empty() && entry.id == query.expect) entry.similar.push_back(query.text), ++taught;
+      }
+    }
+    FaqEngine taughtEngine;
+    taughtEngine.build(taughtKb, thresholds, params);
+    const double before = hitAt1(untaught, second);
+    const double after = hitAt1(taughtEngine, second);
+    std::printf("%s teach=%s taught=%zu hit1 untaught=%.4f taught=%.4f (%+.1f points)\n", argv[1], teach.c_str(), taught,
+                before, after, (after - before) * 100);
+    return 0;
   }
 
   FaqEngine engine;
