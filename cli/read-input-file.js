@@ -5,8 +5,7 @@ import { readJsonFile, readTextFile } from '../server/json-file.js';
 export const readKnowledgeBaseFile = (path) => readTextFile(path, 'knowledge base file');
 export const readDatasetFile = (path) => readJsonFile(path, 'dataset file');
 
-/** A core error about the KB read from `path`, its message prefixed with the path. */
+/** A core error about the KB read from `path`, as one line: "<path>: <code>: <message>". */
 export function aboutFile(path, error) {
-  if (error?.code?.startsWith('kb_')) error.message = `${path}: ${error.message}`;
-  return error;
+  return error?.code?.startsWith('kb_') ? new Error(`${path}: ${error.code}: ${error.message}`) : error;
 }

@@ -4,7 +4,8 @@
 //   2 native Catch2   3 wasm Catch2 under Node
 //   4 node:test against the release core   5 the same against the debug core
 //   6 reference-server tests   7 browser tests in headless Chromium
-// KEFU_TEST_ONLY=native,wasm,node,server,browser runs a subset (the build always runs).
+//   8 every fuzz target for a few seconds from its committed seeds (scripts/fuzz.mjs)
+// KEFU_TEST_ONLY=native,wasm,node,server,browser,fuzz runs a subset (the build always runs).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildNative, buildWasm, bundleWeb, BUILD_DIRS } from './build.mjs';
@@ -44,6 +45,19 @@ function countNodeTest(output) {
   return Number.isNaN(counts.passed) ? null : counts;
 }
 
+// scripts/fuzz.mjs prints one JSON line per target, {target, executions, seconds, crashes}:
+// each target is one test, passed when it found nothing.
+function countFuzz(output) {
+  const results = output.split('\n').filter((line) => line.startsWith('{"target"')).map((line) => JSON.parse(line));
+  if (results.length === 0) return null;
+  const failed = results.filter((result) => result.crashes > 0).length;
+  return { passed: results.length - failed, failed, skipped: 0 };
+}
+
+// Seconds per fuzz target in npm test: a smoke run that the seeds still pass and that
+// the first mutations find nothing; `npm run fuzz -- --seconds N` is the long run.
+const FUZZ_SECONDS_PER_TARGET = 6;
+
 // Node 20 can deadlock at exit while a concurrent TurboFan job waits for a GC on the main
 // thread (nodejs/node#54918); with the 2 MB debug core it hung about one exit in 20. Compiling
 // on the main thread avoids it. node --test passes the flag on to every test file.
@@ -56,6 +70,7 @@ const steps = [
   { group: 'node', name: 'node:test, release core', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', 'tests/node/'], env: { KEFU_CORE_BUILD: 'release' }, count: countNodeTest },
   { group: 'node', name: 'node:test, debug core', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', 'tests/node/'], env: { KEFU_CORE_BUILD: 'debug' }, count: countNodeTest },
   { group: 'server', name: 'server (node:test)', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', 'tests/server/'], count: countNodeTest },
+  { group: 'fuzz', name: `fuzz (${FUZZ_SECONDS_PER_TARGET} s per target)`, command: process.execPath, args: [...NODE_FLAGS, 'scripts/fuzz.mjs', '--seconds', String(FUZZ_SECONDS_PER_TARGET)], count: countFuzz },
   { group: 'browser', name: 'browser (headless Chromium)', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/browser/'], count: countNodeTest },
 ];
 

@@ -43,11 +43,11 @@ export async function serveFromCommandLine({ configPath, port }) {
     process.stderr.write(`kefu: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n`);
-  if (tokenWasGenerated) {
-    process.stderr.write(`Agent console login: ${server.httpUrl}/console/#token=${server.agentToken}\n` +
-      `  (token ${server.agentToken}, new at every start: set "agentToken" in the config to keep one)\n`);
-  }
+  // One write, so whoever waits for the first line has the login too.
+  const login = tokenWasGenerated
+    ? `Agent console login: ${server.httpUrl}/console/#token=${server.agentToken}\n  (token ${server.agentToken}, new at every start: set "agentToken" in the config to keep one)\n`
+    : '';
+  process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n${login}`);
   closeOnSignals(server);
 }
 

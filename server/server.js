@@ -43,10 +43,9 @@ function refuseUpgrade(socket, status) {
  * @returns {Promise<{httpUrl: string, wsUrl: string, agentToken: string, config: object, close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {
-  const config = loadConfig(options.configPath, options.config ?? {});
-  if (options.port !== undefined) config.port = options.port;
-  if (options.host !== undefined) config.host = options.host;
-  if (options.dataDir !== undefined) config.dataDir = options.dataDir;
+  // The options are checked like the file's keys (a PORT of "abc" is a ConfigError).
+  const given = Object.fromEntries(['port', 'host', 'dataDir'].filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
+  const config = loadConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
   const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });

@@ -1,69 +1,37 @@
-// Protocol v1 frame validation for the server, a JS twin of the core's table-driven
-// validator (wasm/protocol/frame.cpp): the wasm module exposes no validator, and the
-// server must not need the browser core to parse a frame. Both are held to the same
-// examples in shared/protocol/fixtures.json (tests/server/frame-validator.test.js).
+// Protocol v1 frame validation for the server, a JS twin of the core's validator
+// (wasm/protocol/frame.cpp): the wasm module exposes no validator, and the server must not
+// need the browser core to parse a frame. Both read the same rules,
+// shared/protocol/protocol-v1.rules.json (the core through tables generated from it, the
+// server directly, as it starts), and are held to the same examples in
+// shared/protocol/fixtures.json (tests/server/frame-validator.test.js).
+import { readFileSync } from 'node:fs';
 
-export const PROTOCOL_VERSION = 1;
+const RULES = JSON.parse(readFileSync(new URL('../../shared/protocol/protocol-v1.rules.json', import.meta.url), 'utf8'));
+
+export const PROTOCOL_VERSION = RULES.version;
 
 /** Protocol v1 limits (docs/protocol.md); `maxTextChars` may be lowered per site. */
-export const PROTOCOL_LIMITS = Object.freeze({
-  maxFrameBytes: 64 * 1024,
-  maxDepth: 32,
-  maxTextChars: 4000,
-  maxIdChars: 128,
-  maxResyncMessages: 500,
-  maxFormFields: 20,
-});
+export const PROTOCOL_LIMITS = Object.freeze(Object.fromEntries(Object.entries(RULES.limits).map(([name, limit]) => [name, limit.default])));
 
 const MAX_SAFE_COUNT = Number.MAX_SAFE_INTEGER;
 
-// One row per frame type: [field, kind, required].
-const FRAME_RULES = {
-  toServer: {
-    hello: [['v', 'version', true], ['siteId', 'id', true], ['visitorId', 'id', true], ['epoch', 'id', true], ['sessionToken', 'nullableId', true], ['lastSeq', 'count', true], ['locale', 'id', false], ['identity', 'identity', false]],
-    message: [['cmid', 'id', true], ['cseq', 'count', true], ['text', 'text', true], ['clientTime', 'count', true], ['bot', 'botTurn', false]],
-    handoff: [['reason', 'handoffReason', true]],
-    read: [['upToSeq', 'count', true]],
-    typing: [['on', 'boolean', true]],
-    rate: [['stars', 'stars', true], ['comment', 'optionalText', false]],
-    ticket: [['cmid', 'id', true], ['message', 'text', true], ['contact', 'optionalText', true]],
-    prechat: [['fields', 'formFields', true]],
-    resync: [['afterSeq', 'count', true]],
-    ping: [['t', 'count', true]],
-  },
-  toClient: {
-    welcome: [['v', 'version', true], ['sessionToken', 'id', true], ['conversationId', 'id', true], ['lastSeq', 'count', true], ['nextCseq', 'count', true], ['state', 'id', true], ['agentsOnline', 'boolean', true], ['preChatForm', 'boolean', false]],
-    ack: [['cmid', 'id', true], ['cseq', 'count', true], ['seq', 'count', true], ['serverId', 'id', true]],
-    nack: [['cmid', 'id', true], ['expectedCseq', 'count', true]],
-    msg: [['seq', 'count', true], ['serverId', 'id', true], ['author', 'author', true], ['text', 'text', true], ['time', 'count', true], ['name', 'optionalText', false], ['cmid', 'id', false], ['replyTo', 'id', false]],
-    event: [['event', 'eventName', true]],
-    resync: [['messages', 'messages', true], ['lastSeq', 'count', true], ['more', 'boolean', true]],
-    error: [['code', 'id', true], ['message', 'optionalText', true], ['retryAfterMs', 'count', false], ['cmid', 'id', false]],
-    pong: [['t', 'count', true]],
-  },
-};
+// A rules file's field list as the checks read it: [{name, kind, required, ...what the kind
+// needs}]. Enums and objects of the rules file become kinds 'choice' and 'object'.
+function resolveFields(fields) {
+  return fields.map((field) => {
+    const resolved = { name: field.name, kind: field.type, required: !field.optional };
+    if (Object.hasOwn(RULES.enums, field.type)) return { ...resolved, kind: 'choice', choices: RULES.enums[field.type] };
+    if (Object.hasOwn(RULES.objects, field.type)) return { ...resolved, kind: 'object', fields: resolveFields(RULES.objects[field.type].fields) };
+    if (!Object.hasOwn(RULES.types, field.type)) throw new Error(`protocol rules: field "${field.name}" has unknown type "${field.type}"`);
+    return field.type === 'idList' ? { ...resolved, maxItems: field.maxItems } : resolved;
+  });
+}
 
-const EVENT_RULES = {
-  queued: [['position', 'count', true], ['etaSeconds', 'count', false]],
-  agent_joined: [['name', 'text', true]],
-  agent_left: [['name', 'text', true]],
-  typing: [['on', 'boolean', true]],
-  read: [['upToSeq', 'count', true]],
-  ended: [['by', 'endedBy', true]],
-  rating_requested: [],
-  returned_to_bot: [],
-  offline: [['hours', 'optionalText', false]],
-  ticket_created: [['cmid', 'id', true], ['ticketId', 'id', true]],
-};
-
-const IDENTITY_RULE = [['id', 'id', false], ['name', 'optionalText', false], ['email', 'optionalText', false], ['hash', 'id', false]];
-const BOT_TURN_RULE = [['tier', 'tier', true], ['faqId', 'id', false], ['answer', 'optionalText', false]];
-const CHOICES = {
-  author: ['visitor', 'bot', 'agent', 'system'],
-  tier: ['answer', 'suggest', 'handoff'],
-  handoffReason: ['visitor', 'keyword', 'unanswered'],
-  endedBy: ['agent', 'visitor', 'system'],
-};
+const resolveRules = (rules) => Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, resolveFields(rule.fields)]));
+const FRAME_RULES = { toServer: resolveRules(RULES.toServer), toClient: resolveRules(RULES.toClient) };
+const EVENT_RULES = resolveRules(RULES.events);
+// The fields a resync page's messages hold.
+const MESSAGE_RULE = FRAME_RULES.toClient.msg;
 
 // Checks return null or the first problem found, {code, message}.
 const invalid = (path, problem) => ({ code: 'frame_invalid', message: `${path}: ${problem}` });
@@ -103,29 +71,32 @@ function textWithin(value, maxChars, allowEmpty) {
 }
 
 function checkFields(object, rule, prefix, limits) {
-  for (const [name, kind, required] of rule) {
-    const path = prefix + name;
-    if (!Object.hasOwn(object, name)) {
-      if (required) return invalid(path, 'is required');
+  for (const field of rule) {
+    const path = prefix + field.name;
+    if (!Object.hasOwn(object, field.name)) {
+      if (field.required) return invalid(path, 'is required');
       continue;
     }
-    const problem = checkValue(object[name], kind, path, limits);
+    const problem = checkValue(object[field.name], field, path, limits);
     if (problem) return problem;
   }
   return null;
 }
 
-function checkValue(v, kind, path, limits) {
+const checkId = (v, path, { maxIdChars }) => (textWithin(v, maxIdChars, false) ? null : invalid(path, `must be a non-empty string of at most ${maxIdChars} characters`));
+const checkOptionalText = (v, path, { maxTextChars }) => (textWithin(v, maxTextChars, true) ? null : invalid(path, `must be text of at most ${maxTextChars} characters`));
+
+function checkValue(v, field, path, limits) {
   const { maxIdChars, maxTextChars, maxFormFields, maxResyncMessages } = limits;
-  switch (kind) {
+  switch (field.kind) {
     case 'id':
-      return textWithin(v, maxIdChars, false) ? null : invalid(path, `must be a non-empty string of at most ${maxIdChars} characters`);
+      return checkId(v, path, limits);
     case 'nullableId':
-      return v === null ? null : checkValue(v, 'id', path, limits);
+      return v === null ? null : checkId(v, path, limits);
     case 'text':
       return textWithin(v, maxTextChars, false) ? null : invalid(path, `must be non-empty text of at most ${maxTextChars} characters`);
     case 'optionalText':
-      return textWithin(v, maxTextChars, true) ? null : invalid(path, `must be text of at most ${maxTextChars} characters`);
+      return checkOptionalText(v, path, limits);
     case 'count':
       return Number.isInteger(v) && v >= 0 && v <= MAX_SAFE_COUNT ? null : invalid(path, 'must be a whole number from 0 to 2^53');
     case 'boolean':
@@ -135,30 +106,23 @@ function checkValue(v, kind, path, limits) {
     case 'version':
       if (!Number.isInteger(v)) return invalid(path, 'must be the protocol version number');
       return v === PROTOCOL_VERSION ? null : { code: 'frame_unsupported_version', message: `this peer speaks protocol v${PROTOCOL_VERSION}` };
-    case 'author':
-    case 'tier':
-    case 'handoffReason':
-    case 'endedBy':
-      return CHOICES[kind].includes(v) ? null : invalid(path, `must be ${CHOICES[kind].join(', ')}`);
-    case 'identity':
-      return isPlainObject(v) ? checkFields(v, IDENTITY_RULE, `${path}.`, limits) : invalid(path, 'must be an object');
-    case 'botTurn': {
-      if (!isPlainObject(v)) return invalid(path, 'must be an object');
-      const problem = checkFields(v, BOT_TURN_RULE, `${path}.`, limits);
-      if (problem || !Object.hasOwn(v, 'candidates')) return problem;
-      if (!Array.isArray(v.candidates) || v.candidates.length > 10) return invalid(`${path}.candidates`, 'must be an array of at most 10 ids');
-      for (const id of v.candidates) {
-        const idProblem = checkValue(id, 'id', `${path}.candidates[]`, limits);
-        if (idProblem) return idProblem;
+    case 'choice':
+      return field.choices.includes(v) ? null : invalid(path, `must be ${field.choices.join(', ')}`);
+    case 'object':
+      return isPlainObject(v) ? checkFields(v, field.fields, `${path}.`, limits) : invalid(path, 'must be an object');
+    case 'idList':
+      if (!Array.isArray(v) || v.length > field.maxItems) return invalid(path, `must be an array of at most ${field.maxItems} ids`);
+      for (const id of v) {
+        const problem = checkId(id, `${path}[]`, limits);
+        if (problem) return problem;
       }
       return null;
-    }
-    case 'formFields':
+    case 'textFields':
       if (!isPlainObject(v) || Object.keys(v).length > maxFormFields) return invalid(path, `must be an object of at most ${maxFormFields} text fields`);
       for (const [key, fieldValue] of Object.entries(v)) {
         // The C++ side measures field names in bytes.
         if (key === '' || Buffer.byteLength(key) > maxIdChars) return invalid(path, 'has a field with an empty or over-long name');
-        const problem = checkValue(fieldValue, 'optionalText', `${path}.${key}`, limits);
+        const problem = checkOptionalText(fieldValue, `${path}.${key}`, limits);
         if (problem) return problem;
       }
       return null;
@@ -166,7 +130,7 @@ function checkValue(v, kind, path, limits) {
       if (!Array.isArray(v) || v.length > maxResyncMessages) return invalid(path, `must be an array of at most ${maxResyncMessages} messages`);
       for (let i = 0; i < v.length; i += 1) {
         if (!isPlainObject(v[i])) return invalid(`${path}[${i}]`, 'must be an object');
-        const problem = checkFields(v[i], FRAME_RULES.toClient.msg, `${path}[${i}].`, limits);
+        const problem = checkFields(v[i], MESSAGE_RULE, `${path}[${i}].`, limits);
         if (problem) return problem;
       }
       return null;

@@ -16,7 +16,7 @@ const closeFrame = (code) => {
 };
 
 // Close codes: 1002 protocol error, 1007 invalid data, 1009 message too big.
-export const MALFORMED_FRAMES = [
+const MALFORMED_FRAMES = [
   { kind: 'invalid UTF-8 in a text frame', bytes: () => encodeFrame({ payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }), code: 1007 },
   { kind: 'an unmasked client frame', bytes: () => encodeFrame({ payload: '{"type":"ping","t":1}', masked: false }), code: 1002 },
   { kind: 'a reserved opcode (3)', bytes: () => encodeFrame({ opcode: 3, payload: 'x' }), code: 1002 },
@@ -24,9 +24,14 @@ export const MALFORMED_FRAMES = [
   { kind: 'a header announcing 300 KB (over the 256 KiB payload limit)', bytes: () => encodeFrame({ payload: 'x'.repeat(1000), length: 300 * 1024 }), code: 1009 },
   { kind: 'a whole 300 KB text frame', bytes: () => textFrame('x'.repeat(300 * 1024)), code: 1009 },
   { kind: 'a close frame with an invalid code (999)', bytes: () => closeFrame(999), code: 1002 },
+  { kind: 'a close frame whose reason is invalid UTF-8', bytes: () => encodeFrame({ opcode: OPCODE.close, payload: Buffer.from([0x03, 0xe8, 0xc3, 0x28]) }), code: 1007 },
+  { kind: 'a ping over 125 bytes (control frame too long)', bytes: () => encodeFrame({ opcode: OPCODE.ping, payload: Buffer.alloc(200) }), code: 1002 },
+  { kind: 'a fragmented ping', bytes: () => encodeFrame({ opcode: OPCODE.ping, payload: 'x', fin: false }), code: 1002 },
+  { kind: 'a continuation frame with no message started', bytes: () => encodeFrame({ opcode: OPCODE.continuation, payload: 'x' }), code: 1002 },
+  { kind: 'a new text frame inside a fragmented message', bytes: () => Buffer.concat([encodeFrame({ payload: '{"type":', fin: false }), encodeFrame({ payload: '"ping"}' })]), code: 1002 },
 ];
 
-export const SOCKETS = [
+const SOCKETS = [
   {
     path: '/ws',
     greeting: 'hello',
@@ -46,7 +51,7 @@ export const SOCKETS = [
 ];
 
 /** The process is up and a well-formed visitor still gets welcome. */
-export async function assertServing(server) {
+async function assertServing(server) {
   assert.equal(server.exitStatus(), null, 'the server process exited');
   const visitor = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/ws`, { origin: server.origin });
   try {

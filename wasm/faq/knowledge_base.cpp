@@ -74,55 +74,6 @@ bool findUnknownField(const Json& object, std::initializer_list<const char*> kno
   return false;
 }
 
-// Where a JSON text stops being JSON, for a person fixing it in an editor: the line and
-// the column in characters (nlohmann counts bytes, which is off on a Chinese line), then
-// nlohmann's own account of what it expected. Only run on the failure path; the SAX pass
-// just records the error.
-class SyntaxErrorFinder final : public nlohmann::json_sax<Json> {
- public:
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& error) override {
-    position_ = position;
-    what_ = error.what();
-    return false;
-  }
-
-  std::string describe(std::string_view text) const {
-    // `position_` counts the bytes read, up to the end of the token that broke the JSON;
-    // the place shown is that last byte's, as nlohmann's own message does.
-    const std::size_t at = std::min(position_ > 0 ? position_ - 1 : 0, text.size());
-    const std::size_t lineStart = text.rfind('\n', at == 0 ? 0 : at - 1);
-    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
-    const std::size_t from = lineStart == std::string_view::npos || at == 0 ? 0 : lineStart + 1;
-    const std::size_t column = 1 + utf8::length(text.substr(from, at - from));
-    // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 7: syntax error ...".
-    const std::size_t detail = what_.find(": ");
-    return "line " + std::to_string(line) + ", column " + std::to_string(column) +
-           (detail == std::string::npos ? std::string() : what_.substr(detail));
-  }
-
- private:
-  std::size_t position_ = 0;
-  std::string what_;
-};
-
-std::string describeSyntaxError(std::string_view text) {
-  SyntaxErrorFinder finder;
-  Json::sax_parse(text.begin(), text.end(), &finder);
-  return finder.describe(text);
-}
-
 std::string fieldPath(std::size_t index, const char* field) {
   return "faqs[" + std::to_string(index) + "]." + field;
 }
@@ -185,10 +136,8 @@ bool readStringList(const Json& entry, std::size_t index, const char* field, std
 
 Result<KnowledgeBase> parseKnowledgeBase(std::string_view jsonText, const KnowledgeBaseLimits& limits) {
   auto parsed = parseJsonText(jsonText, JsonLimits{limits.maxBytes, limits.maxDepth}, "kb");
-  if (!parsed.ok()) {
-    if (parsed.error().code == "kb_invalid_json") return KbResult::failure("kb_invalid_json", describeSyntaxError(jsonText));
-    return KbResult::failure(parsed.error());
-  }
+  // A syntax error's message gives its line and column (parseJsonText).
+  if (!parsed.ok()) return KbResult::failure(parsed.error());
   const Json& root = parsed.value();
   if (!root.is_object()) return KbResult::failure("kb_invalid_shape", "the KB must be a JSON object with a \"faqs\" array");
   Error error;

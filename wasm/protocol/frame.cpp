@@ -1,108 +1,53 @@
 #include "protocol/frame.h"
 
 #include <cmath>
-#include <cstring>
-#include <initializer_list>
+#include <string>
 
 #include "base/utf8.h"
+#include "protocol/frame_rules.h"
 
 namespace kefu::protocol {
 
 namespace {
 
-enum class Kind {
-  id,            // non-empty string, at most maxIdChars
-  nullableId,    // null or id
-  text,          // non-empty string, at most maxTextChars
-  optionalText,  // string (may be empty), at most maxTextChars
-  count,         // integer >= 0 (JSON numbers are doubles in JS: at most 2^53)
-  boolean,
-  stars,         // integer 1..5
-  version,
-  author,
-  tier,
-  handoffReason,
-  identity,
-  botTurn,
-  formFields,
-  messages,
-  event,
-  endedBy,
-};
-
-struct Field {
-  const char* name;
-  Kind kind;
-  bool required;
-};
-
-struct FrameRule {
-  const char* type;
-  Direction direction;
-  std::initializer_list<Field> fields;
-};
-
-const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer,
-     {{"v", Kind::version, true}, {"siteId", Kind::id, true}, {"visitorId", Kind::id, true}, {"epoch", Kind::id, true},
-      {"sessionToken", Kind::nullableId, true}, {"lastSeq", Kind::count, true}, {"locale", Kind::id, false},
-      {"identity", Kind::identity, false}}},
-    {"message", Direction::toServer,
-     {{"cmid", Kind::id, true}, {"cseq", Kind::count, true}, {"text", Kind::text, true},
-      {"clientTime", Kind::count, true}, {"bot", Kind::botTurn, false}}},
-    {"handoff", Direction::toServer, {{"reason", Kind::handoffReason, true}}},
-    {"read", Direction::toServer, {{"upToSeq", Kind::count, true}}},
-    {"typing", Direction::toServer, {{"on", Kind::boolean, true}}},
-    {"rate", Direction::toServer, {{"stars", Kind::stars, true}, {"comment", Kind::optionalText, false}}},
-    {"ticket", Direction::toServer,
-     {{"cmid", Kind::id, true}, {"message", Kind::text, true}, {"contact", Kind::optionalText, true}}},
-    {"prechat", Direction::toServer, {{"fields", Kind::formFields, true}}},
-    {"resync", Direction::toServer, {{"afterSeq", Kind::count, true}}},
-    {"ping", Direction::toServer, {{"t", Kind::count, true}}},
-
-    {"welcome", Direction::toClient,
-     {{"v", Kind::version, true}, {"sessionToken", Kind::id, true}, {"conversationId", Kind::id, true},
-      {"lastSeq", Kind::count, true}, {"nextCseq", Kind::count, true}, {"state", Kind::id, true},
-      {"agentsOnline", Kind::boolean, true}, {"preChatForm", Kind::boolean, false}}},
-    {"ack", Direction::toClient,
-     {{"cmid", Kind::id, true}, {"cseq", Kind::count, true}, {"seq", Kind::count, true}, {"serverId", Kind::id, true}}},
-    {"nack", Direction::toClient, {{"cmid", Kind::id, true}, {"expectedCseq", Kind::count, true}}},
-    {"msg", Direction::toClient,
-     {{"seq", Kind::count, true}, {"serverId", Kind::id, true}, {"author", Kind::author, true},
-      {"text", Kind::text, true}, {"time", Kind::count, true}, {"name", Kind::optionalText, false},
-      {"cmid", Kind::id, false}, {"replyTo", Kind::id, false}}},
-    {"event", Direction::toClient, {{"event", Kind::event, true}}},
-    {"resync", Direction::toClient,
-     {{"messages", Kind::messages, true}, {"lastSeq", Kind::count, true}, {"more", Kind::boolean, true}}},
-    {"error", Direction::toClient,
-     {{"code", Kind::id, true}, {"message", Kind::optionalText, true}, {"retryAfterMs", Kind::count, false},
-      {"cmid", Kind::id, false}}},
-    {"pong", Direction::toClient, {{"t", Kind::count, true}}},
-};
-
-// Per-event fields of {"type":"event"} frames.
-const FrameRule kEventRules[] = {
-    {"queued", Direction::toClient, {{"position", Kind::count, true}, {"etaSeconds", Kind::count, false}}},
-    {"agent_joined", Direction::toClient, {{"name", Kind::text, true}}},
-    {"agent_left", Direction::toClient, {{"name", Kind::text, true}}},
-    {"typing", Direction::toClient, {{"on", Kind::boolean, true}}},
-    {"read", Direction::toClient, {{"upToSeq", Kind::count, true}}},
-    {"ended", Direction::toClient, {{"by", Kind::endedBy, true}}},
-    {"rating_requested", Direction::toClient, {}},
-    {"returned_to_bot", Direction::toClient, {}},
-    {"offline", Direction::toClient, {{"hours", Kind::optionalText, false}}},
-    {"ticket_created", Direction::toClient, {{"cmid", Kind::id, true}, {"ticketId", Kind::id, true}}},
-};
+using rules::Choice;
+using rules::Field;
+using rules::Fields;
+using rules::FrameRule;
+using rules::Kind;
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;
 
-bool oneOf(const Json& value, std::initializer_list<const char*> allowed) {
-  if (!value.is_string()) return false;
-  const auto& text = value.get_ref<const std::string&>();
-  for (const char* option : allowed) {
+bool isChoice(std::string_view text, const Choice& choice) {
+  for (const char* option : choice) {
     if (text == option) return true;
   }
   return false;
+}
+
+// "must be a, b or c"
+std::string choiceProblem(const Choice& choice) {
+  std::string problem = "must be ";
+  for (std::size_t i = 0; i < choice.count; ++i) {
+    if (i > 0) problem += i + 1 == choice.count ? " or " : ", ";
+    problem += choice.options[i];
+  }
+  return problem;
+}
+
+const FrameRule* findRule(const FrameRule* rules, std::size_t count, std::string_view type, Direction direction) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (rules[i].direction == direction && type == rules[i].type) return &rules[i];
+  }
+  return nullptr;
+}
+
+const FrameRule* findFrameRule(std::string_view type, Direction direction) {
+  return findRule(rules::kFrameRules, rules::kFrameRuleCount, type, direction);
+}
+
+const FrameRule* findEventRule(std::string_view event) {
+  return findRule(rules::kEventRules, rules::kEventRuleCount, event, Direction::toClient);
 }
 
 class Validator {
@@ -114,9 +59,7 @@ class Validator {
     auto type = frame.find("type");
     if (type == frame.end() || !type->is_string()) return invalid("type", "must be a string");
     const auto& name = type->get_ref<const std::string&>();
-    for (const auto& rule : kFrameRules) {
-      if (rule.direction == direction && name == rule.type) return fields(frame, rule, "");
-    }
+    if (const FrameRule* rule = findFrameRule(name, direction)) return fields(frame, rule->fields, "");
     return Error{"frame_unknown_type", "no " + std::string(direction == Direction::toServer ? "client" : "server") +
                                            " frame has type \"" + name + "\""};
   }
@@ -126,15 +69,15 @@ class Validator {
     return Error{"frame_invalid", path + ": " + problem};
   }
 
-  std::optional<Error> fields(const Json& object, const FrameRule& rule, const std::string& prefix) const {
-    for (const Field& field : rule.fields) {
+  std::optional<Error> fields(const Json& object, const Fields& rule, const std::string& prefix) const {
+    for (const Field& field : rule) {
       auto found = object.find(field.name);
       const std::string path = prefix + field.name;
       if (found == object.end()) {
         if (field.required) return invalid(path, "is required");
         continue;
       }
-      if (auto error = value(*found, field.kind, path)) return error;
+      if (auto error = value(*found, field, path)) return error;
     }
     return std::nullopt;
   }
@@ -146,20 +89,28 @@ class Validator {
     return utf8::length(text) <= maxChars;
   }
 
-  std::optional<Error> value(const Json& v, Kind kind, const std::string& path) const {
-    switch (kind) {
+  std::optional<Error> id(const Json& v, const std::string& path) const {
+    if (!textWithin(v, limits_.maxIdChars, false)) return invalid(path, "must be a non-empty string of at most " + std::to_string(limits_.maxIdChars) + " characters");
+    return std::nullopt;
+  }
+
+  std::optional<Error> optionalText(const Json& v, const std::string& path) const {
+    if (!textWithin(v, limits_.maxTextChars, true)) return invalid(path, "must be text of at most " + std::to_string(limits_.maxTextChars) + " characters");
+    return std::nullopt;
+  }
+
+  std::optional<Error> value(const Json& v, const Field& field, const std::string& path) const {
+    switch (field.kind) {
       case Kind::id:
-        if (!textWithin(v, limits_.maxIdChars, false)) return invalid(path, "must be a non-empty string of at most " + std::to_string(limits_.maxIdChars) + " characters");
-        return std::nullopt;
+        return id(v, path);
       case Kind::nullableId:
         if (v.is_null()) return std::nullopt;
-        return value(v, Kind::id, path);
+        return id(v, path);
       case Kind::text:
         if (!textWithin(v, limits_.maxTextChars, false)) return invalid(path, "must be non-empty text of at most " + std::to_string(limits_.maxTextChars) + " characters");
         return std::nullopt;
       case Kind::optionalText:
-        if (!textWithin(v, limits_.maxTextChars, true)) return invalid(path, "must be text of at most " + std::to_string(limits_.maxTextChars) + " characters");
-        return std::nullopt;
+        return optionalText(v, path);
       case Kind::count: {
         const bool integral = v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0) ||
                               (v.is_number_float() && v.get<double>() >= 0 && std::floor(v.get<double>()) == v.get<double>() &&
@@ -181,63 +132,40 @@ class Validator {
           return Error{"frame_unsupported_version", "this peer speaks protocol v" + std::to_string(kVersion)};
         }
         return std::nullopt;
-      case Kind::author:
-        if (!oneOf(v, {"visitor", "bot", "agent", "system"})) return invalid(path, "must be visitor, bot, agent or system");
+      case Kind::choice: {
+        const Choice& choice = rules::kChoices[field.arg];
+        if (!v.is_string() || !isChoice(v.get_ref<const std::string&>(), choice)) return invalid(path, choiceProblem(choice));
         return std::nullopt;
-      case Kind::tier:
-        if (!oneOf(v, {"answer", "suggest", "handoff"})) return invalid(path, "must be answer, suggest or handoff");
-        return std::nullopt;
-      case Kind::handoffReason:
-        if (!oneOf(v, {"visitor", "keyword", "unanswered"})) return invalid(path, "must be visitor, keyword or unanswered");
-        return std::nullopt;
-      case Kind::endedBy:
-        if (!oneOf(v, {"agent", "visitor", "system"})) return invalid(path, "must be agent, visitor or system");
-        return std::nullopt;
-      case Kind::identity: {
-        static const FrameRule rule{"identity", Direction::toServer,
-                                    {{"id", Kind::id, false}, {"name", Kind::optionalText, false},
-                                     {"email", Kind::optionalText, false}, {"hash", Kind::id, false}}};
-        if (!v.is_object()) return invalid(path, "must be an object");
-        return fields(v, rule, path + ".");
       }
-      case Kind::botTurn: {
-        static const FrameRule rule{"bot", Direction::toServer,
-                                    {{"tier", Kind::tier, true}, {"faqId", Kind::id, false},
-                                     {"answer", Kind::optionalText, false}}};
+      case Kind::object:
         if (!v.is_object()) return invalid(path, "must be an object");
-        if (auto error = fields(v, rule, path + ".")) return error;
-        if (auto candidates = v.find("candidates"); candidates != v.end()) {
-          if (!candidates->is_array() || candidates->size() > 10) return invalid(path + ".candidates", "must be an array of at most 10 ids");
-          for (const auto& id : *candidates) {
-            if (auto error = value(id, Kind::id, path + ".candidates[]")) return error;
-          }
+        return fields(v, rules::kObjects[field.arg], path + ".");
+      case Kind::idList:
+        if (!v.is_array() || v.size() > field.arg) return invalid(path, "must be an array of at most " + std::to_string(field.arg) + " ids");
+        for (const auto& item : v) {
+          if (auto error = id(item, path + "[]")) return error;
         }
         return std::nullopt;
-      }
-      case Kind::formFields:
+      case Kind::textFields:
         if (!v.is_object() || v.size() > limits_.maxFormFields) return invalid(path, "must be an object of at most " + std::to_string(limits_.maxFormFields) + " text fields");
         for (auto it = v.begin(); it != v.end(); ++it) {
           if (it.key().empty() || it.key().size() > limits_.maxIdChars) return invalid(path, "has a field with an empty or over-long name");
-          if (auto error = value(it.value(), Kind::optionalText, path + "." + it.key())) return error;
+          if (auto error = optionalText(it.value(), path + "." + it.key())) return error;
         }
         return std::nullopt;
       case Kind::messages: {
         if (!v.is_array() || v.size() > limits_.maxResyncMessages) return invalid(path, "must be an array of at most " + std::to_string(limits_.maxResyncMessages) + " messages");
-        const FrameRule* msgRule = nullptr;
-        for (const auto& rule : kFrameRules) {
-          if (std::strcmp(rule.type, "msg") == 0) msgRule = &rule;
-        }
+        const Fields& itemFields = rules::kFrameRules[field.arg].fields;
         for (std::size_t i = 0; i < v.size(); ++i) {
           const std::string itemPath = path + "[" + std::to_string(i) + "]";
           if (!v[i].is_object()) return invalid(itemPath, "must be an object");
-          if (auto error = fields(v[i], *msgRule, itemPath + ".")) return error;
+          if (auto error = fields(v[i], itemFields, itemPath + ".")) return error;
         }
         return std::nullopt;
       }
-      case Kind::event: {
+      case Kind::eventName:
         if (!v.is_string()) return invalid(path, "must be a string");
         return std::nullopt;  // the event's own fields are checked by the caller
-      }
     }
     return invalid(path, "has an unknown kind");
   }
@@ -247,9 +175,7 @@ class Validator {
  public:
   std::optional<Error> eventFields(const Json& frame) const {
     const auto& name = frame["event"].get_ref<const std::string&>();
-    for (const auto& rule : kEventRules) {
-      if (name == rule.type) return fields(frame, rule, "");
-    }
+    if (const FrameRule* rule = findEventRule(name)) return fields(frame, rule->fields, "");
     return invalid("event", "unknown event \"" + name + "\"");
   }
 };
@@ -270,18 +196,10 @@ bool flatTextWithin(const FlatObject::Value& value, std::size_t maxChars, bool a
   return utf8::length(value.text) <= maxChars;
 }
 
-bool flatOneOf(const FlatObject::Value& value, std::initializer_list<const char*> allowed) {
-  if (value.kind != FlatObject::Kind::string) return false;
-  for (const char* option : allowed) {
-    if (value.text == option) return true;
-  }
-  return false;
-}
-
 // Mirrors Validator::value for the values a flat object can hold. A flat object holds no
 // arrays or objects, so the kinds that need one are never valid here.
-bool flatValueValid(const FlatObject::Value& v, Kind kind, const ProtocolLimits& limits) {
-  switch (kind) {
+bool flatValueValid(const FlatObject::Value& v, const Field& field, const ProtocolLimits& limits) {
+  switch (field.kind) {
     case Kind::id: return flatTextWithin(v, limits.maxIdChars, false);
     case Kind::nullableId: return v.kind == FlatObject::Kind::null || flatTextWithin(v, limits.maxIdChars, false);
     case Kind::text: return flatTextWithin(v, limits.maxTextChars, false);
@@ -290,27 +208,24 @@ bool flatValueValid(const FlatObject::Value& v, Kind kind, const ProtocolLimits&
     case Kind::boolean: return v.kind == FlatObject::Kind::boolean;
     case Kind::stars: return v.kind == FlatObject::Kind::number && v.number >= 1 && v.number <= 5;
     case Kind::version: return v.kind == FlatObject::Kind::number && v.number == static_cast<std::uint64_t>(kVersion);
-    case Kind::author: return flatOneOf(v, {"visitor", "bot", "agent", "system"});
-    case Kind::tier: return flatOneOf(v, {"answer", "suggest", "handoff"});
-    case Kind::handoffReason: return flatOneOf(v, {"visitor", "keyword", "unanswered"});
-    case Kind::endedBy: return flatOneOf(v, {"agent", "visitor", "system"});
-    case Kind::event: return v.kind == FlatObject::Kind::string;
-    case Kind::identity:
-    case Kind::botTurn:
-    case Kind::formFields:
+    case Kind::choice: return v.kind == FlatObject::Kind::string && isChoice(v.text, rules::kChoices[field.arg]);
+    case Kind::eventName: return v.kind == FlatObject::Kind::string;
+    case Kind::object:
+    case Kind::idList:
+    case Kind::textFields:
     case Kind::messages: return false;
   }
   return false;
 }
 
-bool flatFieldsValid(const FlatObject& object, const FrameRule& rule, const ProtocolLimits& limits) {
-  for (const Field& field : rule.fields) {
+bool flatFieldsValid(const FlatObject& object, const Fields& rule, const ProtocolLimits& limits) {
+  for (const Field& field : rule) {
     const FlatObject::Value* found = object.find(field.name);
     if (found == nullptr) {
       if (field.required) return false;
       continue;
     }
-    if (!flatValueValid(*found, field.kind, limits)) return false;
+    if (!flatValueValid(*found, field, limits)) return false;
   }
   return true;
 }
@@ -320,17 +235,11 @@ bool flatFieldsValid(const FlatObject& object, const FrameRule& rule, const Prot
 bool isValidFlatFrame(const FlatObject& frame, Direction direction, const ProtocolLimits& limits) {
   const std::string_view* type = frame.string("type");
   if (type == nullptr) return false;
-  for (const auto& rule : kFrameRules) {
-    if (rule.direction != direction || *type != rule.type) continue;
-    if (!flatFieldsValid(frame, rule, limits)) return false;
-    if (*type != "event") return true;
-    const std::string_view* event = frame.string("event");
-    for (const auto& eventRule : kEventRules) {
-      if (*event == eventRule.type) return flatFieldsValid(frame, eventRule, limits);
-    }
-    return false;
-  }
-  return false;
+  const FrameRule* rule = findFrameRule(*type, direction);
+  if (rule == nullptr || !flatFieldsValid(frame, rule->fields, limits)) return false;
+  if (*type != "event") return true;
+  const FrameRule* eventRule = findEventRule(*frame.string("event"));
+  return eventRule != nullptr && flatFieldsValid(frame, eventRule->fields, limits);
 }
 
 Result<Json> parseFrame(std::string_view text, Direction direction, const ProtocolLimits& limits) {

@@ -1,7 +1,9 @@
 #pragma once
 // Wire protocol v1 between the widget and the server: JSON frames, one per WebSocket
-// message. docs/protocol.md describes every frame; shared/protocol/fixtures.json holds
-// examples that the C++ tests, the JS tests and the reference server all check.
+// message. Its rules are data, shared/protocol/protocol-v1.rules.json, from which
+// frame_rules.cpp and limits.h are generated; docs/protocol.md describes every frame, and
+// shared/protocol/fixtures.json holds examples that the C++ tests, the JS tests and the
+// reference server all check.
 //
 // A frame is validated completely before anything reads it: an invalid frame is an
 // error value and changes nothing.
@@ -12,21 +14,11 @@
 #include "base/flat_json.h"
 #include "base/json_text.h"
 #include "base/result.h"
+#include "protocol/limits.h"  // kVersion, ProtocolLimits: generated from the rules file
 
 namespace kefu::protocol {
 
-constexpr int kVersion = 1;
-
 enum class Direction { toServer, toClient };
-
-struct ProtocolLimits {
-  std::size_t maxFrameBytes = 64u << 10;
-  std::size_t maxTextChars = 4000;  // visitor and agent text; configurable per site
-  std::size_t maxDepth = 32;
-  std::size_t maxIdChars = 128;          // cmid, serverId, tokens, ids
-  std::size_t maxResyncMessages = 500;   // one resync page
-  std::size_t maxFormFields = 20;
-};
 
 // Error codes: frame_too_large, frame_too_deep, frame_invalid_json, frame_invalid,
 // frame_unknown_type, frame_unsupported_version. The message names the field.

@@ -41,6 +41,8 @@ export class RawWebSocket {
   closeCode = null;
   /** Resolves to the server's close code (null when the connection ended without one). */
   closed;
+  /** True once the TCP connection has closed. */
+  ended = false;
 
   /**
    * Opens the TCP connection and completes the handshake.
@@ -78,6 +80,7 @@ export class RawWebSocket {
   constructor(socket, initial) {
     this.#socket = socket;
     this.closed = new Promise((resolve) => socket.once('close', () => {
+      this.ended = true;
       for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error(`the connection closed (code ${this.closeCode}) before a matching frame`));
       resolve(this.closeCode);
     }));
@@ -105,7 +108,10 @@ export class RawWebSocket {
       if (this.#buffer.length < offset + length) return;
       const payload = this.#buffer.subarray(offset, offset + length);
       this.#buffer = this.#buffer.subarray(offset + length);
-      if (opcode === OPCODE.close) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+      if (opcode === OPCODE.close) {
+        this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        this.#socket.end(); // the closing handshake, from our side: we are done
+      }
       else if (opcode === OPCODE.text) {
         this.#texts.push(JSON.parse(payload.toString('utf8')));
         this.#flush();
@@ -122,6 +128,11 @@ export class RawWebSocket {
       clearTimeout(waiter.timer);
       waiter.resolve(frame);
     }
+  }
+
+  /** Takes every text frame that arrived and nobody waited for. */
+  drain() {
+    return this.#texts.splice(0);
   }
 
   /** Writes raw bytes (one frame, several, or part of one). */
