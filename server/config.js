@@ -101,6 +101,7 @@ const object = (keys, expected, relation = () => null) => ({
 /** An object whose own keys are names (site ids), each an `object(keys)`. */
 const namedObjects = (namePattern, nameRule, inner) => ({
   expected: `an object of ${nameRule} → settings`,
+  named: true,
   keys: inner.keys,
   read(value, at, context) {
     if (!isPlainObject(value)) throw new ConfigError(`${at} must be ${this.expected} (got ${show(value)})`);
@@ -145,9 +146,25 @@ export const SITE_KEYS = {
   maxTextChars: key(integer(1, 4000), 4000, 'longest visitor message, in characters (the protocol allows 4,000)'),
 };
 
+// Where conversations are kept (server/store/open-store.js): the embedded LevelDB in
+// dataDir, or a PostgreSQL database that several Kefu servers may share.
+const STORE = object(
+  {
+    kind: key(oneOf('leveldb', 'postgres'), 'leveldb', '"leveldb": embedded, in dataDir; "postgres": the database at url'),
+    url: key(nullable(kind('a postgres:// URL like "postgres://kefu@127.0.0.1:5432/kefu"', (value) => typeof value === 'string' && /^postgres(ql)?:\/\/\S+$/.test(value))), null, 'the PostgreSQL connection URL (kind "postgres" only)'),
+  },
+  '{"kind": "leveldb"} or {"kind": "postgres", "url": "postgres://…"}',
+  (store) => {
+    if (store.kind === 'postgres' && store.url === null) return 'url is missing: kind "postgres" needs the database URL, like "postgres://kefu@127.0.0.1:5432/kefu"';
+    if (store.kind === 'leveldb' && store.url !== null) return 'url is for kind "postgres"; remove it, or set store.kind to "postgres"';
+    return null;
+  },
+);
+
 export const CONFIG_KEYS = {
   host: key(text, '127.0.0.1', 'address to listen on ("0.0.0.0": every interface)'),
   port: key(integer(0, 65535), 8080, 'TCP port; 0 picks a free one'),
+  store: key(STORE, { kind: 'leveldb' }, 'where conversations are kept'),
   dataDir: key(text, './kefu-data', 'LevelDB folder (relative to the working directory)'),
   // 'committed' survives a killed process but not power loss (tests, benchmarks).
   durability: key(oneOf('flushed', 'committed'), 'flushed', '"flushed": an ack means the message survives power loss'),
@@ -314,7 +331,7 @@ export function describeConfigKeys() {
       }
       const shown = row.kind.keys ? '' : ` = ${show(row.default)}`;
       lines.push(`  ${prefix}${name}${shown}\n      ${row.doc}`);
-      if (row.kind.keys) describe(row.kind.keys, `${prefix}${name}.<id>.`);
+      if (row.kind.keys) describe(row.kind.keys, `${prefix}${name}.${row.kind.named ? '<id>.' : ''}`);
     }
   };
   describe(CONFIG_KEYS, '');

@@ -2,14 +2,13 @@
 // demo pages and the agent console, plus two WebSocket endpoints — `/ws` for visitors
 // (protocol v1) and `/agent` for the console. docs/server.md describes all of it.
 import { createServer } from 'node:http';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { LoginBackoff } from './security/login-backoff.js';
-import { ConversationStore } from './store/conversation-store.js';
+import { openStore } from './store/open-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
@@ -49,14 +48,10 @@ export async function startKefuServer(options = {}) {
   const config = loadConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
-  const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true });
   const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
   let store;
   try {
-    store = await ConversationStore.open(dataDir, {
-      durability: config.durability, conversationCacheBytes: config.limits.conversationCacheBytes, sequenceCacheBytes: config.limits.sequenceCacheBytes, warn: log.warn,
-    });
+    store = await openStore(config, { warn: log.warn });
   } catch (error) {
     knowledge.dispose();
     throw error;
@@ -160,7 +155,8 @@ export async function startKefuServer(options = {}) {
   const httpUrl = `http://${hostForUrl}:${port}`;
   // The server's own pages may always open a chat: it serves the demo site itself.
   ownOrigins = [httpUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  log.info('server_started', { httpUrl, dataDir, durability: config.durability });
+  const where = config.store.kind === 'postgres' ? { store: 'postgres' } : { store: 'leveldb', dataDir: resolve(config.dataDir), durability: config.durability };
+  log.info('server_started', { httpUrl, ...where });
 
   let closing = null;
   const close = () => {

@@ -37,8 +37,9 @@ export class HotQuestions {
   }
 
   /**
-   * Files a question and returns the store operations that record it, for the batch of
-   * the message that asked it; [] when the visitor or the site is over today's cap.
+   * Files a question and returns the group change to store with the message that asked
+   * it ({siteId, group, evicted}: the group's number it replaced, or null); null when the
+   * visitor or the site is over today's cap.
    */
   file({ siteId, visitorId, text, tier, at }) {
     const day = Math.floor(at / DAY_MS);
@@ -50,12 +51,12 @@ export class HotQuestions {
     const visitorKey = `${siteId}\n${visitorId}`;
     const byVisitor = this.#filedByVisitor.get(visitorKey) ?? 0;
     const bySite = this.#filedBySite.get(siteId) ?? 0;
-    if (byVisitor >= this.#perVisitorPerDay || bySite >= this.#perSitePerDay) return [];
+    if (byVisitor >= this.#perVisitorPerDay || bySite >= this.#perSitePerDay) return null;
     const filed = this.#groupsOf(siteId).file({ text, tier, at });
-    if (!filed) return [];
+    if (!filed) return null;
     this.#filedByVisitor.set(visitorKey, byVisitor + 1);
     this.#filedBySite.set(siteId, bySite + 1);
-    return this.#store.hotQuestionGroupOperations(siteId, filed.group, filed.evicted);
+    return { siteId, group: filed.group, evicted: filed.evicted };
   }
 
   /** @returns {{total: number, questions: number, groups: object[]}} groups most asked first */

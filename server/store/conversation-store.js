@@ -218,12 +218,13 @@ export class ConversationStore {
    * stored in the same batch right after the message (seq + 1, `replyTo` = cmid), so
    * history shows it and a crash cannot keep one without the other.
    *
-   * `alsoWrite()` is called once the message will be stored (not for a duplicate or a
-   * wrong cseq) and returns more operations for its batch (the hot-questions report).
+   * `fileHotQuestion()` is called once the message will be stored (not for a duplicate
+   * or a wrong cseq); the hot-question group change it returns ({siteId, group, evicted},
+   * reports/hot-questions.js), if any, is stored in the message's batch.
    *
    * @returns {Promise<{seq: number, serverId: string, duplicate: boolean, reply: object|null} | {expectedCseq: number}>}
    */
-  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, alsoWrite = () => [] }) {
+  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = () => null }) {
     return this.#serialized(conversationId, async () => {
       const earlier = await this.#read(`cmid:${conversationId}:${cmid}`);
       if (earlier) return { seq: earlier.seq, serverId: earlier.serverId, duplicate: true };
@@ -239,7 +240,8 @@ export class ConversationStore {
       const [stored, reply] = await this.#append(conversationId, messages, (seq, serverId) => {
         const operations = [{ type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } }];
         if (epoch !== undefined) operations.push({ type: 'put', key: cseqKey, value: { next: cseq + 1 } });
-        operations.push(...alsoWrite());
+        const filed = fileHotQuestion();
+        if (filed) operations.push(...this.#hotQuestionGroupOperations(filed));
         return operations;
       });
       if (epoch !== undefined) this.#expectedCseqs.set(`${conversationId}:${epoch}`, cseq + 1);
@@ -321,11 +323,11 @@ export class ConversationStore {
     }
   }
 
-  /** Operations storing a changed group and dropping an evicted one, for a message's batch. */
-  hotQuestionGroupOperations(siteId, group, evictedNumber) {
+  // Operations storing a changed group and dropping an evicted one, for a message's batch.
+  #hotQuestionGroupOperations({ siteId, group, evicted }) {
     const key = (number) => `hotgroup:${siteId}:${String(number).padStart(HOT_GROUP_WIDTH, '0')}`;
     const operations = [{ type: 'put', key: key(group.number), value: group }];
-    if (evictedNumber !== null) operations.push({ type: 'del', key: key(evictedNumber) });
+    if (evicted !== null) operations.push({ type: 'del', key: key(evicted) });
     return operations;
   }
 

@@ -182,7 +182,7 @@ export class VisitorConnection {
     const meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
     const result = await store.appendVisitorMessage(this.#conversationId, {
       cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now, meta, botReply,
-      alsoWrite: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : []),
+      fileHotQuestion: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : null),
     });
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
     this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });

@@ -1,3 +1,4 @@
+// LevelDB-only behaviour; what every store does is in store-contract.test.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -12,36 +13,6 @@ import { ConversationStore } from '../../server/store/conversation-store.js';
 function tempDir() {
   return mkdtempSync(join(tmpdir(), 'kefu-store-'));
 }
-
-test('visitor messages get consecutive seqs; a repeated cmid returns the original ack', async () => {
-  const dir = tempDir();
-  const store = await ConversationStore.open(dir);
-  const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
-  const first = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: '你好', clientTime: 1, now: 2 });
-  const bot = await store.appendServerMessage(conversation.id, { author: 'bot', text: 'hi', now: 3 });
-  const again = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: '你好', clientTime: 1, now: 9 });
-  assert.deepEqual([first.seq, bot.seq], [1, 2]);
-  assert.deepEqual(again, { seq: 1, serverId: first.serverId, duplicate: true });
-  assert.deepEqual((await store.messagesAfter(conversation.id, 0)).map((m) => [m.seq, m.author, m.text]), [[1, 'visitor', '你好'], [2, 'bot', 'hi']]);
-  assert.deepEqual((await store.messagesAfter(conversation.id, 1)).map((m) => m.seq), [2]);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-test('dedup survives closing and reopening the database', async () => {
-  const dir = tempDir();
-  let store = await ConversationStore.open(dir);
-  const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
-  const first = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: 'a', clientTime: 1, now: 2 });
-  await store.close();
-  store = await ConversationStore.open(dir);
-  const retry = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: 'a', clientTime: 1, now: 86_400_000 * 3 });
-  assert.equal(retry.duplicate, true);
-  assert.equal(retry.serverId, first.serverId);
-  assert.equal((await store.messagesAfter(conversation.id, 0)).length, 1);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 test('a process killed with SIGKILL loses no acknowledged message', async () => {
   const dir = tempDir();
@@ -72,19 +43,6 @@ test('a process killed with SIGKILL loses no acknowledged message', async () => 
   const storedCmids = new Set(stored.map((message) => message.cmid));
   for (const cmid of acked) assert.ok(storedCmids.has(cmid), `acked ${cmid} was lost`);
   assert.deepEqual(stored.map((message) => message.seq), stored.map((_, i) => i + 1), 'seqs stay gap-free');
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-test('tickets and ratings are stored and listed', async () => {
-  const dir = tempDir();
-  const store = await ConversationStore.open(dir, { durability: 'committed' });
-  const ticket = await store.createTicket({ siteId: 's', visitorId: 'v', conversationId: null, message: '请回电', contact: 'a@b.c', now: 5 });
-  await store.createTicket({ siteId: 'other', visitorId: 'v', conversationId: null, message: 'x', contact: '', now: 6 });
-  assert.match(ticket.id, /^T/);
-  assert.deepEqual((await store.tickets('s')).map((t) => t.message), ['请回电']);
-  await store.rate('conv-1', { stars: 5, comment: '很好', now: 7 });
-  assert.deepEqual(await store.ratings(), [{ conversationId: 'conv-1', stars: 5, comment: '很好', ratedAt: 7 }]);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

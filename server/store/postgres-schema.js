@@ -1,0 +1,100 @@
+// The PostgreSQL store's schema, as numbered migrations applied in order at start. A
+// released migration is never edited: a change is a new entry at the end. The
+// `schema_migrations` table records what a database has; servers starting together
+// take an advisory lock, so each migration runs once.
+
+// Any constant shared by every Kefu server: the key of the advisory lock.
+const MIGRATION_LOCK = 0x6b656675; // "kefu"
+
+export const MIGRATIONS = [
+  {
+    version: 1,
+    name: 'conversations, messages, tickets, ratings, hot questions',
+    sql: `
+      CREATE TABLE conversations (
+        id text PRIMARY KEY,
+        record jsonb NOT NULL,
+        last_seq integer NOT NULL DEFAULT 0
+      );
+      CREATE TABLE session_tokens (
+        token text PRIMARY KEY,
+        conversation_id text NOT NULL REFERENCES conversations (id)
+      );
+      CREATE TABLE messages (
+        conversation_id text NOT NULL REFERENCES conversations (id),
+        seq integer NOT NULL,
+        message jsonb NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+      -- Kept forever: a retry days later still finds its original ack.
+      CREATE TABLE visitor_cmids (
+        conversation_id text NOT NULL REFERENCES conversations (id),
+        cmid text NOT NULL,
+        seq integer NOT NULL,
+        server_id text NOT NULL,
+        PRIMARY KEY (conversation_id, cmid)
+      );
+      -- next_cseq NULL: the epoch numbers its messages elsewhere, any cseq is taken.
+      CREATE TABLE client_epochs (
+        conversation_id text NOT NULL REFERENCES conversations (id),
+        epoch text NOT NULL,
+        next_cseq integer,
+        PRIMARY KEY (conversation_id, epoch)
+      );
+      CREATE TABLE tickets (
+        id text PRIMARY KEY,
+        site_id text NOT NULL,
+        ticket jsonb NOT NULL
+      );
+      CREATE INDEX tickets_by_site ON tickets (site_id, id);
+      CREATE TABLE ticket_cmids (
+        conversation_id text NOT NULL,
+        cmid text NOT NULL,
+        ticket_id text NOT NULL,
+        PRIMARY KEY (conversation_id, cmid)
+      );
+      CREATE TABLE ratings (
+        conversation_id text PRIMARY KEY,
+        rating jsonb NOT NULL
+      );
+      CREATE TABLE hot_question_groups (
+        site_id text NOT NULL,
+        number integer NOT NULL,
+        question_group jsonb NOT NULL,
+        PRIMARY KEY (site_id, number)
+      );
+    `,
+  },
+];
+
+/** Applies the migrations this database lacks, each in its own transaction. */
+export async function migrate(pool) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      const { rows } = await client.query('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      const newest = MIGRATIONS.at(-1).version;
+      const ahead = [...applied].filter((version) => version > newest);
+      if (ahead.length > 0) throw new Error(`the database has schema version ${Math.max(...ahead)}, newer than this server knows (${newest}); run the newer Kefu server`);
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,235 @@
+// Conversation storage on PostgreSQL (the `pg` client), for a service that outgrows one
+// process: several Kefu servers may share one database. It keeps the LevelDB store's
+// promises (conversation-store.js) with the database doing the work: an append is one
+// transaction holding the conversation's row lock, so seqs stay gap-free and unique
+// however many servers write to one conversation; the (conversation, cmid) pair is a
+// primary key, kept forever; a call resolves only after COMMIT returned. Nothing is
+// cached in memory: another server may have written since.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from './postgres-schema.js';
+
+// A serialization failure or deadlock aborts a transaction that can simply run again.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+export class PostgresStore {
+  #pool;
+
+  /**
+   * Connects and brings the schema up to date (postgres-schema.js) before anything else.
+   * @param {string} url a postgres:// connection string
+   * @param {{maxConnections?: number}} [options]
+   */
+  static async open(url, { maxConnections = 10 } = {}) {
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+    // An idle connection the server dropped (a restart) must not end the process.
+    pool.on('error', () => {});
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool);
+  }
+
+  constructor(pool) {
+    this.#pool = pool;
+  }
+
+  // Runs `work(client)` in one transaction and resolves after COMMIT.
+  async #transaction(work) {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = await this.#pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        if (!RETRYABLE.has(error.code) || attempt === MAX_ATTEMPTS) throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async #query(text, values) {
+    return (await this.#pool.query(text, values)).rows;
+  }
+
+  /** The conversation record with its `lastSeq`, or null. */
+  async getConversation(conversationId) {
+    const [row] = await this.#query('SELECT record, last_seq FROM conversations WHERE id = $1', [conversationId]);
+    return row ? { ...row.record, lastSeq: row.last_seq } : null;
+  }
+
+  /** See ConversationStore.createConversation. */
+  async createConversation({ siteId, visitorId, now, sessionToken = null, identity = null, adoptCseqOf = null }) {
+    const conversation = { id: randomUUID(), siteId, visitorId, createdAt: now, state: 'bot' };
+    if (identity) conversation.identity = identity;
+    await this.#transaction(async (client) => {
+      await client.query('INSERT INTO conversations (id, record) VALUES ($1, $2)', [conversation.id, conversation]);
+      if (sessionToken) await client.query('INSERT INTO session_tokens (token, conversation_id) VALUES ($1, $2)', [sessionToken, conversation.id]);
+      if (adoptCseqOf !== null) await client.query('INSERT INTO client_epochs (conversation_id, epoch, next_cseq) VALUES ($1, $2, NULL)', [conversation.id, adoptCseqOf]);
+    });
+    return { ...conversation, lastSeq: 0 };
+  }
+
+  async conversationIdForToken(sessionToken) {
+    const [row] = await this.#query('SELECT conversation_id FROM session_tokens WHERE token = $1', [sessionToken]);
+    return row ? row.conversation_id : null;
+  }
+
+  /** Every conversation record (without lastSeq), in id order. */
+  async *conversations() {
+    // Pages by id so a large table is never held in memory at once.
+    let after = '';
+    for (;;) {
+      const rows = await this.#query('SELECT id, record FROM conversations WHERE id > $1 ORDER BY id LIMIT 500', [after]);
+      for (const row of rows) yield row.record;
+      if (rows.length < 500) return;
+      after = rows.at(-1).id;
+    }
+  }
+
+  /** The cseq the next message of this client epoch must carry (1 for a new epoch; null: any). */
+  async expectedCseq(conversationId, epoch) {
+    const [row] = await this.#query('SELECT next_cseq FROM client_epochs WHERE conversation_id = $1 AND epoch = $2', [conversationId, epoch]);
+    return row ? row.next_cseq : 1;
+  }
+
+  updateConversation(conversationId, changes) {
+    const { id, lastSeq, ...fields } = changes;
+    return this.#transaction(async (client) => {
+      // `||` replaces the top-level keys it names, like {...current, ...changes}.
+      const { rows: [row] } = await client.query('UPDATE conversations SET record = record || $2::jsonb WHERE id = $1 RETURNING record, last_seq', [conversationId, fields]);
+      return row ? { ...row.record, lastSeq: row.last_seq } : null;
+    });
+  }
+
+  /** See ConversationStore.appendVisitorMessage: the same arguments and results. */
+  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = () => null }) {
+    // Filed at most once, even when the transaction is run again.
+    let filed;
+    return this.#transaction(async (client) => {
+      const lastSeq = await this.#lockConversation(client, conversationId);
+      const { rows: [earlier] } = await client.query('SELECT seq, server_id FROM visitor_cmids WHERE conversation_id = $1 AND cmid = $2', [conversationId, cmid]);
+      if (earlier) return { seq: earlier.seq, serverId: earlier.server_id, duplicate: true };
+      if (epoch !== undefined) {
+        const { rows: [row] } = await client.query('SELECT next_cseq FROM client_epochs WHERE conversation_id = $1 AND epoch = $2', [conversationId, epoch]);
+        const expected = row ? row.next_cseq : 1;
+        if (expected !== null && cseq !== expected) return { expectedCseq: expected };
+      }
+      const visitorMessage = { author: 'visitor', cmid, text, clientTime, serverTime: now, meta };
+      if (cseq !== undefined) visitorMessage.cseq = cseq;
+      const messages = [visitorMessage];
+      if (botReply) messages.push({ author: 'bot', text: botReply.text, replyTo: cmid, serverTime: now, meta: { tier: botReply.tier, faqId: botReply.faqId } });
+      const [stored, reply] = await this.#append(client, conversationId, lastSeq, messages);
+      await client.query('INSERT INTO visitor_cmids (conversation_id, cmid, seq, server_id) VALUES ($1, $2, $3, $4)', [conversationId, cmid, stored.seq, stored.serverId]);
+      if (epoch !== undefined) {
+        await client.query(`INSERT INTO client_epochs (conversation_id, epoch, next_cseq) VALUES ($1, $2, $3)
+          ON CONFLICT (conversation_id, epoch) DO UPDATE SET next_cseq = EXCLUDED.next_cseq`, [conversationId, epoch, cseq + 1]);
+      }
+      if (filed === undefined) filed = fileHotQuestion();
+      if (filed) await this.#storeHotQuestionGroup(client, filed);
+      return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
+    });
+  }
+
+  /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
+  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+    const message = { author, text, serverTime: now, meta };
+    if (name) message.name = name;
+    return this.#transaction(async (client) => {
+      const lastSeq = await this.#lockConversation(client, conversationId);
+      return (await this.#append(client, conversationId, lastSeq, [message]))[0];
+    });
+  }
+
+  // The conversation's row lock, held until the transaction ends: every writer of one
+  // conversation, on any server, waits here for the one before it.
+  async #lockConversation(client, conversationId) {
+    const { rows: [row] } = await client.query('SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    if (!row) throw new Error(`unknown conversation ${conversationId}`);
+    return row.last_seq;
+  }
+
+  async #append(client, conversationId, lastSeq, messages) {
+    const stored = messages.map((message, i) => {
+      const seq = lastSeq + 1 + i;
+      return { ...message, seq, serverId: `${conversationId}:${seq}` };
+    });
+    for (const message of stored) {
+      await client.query('INSERT INTO messages (conversation_id, seq, message) VALUES ($1, $2, $3)', [conversationId, message.seq, message]);
+    }
+    await client.query('UPDATE conversations SET last_seq = $2 WHERE id = $1', [conversationId, lastSeq + messages.length]);
+    return stored;
+  }
+
+  /** Messages with seq > afterSeq, in order, at most `limit`. */
+  async messagesAfter(conversationId, afterSeq, limit = 500) {
+    const rows = await this.#query('SELECT message FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [conversationId, afterSeq, limit]);
+    return rows.map((row) => row.message);
+  }
+
+  /** See ConversationStore.createTicket. */
+  async createTicket({ siteId, visitorId, conversationId, message, contact, now, cmid }) {
+    const ticket = { id: `T${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`, siteId, visitorId, conversationId, message, contact, createdAt: now, status: 'open' };
+    const insert = (client) => client.query('INSERT INTO tickets (id, site_id, ticket) VALUES ($1, $2, $3)', [ticket.id, siteId, ticket]);
+    if (cmid === undefined) {
+      await this.#transaction(insert);
+      return ticket;
+    }
+    return this.#transaction(async (client) => {
+      // A concurrent retry of the same frame waits on this key, then finds it taken.
+      const { rowCount } = await client.query('INSERT INTO ticket_cmids (conversation_id, cmid, ticket_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [conversationId, cmid, ticket.id]);
+      if (rowCount === 0) {
+        const { rows: [earlier] } = await client.query(`SELECT t.ticket FROM ticket_cmids c JOIN tickets t ON t.id = c.ticket_id
+          WHERE c.conversation_id = $1 AND c.cmid = $2`, [conversationId, cmid]);
+        return { ticket: earlier.ticket, duplicate: true };
+      }
+      await insert(client);
+      return { ticket, duplicate: false };
+    });
+  }
+
+  /** Marks a ticket handled (or open again); null for an unknown id. */
+  async setTicketStatus(ticketId, status, { by, now }) {
+    const [row] = await this.#query('UPDATE tickets SET ticket = ticket || $2::jsonb WHERE id = $1 RETURNING ticket', [ticketId, { status, handledBy: by, handledAt: now }]);
+    return row ? row.ticket : null;
+  }
+
+  async tickets(siteId) {
+    return (await this.#query('SELECT ticket FROM tickets WHERE site_id = $1 ORDER BY id', [siteId])).map((row) => row.ticket);
+  }
+
+  /** Every stored hot-question group, per site in filing order (reports/hot-questions.js). */
+  async *hotQuestionGroups() {
+    const rows = await this.#query('SELECT site_id, question_group FROM hot_question_groups ORDER BY site_id, number');
+    for (const row of rows) yield { siteId: row.site_id, group: row.question_group };
+  }
+
+  async #storeHotQuestionGroup(client, { siteId, group, evicted }) {
+    await client.query(`INSERT INTO hot_question_groups (site_id, number, question_group) VALUES ($1, $2, $3)
+      ON CONFLICT (site_id, number) DO UPDATE SET question_group = EXCLUDED.question_group`, [siteId, group.number, group]);
+    if (evicted !== null) await client.query('DELETE FROM hot_question_groups WHERE site_id = $1 AND number = $2', [siteId, evicted]);
+  }
+
+  async rate(conversationId, { stars, comment, now }) {
+    const rating = { conversationId, stars, comment, ratedAt: now };
+    await this.#query(`INSERT INTO ratings (conversation_id, rating) VALUES ($1, $2)
+      ON CONFLICT (conversation_id) DO UPDATE SET rating = EXCLUDED.rating`, [conversationId, rating]);
+    return rating;
+  }
+
+  async ratings() {
+    return (await this.#query('SELECT rating FROM ratings ORDER BY conversation_id')).map((row) => row.rating);
+  }
+
+  async close() {
+    await this.#pool.end();
+  }
+}

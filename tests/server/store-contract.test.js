@@ -1,0 +1,196 @@
+// The storage contract: every test here runs against both stores, LevelDB
+// (conversation-store.js) and PostgreSQL (postgres-store.js, on a server this file
+// starts; its tests are skipped, saying why, when none can start).
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConversationStore } from '../../server/store/conversation-store.js';
+import { PostgresStore } from '../../server/store/postgres-store.js';
+import { PostgresServer } from './helpers/postgres-server.js';
+
+const postgres = await PostgresServer.start();
+after(() => (postgres instanceof Error ? undefined : postgres.stop()));
+
+// Each kind makes a fresh place to store in; `open()` opens a store on it (again after a
+// close, or a second one beside the first where the engine allows several writers).
+const KINDS = [
+  {
+    name: 'LevelDB',
+    skip: false,
+    severalWriters: false,
+    place() {
+      const dir = mkdtempSync(join(tmpdir(), 'kefu-contract-'));
+      return { open: () => ConversationStore.open(dir, { durability: 'committed' }), remove: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: postgres instanceof Error ? `no PostgreSQL server: ${postgres.message}` : false,
+    severalWriters: true,
+    async place() {
+      const url = await postgres.createDatabase();
+      return { open: () => PostgresStore.open(url), remove: () => {} };
+    },
+  },
+];
+
+for (const kind of KINDS) {
+  describe(`${kind.name} store`, { skip: kind.skip }, () => {
+    // A fresh place and a store on it for `body(store, place)`; both go afterwards.
+    const withStore = async (body) => {
+      const place = await kind.place();
+      const store = await place.open();
+      try {
+        await body(store, place);
+      } finally {
+        await store.close();
+        place.remove();
+      }
+    };
+    const visitorMessage = (cmid, fields = {}) => ({ cmid, text: `text of ${cmid}`, clientTime: 1, now: 2, ...fields });
+
+    test('visitor messages get consecutive seqs; a repeated cmid returns the original ack', () => withStore(async (store) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      const first = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: '你好', clientTime: 1, now: 2 });
+      const bot = await store.appendServerMessage(conversation.id, { author: 'bot', text: 'hi', now: 3 });
+      const again = await store.appendVisitorMessage(conversation.id, { cmid: 'c1', text: '你好', clientTime: 1, now: 9 });
+      assert.deepEqual([first.seq, bot.seq], [1, 2]);
+      assert.deepEqual(again, { seq: 1, serverId: first.serverId, duplicate: true });
+      assert.deepEqual((await store.messagesAfter(conversation.id, 0)).map((m) => [m.seq, m.author, m.text]), [[1, 'visitor', '你好'], [2, 'bot', 'hi']]);
+      assert.deepEqual((await store.messagesAfter(conversation.id, 1)).map((m) => m.seq), [2]);
+      assert.deepEqual((await store.messagesAfter(conversation.id, 0, 1)).map((m) => m.seq), [1]);
+      assert.equal((await store.getConversation(conversation.id)).lastSeq, 2);
+    }));
+
+    test('dedup survives closing and reopening the store', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1, sessionToken: 'token-1' });
+      const first = await store.appendVisitorMessage(conversation.id, visitorMessage('c1'));
+      await store.close();
+      store = await place.open();
+      const retry = await store.appendVisitorMessage(conversation.id, visitorMessage('c1', { now: 86_400_000 * 3 }));
+      assert.deepEqual(retry, { seq: first.seq, serverId: first.serverId, duplicate: true });
+      assert.equal((await store.messagesAfter(conversation.id, 0)).length, 1);
+      assert.equal(await store.conversationIdForToken('token-1'), conversation.id);
+      assert.equal(await store.conversationIdForToken('token-2'), null);
+      await store.close();
+      place.remove();
+    });
+
+    test('a bot reply is stored right after the message it answers, and returned with the ack', () => withStore(async (store) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      const ack = await store.appendVisitorMessage(conversation.id, visitorMessage('c1', { botReply: { text: '答案', tier: 'answer', faqId: 'f1' } }));
+      assert.equal(ack.seq, 1);
+      assert.deepEqual([ack.reply.seq, ack.reply.author, ack.reply.replyTo, ack.reply.meta], [2, 'bot', 'c1', { tier: 'answer', faqId: 'f1' }]);
+      assert.deepEqual((await store.messagesAfter(conversation.id, 0)).map((m) => m.author), ['visitor', 'bot']);
+    }));
+
+    test('the expected cseq per client epoch: out of order is refused, in order advances, an adopted epoch takes any first cseq', () => withStore(async (store) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      assert.equal(await store.expectedCseq(conversation.id, 'e1'), 1);
+      assert.deepEqual(await store.appendVisitorMessage(conversation.id, visitorMessage('c2', { cseq: 2, epoch: 'e1' })), { expectedCseq: 1 });
+      assert.equal((await store.appendVisitorMessage(conversation.id, visitorMessage('c1', { cseq: 1, epoch: 'e1' }))).seq, 1);
+      assert.equal(await store.expectedCseq(conversation.id, 'e1'), 2);
+      assert.equal(await store.expectedCseq(conversation.id, 'e2'), 1, 'each epoch counts on its own');
+      assert.equal((await store.messagesAfter(conversation.id, 0)).length, 1, 'a refused message is not stored');
+
+      const adopted = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1, adoptCseqOf: 'e1' });
+      assert.equal(await store.expectedCseq(adopted.id, 'e1'), null);
+      assert.equal((await store.appendVisitorMessage(adopted.id, visitorMessage('c7', { cseq: 7, epoch: 'e1' }))).seq, 1);
+      assert.equal(await store.expectedCseq(adopted.id, 'e1'), 8);
+    }));
+
+    test('concurrent appends to one conversation get every seq once, in one sequence with the server messages', () => withStore(async (store, place) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      // A second writer on the same data where the engine allows it (several servers on one PostgreSQL).
+      const other = kind.severalWriters ? await place.open() : store;
+      try {
+        const writes = [];
+        for (let i = 0; i < 40; i += 1) {
+          const writer = i % 2 === 0 ? store : other;
+          writes.push(writer.appendVisitorMessage(conversation.id, visitorMessage(`c${i}`)));
+          writes.push(writer.appendVisitorMessage(conversation.id, visitorMessage(`c${i}`))); // the same frame, retried at once
+          if (i % 10 === 0) writes.push(writer.appendServerMessage(conversation.id, { author: 'agent', text: `agent ${i}`, now: 3 }));
+        }
+        const acks = await Promise.all(writes);
+        const stored = await store.messagesAfter(conversation.id, 0);
+        assert.deepEqual(stored.map((m) => m.seq), stored.map((_, i) => i + 1), 'gap-free, no seq twice');
+        assert.equal(stored.length, 44);
+        assert.equal(new Set(stored.filter((m) => m.author === 'visitor').map((m) => m.cmid)).size, 40, 'each cmid stored once');
+        const bySeq = new Map(stored.map((m) => [m.seq, m]));
+        for (const ack of acks.filter((a) => a.duplicate !== undefined)) assert.equal(bySeq.get(ack.seq).serverId, ack.serverId);
+        assert.equal(acks.filter((a) => a.duplicate === true).length, 40, 'each retry got the original ack');
+        assert.equal((await other.getConversation(conversation.id)).lastSeq, 44);
+      } finally {
+        if (other !== store) await other.close();
+      }
+    }));
+
+    test('conversation records: update merges fields, listing returns them all', () => withStore(async (store) => {
+      const a = await store.createConversation({ siteId: 's', visitorId: 'a', now: 1, identity: { id: 'u1' } });
+      const b = await store.createConversation({ siteId: 's', visitorId: 'b', now: 2 });
+      await store.appendVisitorMessage(a.id, visitorMessage('c1'));
+      const updated = await store.updateConversation(a.id, { state: 'queued', prechat: { name: '访客' } });
+      assert.deepEqual([updated.state, updated.prechat, updated.identity, updated.lastSeq, updated.visitorId], ['queued', { name: '访客' }, { id: 'u1' }, 1, 'a']);
+      assert.equal((await store.updateConversation(a.id, { state: 'assigned' })).prechat.name, '访客');
+      assert.equal(await store.updateConversation('no-such-conversation', { state: 'queued' }), null);
+      assert.equal(await store.getConversation('no-such-conversation'), null);
+      const listed = [];
+      for await (const conversation of store.conversations()) listed.push(conversation);
+      assert.deepEqual(listed.map((c) => c.id), [a.id, b.id].sort());
+      assert.equal(listed.find((c) => c.id === a.id).state, 'assigned');
+    }));
+
+    test('tickets: listed per site, a retried frame returns the original, status changes are kept', () => withStore(async (store) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      const ticket = await store.createTicket({ siteId: 's', visitorId: 'v', conversationId: null, message: '请回电', contact: 'a@b.c', now: 5 });
+      await store.createTicket({ siteId: 'other', visitorId: 'v', conversationId: null, message: 'x', contact: '', now: 6 });
+      assert.match(ticket.id, /^T/);
+      const first = await store.createTicket({ siteId: 's', visitorId: 'v', conversationId: conversation.id, message: '留言', contact: '', now: 7, cmid: 'm1' });
+      const retried = await store.createTicket({ siteId: 's', visitorId: 'v', conversationId: conversation.id, message: '留言', contact: '', now: 8, cmid: 'm1' });
+      assert.equal(first.duplicate, false);
+      assert.deepEqual(retried, { ticket: first.ticket, duplicate: true });
+      assert.deepEqual((await store.tickets('s')).map((t) => t.message).sort(), ['留言', '请回电']);
+      const handled = await store.setTicketStatus(ticket.id, 'handled', { by: 'Alice', now: 9 });
+      assert.deepEqual([handled.status, handled.handledBy, handled.handledAt, handled.message], ['handled', 'Alice', 9, '请回电']);
+      assert.equal((await store.tickets('s')).find((t) => t.id === ticket.id).status, 'handled');
+      assert.equal(await store.setTicketStatus('T-none', 'handled', { by: 'Alice', now: 9 }), null);
+    }));
+
+    test('ratings: one per conversation, the latest kept', () => withStore(async (store) => {
+      await store.rate('conv-1', { stars: 3, comment: '', now: 6 });
+      await store.rate('conv-1', { stars: 5, comment: '很好', now: 7 });
+      assert.deepEqual(await store.ratings(), [{ conversationId: 'conv-1', stars: 5, comment: '很好', ratedAt: 7 }]);
+    }));
+
+    test('a hot-question group change is stored with its message, and not for a duplicate or a refused cseq', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      let filings = 0;
+      const file = (group, evicted = null) => () => {
+        filings += 1;
+        return { siteId: 's', group, evicted };
+      };
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c1', { cseq: 1, epoch: 'e', fileHotQuestion: file({ number: 1, text: '发票' }) }));
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c2', { cseq: 2, epoch: 'e', fileHotQuestion: file({ number: 2, text: '退款' }) }));
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c2', { cseq: 2, epoch: 'e', fileHotQuestion: file({ number: 9, text: 'dup' }) }));
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c9', { cseq: 9, epoch: 'e', fileHotQuestion: file({ number: 9, text: 'refused' }) }));
+      // Group 1 asked again (count 2) and group 2 evicted by group 3.
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c3', { cseq: 3, epoch: 'e', fileHotQuestion: file({ number: 1, text: '发票', count: 2 }) }));
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c4', { cseq: 4, epoch: 'e', fileHotQuestion: file({ number: 3, text: '密码' }, 2) }));
+      await store.appendVisitorMessage(conversation.id, visitorMessage('c5', { cseq: 5, epoch: 'e', fileHotQuestion: () => null }));
+      assert.equal(filings, 4, 'filed only for messages that are stored');
+      await store.close();
+      store = await place.open();
+      const groups = [];
+      for await (const entry of store.hotQuestionGroups()) groups.push(entry);
+      assert.deepEqual(groups, [{ siteId: 's', group: { number: 1, text: '发票', count: 2 } }, { siteId: 's', group: { number: 3, text: '密码' } }]);
+      await store.close();
+      place.remove();
+    });
+  });
+}
