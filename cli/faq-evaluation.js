@@ -2,6 +2,7 @@
 // {"faqs": [...], "queries": [{"text", "expect": faq id or null}]}; null means no FAQ
 // fits and the right outcome is a hand-off. Shared by `kefu eval` and bench:faq so
 // both report the same figures for the same definitions.
+import { seededRandom } from './seeded-random.js';
 
 export function quantile(sortedValues, q) {
   if (sortedValues.length === 0) return null;
@@ -86,14 +87,7 @@ export function teachingSplit(queries, mode) {
 // and every machine.
 function shuffled(items, seed) {
   const out = [...items];
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i -= 1) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];

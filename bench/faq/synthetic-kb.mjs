@@ -7,16 +7,10 @@
 // three topic words with words every FAQ uses, the worst case for the training (every
 // FAQ shares terms with every other).
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../cli/seeded-random.js';
 
 export function syntheticKb(faqCount, similarCount, seed = 1) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const syllables = ['ka', 'lo', 'mi', 'ren', 'sup', 'tor', 'vel', 'dax', 'qui', 'bo', 'zen', 'par', 'fil', 'gro', 'hex', 'jun'];
   const word = () => Array.from({ length: 2 + Math.floor(next() * 2) }, () => syllables[Math.floor(next() * syllables.length)]).join('');
   const common = ['how', 'do', 'i', 'my', 'the', 'can', 'you', 'help', 'with', 'please', 'what', 'is', 'order', 'account', 'why', 'when'];
