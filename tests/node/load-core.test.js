@@ -25,3 +25,18 @@ test('a missing wasm file rejects with core_load_failed and a later load still w
   const core = await loadKefuCore({ build: coreBuild });
   assert.equal(typeof core.FaqApi, 'function');
 });
+
+test('loading the core adds no process-wide error handlers to the host process', async () => {
+  // In a fresh process: this file's process has loaded the core already.
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    const events = ['uncaughtException', 'unhandledRejection'];
+    const before = events.map((name) => process.listenerCount(name));
+    const { loadKefuCore } = await import(${JSON.stringify(new URL('../../web/core/index.js', import.meta.url).href)});
+    await loadKefuCore({ build: ${JSON.stringify(coreBuild)} });
+    console.log(JSON.stringify({ before, after: events.map((name) => process.listenerCount(name)) }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const { before, after } = JSON.parse(run.stdout);
+  assert.deepEqual(after, before);
+});
