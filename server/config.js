@@ -10,6 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closest, distance } from 'fastest-levenshtein';
 import { JsonFileError, readJsonFile } from './json-file.js';
+import { PROTOCOL_LIMITS } from './protocol/frame-validator.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -143,7 +144,7 @@ export const SITE_KEYS = {
   // False queues the visitor anyway (tests, or a team that logs in on demand).
   offlineWhenNoAgent: key(boolean, true, 'with no agent logged in, a hand-off becomes leave-a-message'),
   preChatForm: key(boolean, false, 'ask for name / email / phone before the first message'),
-  maxTextChars: key(integer(1, 4000), 4000, 'longest visitor message, in characters (the protocol allows 4,000)'),
+  maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest visitor message, in characters (the protocol allows 4,000)'),
 };
 
 // Where conversations are kept (server/store/open-store.js): the embedded LevelDB in
@@ -176,8 +177,8 @@ export const CONFIG_KEYS = {
   trustProxy: key(addresses, [], 'addresses of the reverse proxies whose X-Forwarded-For is believed; []: none'),
   agentToken: key(nullable(text), null, 'agent console login; null: a random one each start, printed'),
   limits: {
-    maxFrameBytes: key(integer(1024, 64 * 1024), 64 * 1024, 'largest visitor frame (protocol v1 ceiling)'),
-    maxTextChars: key(integer(1, 4000), 4000, 'longest message in characters (protocol v1 default)'),
+    maxFrameBytes: key(integer(1024, PROTOCOL_LIMITS.maxFrameBytes), PROTOCOL_LIMITS.maxFrameBytes, 'largest visitor frame (protocol v1 ceiling)'),
+    maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest message in characters (protocol v1 default)'),
     // 20 in a burst and one per 2 s after is generous for a person and stops a script.
     visitorBurst: key(integer(1), 20, 'messages a visitor may send at once'),
     visitorPerMinute: key(integer(1), 30, 'then this many per minute'),
