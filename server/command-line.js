@@ -62,6 +62,9 @@ function explainStartError(error, config, configPath) {
     if (error.code === 'EACCES') return new ConfigError(`port ${config.port} needs more privileges; set "port"${inFile} to 1024 or above, with a reverse proxy on 80/443`);
     if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new ConfigError(`host "${config.host}" is not an address of this machine; set "host"${inFile} to one (127.0.0.1, or 0.0.0.0 for all)`);
   }
+  // Several instances need their database and their Redis from the first request on.
+  if (error.code === 'store_unreachable') return new ConfigError(`${error.message}; start it, or set "store.url"${inFile} to a reachable database`);
+  if (error.code === 'fanout_unreachable') return new ConfigError(`${error.message}; start it, or set "fanout.url"${inFile} to a reachable Redis`);
   if (error.cause?.code === 'LEVEL_LOCKED') return new ConfigError(`dataDir ${config.dataDir} is in use by another Kefu server; stop it, or set "dataDir"${inFile} to another folder`);
   if (error.syscall === 'mkdir') return new ConfigError(`dataDir: cannot create ${error.path} (${error.code}); set "dataDir"${inFile} to a folder this user may write`);
   return null;

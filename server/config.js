@@ -162,10 +162,27 @@ const STORE = object(
   },
 );
 
+// How several Kefu servers on one database act as one service (server/fanout/,
+// docs/deploy.md): "local" for a server alone; "redis" carries live frames, presence
+// and "the queue changed" between instances and keeps the rate limits in one place.
+const FANOUT = object(
+  {
+    kind: key(oneOf('local', 'redis'), 'local', '"local": one server alone; "redis": instances share live events and rate limits through the Redis at url'),
+    url: key(nullable(kind('a redis:// URL like "redis://127.0.0.1:6379"', (value) => typeof value === 'string' && /^rediss?:\/\/\S+$/.test(value))), null, 'the Redis connection URL (kind "redis" only)'),
+  },
+  '{"kind": "local"} or {"kind": "redis", "url": "redis://…"}',
+  (fanout) => {
+    if (fanout.kind === 'redis' && fanout.url === null) return 'url is missing: kind "redis" needs the Redis URL, like "redis://127.0.0.1:6379"';
+    if (fanout.kind === 'local' && fanout.url !== null) return 'url is for kind "redis"; remove it, or set fanout.kind to "redis"';
+    return null;
+  },
+);
+
 export const CONFIG_KEYS = {
   host: key(text, '127.0.0.1', 'address to listen on ("0.0.0.0": every interface)'),
   port: key(integer(0, 65535), 8080, 'TCP port; 0 picks a free one'),
   store: key(STORE, { kind: 'leveldb' }, 'where conversations are kept'),
+  fanout: key(FANOUT, { kind: 'local' }, 'how server instances share live events, presence and rate limits'),
   dataDir: key(text, './kefu-data', 'LevelDB folder (relative to the working directory)'),
   // 'committed' survives a killed process but not power loss (tests, benchmarks).
   durability: key(oneOf('flushed', 'committed'), 'flushed', '"flushed": an ack means the message survives power loss'),

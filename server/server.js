@@ -7,6 +7,8 @@ import { WebSocketServer } from 'ws';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { SharedRateLimits } from './security/shared-rate-limits.js';
+import { openFanout } from './fanout/open-fanout.js';
 import { LoginBackoff } from './security/login-backoff.js';
 import { openStore } from './store/open-store.js';
 import { Presence } from './live/presence.js';
@@ -56,16 +58,34 @@ export async function startKefuServer(options = {}) {
     knowledge.dispose();
     throw error;
   }
+  let fanout;
+  try {
+    fanout = await openFanout(config);
+  } catch (error) {
+    await store.close();
+    knowledge.dispose();
+    throw error;
+  }
   const hotQuestions = new HotQuestions(store, config);
   await hotQuestions.restore();
-  const presence = new Presence();
-  const desk = new AgentDesk({ store, presence, config, log });
+  const presence = new Presence({ fanout });
+  // Messages published while this instance's subscription was down are gone: its
+  // visitors and consoles reconnect and catch up from the store.
+  fanout.onGap(() => {
+    log.warn('fanout_gap_reconnecting_clients', {});
+    presence.reconnectEveryone();
+  });
+  const desk = new AgentDesk({ store, presence, fanout, config, log });
   await desk.restore();
+  // With several instances the buckets are shared (Redis), so a visitor's budget does not
+  // grow with the number of instances their sockets reach.
+  const sharedLimits = config.fanout.kind === 'redis' ? new SharedRateLimits(config.fanout.url) : null;
+  const bucket = (name, settings) => (sharedLimits ? sharedLimits.limiter(name, settings) : new RateLimiter(settings));
   const limiters = {
-    visitor: new RateLimiter({ burst: config.limits.visitorBurst, perMinute: config.limits.visitorPerMinute }),
-    ip: new RateLimiter({ burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
-    prechat: new RateLimiter({ burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
-    hello: new RateLimiter({ burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
+    visitor: bucket('visitor', { burst: config.limits.visitorBurst, perMinute: config.limits.visitorPerMinute }),
+    ip: bucket('ip', { burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
+    prechat: bucket('prechat', { burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
+    hello: bucket('hello', { burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
   };
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
@@ -156,18 +176,21 @@ export async function startKefuServer(options = {}) {
   // The server's own pages may always open a chat: it serves the demo site itself.
   ownOrigins = [httpUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
   const where = config.store.kind === 'postgres' ? { store: 'postgres' } : { store: 'leveldb', dataDir: resolve(config.dataDir), durability: config.durability };
-  log.info('server_started', { httpUrl, ...where });
+  log.info('server_started', { httpUrl, ...where, fanout: config.fanout.kind, instanceId: fanout.instanceId });
 
   let closing = null;
   const close = () => {
     closing ??= (async () => {
       desk.stop();
+      presence.dispose();
       for (const client of [...visitors.clients, ...agents.clients]) client.terminate();
       // Connections that never sent a request would hold close() until their timeout.
       const httpClosed = new Promise((done) => http.close(done));
       http.closeAllConnections();
       await httpClosed;
       // Store writes already started finish before the database closes.
+      await fanout.dispose();
+      sharedLimits?.dispose();
       await store.close();
       knowledge.dispose();
       log.info('server_stopped', {});

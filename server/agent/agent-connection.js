@@ -50,6 +50,11 @@ export class AgentConnection {
     if (this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
   }
 
+  /** Closes with 1012 ("service restart"): the console reconnects and logs in again (`ready` has it all). */
+  restart() {
+    this.#socket.close(1012, 'reconnect');
+  }
+
   async #onText(text) {
     let frame;
     try {

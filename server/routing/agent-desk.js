@@ -1,7 +1,11 @@
 // Agent routing: the waiting queue (positions and ETA), agents accepting, agent
 // messages, typing and read receipts both ways, transfer back to the bot, ending a
 // conversation and the rating after it. The conversation's phase is stored (so a
-// restart keeps the queue); who is online and who is typing is not.
+// restart keeps the queue); who is online and who is typing is not. Several instances
+// on one database keep one queue: the store is its truth, an instance that changed it
+// tells the others over the fan-out bus (server/fanout/) and they read it again, and an
+// agent takes a conversation with the store's atomic claim, so two agents (or one agent
+// on two consoles) on different instances never both get the same visitor.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
@@ -16,24 +20,24 @@ export class AgentDesk {
   #handlingTimes;
   #visitorTyping = new Map(); // conversationId -> {forwarded, wanted, timer} (see visitorTyping)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
+  #fanout;
 
-  constructor({ store, presence, config, log, clock = Date.now }) {
+  constructor({ store, presence, fanout, config, log, clock = Date.now }) {
     this.#store = store;
     this.#presence = presence;
+    this.#fanout = fanout;
+    fanout.subscribe((message) => {
+      if (message.to === 'desk' && message.event === 'queue_changed') this.restore().catch((error) => log.error('queue_reload_failed', { error: error.message }));
+    });
     this.#config = config;
     this.#log = log;
     this.#clock = clock;
     this.#handlingTimes = new HandlingTimes({ window: config.handlingTimeWindow, defaultSeconds: config.defaultHandlingSeconds });
   }
 
-  /** Rebuilds the queue from the stored phases after a restart. */
+  /** Rebuilds the queue from the stored phases (at start, and when another instance changed it). */
   async restore() {
-    const waiting = [];
-    for await (const conversation of this.#store.conversations()) {
-      if (conversation.state === 'queued') waiting.push(conversation);
-    }
-    waiting.sort((a, b) => a.queuedAt - b.queuedAt);
-    this.#queue = waiting.map((conversation) => conversation.id);
+    this.#queue = (await this.#store.queuedConversations()).map((conversation) => conversation.id);
   }
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
@@ -103,13 +107,21 @@ export class AgentDesk {
     const before = await this.#store.getConversation(conversationId);
     const updated = await this.#store.updateConversation(conversationId, changes);
     if (!updated) return null;
+    await this.#phaseChanged(before.state, updated);
+    return updated;
+  }
+
+  async #phaseChanged(stateBefore, updated) {
+    const conversationId = updated.id;
     const waiting = this.#queue.includes(conversationId);
     if (updated.state === 'queued' && !waiting) this.#queue.push(conversationId);
     if (updated.state !== 'queued' && waiting) this.#queue = this.#queue.filter((id) => id !== conversationId);
-    if ((updated.state === 'queued') !== waiting) this.#announceQueue();
+    if ((updated.state === 'queued') !== waiting) {
+      this.#fanout.publish({ to: 'desk', event: 'queue_changed' });
+      this.#announceQueue();
+    }
     const shownToAgents = (state) => state === 'queued' || state === 'with_agent';
-    if (before.state !== updated.state && (shownToAgents(before.state) || shownToAgents(updated.state))) await this.#announceConversation(conversationId);
-    return updated;
+    if (stateBefore !== updated.state && (shownToAgents(stateBefore) || shownToAgents(updated.state))) await this.#announceConversation(conversationId);
   }
 
   // ---- from the visitor --------------------------------------------------------
@@ -252,10 +264,10 @@ export class AgentDesk {
 
   async accept(agentName, conversationId) {
     const now = this.#clock();
-    const conversation = await this.#store.getConversation(conversationId);
-    if (!conversation) return { error: 'unknown_conversation' };
-    if (conversation.state !== 'queued') return { error: 'not_waiting' };
-    await this.changePhase(conversationId, { state: 'with_agent', agentName, acceptedAt: now });
+    const claim = await this.#store.claimConversation(conversationId, { agentName, now });
+    if (claim.error) return { error: claim.error };
+    const { conversation } = claim;
+    await this.#phaseChanged('queued', conversation);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agentName });
     this.#log.info('agent_accepted', { conversationId, agent: agentName, waitedMs: now - (conversation.queuedAt ?? now) });
     return { ok: true };

@@ -207,6 +207,41 @@ export class ConversationStore {
   }
 
   /**
+   * An agent takes a waiting conversation: atomically, only while it is `queued` and
+   * while `agentName` holds fewer than `limit` conversations (`with_agent`), it becomes
+   * theirs (`with_agent`, `agentName`, `acceptedAt`). Of concurrent claims on one
+   * conversation exactly one succeeds; one agent's claims are counted one at a time.
+   * @returns {Promise<{conversation: object} | {error: 'unknown_conversation'|'not_waiting'|'agent_at_limit'}>}
+   */
+  claimConversation(conversationId, { agentName, now, limit = Infinity }) {
+    // The agent's chain, then the conversation's: every claim takes them in this order.
+    return this.#serialized(`agent:${agentName}`, () => this.#serialized(conversationId, async () => {
+      const current = await this.#record(conversationId);
+      if (!current) return { error: 'unknown_conversation' };
+      if (current.state !== 'queued') return { error: 'not_waiting' };
+      if (Number.isFinite(limit) && (await this.#heldBy(agentName)) >= limit) return { error: 'agent_at_limit' };
+      const record = { ...current, state: 'with_agent', agentName, acceptedAt: now };
+      await this.#write([{ type: 'put', key: `conv:${conversationId}`, value: record }]);
+      this.#conversations.set(conversationId, record);
+      return { conversation: { ...record, lastSeq: await this.#lastSeq(conversationId) } };
+    }));
+  }
+
+  // How many conversations the agent holds (a scan: this store serves one small instance).
+  async #heldBy(agentName) {
+    let held = 0;
+    for await (const conversation of this.conversations()) if (conversation.state === 'with_agent' && conversation.agentName === agentName) held += 1;
+    return held;
+  }
+
+  /** The waiting conversations' records, longest waiting first. */
+  async queuedConversations() {
+    const waiting = [];
+    for await (const conversation of this.conversations()) if (conversation.state === 'queued') waiting.push(conversation);
+    return waiting.sort((a, b) => a.queuedAt - b.queuedAt);
+  }
+
+  /**
    * Stores a message from the visitor exactly once per cmid.
    *
    * With an `epoch`, the message is stored only when `cseq` is the one expected next for

@@ -65,6 +65,14 @@ export const MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for the queue and for counting the conversations an agent holds',
+    sql: `
+      CREATE INDEX conversations_queued ON conversations (((record->>'queuedAt')::bigint), id) WHERE record->>'state' = 'queued';
+      CREATE INDEX conversations_held ON conversations ((record->>'agentName')) WHERE record->>'state' = 'with_agent';
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, each in its own transaction. */

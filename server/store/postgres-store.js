@@ -12,6 +12,27 @@ import { migrate } from './postgres-schema.js';
 // A serialization failure or deadlock aborts a transaction that can simply run again.
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
+// First key of the advisory locks that serialize one agent's claims (the second is the
+// hash of the agent's name); any constant no other lock of this database uses.
+const AGENT_CLAIM_LOCK = 0x6b656676;
+
+// A database that does not answer within this at start is reported, not waited for.
+const CONNECT_TIMEOUT_MS = 5000;
+
+export class StoreUnreachableError extends Error {
+  code = 'store_unreachable';
+}
+
+// The URL for a message: the password is not for logs.
+function withoutPassword(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
 
 export class PostgresStore {
   #pool;
@@ -22,10 +43,13 @@ export class PostgresStore {
    * @param {{maxConnections?: number}} [options]
    */
   static async open(url, { maxConnections = 10 } = {}) {
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection the server dropped (a restart) must not end the process.
     pool.on('error', () => {});
     try {
+      await pool.query('SELECT 1').catch((error) => {
+        throw new StoreUnreachableError(`PostgreSQL at ${withoutPassword(url)} is unreachable (${error.code ?? error.message})`, { cause: error });
+      });
       await migrate(pool);
     } catch (error) {
       await pool.end();
@@ -108,6 +132,32 @@ export class PostgresStore {
       const { rows: [row] } = await client.query('UPDATE conversations SET record = record || $2::jsonb WHERE id = $1 RETURNING record, last_seq', [conversationId, fields]);
       return row ? { ...row.record, lastSeq: row.last_seq } : null;
     });
+  }
+
+  /** See ConversationStore.claimConversation. */
+  claimConversation(conversationId, { agentName, now, limit = Infinity }) {
+    return this.#transaction(async (client) => {
+      // One agent's claims, from every instance, wait here for each other, so the count
+      // below stays true until this one commits; then the conversation's row lock.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AGENT_CLAIM_LOCK, agentName]);
+      const { rows: [row] } = await client.query('SELECT record FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      if (!row) return { error: 'unknown_conversation' };
+      if (row.record.state !== 'queued') return { error: 'not_waiting' };
+      if (Number.isFinite(limit)) {
+        const { rows: [{ held }] } = await client.query(`SELECT count(*)::integer AS held FROM conversations
+          WHERE record->>'state' = 'with_agent' AND record->>'agentName' = $1`, [agentName]);
+        if (held >= limit) return { error: 'agent_at_limit' };
+      }
+      const { rows: [updated] } = await client.query('UPDATE conversations SET record = record || $2::jsonb WHERE id = $1 RETURNING record, last_seq',
+        [conversationId, { state: 'with_agent', agentName, acceptedAt: now }]);
+      return { conversation: { ...updated.record, lastSeq: updated.last_seq } };
+    });
+  }
+
+  /** The waiting conversations' records, longest waiting first. */
+  async queuedConversations() {
+    const rows = await this.#query(`SELECT record FROM conversations WHERE record->>'state' = 'queued' ORDER BY (record->>'queuedAt')::bigint, id`);
+    return rows.map((row) => row.record);
   }
 
   /** See ConversationStore.appendVisitorMessage: the same arguments and results. */

@@ -9,9 +9,11 @@ import { clientAddress } from '../security/client-address.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
-// Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
+// Close codes: 1008 policy violation (origin, site), 1013 try again later (rate),
+// 1012 service restart (reconnect now).
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_LATER = 1013;
+const CLOSE_RESTART = 1012;
 
 export class VisitorConnection {
   #socket;
@@ -55,6 +57,11 @@ export class VisitorConnection {
     if (!this.#closed && this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
   }
 
+  /** Closes with 1012 ("service restart"): the widget reconnects and catches up (resync). */
+  restart() {
+    this.#socket.close(CLOSE_RESTART, 'reconnect');
+  }
+
   #error(code, message, extra = {}) {
     this.send({ type: 'error', code, message, ...extra });
   }
@@ -93,7 +100,7 @@ export class VisitorConnection {
   async #hello(frame) {
     const { store, desk, presence, config, log, clock } = this.#services;
     if (this.#conversationId) return this.#error('already_welcomed', 'hello was already answered on this connection');
-    if (!this.#services.limiters.hello.allow(this.#ip, clock())) {
+    if (!(await this.#services.limiters.hello.allow(this.#ip, clock()))) {
       this.send({ type: 'error', code: 'rate_limited', message: 'too many new chats from this address; retry in 5 s', retryAfterMs: 5000 });
       this.#socket.close(CLOSE_TRY_LATER, 'rate_limited'); // the widget reconnects with backoff
       return;
@@ -153,23 +160,24 @@ export class VisitorConnection {
 
   // Both buckets must have room: the visitor's own in `limiter`, and their IP's (one
   // script rotating visitor ids still shares an address).
-  #rateLimited(limiter, { cmid, retryAfterMs = 2000 } = {}) {
+  // The limiters may be shared between instances (security/shared-rate-limits.js): async.
+  async #rateLimited(limiter, { cmid, retryAfterMs = 2000 } = {}) {
     const { limiters, clock } = this.#services;
     const now = clock();
-    if (limiter.allow(`${this.#siteId}:${this.#visitorId}`, now) && limiters.ip.allow(this.#ip, now)) return false;
+    if ((await limiter.allow(`${this.#siteId}:${this.#visitorId}`, now)) && (await limiters.ip.allow(this.#ip, now))) return false;
     this.#error('rate_limited', `too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs, ...(cmid ? { cmid } : {}) });
     return true;
   }
 
   async #prechat(frame) {
     const { limiters, config } = this.#services;
-    if (this.#rateLimited(limiters.prechat, { retryAfterMs: Math.ceil(60_000 / config.limits.prechatPerMinute) })) return;
+    if (await this.#rateLimited(limiters.prechat, { retryAfterMs: Math.ceil(60_000 / config.limits.prechatPerMinute) })) return;
     await this.#services.store.updateConversation(this.#conversationId, { prechat: frame.fields });
   }
 
   async #message(frame) {
     const { store, desk, presence, clock, knowledge, hotQuestions } = this.#services;
-    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
+    if (await this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const now = clock();
     let conversation = await store.getConversation(this.#conversationId);
     // The visitor's `bot` field only says their widget let the bot take this turn; what
@@ -205,7 +213,7 @@ export class VisitorConnection {
 
   async #ticket(frame) {
     const { store, desk, clock, log } = this.#services;
-    if (this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
+    if (await this.#rateLimited(this.#services.limiters.visitor, { cmid: frame.cmid })) return;
     const { ticket, duplicate } = await store.createTicket({
       siteId: this.#siteId, visitorId: this.#visitorId, conversationId: this.#conversationId, message: frame.message, contact: frame.contact, now: clock(), cmid: frame.cmid,
     });

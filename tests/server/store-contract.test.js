@@ -129,6 +129,50 @@ for (const kind of KINDS) {
       }
     }));
 
+    test('claims: of concurrent claims on one waiting conversation, from several writers, exactly one wins', () => withStore(async (store, place) => {
+      const other = kind.severalWriters ? await place.open() : store;
+      try {
+        const waiting = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+        await store.updateConversation(waiting.id, { state: 'queued', queuedAt: 5 });
+        const claims = await Promise.all(['ann', 'bo', 'ann', 'cy', 'bo', 'ann'].map((agentName, i) => (i % 2 ? other : store).claimConversation(waiting.id, { agentName, now: 10 + i })));
+        const won = claims.filter((claim) => claim.conversation);
+        assert.equal(won.length, 1, 'the visitor is assigned once');
+        assert.deepEqual(claims.filter((claim) => claim.error).map((claim) => claim.error), Array(5).fill('not_waiting'));
+        const stored = await other.getConversation(waiting.id);
+        assert.equal(stored.state, 'with_agent');
+        assert.equal(stored.agentName, won[0].conversation.agentName);
+        assert.equal(stored.acceptedAt, won[0].conversation.acceptedAt);
+        assert.deepEqual(await store.claimConversation('no-such-id', { agentName: 'ann', now: 1 }), { error: 'unknown_conversation' });
+        const fresh = await store.createConversation({ siteId: 's', visitorId: 'w', now: 1 });
+        assert.deepEqual(await store.claimConversation(fresh.id, { agentName: 'ann', now: 1 }), { error: 'not_waiting' }, 'a conversation with the bot is not waiting');
+      } finally {
+        if (other !== store) await other.close();
+      }
+    }));
+
+    test('claims: an agent\'s limit holds under concurrent claims from several writers', () => withStore(async (store, place) => {
+      const other = kind.severalWriters ? await place.open() : store;
+      try {
+        const ids = [];
+        for (let i = 0; i < 6; i += 1) {
+          const conversation = await store.createConversation({ siteId: 's', visitorId: `v${i}`, now: i });
+          await store.updateConversation(conversation.id, { state: 'queued', queuedAt: i });
+          ids.push(conversation.id);
+        }
+        const claims = await Promise.all(ids.map((id, i) => (i % 2 ? other : store).claimConversation(id, { agentName: 'ann', now: 9, limit: 2 })));
+        assert.equal(claims.filter((claim) => claim.conversation).length, 2, 'two of six, not more');
+        assert.deepEqual(claims.filter((claim) => claim.error).map((claim) => claim.error), Array(4).fill('agent_at_limit'));
+        // Another agent is not counted against ann's limit.
+        const free = ids.find((_, i) => claims[i].error);
+        assert.equal((await other.claimConversation(free, { agentName: 'bo', now: 9, limit: 2 })).conversation.agentName, 'bo');
+        const queued = await store.queuedConversations();
+        assert.equal(queued.length, 3);
+        assert.deepEqual(queued.map((c) => c.queuedAt), [...queued.map((c) => c.queuedAt)].sort((a, b) => a - b), 'longest waiting first');
+      } finally {
+        if (other !== store) await other.close();
+      }
+    }));
+
     test('conversation records: update merges fields, listing returns them all', () => withStore(async (store) => {
       const a = await store.createConversation({ siteId: 's', visitorId: 'a', now: 1, identity: { id: 'u1' } });
       const b = await store.createConversation({ siteId: 's', visitorId: 'b', now: 2 });
