@@ -1,0 +1,128 @@
+// Three server instances as one service: one PostgreSQL (the store) and one Redis (the
+// fan-out bus and the shared rate limits), both started by this file on loopback. A
+// visitor on one instance and agents on the others chat, hand off and accept as on one
+// server. Skipped, saying why, when PostgreSQL or Redis cannot start here.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PostgresServer } from './helpers/postgres-server.js';
+import { RedisServer } from './helpers/redis-server.js';
+import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { startTestServer } from './helpers/running-server.js';
+
+const [postgres, redis] = await Promise.all([PostgresServer.start(), RedisServer.start()]);
+after(async () => {
+  if (!(postgres instanceof Error)) await postgres.stop();
+  if (!(redis instanceof Error)) await redis.stop();
+});
+const skip = postgres instanceof Error ? `no PostgreSQL server: ${postgres.message}` : redis instanceof Error ? `no Redis server: ${redis.message}` : false;
+
+const AGENT_TOKEN = 'scale-out-token';
+const isEvent = (name) => (f) => f.type === 'event' && f.event === name;
+
+// Three instances on a fresh database; `body(instances)`, then all stop.
+async function withInstances(config, body) {
+  const shared = { agentToken: AGENT_TOKEN, store: { kind: 'postgres', url: await postgres.createDatabase() }, fanout: { kind: 'redis', url: redis.url }, ...config };
+  const instances = [];
+  try {
+    for (let i = 0; i < 3; i += 1) instances.push(await startTestServer({ config: shared }));
+    await body(instances);
+  } finally {
+    for (const instance of instances) {
+      await instance.close();
+      instance.removeData();
+    }
+  }
+}
+
+async function agent(server, name) {
+  const client = await SocketClient.open(server.agentUrl, { protocolChecked: false });
+  const ready = await client.request({ type: 'login', token: AGENT_TOKEN, name }, 'ready');
+  return { client, ready };
+}
+
+async function visitor(server, fields) {
+  const client = await SocketClient.open(server.wsUrl, { origin: server.origin });
+  const welcome = await helloVisitor(client, fields);
+  return { client, welcome };
+}
+
+test('a visitor on instance 1 and an agent on instance 3 chat live: queue, accept, messages, typing and read receipts reach across', { skip }, async () => {
+  await withInstances({}, async ([one, two, three]) => {
+    const { client: li } = await agent(three, '小李');
+    const { client: wang } = await agent(two, '老王');
+    const { client: v, welcome } = await visitor(one, { epoch: 'e' });
+    const id = welcome.conversationId;
+
+    v.send({ type: 'handoff', reason: 'visitor' });
+    assert.equal((await v.next(isEvent('queued'))).position, 1);
+    // The queue update reaches every console, on every instance.
+    for (const console of [li, wang]) assert.deepEqual((await console.next((f) => f.type === 'queue' && f.entries.length === 1)).entries, [{ conversationId: id, position: 1 }]);
+
+    assert.equal((await li.request({ type: 'accept', conversationId: id }, 'result')).ok, true);
+    assert.deepEqual(await v.next(isEvent('agent_joined')), { type: 'event', event: 'agent_joined', name: '小李' });
+    await wang.next((f) => f.type === 'queue' && f.entries.length === 0);
+
+    const ack = await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '快递到哪了', clientTime: 1 }, 'ack');
+    const seen = await li.next((f) => f.type === 'msg' && f.message.cmid === 'c-e-1');
+    assert.equal(seen.message.seq, ack.seq);
+    await wang.next((f) => f.type === 'msg' && f.message.cmid === 'c-e-1');
+
+    v.send({ type: 'typing', on: true });
+    assert.equal((await li.next('visitor_typing')).on, true);
+    await li.request({ type: 'typing', conversationId: id, on: true }, 'result');
+    assert.equal((await v.next(isEvent('typing'))).on, true);
+
+    const reply = await li.request({ type: 'message', conversationId: id, text: '在路上了' }, 'result');
+    const delivered = await v.next('msg');
+    assert.deepEqual([delivered.seq, delivered.text, delivered.author], [reply.seq, '在路上了', 'agent']);
+    v.send({ type: 'read', upToSeq: reply.seq });
+    assert.equal((await li.next('visitor_read')).upToSeq, reply.seq);
+    await li.request({ type: 'read', conversationId: id, upToSeq: ack.seq }, 'result');
+    assert.equal((await v.next(isEvent('read'))).upToSeq, ack.seq);
+    for (const c of [li, wang, v]) await c.close();
+  });
+});
+
+test('two agents on two instances accepting one visitor at once: exactly one gets them', { skip }, async () => {
+  await withInstances({}, async ([one, two, three]) => {
+    const { client: li } = await agent(two, '小李');
+    const { client: wang } = await agent(three, '老王');
+    const ids = [];
+    for (let i = 0; i < 5; i += 1) {
+      const { client, welcome } = await visitor(one);
+      await client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+      ids.push(welcome.conversationId);
+      await client.close();
+    }
+    for (const id of ids) {
+      const results = await Promise.all([li, wang].map((console) => console.request({ type: 'accept', conversationId: id }, (f) => f.type === 'result' && f.conversationId === id)));
+      assert.deepEqual(results.map((r) => r.ok === true).sort(), [false, true], `conversation ${id} assigned once`);
+      assert.equal(results.find((r) => !r.ok).error, 'not_waiting');
+    }
+    for (const c of [li, wang]) await c.close();
+  });
+});
+
+test('an agent logging in on another instance sees the queue as it is in the database', { skip }, async () => {
+  await withInstances({}, async ([one, two]) => {
+    const first = await visitor(one);
+    const second = await visitor(two);
+    await first.client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    const queued = await second.client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    assert.equal(queued.position, 2, 'instance 2 counts the visitor waiting on instance 1');
+    const { client: li, ready } = await agent(one, '小李');
+    assert.deepEqual(ready.queue.map((e) => e.conversationId), [first.welcome.conversationId, second.welcome.conversationId]);
+    for (const c of [li, first.client, second.client]) await c.close();
+  });
+});
+
+test('rate limits are shared: one visitor\'s burst is one budget across instances', { skip }, async () => {
+  await withInstances({ limits: { visitorBurst: 3, visitorPerMinute: 1 } }, async ([one, two]) => {
+    const { client: tab1, welcome } = await visitor(one, { epoch: 'e1', visitorId: 'v-shared' });
+    const { client: tab2 } = await visitor(two, { epoch: 'e2', visitorId: 'v-shared', sessionToken: welcome.sessionToken });
+    const send = (tab, epoch, cseq) => tab.request({ type: 'message', cmid: `c-${epoch}-${cseq}`, cseq, text: `m${cseq}`, clientTime: 1 }, (f) => f.type === 'ack' || (f.type === 'error' && f.code === 'rate_limited'));
+    const outcomes = [await send(tab1, 'e1', 1), await send(tab2, 'e2', 1), await send(tab1, 'e1', 2), await send(tab2, 'e2', 2)];
+    assert.deepEqual(outcomes.map((f) => f.type), ['ack', 'ack', 'ack', 'error'], 'the fourth message is over the burst of 3');
+    for (const c of [tab1, tab2]) await c.close();
+  });
+});
