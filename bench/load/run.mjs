@@ -1,22 +1,34 @@
 #!/usr/bin/env node
 // npm run bench:load -- --visitors N --messages M [--durability flushed|committed]
 //                        [--interval-ms I] [--timeout-s S]
+//                        [--instances K --store leveldb|postgres [--kill-one] [--agents A]]
 //
-// Starts the reference server as a child process on loopback, then N simulated
-// visitors, each the real wasm core (ChatSession) with its effects carried out over a
-// real WebSocket, send M messages each: all at once (the default, a worst-case burst:
-// ack times then measure the queue), or one every I ms from a random start (a steady
-// load: ack times then measure the service). When every
-// message is acked (or the timeout passes) the server is stopped and its store is read
-// back: every sent cmid must be stored exactly once, in cseq order. Prints one JSON
-// object on stdout; details on stderr.
+// Starts K reference servers as child processes on loopback (K > 1 needs --store
+// postgres: they share one PostgreSQL and one Redis, both started here on throw-away
+// folders, as the tests do), then A simulated agent consoles and N simulated visitors,
+// each visitor the real wasm core (ChatSession) with its effects carried out over a real
+// WebSocket; visitors and agents are spread over the instances in turn. Every visitor
+// asks for a person and is accepted by an agent on another instance (with K > 1), then
+// sends M messages: all at once (the default, a worst-case burst: ack times then measure
+// the queue), or one every I ms from a random start (a steady load: ack times then
+// measure the service). --kill-one sends SIGKILL to the last instance once half the
+// messages are acknowledged; its visitors and agents reconnect to the survivors.
+//
+// When every message is acked and seen by its agent (or the timeout passes) the servers
+// stop and the store is read back: every sent cmid must be stored exactly once, in cseq
+// order. Prints one JSON object on stdout; details on stderr. `crossInstance*` is visitor
+// send → agent console receive (the agent on another instance when K > 1).
 import { spawnServerProcess } from '../../server/server-process.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKefuCore, ChatSession } from '../../web/core/index.js';
 import { ConversationStore } from '../../server/store/conversation-store.js';
+import { PostgresStore } from '../../server/store/postgres-store.js';
+import { PostgresServer } from '../../tests/server/helpers/postgres-server.js';
+import { RedisServer } from '../../tests/server/helpers/redis-server.js';
 import { SimulatedVisitor } from './simulated-visitor.js';
+import { SimulatedAgent } from './simulated-agent.js';
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,37 +39,64 @@ const messagesEach = Number(option('messages', 20));
 const durability = option('durability', 'flushed');
 const timeoutMs = Number(option('timeout-s', 300)) * 1000;
 const intervalMs = Number(option('interval-ms', 0));
+const instanceCount = Number(option('instances', 1));
+const storeKind = option('store', 'leveldb');
+const killOne = process.argv.includes('--kill-one');
+const agentCount = Number(option('agents', 2 * instanceCount));
 const connectBatch = 100; // sockets opened per tick, so the accept queue is not flooded
+const handoffsAtOnce = 20; // visitors waiting for an agent at a time (the queue stays short)
+const AGENT_TOKEN = 'bench-agent-token';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'kefu-load-'));
-const configPath = join(dataDir, 'bench-config.json');
-writeFileSync(configPath, JSON.stringify({
-  port: 0,
-  dataDir: join(dataDir, 'db'),
-  durability,
-  logLevel: 'warn',
-  // Every simulated visitor shares 127.0.0.1 and sends a burst: limits sized to let the
-  // load through (they are what is being bypassed, not measured).
-  limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
-}));
+if (instanceCount > 1 && storeKind !== 'postgres') throw new Error('--instances > 1 needs --store postgres (a LevelDB folder belongs to one process)');
+if (killOne && instanceCount < 2) throw new Error('--kill-one needs --instances 2 or more (someone must survive)');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (text) => process.stderr.write(`${text}\n`);
+
+const workDir = mkdtempSync(join(tmpdir(), 'kefu-load-'));
+const postgres = storeKind === 'postgres' ? await PostgresServer.start() : null;
+if (postgres instanceof Error) throw postgres;
+const redis = instanceCount > 1 ? await RedisServer.start() : null;
+if (redis instanceof Error) throw redis;
+const store = postgres ? { kind: 'postgres', url: await postgres.createDatabase() } : { kind: 'leveldb' };
 
 // The server's logs go to our stderr: stdout carries only the result line.
-// KEFU_LOAD_SERVER_FLAGS passes Node flags to the server (e.g. --cpu-prof to profile it).
+// KEFU_LOAD_SERVER_FLAGS passes Node flags to the servers (e.g. --cpu-prof to profile).
 const nodeFlags = (process.env.KEFU_LOAD_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
-const { child: server, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
-const httpUrl = await ready;
-const wsUrl = `${httpUrl.replace('http', 'ws')}/ws`;
+const servers = [];
+for (let i = 0; i < instanceCount; i += 1) {
+  const configPath = join(workDir, `config-${i}.json`);
+  writeFileSync(configPath, JSON.stringify({
+    port: 0,
+    dataDir: join(workDir, `db-${i}`),
+    durability,
+    store,
+    ...(redis ? { fanout: { kind: 'redis', url: redis.url } } : {}),
+    logLevel: 'warn',
+    agentToken: AGENT_TOKEN,
+    sites: { demo: { allowedOrigins: ['*'], businessHours: null, offlineWhenNoAgent: false } },
+    // Every simulated visitor shares 127.0.0.1 and sends a burst: limits sized to let the
+    // load through (they are what is being bypassed, not measured).
+    limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
+  }));
+  const { child, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
+  servers.push({ child, httpUrl: await ready });
+}
+const wsUrls = servers.map((server) => `${server.httpUrl.replace('http', 'ws')}/ws`);
+const agentUrls = servers.map((server) => `${server.httpUrl.replace('http', 'ws')}/agent`);
+
+const agents = Array.from({ length: agentCount }, (_, a) => new SimulatedAgent({ urls: agentUrls, home: a % instanceCount, token: AGENT_TOKEN, name: `agent-${a}` }));
+await Promise.all(agents.map((agent) => agent.start()));
 
 const core = await loadKefuCore();
 const visitors = [];
 let welcomed = 0;
-let sendStarted = 0;
 const allWelcomed = new Promise((resolve) => {
   for (let i = 0; i < visitorCount; i += 1) {
     const session = new ChatSession(core, { config: { siteId: 'demo', locale: 'zh-CN' } });
     visitors.push(new SimulatedVisitor(session, {
-      url: wsUrl,
-      origin: httpUrl,
+      urls: wsUrls,
+      home: i % instanceCount,
+      origin: servers[0].httpUrl,
       onWelcome: (visitor) => {
         if (visitor.welcomedOnce) return;
         visitor.welcomedOnce = true;
@@ -73,8 +112,32 @@ for (let i = 0; i < visitorCount; i += connectBatch) {
 }
 await allWelcomed;
 
+// Each visitor is handed to an agent whose console is on the next instance (another
+// instance whenever there are two or more); agents of one instance take turns.
+const agentFor = (v) => {
+  const instance = (v + 1) % instanceCount;
+  const onInstance = agents.filter((_, a) => a % instanceCount === instance);
+  return onInstance[Math.floor(v / instanceCount) % onInstance.length];
+};
+const assignedAgent = new Map(); // visitor -> agent
+const handOff = async (v) => {
+  const visitor = visitors[v];
+  const queued = new Promise((resolve) => {
+    if (visitor.queued) resolve();
+    else visitor.onQueued = resolve;
+  });
+  visitor.requestHandoff();
+  await queued;
+  const agent = agentFor(v);
+  const result = await agent.accept(visitor.conversationId);
+  if (!result.ok) throw new Error(`agent ${agent.name} could not accept visitor ${v}: ${result.error}`);
+  assignedAgent.set(visitor, agent);
+};
+for (let v = 0; v < visitorCount; v += handoffsAtOnce) await Promise.all(visitors.slice(v, v + handoffsAtOnce).map((_, k) => handOff(v + k)));
+log(`${visitorCount} visitors on ${instanceCount} instance(s), each accepted by one of ${agentCount} agents`);
+
 // N conversations append in parallel.
-sendStarted = Date.now();
+const sendStarted = Date.now();
 for (const [v, visitor] of visitors.entries()) {
   if (intervalMs === 0) {
     for (let m = 1; m <= messagesEach; m += 1) visitor.sendText(`load test message ${m} from visitor ${v}`);
@@ -85,41 +148,63 @@ for (const [v, visitor] of visitors.entries()) {
 }
 const expected = visitorCount * messagesEach;
 const ackedCount = () => visitors.reduce((sum, visitor) => sum + visitor.ackedAt.size, 0);
-while (ackedCount() < expected && Date.now() - sendStarted < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
+const seenCount = () => visitors.reduce((sum, visitor) => sum + [...visitor.ackedAt.keys()].filter((cmid) => assignedAgent.get(visitor).receivedAt.has(cmid)).length, 0);
+let killedAt = null;
+while ((ackedCount() < expected || seenCount() < expected) && Date.now() - sendStarted < timeoutMs) {
+  if (killOne && killedAt === null && ackedCount() >= expected / 2) {
+    servers.at(-1).child.kill('SIGKILL');
+    killedAt = Date.now();
+    log(`SIGKILL to instance ${instanceCount} after ${ackedCount()} acks`);
+  }
+  await sleep(20);
+}
 const lastAckAt = Math.max(...visitors.flatMap((visitor) => [...visitor.ackedAt.values()]));
 const seconds = (lastAckAt - sendStarted) / 1000;
 for (const visitor of visitors) visitor.stop();
+for (const agent of agents) agent.stop();
 
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
+for (const server of servers) {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) continue;
+  const gone = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await gone;
+}
 
-// Read back what the server committed.
-const store = await ConversationStore.open(join(dataDir, 'db'), { durability: 'committed' });
+// Read back what the servers committed.
+const reader = postgres ? await PostgresStore.open(store.url) : await ConversationStore.open(join(workDir, 'db-0'), { durability: 'committed' });
 let stored = 0;
 let lost = 0;
 let duplicated = 0;
-let outOfOrder = 0;
+let reordered = 0;
 for (const visitor of visitors) {
-  const messages = (await store.messagesAfter(visitor.conversationId, 0, 1_000_000)).filter((message) => message.author === 'visitor');
+  const messages = (await reader.messagesAfter(visitor.conversationId, 0, 1_000_000)).filter((message) => message.author === 'visitor');
   stored += messages.length;
   const counts = new Map();
   for (const message of messages) counts.set(message.cmid, (counts.get(message.cmid) ?? 0) + 1);
   for (const cmid of visitor.sentAt.keys()) if (!counts.has(cmid)) lost += 1;
   for (const count of counts.values()) duplicated += count - 1;
   messages.forEach((message, i) => {
-    if (i > 0 && message.cseq <= messages[i - 1].cseq) outOfOrder += 1;
+    if (i > 0 && message.cseq <= messages[i - 1].cseq) reordered += 1;
   });
 }
-await store.close();
-rmSync(dataDir, { recursive: true, force: true });
+await reader.close();
+await postgres?.stop();
+await redis?.stop();
+rmSync(workDir, { recursive: true, force: true });
 
-const latencies = visitors.flatMap((visitor) => [...visitor.ackedAt].map(([cmid, at]) => at - visitor.sentAt.get(cmid))).sort((a, b) => a - b);
-const percentile = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
+};
+const ackLatencies = visitors.flatMap((visitor) => [...visitor.ackedAt].map(([cmid, at]) => at - visitor.sentAt.get(cmid)));
+const deliveryLatencies = visitors.flatMap((visitor) => [...visitor.sentAt].filter(([cmid]) => assignedAgent.get(visitor).receivedAt.has(cmid)).map(([cmid, at]) => assignedAgent.get(visitor).receivedAt.get(cmid) - at));
 const sent = visitors.reduce((sum, visitor) => sum + visitor.sentAt.size, 0);
 const coreErrors = visitors.reduce((sum, visitor) => sum + visitor.errors, 0);
-process.stderr.write(`${intervalMs ? `one message per visitor every ${intervalMs} ms` : 'all messages at once'}; durability ${durability}; ${ackedCount()} of ${sent} acked in ${seconds.toFixed(2)} s; out of order ${outOfOrder}; frames the core rejected ${coreErrors}\n`);
+const unseen = ackedCount() - seenCount();
+log(`${intervalMs ? `one message per visitor every ${intervalMs} ms` : 'all messages at once'}; ${ackedCount()} of ${sent} acked in ${seconds.toFixed(2)} s; not seen by their agent ${unseen}; agent reconnects ${agents.reduce((sum, agent) => sum + agent.reconnects, 0)}; frames the core rejected ${coreErrors}`);
 console.log(JSON.stringify({
-  visitors: visitorCount, sent, stored, lost, duplicated,
-  msgsPerSec: Math.round(ackedCount() / seconds), ackP50ms: percentile(50), ackP99ms: percentile(99), durability,
+  instances: instanceCount, store: storeKind, killed: killedAt !== null, visitors: visitorCount, agents: agentCount, sent, stored, lost, duplicated, reordered, unseen,
+  msgsPerSec: Math.round(ackedCount() / seconds), ackP50ms: percentile(ackLatencies, 50), ackP99ms: percentile(ackLatencies, 99),
+  crossInstanceP50ms: percentile(deliveryLatencies, 50), crossInstanceP99ms: percentile(deliveryLatencies, 99), durability,
 }));
-process.exitCode = lost || duplicated || outOfOrder || ackedCount() < sent ? 1 : 0;
+process.exitCode = lost || duplicated || reordered || unseen || ackedCount() < sent ? 1 : 0;

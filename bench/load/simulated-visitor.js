@@ -1,11 +1,14 @@
 // One simulated visitor: the real wasm ChatSession (as the widget runs it) with a
 // shell that carries out its effects over a real `ws` WebSocket and real timers.
 // It records when each message was handed to the session and when its ack came back.
+// With several server instances (`urls`) each connection goes to the next one in turn,
+// starting at `home`, as a load balancer would send a reconnecting visitor.
 import WebSocket from 'ws';
 
 export class SimulatedVisitor {
   #session;
-  #url;
+  #urls;
+  #next;
   #origin;
   #socket = null;
   #timer = null;
@@ -14,10 +17,13 @@ export class SimulatedVisitor {
   sentAt = new Map(); // cmid -> ms when send_text produced it
   ackedAt = new Map(); // cmid -> ms of its first ack
   errors = 0;
+  queued = false; // the server said the conversation waits for an agent
+  onQueued = null; // called once, when it does
 
-  constructor(session, { url, origin, onWelcome }) {
+  constructor(session, { urls, home = 0, origin, onWelcome }) {
     this.#session = session;
-    this.#url = url;
+    this.#urls = urls;
+    this.#next = home;
     this.#origin = origin;
     this.#onWelcome = onWelcome;
   }
@@ -37,7 +43,8 @@ export class SimulatedVisitor {
 
   #connect() {
     if (this.#socket) return;
-    const socket = new WebSocket(this.#url, { origin: this.#origin });
+    const socket = new WebSocket(this.#urls[this.#next % this.#urls.length], { origin: this.#origin });
+    this.#next += 1;
     this.#socket = socket;
     socket.on('open', () => this.#apply(this.#session.handle({ type: 'connected', now: Date.now() })));
     socket.on('message', (data) => this.#onFrame(data.toString('utf8')));
@@ -49,8 +56,17 @@ export class SimulatedVisitor {
     socket.on('error', () => {}); // a close follows; the session reconnects with backoff
   }
 
+  /** Asks for a person, as the widget's button does. */
+  requestHandoff() {
+    this.#apply(this.#session.handle({ type: 'request_handoff', now: Date.now() }));
+  }
+
   #onFrame(text) {
     const now = Date.now();
+    if (!this.queued && text.startsWith('{"type":"event","event":"queued"')) {
+      this.queued = true;
+      this.onQueued?.(this);
+    }
     // The shell only peeks at acks and welcome for the measurement; the session decides.
     if (text.startsWith('{"type":"ack"')) {
       const { cmid } = JSON.parse(text);
