@@ -75,7 +75,8 @@ export class SimulatedVisitor {
     const welcome = text.startsWith('{"type":"welcome"');
     try {
       this.#apply(this.#session.handle({ type: 'frame', text, now }));
-    } catch {
+    } catch (e) {
+      if (process.env.DEBUG_SIM) console.error('REJECT', text.slice(0, 200), e.message);
       this.errors += 1;
     }
     if (welcome) {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 
 export class LocalFanout {
   instanceId = randomUUID();
+  shared = false; // no other instance shares the store
 
   /** Tells the other instances; here there are none. */
   publish() {}

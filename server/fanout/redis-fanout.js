@@ -17,6 +17,7 @@ export class FanoutUnreachableError extends Error {
 
 export class RedisFanout {
   instanceId = randomUUID();
+  shared = true; // other instances share the store
   #publisher;
   #subscriber;
   #handlers = [];

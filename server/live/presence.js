@@ -59,6 +59,11 @@ export class Presence {
     this.#fanout.publish({ to: 'visitors', conversationId, frame });
   }
 
+  /** Sends to the conversation's tabs connected to this instance only. */
+  toVisitorsHere(conversationId, frame) {
+    this.#deliverToVisitors(conversationId, frame, null);
+  }
+
   #deliverToVisitors(conversationId, frame, except) {
     for (const connection of this.#visitors.get(conversationId) ?? []) {
       if (connection !== except) connection.send(frame);
@@ -94,6 +99,11 @@ export class Presence {
   toAgents(frame) {
     this.#deliverToAgents(frame);
     this.#fanout.publish({ to: 'agents', frame });
+  }
+
+  /** Sends to the agent consoles connected to this instance only. */
+  toAgentsHere(frame) {
+    this.#deliverToAgents(frame);
   }
 
   #deliverToAgents(frame) {

@@ -21,13 +21,15 @@ export class AgentDesk {
   #visitorTyping = new Map(); // conversationId -> {forwarded, wanted, timer} (see visitorTyping)
   #departures = new Map(); // agent name -> timer returning their conversations to the queue
   #fanout;
+  #reload = null; // the queue reload under way (#queueChangedElsewhere)
+  #reloadAgain = false;
 
   constructor({ store, presence, fanout, config, log, clock = Date.now }) {
     this.#store = store;
     this.#presence = presence;
     this.#fanout = fanout;
     fanout.subscribe((message) => {
-      if (message.to === 'desk' && message.event === 'queue_changed') this.restore().catch((error) => log.error('queue_reload_failed', { error: error.message }));
+      if (message.to === 'desk' && message.event === 'queue_changed') this.#queueChangedElsewhere();
     });
     this.#config = config;
     this.#log = log;
@@ -67,9 +69,30 @@ export class AgentDesk {
     return [];
   }
 
+  // Each instance tells its own visitors and consoles, from its own view of the queue:
+  // one instance's view published to all could reach a visitor after another instance
+  // has already given them to an agent.
   #announceQueue() {
-    for (const conversationId of this.#queue) this.#presence.toVisitors(conversationId, this.#queuedEvent(conversationId));
-    this.#presence.toAgents({ type: 'queue', entries: this.#queue.map((id, i) => ({ conversationId: id, position: i + 1 })) });
+    for (const conversationId of this.#queue) this.#presence.toVisitorsHere(conversationId, this.#queuedEvent(conversationId));
+    this.#presence.toAgentsHere({ type: 'queue', entries: this.#queue.map((id, i) => ({ conversationId: id, position: i + 1 })) });
+  }
+
+  // Another instance changed the queue: read it again (after its commit) and announce it
+  // here. Reloads run one at a time, and signals that arrive during one share the next.
+  #queueChangedElsewhere() {
+    if (this.#reload) {
+      this.#reloadAgain = true;
+      return;
+    }
+    this.#reload = (async () => {
+      do {
+        this.#reloadAgain = false;
+        await this.restore();
+        this.#announceQueue();
+      } while (this.#reloadAgain);
+    })().catch((error) => this.#log.error('queue_reload_failed', { error: error.message })).finally(() => {
+      this.#reload = null;
+    });
   }
 
   async summary(conversationId) {
@@ -114,9 +137,11 @@ export class AgentDesk {
   async #phaseChanged(stateBefore, updated) {
     const conversationId = updated.id;
     const waiting = this.#queue.includes(conversationId);
-    if (updated.state === 'queued' && !waiting) this.#queue.push(conversationId);
-    if (updated.state !== 'queued' && waiting) this.#queue = this.#queue.filter((id) => id !== conversationId);
     if ((updated.state === 'queued') !== waiting) {
+      // Alone, this instance's queue is the truth; with others, the store is.
+      if (this.#fanout.shared) await this.restore();
+      else if (waiting) this.#queue = this.#queue.filter((id) => id !== conversationId);
+      else this.#queue.push(conversationId);
       this.#fanout.publish({ to: 'desk', event: 'queue_changed' });
       this.#announceQueue();
     }
