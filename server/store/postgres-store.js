@@ -165,24 +165,30 @@ export class PostgresStore {
     // Filed at most once, even when the transaction is run again.
     let filed;
     return this.#transaction(async (client) => {
-      const lastSeq = await this.#lockConversation(client, conversationId);
-      const { rows: [earlier] } = await client.query('SELECT seq, server_id FROM visitor_cmids WHERE conversation_id = $1 AND cmid = $2', [conversationId, cmid]);
-      if (earlier) return { seq: earlier.seq, serverId: earlier.server_id, duplicate: true };
+      // One round trip for the lock and both checks: a round trip is most of an append's cost.
+      const { rows: [row] } = await client.query(`SELECT c.last_seq, m.seq AS earlier_seq, m.server_id AS earlier_server_id, e.epoch IS NOT NULL AS epoch_known, e.next_cseq
+        FROM conversations c
+        LEFT JOIN visitor_cmids m ON m.conversation_id = c.id AND m.cmid = $2
+        LEFT JOIN client_epochs e ON e.conversation_id = c.id AND e.epoch = $3
+        WHERE c.id = $1 FOR UPDATE OF c`, [conversationId, cmid, epoch ?? null]);
+      if (!row) throw new Error(`unknown conversation ${conversationId}`);
+      if (row.earlier_seq !== null) return { seq: row.earlier_seq, serverId: row.earlier_server_id, duplicate: true };
       if (epoch !== undefined) {
-        const { rows: [row] } = await client.query('SELECT next_cseq FROM client_epochs WHERE conversation_id = $1 AND epoch = $2', [conversationId, epoch]);
-        const expected = row ? row.next_cseq : 1;
+        const expected = row.epoch_known ? row.next_cseq : 1;
         if (expected !== null && cseq !== expected) return { expectedCseq: expected };
       }
       const visitorMessage = { author: 'visitor', cmid, text, clientTime, serverTime: now, meta };
       if (cseq !== undefined) visitorMessage.cseq = cseq;
       const messages = [visitorMessage];
       if (botReply) messages.push({ author: 'bot', text: botReply.text, replyTo: cmid, serverTime: now, meta: { tier: botReply.tier, faqId: botReply.faqId } });
-      const [stored, reply] = await this.#append(client, conversationId, lastSeq, messages);
-      await client.query('INSERT INTO visitor_cmids (conversation_id, cmid, seq, server_id) VALUES ($1, $2, $3, $4)', [conversationId, cmid, stored.seq, stored.serverId]);
-      if (epoch !== undefined) {
-        await client.query(`INSERT INTO client_epochs (conversation_id, epoch, next_cseq) VALUES ($1, $2, $3)
-          ON CONFLICT (conversation_id, epoch) DO UPDATE SET next_cseq = EXCLUDED.next_cseq`, [conversationId, epoch, cseq + 1]);
-      }
+      const [stored, reply] = await this.#append(client, conversationId, row.last_seq, messages, (seq, serverId) => {
+        const also = [{ sql: 'INSERT INTO visitor_cmids (conversation_id, cmid, seq, server_id) VALUES ($1, $@, $@, $@)', values: [cmid, seq, serverId] }];
+        if (epoch !== undefined) {
+          also.push({ sql: `INSERT INTO client_epochs (conversation_id, epoch, next_cseq) VALUES ($1, $@, $@)
+            ON CONFLICT (conversation_id, epoch) DO UPDATE SET next_cseq = EXCLUDED.next_cseq`, values: [epoch, cseq + 1] });
+        }
+        return also;
+      });
       if (filed === undefined) filed = fileHotQuestion();
       if (filed) await this.#storeHotQuestionGroup(client, filed);
       return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
@@ -194,28 +200,29 @@ export class PostgresStore {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
     return this.#transaction(async (client) => {
-      const lastSeq = await this.#lockConversation(client, conversationId);
-      return (await this.#append(client, conversationId, lastSeq, [message]))[0];
+      const { rows: [row] } = await client.query('SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      if (!row) throw new Error(`unknown conversation ${conversationId}`);
+      return (await this.#append(client, conversationId, row.last_seq, [message]))[0];
     });
   }
 
-  // The conversation's row lock, held until the transaction ends: every writer of one
-  // conversation, on any server, waits here for the one before it.
-  async #lockConversation(client, conversationId) {
-    const { rows: [row] } = await client.query('SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
-    if (!row) throw new Error(`unknown conversation ${conversationId}`);
-    return row.last_seq;
-  }
-
-  async #append(client, conversationId, lastSeq, messages) {
+  // The messages, the conversation's new last seq and the `extra` statements (given the
+  // first message's seq and serverId) in one statement: data-modifying CTEs all run, in
+  // one round trip. In `extra`, $1 is the conversation id and each $@ the next value.
+  async #append(client, conversationId, lastSeq, messages, extra = () => []) {
     const stored = messages.map((message, i) => {
       const seq = lastSeq + 1 + i;
       return { ...message, seq, serverId: `${conversationId}:${seq}` };
     });
-    for (const message of stored) {
-      await client.query('INSERT INTO messages (conversation_id, seq, message) VALUES ($1, $2, $3)', [conversationId, message.seq, message]);
+    const values = [conversationId, JSON.stringify(stored), lastSeq + messages.length];
+    const parts = [
+      `INSERT INTO messages (conversation_id, seq, message) SELECT $1, (m->>'seq')::integer, m FROM jsonb_array_elements($2::jsonb) AS m`,
+      'UPDATE conversations SET last_seq = $3 WHERE id = $1',
+    ];
+    for (const { sql, values: more } of extra(stored[0].seq, stored[0].serverId)) {
+      parts.push(sql.replace(/\$@/g, () => `$${values.push(more.shift())}`));
     }
-    await client.query('UPDATE conversations SET last_seq = $2 WHERE id = $1', [conversationId, lastSeq + messages.length]);
+    await client.query(`WITH ${parts.map((part, i) => `step${i} AS (${part})`).join(', ')} SELECT 1`, values);
     return stored;
   }
 
