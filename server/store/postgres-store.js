@@ -165,13 +165,13 @@ export class PostgresStore {
     // Filed at most once, even when the transaction is run again.
     let filed;
     return this.#transaction(async (client) => {
-      // One round trip for the lock and both checks: a round trip is most of an append's cost.
-      const { rows: [row] } = await client.query(`SELECT c.last_seq, m.seq AS earlier_seq, m.server_id AS earlier_server_id, e.epoch IS NOT NULL AS epoch_known, e.next_cseq
-        FROM conversations c
-        LEFT JOIN visitor_cmids m ON m.conversation_id = c.id AND m.cmid = $2
-        LEFT JOIN client_epochs e ON e.conversation_id = c.id AND e.epoch = $3
-        WHERE c.id = $1 FOR UPDATE OF c`, [conversationId, cmid, epoch ?? null]);
-      if (!row) throw new Error(`unknown conversation ${conversationId}`);
+      const lastSeq = await this.#lockConversation(client, conversationId);
+      // Read after the lock is granted: a statement sees what committed before it began,
+      // so the checks must not share the statement that waited for the lock.
+      const { rows: [row] } = await client.query(`SELECT m.seq AS earlier_seq, m.server_id AS earlier_server_id, e.epoch IS NOT NULL AS epoch_known, e.next_cseq
+        FROM (SELECT 1) AS one
+        LEFT JOIN visitor_cmids m ON m.conversation_id = $1 AND m.cmid = $2
+        LEFT JOIN client_epochs e ON e.conversation_id = $1 AND e.epoch = $3`, [conversationId, cmid, epoch ?? null]);
       if (row.earlier_seq !== null) return { seq: row.earlier_seq, serverId: row.earlier_server_id, duplicate: true };
       if (epoch !== undefined) {
         const expected = row.epoch_known ? row.next_cseq : 1;
@@ -181,7 +181,7 @@ export class PostgresStore {
       if (cseq !== undefined) visitorMessage.cseq = cseq;
       const messages = [visitorMessage];
       if (botReply) messages.push({ author: 'bot', text: botReply.text, replyTo: cmid, serverTime: now, meta: { tier: botReply.tier, faqId: botReply.faqId } });
-      const [stored, reply] = await this.#append(client, conversationId, row.last_seq, messages, (seq, serverId) => {
+      const [stored, reply] = await this.#append(client, conversationId, lastSeq, messages, (seq, serverId) => {
         const also = [{ sql: 'INSERT INTO visitor_cmids (conversation_id, cmid, seq, server_id) VALUES ($1, $@, $@, $@)', values: [cmid, seq, serverId] }];
         if (epoch !== undefined) {
           also.push({ sql: `INSERT INTO client_epochs (conversation_id, epoch, next_cseq) VALUES ($1, $@, $@)
@@ -200,10 +200,17 @@ export class PostgresStore {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
     return this.#transaction(async (client) => {
-      const { rows: [row] } = await client.query('SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
-      if (!row) throw new Error(`unknown conversation ${conversationId}`);
-      return (await this.#append(client, conversationId, row.last_seq, [message]))[0];
+      const lastSeq = await this.#lockConversation(client, conversationId);
+      return (await this.#append(client, conversationId, lastSeq, [message]))[0];
     });
+  }
+
+  // The conversation's row lock, held until the transaction ends: every writer of one
+  // conversation, on any server, waits here for the one before it.
+  async #lockConversation(client, conversationId) {
+    const { rows: [row] } = await client.query('SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    if (!row) throw new Error(`unknown conversation ${conversationId}`);
+    return row.last_seq;
   }
 
   // The messages, the conversation's new last seq and the `extra` statements (given the
