@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:load -- --visitors N --messages M [--durability flushed|committed]
 //                        [--interval-ms I] [--timeout-s S]
-//                        [--instances K --store leveldb|postgres [--kill-one] [--agents A]]
+//                        [--instances K --store leveldb|postgres [--agents A]
+//                         [--kill-one] [--restart postgres|redis]]
 //
 // Starts K reference servers as child processes on loopback (K > 1 needs --store
 // postgres: they share one PostgreSQL and one Redis, both started here on throw-away
@@ -13,6 +14,8 @@
 // the queue), or one every I ms from a random start (a steady load: ack times then
 // measure the service). --kill-one sends SIGKILL to the last instance once half the
 // messages are acknowledged; its visitors and agents reconnect to the survivors.
+// --restart postgres|redis restarts that server at the same point instead (the fault
+// tests run these three).
 //
 // When every message is acked and seen by its agent (or the timeout passes) the servers
 // stop and the store is read back: every sent cmid must be stored exactly once, in cseq
@@ -42,6 +45,7 @@ const intervalMs = Number(option('interval-ms', 0));
 const instanceCount = Number(option('instances', 1));
 const storeKind = option('store', 'leveldb');
 const killOne = process.argv.includes('--kill-one');
+const restart = option('restart', null);
 const agentCount = Number(option('agents', 2 * instanceCount));
 const connectBatch = 100; // sockets opened per tick, so the accept queue is not flooded
 const handoffsAtOnce = 20; // visitors waiting for an agent at a time (the queue stays short)
@@ -49,6 +53,8 @@ const AGENT_TOKEN = 'bench-agent-token';
 
 if (instanceCount > 1 && storeKind !== 'postgres') throw new Error('--instances > 1 needs --store postgres (a LevelDB folder belongs to one process)');
 if (killOne && instanceCount < 2) throw new Error('--kill-one needs --instances 2 or more (someone must survive)');
+if (restart !== null && !['postgres', 'redis'].includes(restart)) throw new Error('--restart takes postgres or redis');
+if ((restart === 'postgres' && storeKind !== 'postgres') || (restart === 'redis' && instanceCount < 2)) throw new Error(`--restart ${restart} needs a ${restart === 'postgres' ? '--store postgres' : 'Redis: --instances 2 or more'}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (text) => process.stderr.write(`${text}\n`);
 
@@ -79,6 +85,8 @@ for (let i = 0; i < instanceCount; i += 1) {
     limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
   }));
   const { child, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
+  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  child.once('exit', (code, signal) => log(`instance ${i + 1} exited (${code ?? signal})`));
   servers.push({ child, httpUrl: await ready });
 }
 const wsUrls = servers.map((server) => `${server.httpUrl.replace('http', 'ws')}/ws`);
@@ -150,14 +158,21 @@ const expected = visitorCount * messagesEach;
 const ackedCount = () => visitors.reduce((sum, visitor) => sum + visitor.ackedAt.size, 0);
 const seenCount = () => visitors.reduce((sum, visitor) => sum + [...visitor.ackedAt.keys()].filter((cmid) => assignedAgent.get(visitor).receivedAt.has(cmid)).length, 0);
 let killedAt = null;
+let restarted = null; // the restart under way, then done
 while ((ackedCount() < expected || seenCount() < expected) && Date.now() - sendStarted < timeoutMs) {
   if (killOne && killedAt === null && ackedCount() >= expected / 2) {
     servers.at(-1).child.kill('SIGKILL');
     killedAt = Date.now();
     log(`SIGKILL to instance ${instanceCount} after ${ackedCount()} acks`);
   }
+  if (restart && restarted === null && ackedCount() >= expected / 2) {
+    const started = Date.now();
+    log(`restarting ${restart} after ${ackedCount()} acks`);
+    restarted = (restart === 'postgres' ? postgres : redis).restart().then(() => log(`${restart} back after ${Date.now() - started} ms`));
+  }
   await sleep(20);
 }
+await restarted;
 const lastAckAt = Math.max(...visitors.flatMap((visitor) => [...visitor.ackedAt.values()]));
 const seconds = (lastAckAt - sendStarted) / 1000;
 for (const visitor of visitors) visitor.stop();
@@ -203,7 +218,7 @@ const coreErrors = visitors.reduce((sum, visitor) => sum + visitor.errors, 0);
 const unseen = ackedCount() - seenCount();
 log(`${intervalMs ? `one message per visitor every ${intervalMs} ms` : 'all messages at once'}; ${ackedCount()} of ${sent} acked in ${seconds.toFixed(2)} s; not seen by their agent ${unseen}; agent reconnects ${agents.reduce((sum, agent) => sum + agent.reconnects, 0)}; frames the core rejected ${coreErrors}`);
 console.log(JSON.stringify({
-  instances: instanceCount, store: storeKind, killed: killedAt !== null, visitors: visitorCount, agents: agentCount, sent, stored, lost, duplicated, reordered, unseen,
+  instances: instanceCount, store: storeKind, killed: killedAt !== null, restarted: restart, visitors: visitorCount, agents: agentCount, sent, stored, lost, duplicated, reordered, unseen,
   msgsPerSec: Math.round(ackedCount() / seconds), ackP50ms: percentile(ackLatencies, 50), ackP99ms: percentile(ackLatencies, 99),
   crossInstanceP50ms: percentile(deliveryLatencies, 50), crossInstanceP99ms: percentile(deliveryLatencies, 99), durability,
 }));

@@ -18,6 +18,14 @@ const AGENT_CLAIM_LOCK = 0x6b656676;
 
 // A database that does not answer within this at start is reported, not waited for.
 const CONNECT_TIMEOUT_MS = 5000;
+// Once running, a lost connection is retried this long (a restart takes seconds): the
+// widget resends an unacknowledged message after 10 s, so an ack that waits is better.
+const RECONNECT_WINDOW_MS = 15_000;
+const RECONNECT_PAUSE_MS = 250;
+// Connection failures and the server's "shutting down" / "starting up" answers.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const connectionLost = (error) => CONNECTION_CODES.has(error.code) || /Connection terminated|Client has encountered a connection error/.test(error.message);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class StoreUnreachableError extends Error {
   code = 'store_unreachable';
@@ -36,6 +44,7 @@ function withoutPassword(url) {
 
 export class PostgresStore {
   #pool;
+  #listening = new WeakSet(); // pooled clients with an error listener
 
   /**
    * Connects and brings the schema up to date (postgres-schema.js) before anything else.
@@ -62,26 +71,59 @@ export class PostgresStore {
     this.#pool = pool;
   }
 
-  // Runs `work(client)` in one transaction and resolves after COMMIT.
-  async #transaction(work) {
+  // Runs `work(client)` in one transaction and resolves after COMMIT. A transaction that
+  // lost its connection before COMMIT was sent (the database restarting, a failover) is
+  // run again once the database answers, for up to RECONNECT_WINDOW_MS: the caller's
+  // ack waits instead of failing. A connection lost during COMMIT leaves it unknown
+  // whether the transaction committed: only work that can tell (`afterUnknownCommit`
+  // in its second argument) and asked for it (`{retryUnknownCommit: true}`) runs again.
+  async #transaction(work, { retryUnknownCommit = false } = {}) {
+    const giveUpAt = Date.now() + RECONNECT_WINDOW_MS;
+    let afterUnknownCommit = false;
     for (let attempt = 1; ; attempt += 1) {
-      const client = await this.#pool.connect();
+      let client;
+      let committing = false;
       try {
+        client = await this.#pool.connect();
+        // A checked-out client's error (the server ending its session) would otherwise
+        // be an unhandled 'error' event; the query under way fails and is handled here.
+        if (!this.#listening.has(client)) {
+          this.#listening.add(client);
+          client.on('error', () => {});
+        }
         await client.query('BEGIN');
-        const result = await work(client);
+        const result = await work(client, { afterUnknownCommit });
+        committing = true;
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        if (!RETRYABLE.has(error.code) || attempt === MAX_ATTEMPTS) throw error;
+        if (connectionLost(error)) {
+          client?.release(error); // a broken connection is closed, not pooled
+          client = null;
+          if ((committing && !retryUnknownCommit) || Date.now() >= giveUpAt) throw error;
+          afterUnknownCommit ||= committing;
+          await sleep(RECONNECT_PAUSE_MS);
+          continue;
+        }
+        await client?.query('ROLLBACK').catch(() => {});
+        if (!RETRYABLE.has(error.code) || attempt >= MAX_ATTEMPTS) throw error;
       } finally {
-        client.release();
+        client?.release();
       }
     }
   }
 
+  // One statement; reads and idempotent writes, so one lost to a dropped connection runs again.
   async #query(text, values) {
-    return (await this.#pool.query(text, values)).rows;
+    const giveUpAt = Date.now() + RECONNECT_WINDOW_MS;
+    for (;;) {
+      try {
+        return (await this.#pool.query(text, values)).rows;
+      } catch (error) {
+        if (!connectionLost(error) || Date.now() >= giveUpAt) throw error;
+        await sleep(RECONNECT_PAUSE_MS);
+      }
+    }
   }
 
   /** The conversation record with its `lastSeq`, or null. */
@@ -164,7 +206,7 @@ export class PostgresStore {
   appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = () => null }) {
     // Filed at most once, even when the transaction is run again.
     let filed;
-    return this.#transaction(async (client) => {
+    return this.#transaction(async (client, { afterUnknownCommit }) => {
       const lastSeq = await this.#lockConversation(client, conversationId);
       // Read after the lock is granted: a statement sees what committed before it began,
       // so the checks must not share the statement that waited for the lock.
@@ -172,7 +214,15 @@ export class PostgresStore {
         FROM (SELECT 1) AS one
         LEFT JOIN visitor_cmids m ON m.conversation_id = $1 AND m.cmid = $2
         LEFT JOIN client_epochs e ON e.conversation_id = $1 AND e.epoch = $3`, [conversationId, cmid, epoch ?? null]);
-      if (row.earlier_seq !== null) return { seq: row.earlier_seq, serverId: row.earlier_server_id, duplicate: true };
+      if (row.earlier_seq !== null) {
+        // Found after a COMMIT whose answer was lost: that commit was this call's own,
+        // so the caller hears of a new message (and passes it on), not a duplicate.
+        if (afterUnknownCommit) {
+          const [reply] = botReply ? await this.messagesAfter(conversationId, row.earlier_seq, 1) : [];
+          return { seq: row.earlier_seq, serverId: row.earlier_server_id, duplicate: false, reply: reply ?? null };
+        }
+        return { seq: row.earlier_seq, serverId: row.earlier_server_id, duplicate: true };
+      }
       if (epoch !== undefined) {
         const expected = row.epoch_known ? row.next_cseq : 1;
         if (expected !== null && cseq !== expected) return { expectedCseq: expected };
@@ -192,7 +242,7 @@ export class PostgresStore {
       if (filed === undefined) filed = fileHotQuestion();
       if (filed) await this.#storeHotQuestionGroup(client, filed);
       return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
-    });
+    }, { retryUnknownCommit: true });
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */

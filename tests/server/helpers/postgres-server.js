@@ -1,7 +1,8 @@
 // Starts Debian's PostgreSQL for the tests: a throw-away cluster (initdb) in a temp
 // folder, listening on 127.0.0.1 on a free port, no systemd, no Docker. initdb and
 // postgres refuse to run as root, so as root they run as the `postgres` user (which
-// owns the folder). fsync is off: these databases die with the test.
+// owns the folder). fsync is off: these databases die with the test. `restart()` stops
+// and starts it again on the same port and data, as an operator would (fault tests).
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,6 +35,7 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class PostgresServer {
+  #run;
   #process;
   #dir;
   #port;
@@ -55,39 +57,64 @@ export class PostgresServer {
       const [initdb, initdbArgs] = run('initdb', ['-D', join(dir, 'data'), '-U', SUPERUSER, '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C']);
       const init = spawnSync(initdb, initdbArgs, { encoding: 'utf8' });
       if (init.status !== 0) throw new Error(`initdb failed: ${(init.stderr || init.error?.message || '').trim().split('\n').at(-1)}`);
-      const port = await freePort();
-      const [postgres, postgresArgs] = run('postgres', ['-D', join(dir, 'data'), '-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', dir, '-c', 'fsync=off']);
-      const child = spawn(postgres, postgresArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let log = '';
-      child.stderr.on('data', (chunk) => {
-        log = (log + chunk).slice(-4000);
-      });
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      const server = new PostgresServer(child, dir, port, exited);
-      const deadline = Date.now() + START_TIMEOUT_MS;
-      for (;;) {
-        try {
-          await server.query('SELECT 1');
-          return server;
-        } catch (error) {
-          if (child.exitCode !== null || Date.now() > deadline) {
-            await server.stop();
-            throw new Error(`postgres did not start: ${log.trim().split('\n').at(-1) || error.message}`);
-          }
-          await sleep(100);
-        }
-      }
+      const server = new PostgresServer(run, dir, await freePort());
+      await server.#launch();
+      return server;
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       return error;
     }
   }
 
-  constructor(child, dir, port, exited) {
-    this.#process = child;
+  constructor(run, dir, port) {
+    this.#run = run;
     this.#dir = dir;
     this.#port = port;
-    this.#exited = exited;
+  }
+
+  async #launch() {
+    const [postgres, postgresArgs] = this.#run('postgres', ['-D', join(this.#dir, 'data'), '-c', 'listen_addresses=127.0.0.1', '-p', String(this.#port), '-k', this.#dir, '-c', 'fsync=off']);
+    const child = spawn(postgres, postgresArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.on('data', (chunk) => {
+      log = (log + chunk).slice(-4000);
+    });
+    this.#process = child;
+    this.#exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.query('SELECT 1');
+        return;
+      } catch (error) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          await this.#halt();
+          throw new Error(`postgres did not start: ${log.trim().split('\n').at(-1) || error.message}`);
+        }
+        await sleep(100);
+      }
+    }
+  }
+
+  // Fast shutdown: SIGINT to the postmaster.
+  async #halt() {
+    if (this.#process.exitCode === null) {
+      // runuser does not pass signals on: the postmaster's pid is the first line of its pid file.
+      let pid = this.#process.pid;
+      try {
+        pid = Number(readFileSync(join(this.#dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        // not written yet: the direct child is all there is to stop
+      }
+      process.kill(pid, 'SIGINT');
+    }
+    await this.#exited;
+  }
+
+  /** Stops the server and starts it again on the same port and data (an operator's restart). */
+  async restart() {
+    await this.#halt();
+    await this.#launch();
   }
 
   url(database = 'postgres') {
@@ -112,19 +139,9 @@ export class PostgresServer {
     return this.url(name);
   }
 
-  /** Fast shutdown (SIGINT to the postmaster), then the folder is removed. */
+  /** Fast shutdown, then the folder is removed. */
   async stop() {
-    if (this.#process.exitCode === null) {
-      // runuser does not pass signals on: the postmaster's pid is the first line of its pid file.
-      let pid = this.#process.pid;
-      try {
-        pid = Number(readFileSync(join(this.#dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      } catch {
-        // not written yet: the direct child is all there is to stop
-      }
-      process.kill(pid, 'SIGINT');
-    }
-    await this.#exited;
+    await this.#halt();
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }
