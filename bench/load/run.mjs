@@ -57,6 +57,10 @@ if (restart !== null && !['postgres', 'redis'].includes(restart)) throw new Erro
 if ((restart === 'postgres' && storeKind !== 'postgres') || (restart === 'redis' && instanceCount < 2)) throw new Error(`--restart ${restart} needs a ${restart === 'postgres' ? '--store postgres' : 'Redis: --instances 2 or more'}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (text) => process.stderr.write(`${text}\n`);
+// A phase that cannot finish (a limit refusing the load, a server gone) ends the run with its name.
+const within = (promise, what) => Promise.race([promise, sleep(timeoutMs).then(() => {
+  throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
+})]);
 
 const workDir = mkdtempSync(join(tmpdir(), 'kefu-load-'));
 const postgres = storeKind === 'postgres' ? await PostgresServer.start() : null;
@@ -82,7 +86,10 @@ for (let i = 0; i < instanceCount; i += 1) {
     sites: { demo: { allowedOrigins: ['*'], businessHours: null, offlineWhenNoAgent: false } },
     // Every simulated visitor shares 127.0.0.1 and sends a burst: limits sized to let the
     // load through (they are what is being bypassed, not measured).
-    limits: { visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9 },
+    limits: {
+      visitorBurst: messagesEach + 10, ipBurst: visitorCount * messagesEach * 2, ipPerMinute: 1e9, helloBurst: visitorCount * 4, helloPerMinute: 1e9,
+      maxConnectionsPerIp: visitorCount + agentCount + 16,
+    },
   }));
   const { child, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));
@@ -118,7 +125,7 @@ for (let i = 0; i < visitorCount; i += connectBatch) {
   visitors.slice(i, i + connectBatch).forEach((visitor, k) => visitor.start(i + k + 1));
   await new Promise((resolve) => setImmediate(resolve));
 }
-await allWelcomed;
+await within(allWelcomed, 'welcoming every visitor');
 
 // Each visitor is handed to an agent whose console is on the next instance (another
 // instance whenever there are two or more); agents of one instance take turns.
@@ -141,7 +148,10 @@ const handOff = async (v) => {
   if (!result.ok) throw new Error(`agent ${agent.name} could not accept visitor ${v}: ${result.error}`);
   assignedAgent.set(visitor, agent);
 };
-for (let v = 0; v < visitorCount; v += handoffsAtOnce) await Promise.all(visitors.slice(v, v + handoffsAtOnce).map((_, k) => handOff(v + k)));
+const handOffAll = async () => {
+  for (let v = 0; v < visitorCount; v += handoffsAtOnce) await Promise.all(visitors.slice(v, v + handoffsAtOnce).map((_, k) => handOff(v + k)));
+};
+await within(handOffAll(), 'handing every visitor to an agent');
 log(`${visitorCount} visitors on ${instanceCount} instance(s), each accepted by one of ${agentCount} agents`);
 
 // N conversations append in parallel.
