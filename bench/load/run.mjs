@@ -58,9 +58,13 @@ if ((restart === 'postgres' && storeKind !== 'postgres') || (restart === 'redis'
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (text) => process.stderr.write(`${text}\n`);
 // A phase that cannot finish (a limit refusing the load, a server gone) ends the run with its name.
-const within = (promise, what) => Promise.race([promise, sleep(timeoutMs).then(() => {
-  throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
-})]);
+const within = (promise, what) => {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
 
 const workDir = mkdtempSync(join(tmpdir(), 'kefu-load-'));
 const postgres = storeKind === 'postgres' ? await PostgresServer.start() : null;
