@@ -52,13 +52,13 @@ export class PostgresStore {
    * @param {{maxConnections?: number}} [options]
    */
   static async open(url, { maxConnections = 10 } = {}) {
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    await PostgresStore.#reachable(url);
+    // No connection timeout on the pool: it would also bound the wait for a free
+    // connection, and under a burst that wait is the queue, not a failure.
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections });
     // An idle connection the server dropped (a restart) must not end the process.
     pool.on('error', () => {});
     try {
-      await pool.query('SELECT 1').catch((error) => {
-        throw new StoreUnreachableError(`PostgreSQL at ${withoutPassword(url)} is unreachable (${error.code ?? error.message})`, { cause: error });
-      });
       await migrate(pool);
     } catch (error) {
       await pool.end();
@@ -69,6 +69,20 @@ export class PostgresStore {
 
   constructor(pool) {
     this.#pool = pool;
+  }
+
+  // One connection with a deadline before anything else: an unreachable database is
+  // reported at start, not waited for.
+  static async #reachable(url) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new StoreUnreachableError(`PostgreSQL at ${withoutPassword(url)} is unreachable (${error.code ?? error.message})`, { cause: error });
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 
   // Runs `work(client)` in one transaction and resolves after COMMIT. A transaction that
