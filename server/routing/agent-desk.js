@@ -269,7 +269,8 @@ export class AgentDesk {
     }
     // Back at the front, in their original hand-off order.
     for (const conversation of held.sort((a, b) => b.queuedAt - a.queuedAt)) {
-      this.#queue.unshift(conversation.id);
+      // Alone, put them at the front here; with others the store's order (by hand-off time) does.
+      if (!this.#fanout.shared) this.#queue.unshift(conversation.id);
       await this.changePhase(conversation.id, { state: 'queued', agentName: null });
       this.#presence.toVisitors(conversation.id, { type: 'event', event: 'agent_left', name: agentName });
       this.#log.info('agent_left_requeued', { conversationId: conversation.id, agent: agentName });

@@ -126,3 +126,21 @@ test('rate limits are shared: one visitor\'s burst is one budget across instance
     for (const c of [tab1, tab2]) await c.close();
   });
 });
+
+test('an agent who leaves: their visitor goes back to the queue that consoles on every instance see', { skip }, async () => {
+  await withInstances({ agentReconnectGraceSeconds: 0.2 }, async ([one, two, three]) => {
+    const { client: li } = await agent(two, '小李');
+    const { client: wang } = await agent(three, '老王');
+    const { client: v, welcome } = await visitor(one);
+    await v.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    assert.equal((await li.request({ type: 'accept', conversationId: welcome.conversationId }, 'result')).ok, true);
+    await wang.next((f) => f.type === 'queue' && f.entries.length === 0);
+    await li.close();
+    assert.equal((await v.next(isEvent('agent_left'), 5000)).name, '小李');
+    assert.equal((await v.next(isEvent('queued'))).position, 1);
+    const queue = await wang.next((f) => f.type === 'queue' && f.entries.length === 1, 5000);
+    assert.equal(queue.entries[0].conversationId, welcome.conversationId);
+    assert.equal((await wang.request({ type: 'accept', conversationId: welcome.conversationId }, 'result')).ok, true);
+    for (const c of [wang, v]) await c.close();
+  });
+});
