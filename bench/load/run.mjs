@@ -22,7 +22,7 @@
 // order. Prints one JSON object on stdout; details on stderr. `crossInstance*` is visitor
 // send → agent console receive (the agent on another instance when K > 1).
 import { spawnServerProcess } from '../../server/server-process.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKefuCore, ChatSession } from '../../web/core/index.js';
@@ -158,7 +158,36 @@ const handOffAll = async () => {
 await within(handOffAll(), 'handing every visitor to an agent');
 log(`${visitorCount} visitors on ${instanceCount} instance(s), each accepted by one of ${agentCount} agents`);
 
+// CPU time (user + system, ms) of a process and, with `children`, of its direct children
+// (PostgreSQL's backends): what a message costs, whatever share of the cores it got.
+const TICK_MS = 10; // Linux reports in clock ticks of 1/100 s
+const statOf = (pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+  } catch {
+    return { ppid: null, cpuMs: null }; // gone: a killed instance is left out of the sum
+  }
+};
+const cpuMs = (pid, { children = false } = {}) => {
+  let total = statOf(pid).cpuMs;
+  if (total === null) return null;
+  if (children) for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) if (statOf(entry).ppid === pid) total += statOf(entry).cpuMs ?? 0;
+  return total;
+};
+const cpuNow = () => ({
+  servers: servers.map((server) => cpuMs(server.child.pid)),
+  postgres: postgres ? cpuMs(postgres.pid, { children: true }) : 0,
+  redis: redis ? cpuMs(redis.pid) : 0,
+});
+const cpuSpent = (before, after) => ({
+  servers: after.servers.reduce((sum, ms, i) => (ms === null ? sum : sum + ms - before.servers[i]), 0),
+  postgres: after.postgres - before.postgres,
+  redis: after.redis - before.redis,
+});
+
 // N conversations append in parallel.
+const cpuBefore = cpuNow();
 const sendStarted = Date.now();
 for (const [v, visitor] of visitors.entries()) {
   if (intervalMs === 0) {
@@ -187,6 +216,7 @@ while ((ackedCount() < expected || seenCount() < expected) && Date.now() - sendS
   await sleep(20);
 }
 await restarted;
+const cpuAfter = cpuNow();
 const lastAckAt = Math.max(...visitors.flatMap((visitor) => [...visitor.ackedAt.values()]));
 const seconds = (lastAckAt - sendStarted) / 1000;
 for (const visitor of visitors) visitor.stop();
@@ -235,5 +265,7 @@ console.log(JSON.stringify({
   instances: instanceCount, store: storeKind, killed: killedAt !== null, restarted: restart, visitors: visitorCount, agents: agentCount, sent, stored, lost, duplicated, reordered, unseen,
   msgsPerSec: Math.round(ackedCount() / seconds), ackP50ms: percentile(ackLatencies, 50), ackP99ms: percentile(ackLatencies, 99),
   crossInstanceP50ms: percentile(deliveryLatencies, 50), crossInstanceP99ms: percentile(deliveryLatencies, 99), durability,
+  // CPU per acknowledged message during the sending phase, servers summed.
+  cpuMsPerMessage: Object.fromEntries(Object.entries(cpuSpent(cpuBefore, cpuAfter)).map(([name, ms]) => [name, Number((ms / Math.max(1, ackedCount())).toFixed(2))])),
 }));
 process.exitCode = lost || duplicated || reordered || unseen || ackedCount() < sent ? 1 : 0;

@@ -111,6 +111,11 @@ export class PostgresServer {
     await this.#exited;
   }
 
+  /** The postmaster's process id (its backends are its children). */
+  get pid() {
+    return Number(readFileSync(join(this.#dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
   /** Stops the server and starts it again on the same port and data (an operator's restart). */
   async restart() {
     await this.#halt();

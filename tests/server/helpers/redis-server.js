@@ -92,6 +92,10 @@ export class RedisServer {
     await this.#exited;
   }
 
+  get pid() {
+    return this.#child.pid;
+  }
+
   get url() {
     return `redis://127.0.0.1:${this.#port}`;
   }
