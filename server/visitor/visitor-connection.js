@@ -194,7 +194,14 @@ export class VisitorConnection {
     });
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
     this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });
-    if (result.duplicate) return;
+    if (result.duplicate) {
+      // A resend: the server that stored the original may have died before passing it on
+      // (the lost ack is why it came again), so the consoles get it again; they keep one
+      // copy of each seq.
+      const [original] = await store.messagesAfter(this.#conversationId, result.seq - 1, 1);
+      if (original) desk.visitorMessageStored(conversation, [original]);
+      return;
+    }
     conversation = await store.getConversation(this.#conversationId);
     // Writing after the end starts over with the bot, as the visitor's session does.
     if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await desk.changePhase(this.#conversationId, { state: 'bot' });
