@@ -53,6 +53,20 @@ void FaqEngine::adopt(KnowledgeBase kb, FaqIndex index, TierThresholds threshold
   prepare();
 }
 
+void FaqEngine::changePhrasings(const std::vector<PhrasingChange>& changes) {
+  for (const auto& change : changes) {
+    auto& similar = kb_.entries[change.entry].similar;
+    if (change.taught) {
+      similar.push_back(change.phrasing);
+    } else if (auto at = std::find(similar.begin(), similar.end(), change.phrasing); at != similar.end()) {
+      similar.erase(at);
+    }
+  }
+  index_ = changedFaqIndex(index_, kb_, changes);
+  index_.indexTerms();
+  prepare();
+}
+
 void FaqEngine::prepare() {
   scratch_ = Scratch{};
   scratch_.variantScores.assign(index_.variantEntry.size(), 0.0f);

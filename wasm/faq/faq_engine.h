@@ -55,6 +55,11 @@ class FaqEngine {
   // Takes a prebuilt index (index_codec.h) with the KB it was built from.
   void adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds);
 
+  // Teaching: each change's phrasing appended to (or, taught false, its first copy removed
+  // from) its FAQ's similar questions, the index updated without retraining
+  // (changedFaqIndex, faq_index.h). The caller has checked the changes (FaqApi::teach).
+  void changePhrasings(const std::vector<PhrasingChange>& changes);
+
   MatchResult match(std::string_view text, std::size_t k) const;
   // Typeahead: KB questions for what the visitor has typed so far, best first.
   std::vector<SuggestHit> suggest(std::string_view prefix, std::size_t k) const;

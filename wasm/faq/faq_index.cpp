@@ -95,6 +95,10 @@ float trainingExp(float x) {
   return fraction * scale;
 }
 
+// How far the index prunes weak evidence, by the KB's size (indexOf explains why); one
+// rule for the build and for teaching.
+double pruningOf(std::size_t entries) { return std::min(1.0, static_cast<double>(std::max<std::size_t>(1, entries)) / 1000.0); }
+
 struct EntryTerms {
   std::vector<std::vector<std::uint32_t>> variants;
   std::vector<std::uint32_t> keywords;
@@ -140,6 +144,14 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
   // phrasings cost (phrasings × FAQs sharing their words) per epoch: 2,000 FAQs of 100
   // similar phrasings took minutes to build.
   std::size_t visitsLeft = params.trainingPhrasingVisits;
+  // ln(phrasings) per FAQ, for the prior correction (RankingParams::trainingPriorCorrection).
+  std::vector<float> logPrior(entryMass.size(), 0.0f);
+  {
+    std::vector<float> counts(entryMass.size(), 0.0f);
+    for (std::uint32_t entry : exampleEntry) counts[entry] += 1.0f;
+    for (std::size_t e = 0; e < counts.size(); ++e) logPrior[e] = counts[e] > 0 ? std::log(counts[e]) : 0.0f;
+  }
+
   std::vector<std::pair<std::uint32_t, std::uint32_t>> termOrder;  // (postings, position in the phrasing)
   for (int epoch = 0; epoch < params.trainingEpochs && visitsLeft > 0; ++epoch) {
     for (std::size_t i = order.size(); i > 1; --i) {
@@ -190,7 +202,8 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       // the truth leads; FAQs that share no term with the phrasing are left out.
       double total = 1.0;
       for (auto& rival : rivals) {
-        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature);
+        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature +
+                                   params.trainingPriorCorrection * (logPrior[rival.first] - logPrior[truth]));
         total += rival.second;
       }
       const auto rate = static_cast<float>(params.trainingRate / total);
@@ -349,7 +362,7 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
   // thousands. On a small KB every list is short, and the pruned weak evidence is what
   // tells near-identical intents apart ("how long until my oil change" from "how do I
   // change my oil"), so below 1,000 FAQs they shrink in proportion.
-  const double pruning = std::min(1.0, entries / 1000.0);
+  const double pruning = pruningOf(kb.entries.size());
   const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries / pruning);
   double pivotNorm = 0;
   std::size_t variantCountAll = 0;
@@ -357,6 +370,7 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     for (const auto& variant : entry.variants) pivotNorm += normOf(weightedTerms(variant, index.termWeights)), ++variantCountAll;
   }
   pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
+  index.variantPivotNorm = static_cast<float>(pivotNorm);
   PostingsBuilder variantPostings;
   // FAQ centroids kept term-major, (entry, summed weight) sorted by entry, so that a
   // training phrasing is scored exactly like a query.
@@ -426,6 +440,181 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params) { r
 
 FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, Postings trainedCentroids) {
   return indexOf(kb, params, &trainedCentroids);
+}
+
+namespace {
+
+// A phrasing's vector in `index`'s vocabulary, scaled as indexOf scales a phrasing. A term
+// the vocabulary no longer has (the last use of a word, just removed) still counts in the
+// length, at the weight of a word one FAQ uses, so the vector is the one that was added.
+SparseVector phrasingVector(const FaqIndex& index, std::size_t entryCount, std::string_view phrasing) {
+  const double entries = static_cast<double>(std::max<std::size_t>(1, entryCount));
+  const float rareTermWeight = static_cast<float>(std::sqrt(std::log(1.0 + (entries - 0.5) / 1.5)));
+  std::vector<std::uint32_t> ids;
+  double missingSquares = 0;
+  std::vector<std::string> missing;
+  for (auto& term : tokenize(index.canonicalText(phrasing))) {
+    const std::uint32_t id = index.termTable.find(index.terms, term);
+    if (id != TermTable::kMissing) {
+      ids.push_back(id);
+    } else if (std::find(missing.begin(), missing.end(), term) == missing.end()) {
+      const float weight = rareTermWeight * termKindWeight(index.params, term);
+      missingSquares += static_cast<double>(weight) * weight;
+      missing.push_back(std::move(term));
+    }
+  }
+  SparseVector vector = weightedTerms(ids, index.termWeights);
+  const double norm = std::sqrt(normOf(vector) * normOf(vector) + missingSquares);
+  if (norm > 0) {
+    const double power = index.params.lengthNormPower;
+    const auto scale = static_cast<float>(std::pow(norm, power) * std::pow(static_cast<double>(index.variantPivotNorm), 1.0 - power));
+    for (auto& entry : vector) entry.second /= scale;
+  }
+  return vector;
+}
+
+// The part of a FAQ's centroid that is not its phrasings: keywords and answer, each in
+// proportion to the number of phrasings (indexOf), as weight · unit vector; `share` is
+// 1 + their weights, the FAQ's mass per phrasing.
+struct EntryExtra {
+  SparseVector vector;
+  float share = 1.0f;
+};
+
+EntryExtra entryExtraOf(const FaqIndex& index, const FaqEntry& entry) {
+  EntryExtra extra;
+  auto add = [&](const std::vector<std::uint32_t>& ids, float weight) {
+    if (weight <= 0) return;
+    SparseVector unit = unitVector(ids, index.termWeights);
+    if (unit.empty()) return;
+    extra.share += weight;
+    for (const auto& [term, value] : unit) extra.vector.emplace_back(term, value * weight);
+  };
+  auto idsOf = [&](const std::u32string& normalized) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& term : tokenize(normalized)) {
+      const std::uint32_t id = index.termTable.find(index.terms, term);
+      if (id != TermTable::kMissing) ids.push_back(id);
+    }
+    return ids;
+  };
+  std::vector<std::uint32_t> keywordIds;
+  for (const auto& keyword : entry.keywords) {
+    auto ids = idsOf(index.canonicalText(keyword));
+    keywordIds.insert(keywordIds.end(), ids.begin(), ids.end());
+  }
+  add(keywordIds, index.params.keywordWeight);
+  if (index.params.answerWeight > 0) add(idsOf(truncated(index, entry.answer, kAnswerCharsIndexed)), index.params.answerWeight);
+  return extra;
+}
+
+}  // namespace
+
+FaqIndex changedFaqIndex(const FaqIndex& before, const KnowledgeBase& kbAfter, const std::vector<PhrasingChange>& changes) {
+  const RankingParams& params = before.params;
+  FaqIndex index = rebuildFaqIndex(kbAfter, params, Postings{});
+  const std::size_t entries = kbAfter.entries.size();
+
+  // The trained centroids, term-major in the new vocabulary (a term keeps its text, not
+  // its id, across the change), each FAQ's weights times its `scale`: taking a phrasing
+  // into a mean scales the whole centroid, once per FAQ instead of once per weight.
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(index.terms.size());
+  for (std::uint32_t term = 0; term < before.terms.size(); ++term) {
+    const std::uint32_t to = index.termTable.find(index.terms, before.terms[term]);
+    if (to == TermTable::kMissing) continue;  // a removed phrasing's last use of the word
+    const Postings& centroids = before.centroidPostings;
+    for (std::uint32_t p = centroids.start[term]; p < centroids.start[term + 1]; ++p) {
+      centroidByTerm[to].emplace_back(centroids.ids[p], centroids.weights[p]);
+    }
+  }
+  std::vector<float> scale(entries, 1.0f);
+  auto add = [&](std::uint32_t entry, const SparseVector& vector, float factor) {
+    for (const auto& [term, weight] : vector) {
+      auto& list = centroidByTerm[term];
+      auto at = std::lower_bound(list.begin(), list.end(), entry,
+                                 [](const std::pair<std::uint32_t, float>& item, std::uint32_t value) { return item.first < value; });
+      const float delta = factor * weight / scale[entry];
+      if (at != list.end() && at->first == entry) {
+        at->second += delta;
+      } else {
+        list.insert(at, {entry, delta});
+      }
+    }
+  };
+
+  // Phrasings per FAQ before the first change, counted back from the KB after them all.
+  std::vector<float> phrasings(entries);
+  for (std::size_t e = 0; e < entries; ++e) phrasings[e] = 1.0f + static_cast<float>(kbAfter.entries[e].similar.size());
+  for (const auto& change : changes) phrasings[change.entry] += change.taught ? -1.0f : 1.0f;
+
+  std::vector<float> scores(entries, 0.0f);
+  std::vector<std::uint32_t> touched;
+  std::vector<std::pair<std::uint32_t, float>> rivals;
+  constexpr float kMinRivalProbability = 0.01f;  // as in refineCentroids
+  for (const auto& change : changes) {
+    const std::uint32_t truth = change.entry;
+    const SparseVector x = phrasingVector(index, entries, change.phrasing);
+    const EntryExtra extra = entryExtraOf(index, kbAfter.entries[truth]);
+    const float count = phrasings[truth];  // the FAQ's phrasings before this change
+    // The centroid is (Σ phrasings + count · extra) / (count · share), so one phrasing more
+    // or less is c·n/n' + (±x + ±extra)/(n'·share) with n' = count ± 1.
+    const float next = change.taught ? count + 1.0f : count - 1.0f;
+    if (next < 1.0f) continue;
+    scale[truth] *= count / next;
+    const float sign = change.taught ? 1.0f : -1.0f;
+    add(truth, x, sign / (next * extra.share));
+    add(truth, extra.vector, sign / (next * extra.share));
+    phrasings[truth] = next;
+    if (!change.taught || x.empty()) continue;
+
+    // The training's steps (refineCentroids) on this phrasing alone, as many as a full
+    // training visits each phrasing: its FAQ scored without it (leave-one-out).
+    const float mass = next * extra.share;
+    float selfDot = 0.0f;
+    for (const auto& [term, weight] : x) selfDot += weight * weight;
+    for (int step = 0; step < params.trainingEpochs && params.trainingTemperature > 0 && mass > 1.5f; ++step) {
+      touched.clear();
+      for (const auto& [term, weight] : x) {
+        for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
+          if (scores[entry] == 0.0f) touched.push_back(entry);
+          scores[entry] += weight * centroidWeight * scale[entry];
+        }
+      }
+      float truthScore = 0.0f;
+      for (std::uint32_t entry : touched) {
+        if (entry == truth) {
+          truthScore = (scores[entry] * mass - selfDot) / (mass - 1.0f);
+        } else {
+          rivals.emplace_back(entry, scores[entry]);
+        }
+        scores[entry] = 0.0f;
+      }
+      double total = 1.0;
+      for (auto& rival : rivals) {
+        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature +
+                                   params.trainingPriorCorrection * (std::log(phrasings[rival.first]) - std::log(phrasings[truth])));
+        total += rival.second;
+      }
+      if (total - 1.0 > kMinRivalProbability) add(truth, x, static_cast<float>(params.trainingRate * (total - 1.0) / total));
+      for (const auto& [entry, odds] : rivals) {
+        if (odds >= kMinRivalProbability * total) add(entry, x, static_cast<float>(-params.trainingRate * odds / total));
+      }
+      rivals.clear();
+    }
+  }
+
+  const double pruning = pruningOf(entries);
+  PostingsBuilder centroidPostings;
+  for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
+    for (const auto& [entry, weight] : centroidByTerm[term]) {
+      const float scaled = weight * scale[entry];
+      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
+      const float quantized = quantizedCentroidWeight(scaled);
+      if (quantized != 0.0f) centroidPostings.add(term, entry, quantized);
+    }
+  }
+  index.centroidPostings = centroidPostings.finish(index.terms.size());
+  return index;
 }
 
 std::uint32_t FaqIndex::vocabularyChecksum() const {
