@@ -29,6 +29,14 @@ class FaqApi {
   // match's time in Node).
   std::string matchRanks(const std::string& text, int topK) const;
   std::string suggest(const std::string& prefix, int topK) const;
+  // Teaching: `lessonsJson` is [{"faqId", "phrasing"}…]; teach adds each phrasing to its
+  // FAQ's similar questions, untaught removes it again, and either updates the index
+  // without retraining (FaqEngine::changePhrasings). All or nothing: the first bad lesson
+  // is the error (kb_not_loaded, invalid_argument, kb_text_too_long, kb_too_many_items,
+  // faq_not_found, phrasing_exists, phrasing_not_found) and nothing is changed.
+  // {"phrasings": the KB's phrasings after the change}.
+  std::string teach(const std::string& lessonsJson);
+  std::string untaught(const std::string& lessonsJson);
   // Encodes the loaded KB and index; the bytes stay in exportedIndex() until the next call.
   std::string exportIndex();
   const std::string& exportedIndex() const { return exportedIndex_; }
@@ -41,6 +49,7 @@ class FaqApi {
 
  private:
 
+  std::string changePhrasings(const std::string& lessonsJson, bool taught);
   // After a load: no entry of the new KB has been sent yet.
   void resetSentEntries();
 

@@ -27,6 +27,8 @@ EMSCRIPTEN_BINDINGS(kefu_faq) {
       .function("_loadIndex", &kefu::FaqApi::loadIndex)
       .function("_matchRanks", &kefu::FaqApi::matchRanks)
       .function("_suggest", &kefu::FaqApi::suggest)
+      .function("_teach", &kefu::FaqApi::teach)
+      .function("_untaught", &kefu::FaqApi::untaught)
       .function("_exportIndex", &kefu::FaqApi::exportIndex)
       .function("_exportedIndexView", &exportedIndexView)
       .function("_stats", &kefu::FaqApi::stats);
