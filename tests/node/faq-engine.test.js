@@ -193,19 +193,20 @@ test('teach adds a phrasing an agent resolved, untaught removes it, and an expor
   const engine = new FaqEngine(core, kb);
   const copy = new FaqEngine(core, kb);
   try {
-    assert.equal(engine.match('my parcel never arrived').candidates.length, 0);
+    const topId = (text) => engine.match(text).candidates[0]?.id;
+    assert.notEqual(topId('parcel never arrived'), 'refund');
     const { phrasings } = engine.memoryStats();
     assert.deepEqual(engine.teach('refund', 'my parcel never arrived'), { phrasings: phrasings + 1 });
-    assert.equal(engine.match('parcel never arrived').candidates[0].id, 'refund');
+    assert.equal(topId('parcel never arrived'), 'refund');
     // A numeric KB id is taught by the number too.
     engine.teach(42, 'directions to the store');
-    assert.equal(engine.match('directions to your store').candidates[0].id, '42');
+    assert.equal(topId('directions to your store'), '42');
 
     copy.load(engine.exportIndex());
     assert.equal(copy.match('parcel never arrived').candidates[0].id, 'refund');
 
     assert.deepEqual(engine.untaught('refund', 'my parcel never arrived'), { phrasings: phrasings + 1 });
-    assert.equal(engine.match('parcel never arrived').candidates.length, 0);
+    assert.notEqual(topId('parcel never arrived'), 'refund');
   } finally {
     engine.dispose();
     copy.dispose();
