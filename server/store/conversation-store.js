@@ -250,9 +250,10 @@ export class ConversationStore {
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+  appendServerMessage(conversationId, { author, text, now, meta, name, agentId }) {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
+    if (agentId) message.agentId = agentId;
     return this.#serialized(conversationId, async () => (await this.#append(conversationId, [message], () => []))[0]);
   }
 
@@ -386,6 +387,16 @@ export class ConversationStore {
       await this.#write([{ type: 'put', key: `account:${accountId}`, value: updated }]);
       return updated;
     });
+  }
+
+  /** Stores a team (new or changed) whole. */
+  async putTeam(team) {
+    await this.#write([{ type: 'put', key: `team:${team.id}`, value: team }]);
+    return team;
+  }
+
+  async teams() {
+    return this.#db.values({ gt: 'team:', lt: 'team;' }).all();
   }
 
   /** A console session, keyed by the hash of its cookie's token (the token itself is never stored). */

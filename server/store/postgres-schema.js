@@ -67,13 +67,17 @@ export const MIGRATIONS = [
   },
   {
     version: 2,
-    name: 'console accounts, sessions, audit log',
+    name: 'console accounts, teams, sessions, audit log',
     sql: `
       -- username_key: the username lower-cased, so "Li" and "li" cannot both exist.
       CREATE TABLE accounts (
         id text PRIMARY KEY,
         username_key text NOT NULL UNIQUE,
         account jsonb NOT NULL
+      );
+      CREATE TABLE teams (
+        id text PRIMARY KEY,
+        team jsonb NOT NULL
       );
       -- Keyed by the SHA-256 of the cookie's token: the token itself is never stored.
       CREATE TABLE console_sessions (

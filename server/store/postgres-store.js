@@ -140,9 +140,10 @@ export class PostgresStore {
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+  appendServerMessage(conversationId, { author, text, now, meta, name, agentId }) {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
+    if (agentId) message.agentId = agentId;
     return this.#transaction(async (client) => {
       const lastSeq = await this.#lockConversation(client, conversationId);
       return (await this.#append(client, conversationId, lastSeq, [message]))[0];
@@ -255,6 +256,16 @@ export class PostgresStore {
     const { id, username, ...fields } = changes;
     const [row] = await this.#query('UPDATE accounts SET account = account || $2::jsonb WHERE id = $1 RETURNING account', [accountId, fields]);
     return row ? row.account : null;
+  }
+
+  async putTeam(team) {
+    await this.#query(`INSERT INTO teams (id, team) VALUES ($1, $2)
+      ON CONFLICT (id) DO UPDATE SET team = EXCLUDED.team`, [team.id, team]);
+    return team;
+  }
+
+  async teams() {
+    return (await this.#query('SELECT team FROM teams ORDER BY id')).map((row) => row.team);
   }
 
   async createSession(session) {

@@ -226,6 +226,19 @@ for (const kind of KINDS) {
       assert.deepEqual(await store.getSession('h3'), sessions[2]);
     }));
 
+    test('teams: stored whole, replaced by id, listed after reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a'], pickFromQueue: false });
+      await store.putTeam({ id: 't2', name: 'Support', siteIds: [], pickFromQueue: true });
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false });
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.teams(), [{ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false }, { id: 't2', name: 'Support', siteIds: [], pickFromQueue: true }]);
+      await store.close();
+      place.remove();
+    });
+
     test('audit log: newest first, limited', () => withStore(async (store) => {
       for (const at of [5, 1, 9]) await store.appendAudit({ at, action: 'login', accountId: `a${at}` });
       assert.deepEqual((await store.auditLog()).map((entry) => entry.at), [9, 5, 1]);
