@@ -69,11 +69,10 @@ export class AgentConnection {
   async #login() {
     const { presence, desk, teams, log } = this.#services;
     clearTimeout(this.#loginTimer);
-    if (!this.#loggedIn) {
+    const first = !this.#loggedIn;
+    if (first) {
       this.#loggedIn = true;
       presence.addAgent(this);
-      log.info('agent_connected', { agentId: this.account.id });
-      desk.agentConnected(this.account);
     }
     const { id, displayName, role, teamIds, maxChats } = this.account;
     const conversations = await desk.openConversations(this.account);
@@ -83,6 +82,12 @@ export class AgentConnection {
       agents: desk.agentList(), conversations,
       queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position, teamId: c.teamId })),
     });
+    // After `ready`: the agent list that says they are here, and the conversations
+    // auto-assignment gives them, follow it.
+    if (first) {
+      log.info('agent_connected', { agentId: this.account.id });
+      desk.agentConnected(this.account);
+    }
   }
 
   #text(frame) {
