@@ -72,7 +72,8 @@ async function readJson(request) {
 export function createConsoleRoutes({ accounts, teams, config, log, clock }) {
   // name -> {method, role: null (anyone) | 'account' (logged in) | 'admin', run(context)}
   const routes = [
-    ['GET', /^session$/, null, async ({ auth }) => (auth ? [200, { account: auth.account }] : [401, { error: 'unauthenticated', setup: (await accounts.setupToken()) !== null }])],
+    // Who is logged in: null before login (with whether the first admin is still to be made).
+    ['GET', /^session$/, null, async ({ auth }) => (auth ? [200, { account: auth.account }] : [200, { account: null, setup: (await accounts.setupToken()) !== null }])],
     ['POST', /^setup$/, null, async ({ body, now }) => {
       const result = await accounts.setUp({ setupToken: body.setupToken, username: body.username, displayName: body.displayName, password: body.password });
       if (result.error) return [result.error === 'setup_token_invalid' ? 403 : 400, { error: result.error }];

@@ -50,3 +50,17 @@ export async function openConsole(server, options = {}) {
   const ready = await client.request({ type: 'login' }, 'ready');
   return { client, ready, account, cookie };
 }
+
+/**
+ * Logs a console page in through its login form as a new account: the account.
+ * @param {import('playwright-core').Page} page in its own browser context (the cookie is per context)
+ */
+export async function logInPage(page, server, options = {}) {
+  const account = await createAccount(server, options);
+  await page.goto(`${server.httpUrl}/console/`);
+  await page.fill('#login-username', account.username);
+  await page.fill('#login-password', TEST_PASSWORD);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#desk:not([hidden])');
+  return account;
+}
