@@ -567,6 +567,7 @@ export class AgentDesk {
     if (tier) message.tier = tier;
     const faqId = stored.meta?.bot?.faqId ?? stored.meta?.faqId;
     if (faqId) message.faqId = faqId;
+    if (stored.agentId) message.agentId = stored.agentId;
     return message;
   }
 }
