@@ -59,7 +59,7 @@ export class AdminPanel {
         el('td', { text: (account.teamIds ?? []).map(teamName).join(', ') }, teams),
         el('td', {}, limit),
         el('td', { text: account.disabled ? 'disabled 已停用' : 'active 正常' }),
-        el('td', { className: 'actions' },
+        el('td', {},
           el('button', { text: 'Save 保存', attrs: { type: 'button' }, on: { click: () => this.#change(path, 'PATCH', { role: role.value, teamIds: [...teams.selectedOptions].map((o) => o.value), maxChats: Number(limit.value) }) } }),
           el('button', { text: account.disabled ? 'Enable 启用' : 'Disable 停用', attrs: { type: 'button' }, on: { click: () => this.#change(path, 'PATCH', { disabled: !account.disabled }) } }),
           el('button', { text: 'Reset password 重置密码', attrs: { type: 'button' }, on: { click: () => this.#resetPassword(account) } })));
