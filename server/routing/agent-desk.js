@@ -98,10 +98,41 @@ export class AgentDesk {
     return [];
   }
 
-  // Each console hears of the queue entries it may see, numbered within their team.
+  // Positions in one pass: conversation id -> place in its team's line.
+  #positions() {
+    const counts = new Map();
+    const positions = new Map();
+    for (const conversationId of this.#queue) {
+      const team = this.#queueTeams.get(conversationId);
+      const position = (counts.get(team) ?? 0) + 1;
+      counts.set(team, position);
+      positions.set(conversationId, position);
+    }
+    return positions;
+  }
+
+  // The queue changes in bursts (a dispatch assigns many at once): visitors and consoles
+  // hear the positions once per burst, after it, not once per change.
+  #announceTimer = null;
+
   #announceQueue() {
-    const entries = this.#queue.map((conversationId) => ({ conversationId, position: this.queuePosition(conversationId), teamId: this.#queueTeams.get(conversationId) || null }));
-    for (const conversationId of this.#queue) this.#presence.toVisitors(conversationId, this.#queuedEvent(conversationId));
+    if (this.#announceTimer) return;
+    this.#announceTimer = setImmediate(() => {
+      this.#announceTimer = null;
+      this.#sendQueue();
+    });
+  }
+
+  // Each console hears of the queue entries it may see, numbered within their team.
+  #sendQueue() {
+    const positions = this.#positions();
+    const entries = this.#queue.map((conversationId) => ({ conversationId, position: positions.get(conversationId), teamId: this.#queueTeams.get(conversationId) || null }));
+    const serving = new Map();
+    for (const entry of entries) {
+      const team = entry.teamId ?? NO_TEAM;
+      if (!serving.has(team)) serving.set(team, this.#servingAgents(team).length);
+      this.#presence.toVisitors(entry.conversationId, { type: 'event', event: 'queued', position: entry.position, etaSeconds: this.#handlingTimes.etaSeconds(entry.position, serving.get(team)) });
+    }
     this.#presence.toAgents((agent) => ({ type: 'queue', entries: entries.filter((entry) => agent.role === 'admin' || this.#teams.serves(agent, entry.teamId ?? NO_TEAM)) }));
   }
 
@@ -116,13 +147,14 @@ export class AgentDesk {
     return conversation && this.#teams.conversationVisibleTo(agent, conversation) ? conversation : null;
   }
 
-  async summary(conversationId) {
+  /** What a console shows of a conversation; `positions` (from #positions) saves a queue walk per call. */
+  async summary(conversationId, positions = null) {
     const c = await this.#store.getConversation(conversationId);
     if (!c) return null;
     const visitorName = c.identity?.name ?? c.prechat?.name ?? null;
     return {
       conversationId: c.id, siteId: c.siteId, visitorId: c.visitorId, visitorName, verifiedUserId: c.identity?.userId ?? null, locale: c.locale ?? null,
-      state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), teamId: this.#teams.routingTeamOf(c) || null,
+      state: c.state, queuedAt: c.queuedAt ?? null, position: positions ? positions.get(c.id) ?? 0 : this.queuePosition(c.id), teamId: this.#teams.routingTeamOf(c) || null,
       agentId: c.agentId ?? null, agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
@@ -132,8 +164,9 @@ export class AgentDesk {
   /** Every conversation this agent should see at login: waiting or being handled. */
   async openConversations(agent) {
     const open = [];
+    const positions = this.#positions();
     for await (const conversation of this.#store.conversations()) {
-      if ((conversation.state === 'queued' || conversation.state === 'with_agent') && this.#teams.conversationVisibleTo(agent, conversation)) open.push(await this.summary(conversation.id));
+      if ((conversation.state === 'queued' || conversation.state === 'with_agent') && this.#teams.conversationVisibleTo(agent, conversation)) open.push(await this.summary(conversation.id, positions));
     }
     return open;
   }
@@ -318,9 +351,16 @@ export class AgentDesk {
     }));
   }
 
+  // Like the queue: once per burst of changes (a dispatch round changes many loads).
+  #agentsTimer = null;
+
   #announceAgents() {
-    const agents = this.agentList();
-    this.#presence.toAgents(() => ({ type: 'agents', names: [...new Set(agents.map((agent) => agent.name))], agents }));
+    if (this.#agentsTimer || this.#stopped) return;
+    this.#agentsTimer = setImmediate(() => {
+      this.#agentsTimer = null;
+      const agents = this.agentList();
+      this.#presence.toAgents(() => ({ type: 'agents', names: [...new Set(agents.map((agent) => agent.name))], agents }));
+    });
   }
 
   async #requeueConversationsOf(agentId) {
@@ -344,7 +384,9 @@ export class AgentDesk {
     this.#departures.clear();
     for (const entry of this.#visitorTyping.values()) clearTimeout(entry.timer);
     this.#visitorTyping.clear();
-    clearTimeout(this.#dispatchTimer);
+    clearImmediate(this.#dispatchTimer);
+    clearImmediate(this.#announceTimer);
+    clearImmediate(this.#agentsTimer);
     this.#stopped = true;
   }
 
@@ -386,9 +428,14 @@ export class AgentDesk {
     return best;
   }
 
-  /** Assigns waiting conversations, longest waiting first, until nobody can take the next. @returns the number assigned */
+  /**
+   * Assigns waiting conversations, longest waiting first, until nobody can take the next.
+   * Each claim reserves its place before its first await, so the round decides every
+   * assignment at once and the store writes them together (one group commit).
+   * @returns the number assigned
+   */
   async dispatch() {
-    let assigned = 0;
+    const claims = [];
     const full = new Set(); // teams nobody can take more of in this round
     for (const conversationId of [...this.#queue]) {
       const team = this.#queueTeams.get(conversationId);
@@ -398,10 +445,9 @@ export class AgentDesk {
         full.add(team);
         continue;
       }
-      const outcome = await this.#claim(conversationId, agent, { state: 'queued' });
-      if (outcome.ok) assigned += 1;
+      claims.push(this.#claim(conversationId, agent, { state: 'queued' }));
     }
-    return assigned;
+    return (await Promise.all(claims)).filter((outcome) => outcome.ok).length;
   }
 
   /**
@@ -416,19 +462,21 @@ export class AgentDesk {
     if (held.size >= agent.maxChats) return { error: 'at_limit' };
     if (expected.state === 'queued' && !this.#queueTeams.has(conversationId)) return { error: 'not_waiting' };
     held.add(conversationId); // reserved
+    const now = this.#clock();
+    const previousAssignedAt = agent.lastAssignedAt;
+    agent.lastAssignedAt = now;
     if (expected.state === 'queued') {
       this.#queue = this.#queue.filter((id) => id !== conversationId);
       this.#queueTeams.delete(conversationId);
     }
-    const now = this.#clock();
     const conversation = await this.#store.getConversation(conversationId);
     const still = conversation && conversation.state === expected.state && (expected.agentId === undefined || conversation.agentId === expected.agentId);
     if (!still) {
       held.delete(conversationId);
+      agent.lastAssignedAt = previousAssignedAt;
       if (conversation?.state === 'queued' && !this.#queueTeams.has(conversationId)) this.#queueTeams.set(conversationId, this.#teams.routingTeamOf(conversation));
       return { error: conversation ? 'not_waiting' : 'unknown_conversation' };
     }
-    agent.lastAssignedAt = now;
     const changes = { state: 'with_agent', agentId: agent.id, agentName: agent.name, acceptedAt: expected.state === 'queued' ? now : conversation.acceptedAt ?? now };
     if (note) changes.notes = [...(conversation.notes ?? []), note];
     if (expected.state === 'queued') this.#announceQueue();
