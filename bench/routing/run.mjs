@@ -26,7 +26,8 @@ const many = visitorCount * 10;
 const server = await startTestServer({
   config: {
     agentMaxChats: limit,
-    limits: { ipBurst: many, ipPerMinute: many, helloBurst: many, helloPerMinute: many, maxConnectionsPerIp: visitorCount + agentCount + 100 },
+    // The simulated visitors do not ping; the run outlasts the idle timeout.
+    limits: { ipBurst: many, ipPerMinute: many, helloBurst: many, helloPerMinute: many, maxConnectionsPerIp: visitorCount + agentCount + 100, idleTimeoutMs: 3_600_000 },
   },
 });
 try {
