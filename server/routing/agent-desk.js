@@ -235,7 +235,8 @@ export class AgentDesk {
       this.#log.info('handoff_offline', { conversationId, reason });
       return;
     }
-    await this.changePhase(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason });
+    // A new hand-off waits for its site's team again, whatever team an earlier one went to.
+    await this.changePhase(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason, teamId: null });
     this.#log.info('handoff_queued', { conversationId, reason, position: this.queuePosition(conversationId) });
   }
 
