@@ -175,7 +175,7 @@ export const CONFIG_KEYS = {
   // the proxy's own addresses: a header from anyone else is the client's to forge.
   trustProxy: key(addresses, [], 'addresses of the reverse proxies whose X-Forwarded-For is believed; []: none'),
   // Console accounts (server/accounts/console-accounts.js).
-  consoleSessionHours: key(between(0.01, 24 * 30), 12, 'a console login lasts this long (an HttpOnly cookie), then the agent logs in again'),
+  consoleSessionHours: key(between(0.0001, 24 * 30), 12, 'a console login lasts this long (an HttpOnly cookie), then the agent logs in again'),
   agentMaxChats: key(integer(1, 100), 5, 'conversations one agent handles at once, unless an admin sets another number for them'),
   limits: {
     maxFrameBytes: key(integer(1024, PROTOCOL_LIMITS.maxFrameBytes), PROTOCOL_LIMITS.maxFrameBytes, 'largest visitor frame (protocol v1 ceiling)'),

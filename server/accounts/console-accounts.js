@@ -133,7 +133,7 @@ export class ConsoleAccounts {
     return { token, expiresAt };
   }
 
-  /** The account and session behind a cookie's token, or null (unknown, expired, disabled). */
+  /** {account, tokenHash, expiresAt} behind a cookie's token, or null (unknown, expired, disabled). */
   async session(token) {
     if (typeof token !== 'string' || token === '') return null;
     const hash = tokenHash(token);
@@ -145,7 +145,7 @@ export class ConsoleAccounts {
     }
     const account = await this.#store.getAccount(session.accountId);
     if (!account || account.disabled) return null;
-    return { account: publicAccount(account), tokenHash: hash };
+    return { account: publicAccount(account), tokenHash: hash, expiresAt: session.expiresAt };
   }
 
   async logOut(token) {

@@ -4,12 +4,15 @@
 // one account from the start; the first frame must still be `login`, which answers
 // `ready`, and nothing else is answered before it.
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
+// setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class AgentConnection {
   #socket;
   #services; // {store, desk, presence, teams, accounts, config, log, hotQuestions}
   #chain = Promise.resolve();
   #loginTimer;
+  #expiryTimer;
   #loggedIn = false;
   tokenHash;
   // The account as this socket opened it ({id, name, displayName, role, teamIds, maxChats}):
@@ -25,6 +28,9 @@ export class AgentConnection {
     // `loginTimeoutMs` to log in.
     this.#loginTimer = setTimeout(() => socket.terminate(), services.config.limits.loginTimeoutMs);
     this.#loginTimer.unref();
+    // An open console ends with its session, as a new one would be refused.
+    this.#expiryTimer = setTimeout(() => this.endSession(), Math.min(Math.max(0, session.expiresAt - Date.now()), MAX_TIMER_MS));
+    this.#expiryTimer.unref();
     socket.on('message', (data, isBinary) => {
       this.#chain = this.#chain.then(() => this.#onText(isBinary ? null : data.toString('utf8'))).catch((error) => {
         services.log.error('agent_frame_failed', { agentId: this.account.id, error: error.message });
@@ -33,6 +39,7 @@ export class AgentConnection {
     });
     socket.on('close', () => {
       clearTimeout(this.#loginTimer);
+      clearTimeout(this.#expiryTimer);
       if (this.#loggedIn) {
         services.presence.removeAgent(this);
         services.log.info('agent_disconnected', { agentId: this.account.id });

@@ -256,3 +256,19 @@ test('agent messages carry the account id and display name; the visitor sees the
   await client.close();
   await visitor.client.close();
 });
+
+test('an open console closes when its session expires, and the expired cookie opens nothing', async () => {
+  const short = await startTestServer({ config: { consoleSessionHours: 0.0002 } }); // 0.72 s
+  try {
+    const account = await createAccount(short);
+    const cookie = await logIn(short, account.username);
+    const socket = await openAgentSocket(short, cookie);
+    await socket.request({ type: 'login' }, 'ready');
+    assert.equal((await socket.next((f) => f.type === 'error', 5000)).code, 'session_ended');
+    assert.equal(await socket.closed, 1008);
+    await assert.rejects(openAgentSocket(short, cookie), /401/);
+  } finally {
+    await short.close();
+    short.removeData();
+  }
+});
