@@ -151,3 +151,38 @@ test('the hot-questions view pages through the groups', async () => {
     paged.removeData();
   }
 });
+
+test('on http://localhost the setup link makes the first admin; the Secure session cookie survives a reload; logout ends it', async () => {
+  const fresh = await startTestServer();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    const setupToken = await fresh.accounts.setupToken();
+    const base = `http://localhost:${new URL(fresh.httpUrl).port}`;
+    await page.goto(`${base}/console/#setup=${setupToken}`);
+    await page.waitForSelector('#setup:not([hidden])');
+    assert.equal(new URL(page.url()).hash, '', 'the one-time token leaves the address bar');
+    await page.fill('#setup-username', 'boss');
+    await page.fill('#setup-name', '老板');
+    await page.fill('#setup-password', 'correct horse battery');
+    await page.click('#setup button[type=submit]');
+    await page.waitForSelector('#desk:not([hidden])');
+    const [cookie] = await context.cookies();
+    assert.deepEqual([cookie.name, cookie.httpOnly, cookie.secure, cookie.sameSite], ['kefu_console', true, true, 'Strict']);
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no script can read it');
+    await page.reload();
+    await page.waitForSelector('#desk:not([hidden])');
+    assert.match(await page.locator('#me-name').innerText(), /老板 \(admin\)/);
+    await page.click('#logout');
+    await page.waitForSelector('#login:not([hidden])');
+    await page.reload();
+    await page.waitForSelector('#login:not([hidden])');
+    assert.equal(await page.locator('#desk').isHidden(), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await fresh.close();
+    fresh.removeData();
+  }
+});
