@@ -86,7 +86,7 @@ export class AgentConnection {
     this.send({
       type: 'ready', name: displayName, account: { id, displayName, role, teamIds, maxChats },
       sites: teams.sitesVisibleTo(this.account), teams: teams.list().map((team) => ({ id: team.id, name: team.name })),
-      agents: desk.agentList(), conversations,
+      agents: desk.agentList(this.account), conversations,
       queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position, teamId: c.teamId })),
     });
     // After `ready`: the agent list that says they are here, and the conversations

@@ -345,9 +345,13 @@ export class AgentDesk {
     return { ok: true, status };
   }
 
-  /** The agents logged in now, with their state and load (the console's agent list). */
-  agentList() {
-    return [...this.#agents.values()].map((agent) => ({
+  /**
+   * The agents logged in now, with their state and load: all of them, or (with
+   * `viewer`) those an account may see: an admin every one, an agent those sharing a team.
+   */
+  agentList(viewer = null) {
+    const visible = (agent) => !viewer || viewer.role === 'admin' || agent.id === viewer.id || agent.teamIds.some((teamId) => (viewer.teamIds ?? []).includes(teamId));
+    return [...this.#agents.values()].filter(visible).map((agent) => ({
       id: agent.id, name: agent.name, status: agent.status, teamIds: agent.teamIds, active: this.#held.get(agent.id)?.size ?? 0, maxChats: agent.maxChats,
     }));
   }
@@ -359,8 +363,10 @@ export class AgentDesk {
     if (this.#agentsTimer || this.#stopped) return;
     this.#agentsTimer = setImmediate(() => {
       this.#agentsTimer = null;
-      const agents = this.agentList();
-      this.#presence.toAgents(() => ({ type: 'agents', names: [...new Set(agents.map((agent) => agent.name))], agents }));
+      this.#presence.toAgents((viewer) => {
+        const agents = this.agentList(viewer);
+        return { type: 'agents', names: [...new Set(agents.map((agent) => agent.name))], agents };
+      });
     });
   }
 

@@ -116,7 +116,11 @@ test('role × team × action: an agent of team B gets nothing of team A by guess
   assert.deepEqual([conversation.state, conversation.agentId], ['with_agent', a.account.id]);
   held.client.send({ type: 'message', cmid: 'q2', cseq: 2, text: '还在吗', clientTime: 2 });
   await a.client.next((f) => f.type === 'msg' && f.message.text === '还在吗');
-  assert.deepEqual(b.client.drain().filter((frame) => JSON.stringify(frame).includes(held.conversationId) || JSON.stringify(frame).includes(ticketId)), []);
+  const heardByB = b.client.drain();
+  assert.deepEqual(heardByB.filter((frame) => JSON.stringify(frame).includes(held.conversationId) || JSON.stringify(frame).includes(ticketId)), []);
+  // Nor who works there: the agent list names Bob's team only; the admin's names everyone.
+  assert.deepEqual((await b.client.request({ type: 'login' }, 'ready')).agents.map((agent) => agent.name), ['Bob']);
+  assert.deepEqual((await admin.client.request({ type: 'login' }, 'ready')).agents.map((agent) => agent.name).sort(), ['Admin', 'Ann', 'Bob']);
   for (const c of [admin, a, b]) await c.client.close();
   for (const v of [held, waiting, rated, ticketer]) await v.client.close();
 });
