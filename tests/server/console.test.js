@@ -100,7 +100,7 @@ test('a wrong password keeps the login form up and says so', async () => {
   await context.close();
 });
 
-// Issue 21, finding 8: the console holds the agent token, so no other page may frame
+// Issue 21, finding 8: the console acts with an agent's session, so no other page may frame
 // it (clickjacking), and its socket may reach its own origin only.
 test('a page on another origin cannot frame the console; the console connects to its own origin only', async () => {
   const response = await fetch(`${server.httpUrl}/console/`);
