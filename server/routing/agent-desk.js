@@ -481,7 +481,6 @@ export class AgentDesk {
     if (!still) {
       held.delete(conversationId);
       agent.lastAssignedAt = previousAssignedAt;
-      if (conversation?.state === 'queued' && !this.#queueTeams.has(conversationId)) this.#queueTeams.set(conversationId, this.#teams.routingTeamOf(conversation));
       return { error: conversation ? 'not_waiting' : 'unknown_conversation' };
     }
     const changes = { state: 'with_agent', agentId: agent.id, agentName: agent.name, acceptedAt: expected.state === 'queued' ? now : conversation.acceptedAt ?? now };
