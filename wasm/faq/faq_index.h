@@ -116,7 +116,7 @@ struct PhrasingChange {
 // Teaching without retraining: the index of `kbAfter` (the KB with `changes` already made
 // to it, in that order) from the index of the KB before them. Each taught phrasing moves
 // its FAQ's centroid as adding it to the mean would, then takes the training's softmax
-// steps on it alone (pulling its FAQ, pushing the rivals that drew its probability); an
+// steps on it alone (pulling its FAQ, pushing the rivals that drew its probability); a
 // removed one takes its share out of the mean. Everything else is derived from the texts
 // again, as loading an index does. Within a stated tolerance of a full rebuild
 // (tests/native/faq_engine_test.cpp), at a fraction of its cost.
