@@ -108,6 +108,17 @@ std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& 
   return resultJson(Json{{"entries", entries}});
 }
 
+std::string& FaqApi::indexInbox(std::size_t size) {
+  indexInbox_.assign(size, '\0');
+  return indexInbox_;
+}
+
+std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) {
+  std::string reply = loadIndex(indexInbox_, optionsJson);
+  indexInbox_ = {};
+  return reply;
+}
+
 std::string FaqApi::exportIndex() {
   if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before exporting its index"});
   exportedIndex_ = encodeIndex(engine_);

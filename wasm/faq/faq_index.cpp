@@ -17,28 +17,36 @@ constexpr std::size_t kAnswerCharsIndexed = 600;
 
 using SparseVector = std::vector<std::pair<std::uint32_t, float>>;  // sorted by term id
 
-struct PostingsBuilder {
-  std::vector<std::vector<std::pair<std::uint32_t, float>>> lists;  // per term
-
+// Posting lists written straight into their flat arrays: every posting is counted in a
+// first pass over the texts, and stored in a second. A growing list per term had cost
+// about twice the lists' final size at the peak of an index load (tens of thousands of
+// small vectors, their headers and growth slack, then the copy), and an index load's
+// peak is the wasm memory a visitor's device keeps.
+class PostingsBuilder {
+ public:
+  explicit PostingsBuilder(std::size_t termCount) { postings_.start.assign(termCount + 1, 0); }
+  void count(std::uint32_t term) { ++postings_.start[term + 1]; }
+  // After every count(): room for exactly the postings counted.
+  void allocate() {
+    for (std::size_t term = 1; term < postings_.start.size(); ++term) postings_.start[term] += postings_.start[term - 1];
+    next_.assign(postings_.start.begin(), postings_.start.end() - 1);
+    postings_.ids.resize(postings_.start.back());
+    postings_.weights.resize(postings_.start.back());
+  }
+  // In the counted order, ids ascending within each term's list.
   void add(std::uint32_t term, std::uint32_t id, float weight) {
-    if (term >= lists.size()) lists.resize(term + 1);
-    lists[term].emplace_back(id, weight);
+    const std::uint32_t at = next_[term]++;
+    postings_.ids[at] = id;
+    postings_.weights[at] = weight;
+  }
+  Postings finish() {
+    next_ = {};
+    return std::move(postings_);
   }
 
-  Postings finish(std::size_t termCount) {
-    lists.resize(termCount);
-    Postings postings;
-    postings.start.reserve(termCount + 1);
-    postings.start.push_back(0);
-    for (const auto& list : lists) {
-      for (const auto& [id, weight] : list) {
-        postings.ids.push_back(id);
-        postings.weights.push_back(weight);
-      }
-      postings.start.push_back(static_cast<std::uint32_t>(postings.ids.size()));
-    }
-    return postings;
-  }
+ private:
+  Postings postings_;
+  std::vector<std::uint32_t> next_;  // per term: where its next posting goes
 };
 
 std::u32string truncated(const FaqIndex& index, const std::string& text, std::size_t maxChars) {
@@ -357,15 +365,16 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     for (const auto& variant : entry.variants) pivotNorm += normOf(weightedTerms(variant, index.termWeights)), ++variantCountAll;
   }
   pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
-  PostingsBuilder variantPostings;
+  PostingsBuilder variantPostings(index.terms.size());
+  auto inVariantIndex = [&](std::uint32_t term) { return entryFrequency[term] <= maxVariantTermFrequency; };
+  const bool training = trainedCentroids == nullptr;
   // FAQ centroids kept term-major, (entry, summed weight) sorted by entry, so that a
-  // training phrasing is scored exactly like a query.
-  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(index.terms.size());
+  // training phrasing is scored exactly like a query. Only a training build needs them.
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(training ? index.terms.size() : 0);
   std::vector<float> entryMass(entryTerms.size(), 0.0f);
   std::vector<SparseVector> examples;
-  std::vector<float> centroid(index.terms.size(), 0.0f);
+  std::vector<float> centroid(training ? index.terms.size() : 0, 0.0f);
   std::vector<std::uint32_t> touched;
-  const bool training = trainedCentroids == nullptr;
   for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
     auto accumulate = [&](const SparseVector& vector, float share) {
       if (vector.empty() || !training) return;
@@ -378,10 +387,9 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     for (const auto& variantTerms : entryTerms[e].variants) {
       SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
       if (vector.empty()) continue;
-      const auto variantId = static_cast<std::uint32_t>(index.variantEntry.size());
       index.variantEntry.push_back(e);
       for (const auto& [term, weight] : vector) {
-        if (entryFrequency[term] <= maxVariantTermFrequency) variantPostings.add(term, variantId, weight);
+        if (inVariantIndex(term)) variantPostings.count(term);
       }
       accumulate(vector, 1.0f);
       if (training) examples.push_back(std::move(vector));
@@ -396,27 +404,53 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     }
     touched.clear();
   }
+  centroid = {};
+
+  // The phrasing index's second pass: the same vectors again, stored this time. Each
+  // FAQ's term ids are let go once read, so they and the postings are not held together.
+  variantPostings.allocate();
+  std::uint32_t variantId = 0;
+  for (auto& entry : entryTerms) {
+    for (const auto& variantTerms : entry.variants) {
+      const SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
+      if (vector.empty()) continue;
+      for (const auto& [term, weight] : vector) {
+        if (inVariantIndex(term)) variantPostings.add(term, variantId, weight);
+      }
+      ++variantId;
+    }
+    entry = EntryTerms{};
+  }
+  index.variantPostings = variantPostings.finish();
 
   if (!training) {
-    index.variantPostings = variantPostings.finish(index.terms.size());
     index.centroidPostings = std::move(*trainedCentroids);
     return index;
   }
   refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
+  examples = {};
 
-  PostingsBuilder centroidPostings;
-  for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
-    for (const auto& [entry, weight] : centroidByTerm[term]) {
-      if (entryMass[entry] <= 0 || weight == 0.0f) continue;
-      // The mean of the phrasing vectors (computed in double, as the index always has been).
-      const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
-      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
-      const float quantized = quantizedCentroidWeight(scaled);
-      if (quantized != 0.0f) centroidPostings.add(term, entry, quantized);
+  // The trained centroids' postings, also counted (pass 0) before they are stored (pass 1).
+  PostingsBuilder centroidPostings(index.terms.size());
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
+      for (const auto& [entry, weight] : centroidByTerm[term]) {
+        if (entryMass[entry] <= 0 || weight == 0.0f) continue;
+        // The mean of the phrasing vectors (computed in double, as the index always has been).
+        const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
+        if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
+        const float quantized = quantizedCentroidWeight(scaled);
+        if (quantized == 0.0f) continue;
+        if (pass == 0) {
+          centroidPostings.count(term);
+        } else {
+          centroidPostings.add(term, entry, quantized);
+        }
+      }
     }
+    if (pass == 0) centroidPostings.allocate();
   }
-  index.variantPostings = variantPostings.finish(index.terms.size());
-  index.centroidPostings = centroidPostings.finish(index.terms.size());
+  index.centroidPostings = centroidPostings.finish();
   return index;
 }
 
