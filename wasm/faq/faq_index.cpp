@@ -55,11 +55,39 @@ std::u32string truncated(const FaqIndex& index, const std::string& text, std::si
   return normalized;
 }
 
+// A text's distinct term ids, sorted (EntryTerms).
+struct TermIds {
+  const std::uint32_t* first;
+  const std::uint32_t* last;
+  const std::uint32_t* begin() const { return first; }
+  const std::uint32_t* end() const { return last; }
+};
+
+// A FAQ's texts as term ids: each text's distinct ids, sorted, one text after another
+// (text t is [ends[t − 1], ends[t])): its phrasings, then its keywords together, then its
+// answer. One array per FAQ, not one per text: an index load holds them all at once, and
+// a vector per phrasing (its header, allocation and growth slack, repeated ids) was the
+// largest part of the load's peak memory.
+struct EntryTerms {
+  std::vector<std::uint32_t> ids;
+  std::vector<std::uint32_t> ends;
+
+  // Ends the text whose ids were appended since the previous one.
+  void endText() {
+    const auto first = ids.begin() + (ends.empty() ? 0 : ends.back());
+    std::sort(first, ids.end());
+    ids.erase(std::unique(first, ids.end()), ids.end());
+    ends.push_back(static_cast<std::uint32_t>(ids.size()));
+  }
+  TermIds text(std::size_t t) const { return {ids.data() + (t == 0 ? 0 : ends[t - 1]), ids.data() + ends[t]}; }
+  std::size_t variants() const { return ends.size() - 2; }
+  TermIds variant(std::size_t v) const { return text(v); }
+  TermIds keywords() const { return text(ends.size() - 2); }
+  TermIds answer() const { return text(ends.size() - 1); }
+};
+
 // A text's distinct terms with their (positive) term weights, sorted by term id.
-SparseVector weightedTerms(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
-  std::vector<std::uint32_t> distinct = termIds;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+SparseVector weightedTerms(TermIds distinct, const std::vector<float>& termWeights) {
   SparseVector vector;
   for (std::uint32_t term : distinct) {
     if (termWeights[term] > 0) vector.emplace_back(term, termWeights[term]);
@@ -76,7 +104,7 @@ double normOf(const SparseVector& vector) {
 // weightedTerms divided by norm^power · pivot^(1−power): power 1 is the unit vector
 // (cosine); below 1, long phrasings are penalized less (pivoted normalization, as BM25's
 // length normalization does), with the pivot keeping scores on the same scale.
-SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights,
+SparseVector unitVector(TermIds termIds, const std::vector<float>& termWeights,
                         float power = 1.0f, double pivot = 1.0) {
   SparseVector vector = weightedTerms(termIds, termWeights);
   const double norm = normOf(vector);
@@ -102,12 +130,6 @@ float trainingExp(float x) {
   std::memcpy(&scale, &bits, sizeof scale);
   return fraction * scale;
 }
-
-struct EntryTerms {
-  std::vector<std::vector<std::uint32_t>> variants;
-  std::vector<std::uint32_t> keywords;
-  std::vector<std::uint32_t> answer;
-};
 
 // Trains the centroids on the KB's own phrasings, each one held out from its FAQ's
 // centroid while it is scored (leave-one-out), as a softmax (multinomial logistic)
@@ -306,22 +328,24 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
 
   // The vocabulary is built in the query-time term table: an unordered_map of strings
   // here was a second hash table's code in the wasm.
-  auto termIdsOf = [&index](const std::u32string& normalized) {
-    std::vector<std::uint32_t> ids;
-    for (auto& term : tokenize(normalized)) ids.push_back(index.termTable.add(index.terms, std::move(term)));
-    return ids;
-  };
-
   std::vector<EntryTerms> entryTerms(kb.entries.size());
   for (std::size_t e = 0; e < kb.entries.size(); ++e) {
     const FaqEntry& entry = kb.entries[e];
-    entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(entry.question)));
-    for (const auto& similar : entry.similar) entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(similar)));
-    for (const auto& keyword : entry.keywords) {
-      auto ids = termIdsOf(index.canonicalText(keyword));
-      entryTerms[e].keywords.insert(entryTerms[e].keywords.end(), ids.begin(), ids.end());
+    EntryTerms& terms = entryTerms[e];
+    auto addTerms = [&index, &terms](const std::u32string& normalized) {
+      for (auto& term : tokenize(normalized)) terms.ids.push_back(index.termTable.add(index.terms, std::move(term)));
+    };
+    addTerms(index.canonicalText(entry.question));
+    terms.endText();
+    for (const auto& similar : entry.similar) {
+      addTerms(index.canonicalText(similar));
+      terms.endText();
     }
-    if (params.answerWeight > 0) entryTerms[e].answer = termIdsOf(truncated(index, entry.answer, kAnswerCharsIndexed));
+    for (const auto& keyword : entry.keywords) addTerms(index.canonicalText(keyword));
+    terms.endText();
+    if (params.answerWeight > 0) addTerms(truncated(index, entry.answer, kAnswerCharsIndexed));
+    terms.endText();
+    terms.ids.shrink_to_fit();
   }
 
   // Document frequency counts entries, not variants: a FAQ with forty phrasings of one
@@ -329,14 +353,9 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
   std::vector<std::uint32_t> entryFrequency(index.terms.size(), 0);
   std::vector<std::uint32_t> lastEntrySeen(index.terms.size(), UINT32_MAX);
   for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
-    auto count = [&](const std::vector<std::uint32_t>& ids) {
-      for (std::uint32_t term : ids) {
-        if (lastEntrySeen[term] != e) lastEntrySeen[term] = e, ++entryFrequency[term];
-      }
-    };
-    for (const auto& variant : entryTerms[e].variants) count(variant);
-    count(entryTerms[e].keywords);
-    count(entryTerms[e].answer);
+    for (std::uint32_t term : entryTerms[e].ids) {
+      if (lastEntrySeen[term] != e) lastEntrySeen[term] = e, ++entryFrequency[term];
+    }
   }
   const double entries = static_cast<double>(std::max<std::size_t>(1, kb.entries.size()));
   // A term's weight is the square root of its idf: the query and the phrasing or centroid
@@ -362,7 +381,7 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
   double pivotNorm = 0;
   std::size_t variantCountAll = 0;
   for (const auto& entry : entryTerms) {
-    for (const auto& variant : entry.variants) pivotNorm += normOf(weightedTerms(variant, index.termWeights)), ++variantCountAll;
+    for (std::size_t v = 0; v < entry.variants(); ++v) pivotNorm += normOf(weightedTerms(entry.variant(v), index.termWeights)), ++variantCountAll;
   }
   pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
   PostingsBuilder variantPostings(index.terms.size());
@@ -384,8 +403,8 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
       }
       entryMass[e] += share;
     };
-    for (const auto& variantTerms : entryTerms[e].variants) {
-      SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
+    for (std::size_t v = 0; v < entryTerms[e].variants(); ++v) {
+      SparseVector vector = unitVector(entryTerms[e].variant(v), index.termWeights, params.lengthNormPower, pivotNorm);
       if (vector.empty()) continue;
       index.variantEntry.push_back(e);
       for (const auto& [term, weight] : vector) {
@@ -394,9 +413,9 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
       accumulate(vector, 1.0f);
       if (training) examples.push_back(std::move(vector));
     }
-    const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants.size()));
-    accumulate(unitVector(entryTerms[e].keywords, index.termWeights), params.keywordWeight * variantCount);
-    accumulate(unitVector(entryTerms[e].answer, index.termWeights), params.answerWeight * variantCount);
+    const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants()));
+    accumulate(unitVector(entryTerms[e].keywords(), index.termWeights), params.keywordWeight * variantCount);
+    accumulate(unitVector(entryTerms[e].answer(), index.termWeights), params.answerWeight * variantCount);
     std::sort(touched.begin(), touched.end());
     for (std::uint32_t term : touched) {
       centroidByTerm[term].emplace_back(e, centroid[term]);
@@ -411,8 +430,8 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
   variantPostings.allocate();
   std::uint32_t variantId = 0;
   for (auto& entry : entryTerms) {
-    for (const auto& variantTerms : entry.variants) {
-      const SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
+    for (std::size_t v = 0; v < entry.variants(); ++v) {
+      const SparseVector vector = unitVector(entry.variant(v), index.termWeights, params.lengthNormPower, pivotNorm);
       if (vector.empty()) continue;
       for (const auto& [term, weight] : vector) {
         if (inVariantIndex(term)) variantPostings.add(term, variantId, weight);
