@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "base/crc32.h"
 #include "base/json_text.h"
@@ -202,6 +203,31 @@ TEST_CASE("the binary index round-trips to identical answers") {
     const MatchResult b = loaded.match(query, 5);
     REQUIRE(a.candidates.size() == b.candidates.size());
     CHECK(a.tier == b.tier);
+    for (std::size_t i = 0; i < a.candidates.size(); ++i) {
+      CHECK(a.candidates[i].entryIndex == b.candidates[i].entryIndex);
+      CHECK(a.candidates[i].score == b.candidates[i].score);
+    }
+  }
+}
+
+TEST_CASE("an index read in two steps needs its bytes only for the first") {
+  // FaqApi::loadReceivedIndex frees the bytes after readIndex, before deriveIndex builds the
+  // phrasing index: what readIndex returns must own everything it needs.
+  const FaqEngine& engine = demoEngine();
+  auto bytes = std::make_unique<std::string>(encodeIndex(engine));
+  auto stored = readIndex(*bytes);
+  REQUIRE(stored.ok());
+  std::fill(bytes->begin(), bytes->end(), '\xFF');
+  bytes.reset();
+  auto decoded = deriveIndex(std::move(stored.value()));
+  REQUIRE(decoded.ok());
+  FaqEngine loaded;
+  loaded.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), decoded.value().thresholds);
+  CHECK(encodeIndex(loaded) == encodeIndex(engine));
+  for (const char* query : {"怎么退款", "I forgot my pasword", "plan"}) {
+    const MatchResult a = engine.match(query, 5);
+    const MatchResult b = loaded.match(query, 5);
+    REQUIRE(a.candidates.size() == b.candidates.size());
     for (std::size_t i = 0; i < a.candidates.size(); ++i) {
       CHECK(a.candidates[i].entryIndex == b.candidates[i].entryIndex);
       CHECK(a.candidates[i].score == b.candidates[i].score);

@@ -95,17 +95,7 @@ std::string FaqApi::loadKnowledgeBase(const std::string& kbJson, const std::stri
 }
 
 std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& optionsJson) {
-  KnowledgeBaseLimits unusedLimits;
-  auto decoded = decodeIndex(indexBytes);
-  if (!decoded.ok()) return errorJson(decoded.error());
-  TierThresholds thresholds = decoded.value().thresholds;
-  Error error;
-  if (!readOptions(optionsJson, limits_.maxOptionsBytes, unusedLimits, thresholds, error)) return errorJson(error);
-  const std::size_t entries = decoded.value().kb.entries.size();
-  engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
-  loaded_ = true;
-  resetSentEntries();
-  return resultJson(Json{{"entries", entries}});
+  return loadStoredIndex(readIndex(indexBytes), optionsJson);
 }
 
 std::string& FaqApi::indexInbox(std::size_t size) {
@@ -114,9 +104,24 @@ std::string& FaqApi::indexInbox(std::size_t size) {
 }
 
 std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) {
-  std::string reply = loadIndex(indexInbox_, optionsJson);
-  indexInbox_ = {};
-  return reply;
+  auto stored = readIndex(indexInbox_);
+  indexInbox_ = {};  // read: everything below works from what it holds
+  return loadStoredIndex(std::move(stored), optionsJson);
+}
+
+std::string FaqApi::loadStoredIndex(Result<StoredIndex> stored, const std::string& optionsJson) {
+  if (!stored.ok()) return errorJson(stored.error());
+  KnowledgeBaseLimits unusedLimits;
+  TierThresholds thresholds = stored.value().thresholds;
+  Error error;
+  if (!readOptions(optionsJson, limits_.maxOptionsBytes, unusedLimits, thresholds, error)) return errorJson(error);
+  auto decoded = deriveIndex(std::move(stored.value()));
+  if (!decoded.ok()) return errorJson(decoded.error());
+  const std::size_t entries = decoded.value().kb.entries.size();
+  engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
+  loaded_ = true;
+  resetSentEntries();
+  return resultJson(Json{{"entries", entries}});
 }
 
 std::string FaqApi::exportIndex() {

@@ -11,6 +11,7 @@
 
 #include "api/replies.h"
 #include "faq/faq_engine.h"
+#include "faq/index_codec.h"
 
 namespace kefu {
 
@@ -47,6 +48,7 @@ class FaqApi {
 
  private:
 
+  std::string loadStoredIndex(Result<StoredIndex> stored, const std::string& optionsJson);
   // After a load: no entry of the new KB has been sent yet.
   void resetSentEntries();
 

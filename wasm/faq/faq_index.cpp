@@ -348,6 +348,10 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     terms.ids.shrink_to_fit();
   }
 
+  // The vocabulary is complete: its growth slack (up to half of it) would stay for as long
+  // as the index does.
+  index.terms.shrink_to_fit();
+
   // Document frequency counts entries, not variants: a FAQ with forty phrasings of one
   // word must not make that word look common.
   std::vector<std::uint32_t> entryFrequency(index.terms.size(), 0);
@@ -424,6 +428,7 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     touched.clear();
   }
   centroid = {};
+  index.variantEntry.shrink_to_fit();
 
   // The phrasing index's second pass: the same vectors again, stored this time. Each
   // FAQ's term ids are let go once read, so they and the postings are not held together.

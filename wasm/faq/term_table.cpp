@@ -14,7 +14,9 @@ std::uint32_t fnv1a(std::string_view text) {
 
 void TermTable::build(const std::vector<std::string>& terms) {
   std::size_t capacity = 16;
-  while (capacity < terms.size() * 2) capacity *= 2;  // at most half full
+  // At most two thirds full: a lookup still takes one or two probes, and the table of a
+  // KB's vocabulary (tens of thousands of terms) is half the memory of a half-full one.
+  while (capacity * 2 < terms.size() * 3) capacity *= 2;
   slots_.assign(capacity, 0);
   count_ = 0;
   for (std::uint32_t id = 0; id < terms.size(); ++id) place(terms, id);
@@ -36,7 +38,7 @@ std::uint32_t TermTable::add(std::vector<std::string>& terms, std::string term) 
   if (id != kMissing) return id;
   id = static_cast<std::uint32_t>(terms.size());
   terms.push_back(std::move(term));
-  if (terms.size() * 2 > slots_.size()) {
+  if (terms.size() * 3 > slots_.size() * 2) {
     build(terms);  // doubles the table: amortized, each term is placed about twice
   } else {
     place(terms, id);
