@@ -339,7 +339,9 @@ TEST_CASE("the binary index stores each text once and no vocabulary") {
   }
   // Terms carry a kind byte ('b' before a CJK bigram): none is written out.
   std::size_t bigrams = 0;
-  for (const auto& term : engine.index().terms) {
+  const TermList& terms = engine.index().terms;
+  for (std::size_t id = 0; id < terms.size(); ++id) {
+    const std::string_view term = terms[id];
     if (termKind(term) != TermKind::cjkBigram) continue;
     ++bigrams;
     CHECK(bytes.find(term) == std::string::npos);
@@ -348,7 +350,8 @@ TEST_CASE("the binary index stores each text once and no vocabulary") {
 }
 
 TEST_CASE("the term table finds every term and nothing else") {
-  std::vector<std::string> terms = {"w退款", "b退款", "u退", "wrefund", ""};
+  TermList terms;
+  for (const char* term : {"w退款", "b退款", "u退", "wrefund", ""}) terms.push_back(term);
   TermTable table;
   table.build(terms);
   for (std::uint32_t id = 0; id < terms.size(); ++id) CHECK(table.find(terms, terms[id]) == id);
@@ -359,7 +362,7 @@ TEST_CASE("the term table finds every term and nothing else") {
 }
 
 TEST_CASE("the term table numbers new terms as they are added, across its growth") {
-  std::vector<std::string> terms;
+  TermList terms;
   TermTable table;
   for (std::uint32_t i = 0; i < 100; ++i) CHECK(table.add(terms, "w" + std::to_string(i)) == i);
   CHECK(table.add(terms, "w7") == 7u);  // a repeated term keeps its id and is not appended

@@ -309,7 +309,7 @@ std::u32string FaqIndex::canonicalText(std::string_view text) const {
 
 std::size_t FaqIndex::byteSize() const {
   std::size_t bytes = 0;
-  for (const auto& term : terms) bytes += term.size() + 1;
+  bytes += terms.byteSize();
   bytes += termWeights.size() * 4 + variantEntry.size() * 4;
   for (const Postings* postings : {&variantPostings, &centroidPostings}) {
     bytes += postings->start.size() * 4 + postings->ids.size() * 4 + postings->weights.size() * 4;
@@ -488,7 +488,7 @@ FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, P
 
 std::uint32_t FaqIndex::vocabularyChecksum() const {
   std::string joined;
-  for (const auto& term : terms) joined.append(term).push_back('\0');
+  for (std::size_t id = 0; id < terms.size(); ++id) joined.append(terms[id]).push_back('\0');
   return crc32(joined);
 }
 
