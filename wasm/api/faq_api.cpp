@@ -98,12 +98,28 @@ std::string FaqApi::loadKnowledgeBase(const std::string& kbJson, const std::stri
 }
 
 std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& optionsJson) {
+  return loadStoredIndex(readIndex(indexBytes), optionsJson);
+}
+
+std::string& FaqApi::indexInbox(std::size_t size) {
+  indexInbox_.assign(size, '\0');
+  return indexInbox_;
+}
+
+std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) {
+  auto stored = readIndex(indexInbox_);
+  indexInbox_ = {};  // read: everything below works from what it holds
+  return loadStoredIndex(std::move(stored), optionsJson);
+}
+
+std::string FaqApi::loadStoredIndex(Result<StoredIndex> stored, const std::string& optionsJson) {
+  if (!stored.ok()) return errorJson(stored.error());
   KnowledgeBaseLimits unusedLimits;
-  auto decoded = decodeIndex(indexBytes);
-  if (!decoded.ok()) return errorJson(decoded.error());
-  TierThresholds thresholds = decoded.value().thresholds;
+  TierThresholds thresholds = stored.value().thresholds;
   Error error;
   if (!readOptions(optionsJson, limits_.maxOptionsBytes, unusedLimits, thresholds, error)) return errorJson(error);
+  auto decoded = deriveIndex(std::move(stored.value()));
+  if (!decoded.ok()) return errorJson(decoded.error());
   const std::size_t entries = decoded.value().kb.entries.size();
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;

@@ -69,7 +69,7 @@ struct Postings {
 
 struct FaqIndex {
   RankingParams params;
-  std::vector<std::string> terms;
+  TermList terms;
   std::vector<float> termWeights;   // √idf × kind weight (faq_index.cpp)
   float unknownTermIdf = 0;         // √idf of query terms the KB never uses
   // Normalized synonym → normalized canonical word, longest first (KnowledgeBase::synonyms).

@@ -45,7 +45,10 @@ export class FaqEngine extends CoreHandle {
     let stats;
     if (knowledgeBase instanceof ArrayBuffer || ArrayBuffer.isView(knowledgeBase)) {
       const bytes = knowledgeBase instanceof Uint8Array ? knowledgeBase : new Uint8Array(knowledgeBase.buffer ?? knowledgeBase, knowledgeBase.byteOffset ?? 0, knowledgeBase.byteLength);
-      stats = unwrapCoreResult(raw._loadIndex(bytes, JSON.stringify({ thresholds })));
+      // Written straight into the room the core makes for them: a view into the wasm heap,
+      // filled before anything else runs in the module (which could grow and detach it).
+      raw._indexInbox(bytes.length).set(bytes);
+      stats = unwrapCoreResult(raw._loadReceivedIndex(JSON.stringify({ thresholds })));
     } else {
       const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
       stats = unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
