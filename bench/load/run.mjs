@@ -22,6 +22,7 @@
 // order. Prints one JSON object on stdout; details on stderr. `crossInstance*` is visitor
 // send → agent console receive (the agent on another instance when K > 1).
 import { spawnServerProcess } from '../../server/server-process.js';
+import { SETUP_LINE } from '../../server/command-line.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,12 +47,15 @@ const instanceCount = Number(option('instances', 1));
 const storeKind = option('store', 'leveldb');
 const killOne = process.argv.includes('--kill-one');
 const restart = option('restart', null);
-const agentCount = Number(option('agents', 2 * instanceCount));
+// An account holds at most 100 conversations at once (its limit's ceiling): enough agents for every visitor.
+const MAX_CHATS = 100;
+const agentCount = Number(option('agents', Math.max(2 * instanceCount, Math.ceil(visitorCount / MAX_CHATS))));
 const connectBatch = 100; // sockets opened per tick, so the accept queue is not flooded
 const handoffsAtOnce = 20; // visitors waiting for an agent at a time (the queue stays short)
-const AGENT_TOKEN = 'bench-agent-token';
+const AGENT_PASSWORD = 'bench agent password';
 
 if (instanceCount > 1 && storeKind !== 'postgres') throw new Error('--instances > 1 needs --store postgres (a LevelDB folder belongs to one process)');
+if (Math.ceil(visitorCount / agentCount) > MAX_CHATS) throw new Error(`--agents ${agentCount} cannot hold ${visitorCount} visitors (at most ${MAX_CHATS} each)`);
 if (killOne && instanceCount < 2) throw new Error('--kill-one needs --instances 2 or more (someone must survive)');
 if (restart !== null && !['postgres', 'redis'].includes(restart)) throw new Error('--restart takes postgres or redis');
 if ((restart === 'postgres' && storeKind !== 'postgres') || (restart === 'redis' && instanceCount < 2)) throw new Error(`--restart ${restart} needs a ${restart === 'postgres' ? '--store postgres' : 'Redis: --instances 2 or more'}`);
@@ -86,7 +90,6 @@ for (let i = 0; i < instanceCount; i += 1) {
     store,
     ...(redis ? { fanout: { kind: 'redis', url: redis.url } } : {}),
     logLevel: 'warn',
-    agentToken: AGENT_TOKEN,
     sites: { demo: { allowedOrigins: ['*'], businessHours: null, offlineWhenNoAgent: false } },
     // Every simulated visitor shares 127.0.0.1 and sends a burst: limits sized to let the
     // load through (they are what is being bypassed, not measured).
@@ -95,15 +98,33 @@ for (let i = 0; i < instanceCount; i += 1) {
       maxConnectionsPerIp: visitorCount + agentCount + 16,
     },
   }));
-  const { child, ready } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
+  const { child, ready, output } = spawnServerProcess(configPath, { nodeFlags, stdout: 2 });
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));
   child.once('exit', (code, signal) => log(`instance ${i + 1} exited (${code ?? signal})`));
-  servers.push({ child, httpUrl: await ready });
+  servers.push({ child, httpUrl: await ready, output });
 }
 const wsUrls = servers.map((server) => `${server.httpUrl.replace('http', 'ws')}/ws`);
 const agentUrls = servers.map((server) => `${server.httpUrl.replace('http', 'ws')}/agent`);
 
-const agents = Array.from({ length: agentCount }, (_, a) => new SimulatedAgent({ urls: agentUrls, home: a % instanceCount, token: AGENT_TOKEN, name: `agent-${a}` }));
+// The agents log in as consoles do: the first admin through the setup link the first
+// instance printed, an account per agent made by that admin, a session cookie each
+// (sessions are in the store, so a cookie from one instance opens a console on any).
+async function consoleApi(path, body, cookie) {
+  const response = await fetch(`${servers[0].httpUrl}/console/api/${path}`, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', origin: servers[0].httpUrl, ...(cookie ? { cookie } : {}) },
+  });
+  if (!response.ok) throw new Error(`console ${path} refused: ${response.status} ${await response.text()}`);
+  return response.headers.get('set-cookie')?.split(';')[0] ?? null;
+}
+const setupToken = SETUP_LINE.exec(servers[0].output())?.[2];
+const adminCookie = await consoleApi('setup', { setupToken, username: 'admin', displayName: 'Admin', password: AGENT_PASSWORD });
+const agentCookies = [];
+for (let a = 0; a < agentCount; a += 1) {
+  await consoleApi('accounts', { username: `agent-${a}`, displayName: `agent-${a}`, password: AGENT_PASSWORD, maxChats: MAX_CHATS }, adminCookie);
+  agentCookies.push(await consoleApi('login', { username: `agent-${a}`, password: AGENT_PASSWORD }));
+}
+const agents = agentCookies.map((cookie, a) => new SimulatedAgent({ urls: agentUrls, home: a % instanceCount, cookie, name: `agent-${a}` }));
 await Promise.all(agents.map((agent) => agent.start()));
 
 const core = await loadKefuCore();

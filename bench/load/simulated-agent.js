@@ -1,7 +1,7 @@
 // One simulated agent console on `/agent`: logs in, accepts the conversations it is
 // given, and records when each visitor message (by cmid) first reached it. Like the
 // console it reconnects when its socket closes — to the next instance in `urls`, as a
-// load balancer would send it — logs in again under the same name, and fetches the
+// load balancer would send it — logs in again on the same session cookie, and fetches the
 // history of its conversations (what a console shows on reopening a conversation), so
 // "seen" means seen live or caught up after a reconnect.
 import WebSocket from 'ws';
@@ -11,7 +11,7 @@ const RECONNECT_MS = 200;
 export class SimulatedAgent {
   #urls;
   #next;
-  #token;
+  #cookie;
   #socket = null;
   #requests = new Map(); // requestId -> resolve
   #requestCounter = 0;
@@ -22,10 +22,10 @@ export class SimulatedAgent {
   receivedAt = new Map(); // cmid -> ms it first arrived (live or in a history)
   reconnects = 0;
 
-  constructor({ urls, home, token, name }) {
+  constructor({ urls, home, cookie, name }) {
     this.#urls = urls;
     this.#next = home;
-    this.#token = token;
+    this.#cookie = cookie;
     this.name = name;
   }
 
@@ -41,9 +41,10 @@ export class SimulatedAgent {
     if (this.#stopped) return;
     const url = this.#urls[this.#next % this.#urls.length];
     this.#next += 1;
-    const socket = new WebSocket(url);
+    // The session cookie and the instance's own origin, as the console page sends them.
+    const socket = new WebSocket(url, { headers: { cookie: this.#cookie, origin: new URL(url.replace(/^ws/, 'http')).origin } });
     this.#socket = socket;
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'login', token: this.#token, name: this.name })));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'login' })));
     socket.on('message', (data) => this.#onFrame(JSON.parse(data.toString('utf8'))));
     socket.on('error', () => {});
     socket.on('close', () => {

@@ -36,8 +36,14 @@ export class SimulatedVisitor {
 
   sendText(text) {
     const now = Date.now();
+    // Handed to the session is sent, socket up or not: a message typed while reconnecting
+    // waits in the session's outbox (its `persist` entry) and goes out after.
     for (const effect of this.#apply(this.#session.handle({ type: 'send_text', text, now }))) {
-      if (effect.type === 'send' && effect.frame.type === 'message' && !this.sentAt.has(effect.frame.cmid)) this.sentAt.set(effect.frame.cmid, now);
+      if (effect.type !== 'persist') continue;
+      for (const entry of effect.append ?? []) {
+        const { k, cmid } = JSON.parse(entry);
+        if (k === 'out' && !this.sentAt.has(cmid)) this.sentAt.set(cmid, now);
+      }
     }
   }
 

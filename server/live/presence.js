@@ -5,15 +5,19 @@
 // With several instances (server/fanout/) a frame for a visitor or for the agents is
 // delivered to this instance's sockets and published for the others, which deliver it
 // to theirs: a visitor on one instance and an agent on another chat as on one server.
-// Each instance also announces its logged-in agent names on every change and every
-// `heartbeatMs`; another instance's names count until `3 × heartbeatMs` without news,
-// so an instance that died stops counting its agents by itself.
+// Each instance also announces its logged-in consoles' accounts (id, name, role, teamIds:
+// what the team wall needs, no secrets) on every change and every `heartbeatMs`; another
+// instance's accounts count until `3 × heartbeatMs` without news, so an instance that
+// died stops counting its agents by itself. Frames for agents are decided per account
+// (`toAgents(frameFor)`): a function cannot cross instances, so the sending instance
+// computes the frame of every remote account too and publishes each frame with the
+// account ids it is for.
 export class Presence {
   #visitors = new Map(); // conversationId -> Set of {send(frame)}
-  #agents = new Set(); // {send(frame), name}
+  #agents = new Set(); // {send(frame), account}
   #fanout;
   #heartbeatMs;
-  #remoteAgents = new Map(); // instance id -> {names, until}
+  #remoteAgents = new Map(); // instance id -> {accounts, until}
   #heartbeat;
   #clock;
 
@@ -28,12 +32,12 @@ export class Presence {
 
   #receive(message) {
     if (message.to === 'visitors') this.#deliverToVisitors(message.conversationId, message.frame, null);
-    else if (message.to === 'agents') this.#deliverToAgents(message.frame);
-    else if (message.to === 'presence') this.#remoteAgents.set(message.origin, { names: message.agents, until: this.#clock() + 3 * this.#heartbeatMs });
+    else if (message.to === 'agents') this.#deliverToAccounts(message.frames);
+    else if (message.to === 'presence') this.#remoteAgents.set(message.origin, { accounts: message.accounts, until: this.#clock() + 3 * this.#heartbeatMs });
   }
 
   #announceAgents() {
-    this.#fanout.publish({ to: 'presence', agents: this.#localAgentNames() });
+    this.#fanout.publish({ to: 'presence', accounts: this.#localAccounts() });
   }
 
   addVisitor(conversationId, connection) {
@@ -80,34 +84,69 @@ export class Presence {
     this.#announceAgents();
   }
 
-  #localAgentNames() {
-    return [...new Set([...this.#agents].map((agent) => agent.name))];
+  // One entry per account (one agent may have two consoles open).
+  #localAccounts() {
+    const accounts = new Map();
+    for (const { account } of this.#agents) accounts.set(account.id, { id: account.id, name: account.name, role: account.role, teamIds: account.teamIds ?? [] });
+    return [...accounts.values()];
   }
 
-  /** Distinct agent names logged in on any instance (one agent may have two consoles open). */
-  agentNames() {
+  // The accounts logged in on other instances and still heard from.
+  #remoteAccounts() {
     const now = this.#clock();
-    const names = new Set(this.#localAgentNames());
+    const accounts = [];
     for (const [instance, remote] of this.#remoteAgents) {
       if (remote.until < now) this.#remoteAgents.delete(instance);
-      else for (const name of remote.names) names.add(name);
+      else accounts.push(...remote.accounts);
     }
-    return [...names];
+    return accounts;
   }
 
-  /** Sends to every agent console on every instance. */
-  toAgents(frame) {
-    this.#deliverToAgents(frame);
-    this.#fanout.publish({ to: 'agents', frame });
+  #allAccounts() {
+    const accounts = new Map();
+    for (const account of [...this.#localAccounts(), ...this.#remoteAccounts()]) accounts.set(account.id, account);
+    return [...accounts.values()];
   }
 
-  /** Sends to the agent consoles connected to this instance only. */
-  toAgentsHere(frame) {
-    this.#deliverToAgents(frame);
+  /** Distinct account ids logged in on any instance. */
+  agentIds() {
+    return this.#allAccounts().map((account) => account.id);
   }
 
-  #deliverToAgents(frame) {
-    for (const agent of this.#agents) agent.send(frame);
+  /**
+   * `frameFor(account)` says what each console gets, on every instance: a frame, or null
+   * for nothing. The routing code decides per account (the team wall) without touching
+   * a socket.
+   */
+  toAgents(frameFor) {
+    this.toAgentsHere(frameFor);
+    const remote = this.#remoteAccounts();
+    if (remote.length === 0) return;
+    // Accounts that get the same frame share one entry: a frame for all is sent once.
+    const byFrame = new Map(); // JSON of the frame -> {frame, accountIds}
+    for (const account of remote) {
+      const frame = frameFor(account);
+      if (!frame) continue;
+      const key = JSON.stringify(frame);
+      if (!byFrame.has(key)) byFrame.set(key, { frame, accountIds: [] });
+      byFrame.get(key).accountIds.push(account.id);
+    }
+    if (byFrame.size > 0) this.#fanout.publish({ to: 'agents', frames: [...byFrame.values()] });
+  }
+
+  /** Like toAgents, for the agent consoles connected to this instance only. */
+  toAgentsHere(frameFor) {
+    for (const agent of this.#agents) {
+      const frame = frameFor(agent.account);
+      if (frame) agent.send(frame);
+    }
+  }
+
+  #deliverToAccounts(frames) {
+    for (const { frame, accountIds } of frames) {
+      const wanted = new Set(accountIds);
+      for (const agent of this.#agents) if (wanted.has(agent.account.id)) agent.send(frame);
+    }
   }
 
   /**

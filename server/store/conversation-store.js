@@ -3,6 +3,7 @@
 // write batch that stores it has been synced to disk, and the (conversation, cmid) pair
 // is kept forever, so a retry — seconds or days later, before or after a crash — gets
 // the original ack back instead of a second copy.
+import { claimChanges, claimExpected } from './claim-rules.js';
 import { randomUUID } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { DEFAULT_CONFIG } from '../config.js';
@@ -207,20 +208,22 @@ export class ConversationStore {
   }
 
   /**
-   * An agent takes a waiting conversation: atomically, only while it is `queued` and
-   * while `agentName` holds fewer than `limit` conversations (`with_agent`), it becomes
-   * theirs (`with_agent`, `agentName`, `acceptedAt`). Of concurrent claims on one
-   * conversation exactly one succeeds; one agent's claims are counted one at a time.
+   * An agent takes a conversation: atomically, only while it is as `expected` (by default
+   * `queued`; a transfer expects `with_agent` and the agent it leaves) and while the
+   * agent (`agentId`, an account id) holds fewer than `limit` conversations
+   * (`with_agent`), it becomes theirs (`with_agent`, `agentId`, `agentName`,
+   * `acceptedAt`, `note` appended to `notes`). Of concurrent claims on one conversation
+   * exactly one succeeds; one agent's claims are counted one at a time.
    * @returns {Promise<{conversation: object} | {error: 'unknown_conversation'|'not_waiting'|'agent_at_limit'}>}
    */
-  claimConversation(conversationId, { agentName, now, limit = Infinity }) {
+  claimConversation(conversationId, { agentId, agentName, now, limit = Infinity, expected = { state: 'queued' }, note = null }) {
     // The agent's chain, then the conversation's: every claim takes them in this order.
-    return this.#serialized(`agent:${agentName}`, () => this.#serialized(conversationId, async () => {
+    return this.#serialized(`agent:${agentId}`, () => this.#serialized(conversationId, async () => {
       const current = await this.#record(conversationId);
       if (!current) return { error: 'unknown_conversation' };
-      if (current.state !== 'queued') return { error: 'not_waiting' };
-      if (Number.isFinite(limit) && (await this.#heldBy(agentName)) >= limit) return { error: 'agent_at_limit' };
-      const record = { ...current, state: 'with_agent', agentName, acceptedAt: now };
+      if (!claimExpected(current, expected)) return { error: 'not_waiting' };
+      if (Number.isFinite(limit) && (await this.#heldBy(agentId)) >= limit) return { error: 'agent_at_limit' };
+      const record = { ...current, ...claimChanges(current, { agentId, agentName, now, note }) };
       await this.#write([{ type: 'put', key: `conv:${conversationId}`, value: record }]);
       this.#conversations.set(conversationId, record);
       return { conversation: { ...record, lastSeq: await this.#lastSeq(conversationId) } };
@@ -228,9 +231,9 @@ export class ConversationStore {
   }
 
   // How many conversations the agent holds (a scan: this store serves one small instance).
-  async #heldBy(agentName) {
+  async #heldBy(agentId) {
     let held = 0;
-    for await (const conversation of this.conversations()) if (conversation.state === 'with_agent' && conversation.agentName === agentName) held += 1;
+    for await (const conversation of this.conversations()) if (conversation.state === 'with_agent' && conversation.agentId === agentId) held += 1;
     return held;
   }
 
@@ -285,9 +288,10 @@ export class ConversationStore {
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+  appendServerMessage(conversationId, { author, text, now, meta, name, agentId }) {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
+    if (agentId) message.agentId = agentId;
     return this.#serialized(conversationId, async () => (await this.#append(conversationId, [message], () => []))[0]);
   }
 
@@ -382,6 +386,89 @@ export class ConversationStore {
     const ratings = [];
     for await (const rating of this.#db.values({ gt: 'rating:', lt: 'rating;' })) ratings.push(rating);
     return ratings;
+  }
+
+  // ---- console accounts, sessions and the audit log ---------------------------
+  // Written with the same synced batches as messages: an account or a session that was
+  // confirmed survives a killed process.
+
+  /** Stores a new account unless its username (compared lower-cased) is taken: the account, or null. */
+  createAccount(account) {
+    const nameKey = `accountname:${account.username.toLowerCase()}`;
+    return this.#serialized(nameKey, async () => {
+      if (await this.#read(nameKey)) return null;
+      await this.#write([{ type: 'put', key: `account:${account.id}`, value: account }, { type: 'put', key: nameKey, value: { id: account.id } }]);
+      return account;
+    });
+  }
+
+  async getAccount(accountId) {
+    return this.#read(`account:${accountId}`);
+  }
+
+  async accountByUsername(username) {
+    const entry = await this.#read(`accountname:${String(username).toLowerCase()}`);
+    return entry ? this.getAccount(entry.id) : null;
+  }
+
+  /** Every account, in id order. */
+  async accounts() {
+    return this.#db.values({ gt: 'account:', lt: 'account;' }).all();
+  }
+
+  /** Merges `changes` into the account (the username never changes): the updated account, or null. */
+  updateAccount(accountId, changes) {
+    return this.#serialized(`account:${accountId}`, async () => {
+      const current = await this.getAccount(accountId);
+      if (!current) return null;
+      const updated = { ...current, ...changes, id: current.id, username: current.username };
+      await this.#write([{ type: 'put', key: `account:${accountId}`, value: updated }]);
+      return updated;
+    });
+  }
+
+  /** Stores a team (new or changed) whole. */
+  async putTeam(team) {
+    await this.#write([{ type: 'put', key: `team:${team.id}`, value: team }]);
+    return team;
+  }
+
+  async teams() {
+    return this.#db.values({ gt: 'team:', lt: 'team;' }).all();
+  }
+
+  /** A console session, keyed by the hash of its cookie's token (the token itself is never stored). */
+  async createSession(session) {
+    await this.#write([{ type: 'put', key: `session:${session.tokenHash}`, value: session }]);
+    return session;
+  }
+
+  async getSession(tokenHash) {
+    return this.#read(`session:${tokenHash}`);
+  }
+
+  async deleteSession(tokenHash) {
+    await this.#write([{ type: 'del', key: `session:${tokenHash}` }]);
+  }
+
+  /** Ends every session of an account (disabled, password changed or reset). */
+  async deleteSessionsOf(accountId) {
+    const operations = [];
+    for await (const session of this.#db.values({ gt: 'session:', lt: 'session;' })) {
+      if (session.accountId === accountId) operations.push({ type: 'del', key: `session:${session.tokenHash}` });
+    }
+    if (operations.length > 0) await this.#write(operations);
+  }
+
+  /** One audit line ({at, action, ...}); kept in time order. */
+  async appendAudit(entry) {
+    await this.#write([{ type: 'put', key: `audit:${String(entry.at).padStart(15, '0')}:${randomUUID()}`, value: entry }]);
+    return entry;
+  }
+
+  /** The newest `limit` audit lines, newest first. */
+  async auditLog({ limit = 200 } = {}) {
+    return this.#db.values({ gt: 'audit:', lt: 'audit;', reverse: true, limit }).all();
   }
 
   async close() {

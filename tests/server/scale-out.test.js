@@ -8,6 +8,7 @@ import { PostgresServer } from './helpers/postgres-server.js';
 import { RedisServer } from './helpers/redis-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { startTestServer } from './helpers/running-server.js';
+import { openConsole } from './helpers/console-session.js';
 import { PostgresStore } from '../../server/store/postgres-store.js';
 
 const [postgres, redis] = await Promise.all([PostgresServer.start(), RedisServer.start()]);
@@ -17,12 +18,11 @@ after(async () => {
 });
 const skip = postgres instanceof Error ? `no PostgreSQL server: ${postgres.message}` : redis instanceof Error ? `no Redis server: ${redis.message}` : false;
 
-const AGENT_TOKEN = 'scale-out-token';
 const isEvent = (name) => (f) => f.type === 'event' && f.event === name;
 
 // Three instances on a fresh database; `body(instances)`, then all stop.
 async function withInstances(config, body) {
-  const shared = { agentToken: AGENT_TOKEN, store: { kind: 'postgres', url: await postgres.createDatabase() }, fanout: { kind: 'redis', url: redis.url }, ...config };
+  const shared = { store: { kind: 'postgres', url: await postgres.createDatabase() }, fanout: { kind: 'redis', url: redis.url }, ...config };
   const instances = [];
   try {
     for (let i = 0; i < 3; i += 1) instances.push(await startTestServer({ config: shared }));
@@ -35,10 +35,9 @@ async function withInstances(config, body) {
   }
 }
 
-async function agent(server, name) {
-  const client = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-  const ready = await client.request({ type: 'login', token: AGENT_TOKEN, name }, 'ready');
-  return { client, ready };
+// A new account (stored in the shared database), logged in and its console opened on `server`.
+function agent(server, name) {
+  return openConsole(server, { name });
 }
 
 async function visitor(server, fields) {
@@ -57,7 +56,7 @@ test('a visitor on instance 1 and an agent on instance 3 chat live: queue, accep
     v.send({ type: 'handoff', reason: 'visitor' });
     assert.equal((await v.next(isEvent('queued'))).position, 1);
     // The queue update reaches every console, on every instance.
-    for (const console of [li, wang]) assert.deepEqual((await console.next((f) => f.type === 'queue' && f.entries.length === 1)).entries, [{ conversationId: id, position: 1 }]);
+    for (const console of [li, wang]) assert.deepEqual((await console.next((f) => f.type === 'queue' && f.entries.length === 1)).entries, [{ conversationId: id, position: 1, teamId: null }]);
 
     assert.equal((await li.request({ type: 'accept', conversationId: id }, 'result')).ok, true);
     assert.deepEqual(await v.next(isEvent('agent_joined')), { type: 'event', event: 'agent_joined', name: '小李' });

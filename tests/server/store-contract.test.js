@@ -134,17 +134,36 @@ for (const kind of KINDS) {
       try {
         const waiting = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
         await store.updateConversation(waiting.id, { state: 'queued', queuedAt: 5 });
-        const claims = await Promise.all(['ann', 'bo', 'ann', 'cy', 'bo', 'ann'].map((agentName, i) => (i % 2 ? other : store).claimConversation(waiting.id, { agentName, now: 10 + i })));
+        const claims = await Promise.all(['ann', 'bo', 'ann', 'cy', 'bo', 'ann'].map((agentId, i) => (i % 2 ? other : store).claimConversation(waiting.id, { agentId, agentName: `${agentId}'s name`, now: 10 + i })));
         const won = claims.filter((claim) => claim.conversation);
         assert.equal(won.length, 1, 'the visitor is assigned once');
         assert.deepEqual(claims.filter((claim) => claim.error).map((claim) => claim.error), Array(5).fill('not_waiting'));
         const stored = await other.getConversation(waiting.id);
         assert.equal(stored.state, 'with_agent');
-        assert.equal(stored.agentName, won[0].conversation.agentName);
+        assert.equal(stored.agentId, won[0].conversation.agentId);
+        assert.equal(stored.agentName, `${stored.agentId}'s name`);
         assert.equal(stored.acceptedAt, won[0].conversation.acceptedAt);
-        assert.deepEqual(await store.claimConversation('no-such-id', { agentName: 'ann', now: 1 }), { error: 'unknown_conversation' });
+        assert.deepEqual(await store.claimConversation('no-such-id', { agentId: 'ann', agentName: 'Ann', now: 1 }), { error: 'unknown_conversation' });
         const fresh = await store.createConversation({ siteId: 's', visitorId: 'w', now: 1 });
-        assert.deepEqual(await store.claimConversation(fresh.id, { agentName: 'ann', now: 1 }), { error: 'not_waiting' }, 'a conversation with the bot is not waiting');
+        assert.deepEqual(await store.claimConversation(fresh.id, { agentId: 'ann', agentName: 'Ann', now: 1 }), { error: 'not_waiting' }, 'a conversation with the bot is not waiting');
+      } finally {
+        if (other !== store) await other.close();
+      }
+    }));
+
+    test('claims: a transfer takes the conversation from the agent expected only, keeps acceptedAt and adds the note', () => withStore(async (store, place) => {
+      const other = kind.severalWriters ? await place.open() : store;
+      try {
+        const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+        await store.updateConversation(conversation.id, { state: 'queued', queuedAt: 2 });
+        await store.claimConversation(conversation.id, { agentId: 'ann', agentName: 'Ann', now: 3 });
+        const note = { text: 'billing question', toAgentId: 'bo' };
+        const transfers = await Promise.all([store, other].map((writer, i) => writer.claimConversation(conversation.id, { agentId: i ? 'cy' : 'bo', agentName: 'X', now: 8, expected: { state: 'with_agent', agentId: 'ann' }, note })));
+        assert.equal(transfers.filter((claim) => claim.conversation).length, 1, 'one transfer wins');
+        const stored = await other.getConversation(conversation.id);
+        assert.equal(stored.acceptedAt, 3, 'a transfer keeps the first acceptedAt');
+        assert.deepEqual(stored.notes, [note]);
+        assert.deepEqual(await store.claimConversation(conversation.id, { agentId: 'dee', agentName: 'Dee', now: 9, expected: { state: 'with_agent', agentId: 'ann' } }), { error: 'not_waiting' }, 'ann holds it no more');
       } finally {
         if (other !== store) await other.close();
       }
@@ -159,12 +178,12 @@ for (const kind of KINDS) {
           await store.updateConversation(conversation.id, { state: 'queued', queuedAt: i });
           ids.push(conversation.id);
         }
-        const claims = await Promise.all(ids.map((id, i) => (i % 2 ? other : store).claimConversation(id, { agentName: 'ann', now: 9, limit: 2 })));
+        const claims = await Promise.all(ids.map((id, i) => (i % 2 ? other : store).claimConversation(id, { agentId: 'ann', agentName: 'Li', now: 9, limit: 2 })));
         assert.equal(claims.filter((claim) => claim.conversation).length, 2, 'two of six, not more');
         assert.deepEqual(claims.filter((claim) => claim.error).map((claim) => claim.error), Array(4).fill('agent_at_limit'));
-        // Another agent is not counted against ann's limit.
+        // Another account is not counted against ann's limit, even under the same display name.
         const free = ids.find((_, i) => claims[i].error);
-        assert.equal((await other.claimConversation(free, { agentName: 'bo', now: 9, limit: 2 })).conversation.agentName, 'bo');
+        assert.equal((await other.claimConversation(free, { agentId: 'bo', agentName: 'Li', now: 9, limit: 2 })).conversation.agentId, 'bo');
         const queued = await store.queuedConversations();
         assert.equal(queued.length, 3);
         assert.deepEqual(queued.map((c) => c.queuedAt), [...queued.map((c) => c.queuedAt)].sort((a, b) => a - b), 'longest waiting first');
@@ -236,5 +255,57 @@ for (const kind of KINDS) {
       await store.close();
       place.remove();
     });
+
+    test('accounts: a username is taken once whatever its case, updates merge, all survive reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const li = { id: 'a1', username: 'Li', displayName: '小李', role: 'agent', disabled: false };
+      assert.deepEqual(await store.createAccount(li), li);
+      const [again, other] = await Promise.all([store.createAccount({ ...li, id: 'a2', username: 'li' }), store.createAccount({ id: 'a3', username: 'wang', displayName: '老王', role: 'admin', disabled: false })]);
+      assert.equal(again, null, 'a second "li" is refused');
+      assert.equal(other.id, 'a3');
+      const updated = await store.updateAccount('a1', { displayName: '李', disabled: true, username: 'renamed', id: 'x' });
+      assert.deepEqual(updated, { ...li, displayName: '李', disabled: true });
+      assert.equal(await store.updateAccount('nobody', { role: 'admin' }), null);
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.getAccount('a1'), updated);
+      assert.equal((await store.accountByUsername('LI')).id, 'a1');
+      assert.equal(await store.accountByUsername('zhang'), null);
+      assert.deepEqual((await store.accounts()).map((account) => account.id), ['a1', 'a3']);
+      await store.close();
+      place.remove();
+    });
+
+    test('console sessions: found by token hash, ended one by one or all of an account at once', () => withStore(async (store) => {
+      for (const id of ['a1', 'a2']) await store.createAccount({ id, username: id, displayName: id, role: 'agent', disabled: false });
+      const sessions = [['h1', 'a1'], ['h2', 'a1'], ['h3', 'a2']].map(([tokenHash, accountId]) => ({ tokenHash, accountId, createdAt: 1, expiresAt: 2 }));
+      for (const session of sessions) await store.createSession(session);
+      assert.deepEqual(await store.getSession('h1'), sessions[0]);
+      await store.deleteSession('h1');
+      assert.equal(await store.getSession('h1'), null);
+      await store.deleteSessionsOf('a1');
+      assert.equal(await store.getSession('h2'), null);
+      assert.deepEqual(await store.getSession('h3'), sessions[2]);
+    }));
+
+    test('teams: stored whole, replaced by id, listed after reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a'], pickFromQueue: false });
+      await store.putTeam({ id: 't2', name: 'Support', siteIds: [], pickFromQueue: true });
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false });
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.teams(), [{ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false }, { id: 't2', name: 'Support', siteIds: [], pickFromQueue: true }]);
+      await store.close();
+      place.remove();
+    });
+
+    test('audit log: newest first, limited', () => withStore(async (store) => {
+      for (const at of [5, 1, 9]) await store.appendAudit({ at, action: 'login', accountId: `a${at}` });
+      assert.deepEqual((await store.auditLog()).map((entry) => entry.at), [9, 5, 1]);
+      assert.deepEqual((await store.auditLog({ limit: 2 })).map((entry) => entry.at), [9, 5]);
+    }));
   });
 }
