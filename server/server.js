@@ -78,7 +78,7 @@ export async function startKefuServer(options = {}) {
     log.warn('fanout_gap_reconnecting_clients', {});
     presence.reconnectEveryone();
   });
-  const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites) });
+  const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites), fanout });
   const desk = new AgentDesk({ store, presence, fanout, teams, config, log });
   await desk.restore();
   // With several instances the buckets are shared (Redis), so a visitor's budget does not

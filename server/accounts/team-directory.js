@@ -5,7 +5,8 @@
 // team claims is everyone's, so a fresh install works before any team exists.
 //
 // Teams are few and read on every frame, so they are held in memory and written
-// through to the store.
+// through to the store; with several instances, the one that changed them says so on the
+// fan-out bus and the others read them again.
 import { randomUUID } from 'node:crypto';
 
 const MAX_TEAM_NAME_CHARS = 40;
@@ -16,17 +17,26 @@ export class TeamDirectory {
   #store;
   #siteIds;
   #teams = new Map(); // id -> {id, name, siteIds, pickFromQueue}
+  #fanout;
 
-  /** @param {{store: object, siteIds: string[]}} options the configured sites */
-  static async load({ store, siteIds }) {
-    const directory = new TeamDirectory(store, siteIds);
-    for (const team of await store.teams()) directory.#teams.set(team.id, team);
+  /** @param {{store: object, siteIds: string[], fanout: object}} options the configured sites, the fan-out bus */
+  static async load({ store, siteIds, fanout }) {
+    const directory = new TeamDirectory(store, siteIds, fanout);
+    await directory.#read();
+    fanout.subscribe((message) => {
+      if (message.to === 'teams') directory.#read().catch(() => {}); // the next change or restart reads again
+    });
     return directory;
   }
 
-  constructor(store, siteIds) {
+  constructor(store, siteIds, fanout) {
     this.#store = store;
     this.#siteIds = siteIds;
+    this.#fanout = fanout;
+  }
+
+  async #read() {
+    this.#teams = new Map((await this.#store.teams()).map((team) => [team.id, team]));
   }
 
   list() {
@@ -102,6 +112,7 @@ export class TeamDirectory {
     }
     await this.#store.putTeam(next);
     this.#teams.set(next.id, next);
+    this.#fanout.publish({ to: 'teams', event: 'changed' });
     return { team: next };
   }
 

@@ -162,3 +162,32 @@ test('a message stored by an instance that died before passing it on reaches the
     for (const c of [li, v]) await c.close();
   });
 });
+
+test('the team wall holds across instances: a console hears of its teams\' visitors only, wherever each is connected', { skip }, async () => {
+  const open = { businessHours: null, offlineWhenNoAgent: false };
+  await withInstances({ sites: { siteA: open, siteB: open } }, async ([one, two, three]) => {
+    const sales = (await one.teams.create({ name: 'Sales', siteIds: ['siteA'], pickFromQueue: true })).team;
+    const billing = (await one.teams.create({ name: 'Billing', siteIds: ['siteB'], pickFromQueue: true })).team;
+    // The other instances read the teams again when told over the bus.
+    for (let i = 0; i < 100 && !(two.teams.get(billing.id) && three.teams.get(billing.id)); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { client: li } = await openConsole(two, { name: '小李', teamIds: [sales.id] });
+    const { client: wang } = await openConsole(three, { name: '老王', teamIds: [billing.id] });
+    const a = await visitor(one, { siteId: 'siteA' });
+    await a.client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    const b = await visitor(one, { siteId: 'siteB' });
+    await b.client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    const idA = a.welcome.conversationId;
+    const idB = b.welcome.conversationId;
+    assert.equal((await li.next((f) => f.type === 'conversation' && f.conversation.conversationId === idA)).conversation.conversationId, idA);
+    assert.equal((await wang.next((f) => f.type === 'conversation' && f.conversation.conversationId === idB)).conversation.conversationId, idB);
+    assert.deepEqual((await wang.next((f) => f.type === 'queue' && f.entries.length > 0)).entries.map((e) => e.conversationId), [idB]);
+    assert.equal((await li.request({ type: 'accept', conversationId: idA }, 'result')).ok, true);
+    await li.request({ type: 'message', conversationId: idA, text: '您好' }, 'result');
+    await a.client.next('msg');
+    // Everything each console got, after the other team's frames had time to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(wang.drain().filter((f) => JSON.stringify(f).includes(idA)).length, 0, 'Billing never hears of the Sales visitor');
+    assert.equal(li.drain().filter((f) => JSON.stringify(f).includes(idB)).length, 0, 'Sales never hears of the Billing visitor');
+    for (const c of [li, wang, a.client, b.client]) await c.close();
+  });
+});
