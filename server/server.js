@@ -14,6 +14,7 @@ import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { createUploadRoutes } from './http/uploads.js';
 import { AddressConnections } from './security/address-connections.js';
 import { clientAddress, isTrustedProxy } from './security/client-address.js';
 import { upgradeAllowed } from './security/origins.js';
@@ -83,7 +84,8 @@ export async function startKefuServer(options = {}) {
       response.writeHead(400, { connection: 'close' }).end();
       return;
     }
-    routes(request, response).catch((error) => {
+    const url = new URL(request.url, 'http://localhost');
+    uploads(request, response, url).then((handled) => handled || routes(request, response)).catch((error) => {
       log.error('http_request_failed', { error: error.message });
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -103,6 +105,7 @@ export async function startKefuServer(options = {}) {
     if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins });
   const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);

@@ -6,11 +6,21 @@ import { clientAddress } from '../security/client-address.js';
 
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
 const MAX_NAME_CHARS = 40;
+const MAX_ATTACHMENT_NAME_CHARS = 200;
 
 // Compare digests so the comparison takes the same time whatever the token length.
 function sameToken(given, expected) {
   const digest = (text) => createHash('sha256').update(String(text)).digest();
   return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
+}
+
+// An image the console uploaded first (POST /attachments): {id, name, width?, height?}.
+function consoleAttachment(value) {
+  if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || !/^[0-9a-f]{64}$/.test(value.id)) return null;
+  const name = typeof value.name === 'string' ? value.name.slice(0, MAX_ATTACHMENT_NAME_CHARS) : '';
+  const dimension = (number) => (Number.isSafeInteger(number) && number > 0 ? number : undefined);
+  const [width, height] = [dimension(value.width), dimension(value.height)];
+  return width && height ? { id: value.id, name, width, height } : { id: value.id, name };
 }
 
 export class AgentConnection {
@@ -113,7 +123,10 @@ export class AgentConnection {
       case 'message': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        return result(await desk.agentMessage(this.name, id, text));
+        if (frame.attachment === undefined) return result(await desk.agentMessage(this.name, id, text));
+        const attachment = consoleAttachment(frame.attachment);
+        if (!attachment) return result({ error: 'attachment_invalid' });
+        return result(await desk.agentMessage(this.name, id, text, attachment));
       }
       case 'typing': return result(await desk.agentTyping(this.name, id, frame.on === true));
       case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(this.name, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });

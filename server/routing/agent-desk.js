@@ -4,7 +4,7 @@
 // restart keeps the queue); who is online and who is typing is not.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 
 export class AgentDesk {
   #store;
@@ -268,10 +268,13 @@ export class AgentDesk {
     return { conversation };
   }
 
-  async agentMessage(agentName, conversationId, text) {
+  /** `attachment`: a file the agent uploaded to this conversation (server/http/uploads.js). */
+  async agentMessage(agentName, conversationId, text, attachment = null) {
     const { error } = await this.#assigned(agentName, conversationId);
     if (error) return { error };
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now: this.#clock() });
+    const vouched = attachment ? await attachmentOf(this.#store, conversationId, attachment) : null;
+    if (attachment && !vouched) return { error: 'attachment_not_found' };
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now: this.#clock(), meta: vouched ? { attachment: vouched } : undefined });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
     this.#presence.toAgents({ type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };
