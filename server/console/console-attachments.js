@@ -24,7 +24,7 @@ export class ConsoleAttachments {
       link.append(img);
       this.#url(conversationId, attachment.id).then((url) => url && (img.src = link.href = url));
     } else {
-      link.textContent = `📄 ${attachment.name}`;
+      link.textContent = `PDF · ${attachment.name}`;
       this.#url(conversationId, attachment.id).then((url) => url && (link.href = url));
     }
     return link;
