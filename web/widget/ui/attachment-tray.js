@@ -45,7 +45,7 @@ export class AttachmentTray {
       },
     });
     const label = translator.t('attach.button');
-    const button = createElement(doc, 'button', { type: 'button', className: 'attach-button', title: label, attrs: { 'aria-label': label }, on: { click: () => input.click() } }, paperclip(doc));
+    const button = createElement(doc, 'button', { type: 'button', className: 'attach-button', title: label, attrs: { 'aria-label': label }, on: { click: () => input.click() } }, '+');
     this.#progress = createElement(doc, 'progress', { max: 100, value: 0, hidden: true });
     this.#label = createElement(doc, 'span', { attrs: { role: 'status' } });
     this.#error = createElement(doc, 'p', { className: 'field-error', attrs: { role: 'alert' } });
@@ -106,13 +106,3 @@ export class AttachmentTray {
   }
 }
 
-// A drawn icon: an emoji would depend on the visitor's fonts.
-function paperclip(doc) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(ns, 'svg');
-  for (const [name, value] of Object.entries({ viewBox: '0 0 24 24', width: '20', height: '20', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round', 'aria-hidden': 'true' })) svg.setAttribute(name, value);
-  const path = doc.createElementNS(ns, 'path');
-  path.setAttribute('d', 'M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5');
-  svg.append(path);
-  return svg;
-}
