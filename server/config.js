@@ -231,6 +231,8 @@ export const CONFIG_KEYS = {
     uploadPerMinute: key(integer(1), 10, 'then this many per minute'),
     uploadIpBurst: key(integer(1), 60, 'attachments one IP may upload at once'),
     uploadIpPerMinute: key(integer(1), 60, 'then this many per minute'),
+    // Each is held in memory until stored: this times the largest site cap bounds it.
+    uploadsInFlight: key(integer(1), 16, 'attachment uploads the server receives at once; more get 503 and retry'),
   },
   defaultHandlingSeconds: key(integer(1), 180, 'queue ETA before any conversation was handled (a support chat takes minutes)'),
   agentReconnectGraceSeconds: key(atLeast(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),

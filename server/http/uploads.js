@@ -46,6 +46,7 @@ function sendJson(response, status, body, headers = {}) {
  * @returns {(request, response, url: URL) => Promise<boolean>} true when the request was an attachment route
  */
 export function createUploadRoutes({ config, store, log, clock, ownOrigins }) {
+  let inFlight = 0;
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
     ip: new RateLimiter({ burst: config.limits.uploadIpBurst, perMinute: config.limits.uploadIpPerMinute }),
@@ -103,8 +104,15 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins }) {
     if (!limiters.visitor.allow(who, now) || !limiters.ip.allow(ip, now)) {
       throw new UploadRefused(429, 'rate_limited', 'too many uploads; retry in a minute', { retryAfterMs: Math.ceil(60_000 / config.limits.uploadPerMinute) });
     }
+    if (inFlight >= config.limits.uploadsInFlight) throw new UploadRefused(503, 'busy', 'the server is receiving too many files; retry shortly', { retryAfterMs: 2000 });
     const maxBytes = config.sites[siteId]?.maxAttachmentBytes ?? 0;
-    const bytes = await readBody(request, maxBytes);
+    inFlight += 1;
+    let bytes;
+    try {
+      bytes = await readBody(request, maxBytes);
+    } finally {
+      inFlight -= 1;
+    }
     if (bytes.length === 0) throw new UploadRefused(400, 'empty', 'the file is empty');
     const sniffed = sniffAttachmentType(bytes);
     if (!sniffed) {

@@ -135,3 +135,25 @@ test('an agent uploads an image to the conversation and sends it; the visitor re
     agent.close();
   });
 });
+
+test('uploads past limits.uploadsInFlight get 503 while the others arrive, and go through once one is done', async () => {
+  await withTestServer({ config: { limits: { uploadsInFlight: 1 } } }, async (server) => {
+    const { client, welcome } = await visitor(server);
+    // The first upload is still arriving (chunked, not ended).
+    let finish;
+    const first = new Promise((resolve, reject) => {
+      const request = httpRequest(`${server.httpUrl}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${welcome.sessionToken}`, 'transfer-encoding': 'chunked' } }, resolve);
+      request.on('error', reject);
+      request.write(PNG.subarray(0, 8));
+      finish = () => request.end(PNG.subarray(8));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const busy = await upload(server, welcome.sessionToken, PDF, 'application/pdf');
+    assert.equal(busy.status, 503);
+    assert.equal((await busy.json()).error.code, 'busy');
+    finish();
+    assert.equal((await first).statusCode, 201);
+    assert.equal((await upload(server, welcome.sessionToken, PDF, 'application/pdf')).status, 201);
+    client.close();
+  });
+});
