@@ -144,6 +144,40 @@ test('a file uploaded while the socket is down, then a reload before its message
   await context.close();
 });
 
+test('an image pasted into the composer and a PDF dropped on the panel are sent: a thumbnail and a download link', async () => {
+  const context = await world.browser.newContext();
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  await openWidget(page);
+  const image = png(40, 30, [120, 0, 200]).toString('base64');
+  await page.evaluate((base64) => {
+    const root = document.querySelector('kefu-chat').shadowRoot;
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const pasted = new DataTransfer();
+    pasted.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    root.querySelector('textarea').dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true, composed: true }));
+  }, image);
+  await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { timeout: 15_000 });
+  await imageShown(page);
+  assert.equal(await page.inputValue('kefu-chat >> textarea'), '', 'the file was not pasted as text');
+  await page.evaluate(() => {
+    const panel = document.querySelector('kefu-chat').shadowRoot.querySelector('.panel');
+    const dropped = new DataTransfer();
+    dropped.items.add(new File(['%PDF-1.4\n%%EOF\n'], '发票.pdf', { type: 'application/pdf' }));
+    panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => {
+    const link = document.querySelector('kefu-chat').shadowRoot.querySelector('.messages li.visitor a.attachment-link[download]');
+    return link && link.href.startsWith('blob:');
+  }, null, { timeout: 15_000 });
+  assert.equal(await page.getAttribute('kefu-chat >> .messages li.visitor a.attachment-link[download]', 'download'), '发票.pdf');
+  assert.equal(await page.textContent('kefu-chat >> .messages li.visitor a.attachment-link[download]'), 'PDF · 发票.pdf');
+  assert.equal(await page.locator('kefu-chat >> .messages li.visitor').count(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a PDF named .png (forged type), an SVG and a file over the cap are refused with their reason in the panel', async () => {
   const context = await world.browser.newContext();
   const page = await context.newPage();
