@@ -25,6 +25,7 @@ export class AttachmentUploader {
   #delivered = new Set(); // attachment ids whose message the view shows as delivered
   #dispatched = new Set(); // record ids whose message this page has handed to the session
   #running = false;
+  #again = false; // asked to pump while it ran: run once more
   #retryTimer = null;
   #retryDelay = RETRY_INITIAL_MS;
   #request = null;
@@ -100,34 +101,44 @@ export class AttachmentUploader {
 
   // One file at a time, oldest first, so messages keep the order the files were picked in.
   async #pump() {
+    if (this.#running) this.#again = true;
     if (this.#running || this.#disposed || !this.#token || this.#retryTimer) return;
     this.#running = true;
+    this.#again = false;
     try {
-      for (const record of await this.#all()) {
-        if (this.#disposed) return;
-        if (record.attachment && this.#delivered.has(record.attachment.id)) {
-          await this.#delete(record.id);
-          continue;
-        }
-        if (!record.attachment) {
-          const outcome = await this.#upload(record);
-          if (outcome === 'retry') {
-            this.#scheduleRetry();
-            return;
-          }
-          if (outcome === 'refused') continue;
-        }
-        if (this.#dispatched.has(record.id)) continue;
-        this.#dispatched.add(record.id);
-        // The same key each time: the dispatch after a reload changes nothing if the one
-        // before it was stored. A refused one was shown to the visitor; the file goes.
-        const accepted = this.#dispatch({ type: 'send_text', text: record.name, attachment: record.attachment, key: `upload:${record.id}` });
-        if (!accepted) await this.#delete(record.id);
-      }
-      this.#retryDelay = RETRY_INITIAL_MS;
+      await this.#pass();
+    } catch {
+      this.#scheduleRetry(); // the browser's storage failed for now
     } finally {
       this.#running = false;
     }
+    if (this.#again) this.#pump();
+  }
+
+  // One pass over the stored files; 'retry' leaves the rest for the retry timer.
+  async #pass() {
+    for (const record of await this.#all()) {
+      if (this.#disposed) return;
+      if (record.attachment && this.#delivered.has(record.attachment.id)) {
+        await this.#delete(record.id);
+        continue;
+      }
+      if (!record.attachment) {
+        const outcome = await this.#upload(record);
+        if (outcome === 'retry') {
+          this.#scheduleRetry();
+          return;
+        }
+        if (outcome === 'refused') continue;
+      }
+      if (this.#dispatched.has(record.id)) continue;
+      this.#dispatched.add(record.id);
+      // The same key each time: the dispatch after a reload changes nothing if the one
+      // before it was stored. A refused one was shown to the visitor; the file goes.
+      const accepted = this.#dispatch({ type: 'send_text', text: record.name, attachment: record.attachment, key: `upload:${record.id}` });
+      if (!accepted) await this.#delete(record.id);
+    }
+    this.#retryDelay = RETRY_INITIAL_MS;
   }
 
   #scheduleRetry() {
@@ -177,18 +188,25 @@ export class AttachmentUploader {
   }
 
   async #all() {
-    if (!this.#db) return [...this.#memory.values()].sort((a, b) => a.at - b.at);
-    const records = await run(this.#db, 'readonly', (store) => store.getAll());
-    return records.sort((a, b) => a.at - b.at);
+    const stored = this.#db ? await run(this.#db, 'readonly', (store) => store.getAll()) : [];
+    return [...stored, ...this.#memory.values()].sort((a, b) => a.at - b.at);
   }
 
+  // A file IndexedDB cannot take (its quota, say) is still sent, but not across a reload.
   async #put(record) {
-    if (!this.#db) return void this.#memory.set(record.id, record);
-    await run(this.#db, 'readwrite', (store) => store.put(record));
+    if (this.#db && !this.#memory.has(record.id)) {
+      try {
+        await run(this.#db, 'readwrite', (store) => store.put(record));
+        return;
+      } catch {
+        // kept in memory below
+      }
+    }
+    this.#memory.set(record.id, record);
   }
 
   async #delete(id) {
-    if (!this.#db) return void this.#memory.delete(id);
+    if (this.#memory.delete(id) || !this.#db) return;
     await run(this.#db, 'readwrite', (store) => store.delete(id));
   }
 }
