@@ -12,7 +12,7 @@ import { openStore } from './store/open-store.js';
 import { Presence } from './live/presence.js';
 import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
-import { AgentConnection } from './agent/agent-connection.js';
+import { AgentConnection, sameToken } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
 import { createUploadRoutes } from './http/uploads.js';
 import { AddressConnections } from './security/address-connections.js';
@@ -105,7 +105,7 @@ export async function startKefuServer(options = {}) {
     if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
-  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins });
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, isAgent: (request, bearer) => sameToken(bearer, config.agentToken) });
   const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);

@@ -9,7 +9,7 @@ const MAX_NAME_CHARS = 40;
 const MAX_ATTACHMENT_NAME_CHARS = 200;
 
 // Compare digests so the comparison takes the same time whatever the token length.
-function sameToken(given, expected) {
+export function sameToken(given, expected) {
   const digest = (text) => createHash('sha256').update(String(text)).digest();
   return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
 }

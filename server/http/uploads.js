@@ -10,7 +10,7 @@
 // is stored under the SHA-256 of its bytes (its id) and linked to that one conversation;
 // the id alone opens nothing. Its type is what its first bytes say (attachment-type.js),
 // and a claimed Content-Type that disagrees is refused, as is anything else (SVG too).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ACCEPTED_TYPES, isImageType, sniffAttachmentType } from '../attachments/attachment-type.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { clientAddress } from '../security/client-address.js';
@@ -20,12 +20,6 @@ const ID = /^[0-9a-f]{64}$/;
 // Served bytes are never a document: no script, no plugin, no frame, even opened directly.
 export const ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'application/pdf': 'pdf' };
-
-// Digests compared, so the time taken says nothing about the token.
-function sameToken(given, expected) {
-  const digest = (text) => createHash('sha256').update(String(text)).digest();
-  return typeof given === 'string' && typeof expected === 'string' && timingSafeEqual(digest(given), digest(expected));
-}
 
 class UploadRefused extends Error {
   constructor(status, code, message, extra = {}) {
@@ -42,10 +36,12 @@ function sendJson(response, status, body, headers = {}) {
 }
 
 /**
- * @param {{config: object, store: object, log: object, clock: () => number}} services
+ * @param {{config: object, store: object, log: object, clock: () => number, ownOrigins: () => string[],
+ *   isAgent: (request, bearer: string) => boolean}} services
+ *   isAgent: whether the request carries an agent's credentials (the one place agents are told from visitors here)
  * @returns {(request, response, url: URL) => Promise<boolean>} true when the request was an attachment route
  */
-export function createUploadRoutes({ config, store, log, clock, ownOrigins }) {
+export function createUploadRoutes({ config, store, log, clock, ownOrigins, isAgent }) {
   let inFlight = 0;
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
@@ -66,7 +62,7 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins }) {
     if (!match) throw new UploadRefused(401, 'unauthorized', 'send the session token as Authorization: Bearer <token>');
     const agentConversation = url.searchParams.get('conversationId');
     if (agentConversation !== null) {
-      if (!sameToken(match[1], config.agentToken)) throw new UploadRefused(401, 'unauthorized', 'wrong agent token');
+      if (!isAgent(request, match[1])) throw new UploadRefused(401, 'unauthorized', 'wrong agent token');
       const conversation = await store.getConversation(agentConversation);
       if (!conversation) throw new UploadRefused(404, 'unknown_conversation', 'no such conversation');
       return { conversationId: conversation.id, siteId: conversation.siteId, who: 'agent' };
