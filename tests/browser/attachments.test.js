@@ -70,7 +70,7 @@ test('a 10 MB image picked, the page reloaded while it uploads: uploaded again a
   const conversationId = await welcomed;
 
   // Valid PNG data then padding to 10 MB (decoders stop at IEND).
-  const image = png(64, 48, [22, 100, 255]);
+  const image = png(64, 48, [255, 200, 0]);
   const bytes = Buffer.concat([image, Buffer.alloc(10_000_000 - image.length)]);
   // The first upload never completes: the reload interrupts it.
   let stalled = 0;
