@@ -40,6 +40,11 @@ test('a PNG and a PDF are stored under their SHA-256 and served back to their co
     // No claimed type at all: the bytes decide.
     const pdf = await (await upload(server, welcome.sessionToken, PDF, null)).json();
     assert.equal(pdf.type, 'application/pdf');
+    // JPEG and WebP by their signatures; the stored type is the sniffed one.
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF rest')]);
+    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([20, 0, 0, 0]), Buffer.from('WEBPVP8 rest')]);
+    assert.equal((await (await upload(server, welcome.sessionToken, jpeg, 'image/jpeg')).json()).type, 'image/jpeg');
+    assert.equal((await (await upload(server, welcome.sessionToken, webp, 'application/octet-stream')).json()).type, 'image/webp');
     const served = await download(server, welcome.sessionToken, pdf.id);
     assert.equal(served.headers.get('content-type'), 'application/pdf');
     assert.match(served.headers.get('content-disposition'), /^attachment; /, 'a PDF is downloaded, never rendered in the server origin');
