@@ -1,19 +1,13 @@
 // Files in the console: thumbnails of the images in a conversation (and links to its
 // PDFs), and the agent's own images, uploaded to the conversation and then sent as a
-// message that names them (docs/server.md, "Attachments"). The server serves a file only
-// with the agent token in a header, so each is fetched once into a blob: URL.
+// message that names them (docs/server.md, "Attachments"). Requests go with the
+// console's session cookie; each file is fetched once into a blob: URL.
 import { el } from './dom.js';
 
 const ACCEPTED = ['image/png', 'image/jpeg', 'image/webp', 'application/pdf'];
 
 export class ConsoleAttachments {
-  #token;
   #urls = new Map(); // `${conversationId}/${id}` -> Promise<string|null>
-
-  /** @param {() => string} token the agent token the console logged in with */
-  constructor(token) {
-    this.#token = token;
-  }
 
   /** The attachment as the thread shows it: a thumbnail that opens full size, or a PDF link. */
   node(conversationId, attachment) {
@@ -54,7 +48,7 @@ export class ConsoleAttachments {
   async #upload(conversationId, file) {
     try {
       const response = await fetch(`/attachments?conversationId=${encodeURIComponent(conversationId)}`, {
-        method: 'POST', headers: { authorization: `Bearer ${this.#token()}`, 'content-type': file.type }, body: file,
+        method: 'POST', headers: { 'content-type': file.type }, body: file,
       });
       return await response.json();
     } catch (error) {
@@ -65,7 +59,7 @@ export class ConsoleAttachments {
   #url(conversationId, id) {
     const key = `${conversationId}/${id}`;
     if (!this.#urls.has(key)) {
-      this.#urls.set(key, fetch(`/attachments/${encodeURIComponent(id)}?conversationId=${encodeURIComponent(conversationId)}`, { headers: { authorization: `Bearer ${this.#token()}` } })
+      this.#urls.set(key, fetch(`/attachments/${encodeURIComponent(id)}?conversationId=${encodeURIComponent(conversationId)}`)
         .then(async (response) => (response.ok ? URL.createObjectURL(await response.blob()) : null))
         .catch(() => null));
     }

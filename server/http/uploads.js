@@ -5,8 +5,9 @@
 //   POST /attachments                      the file's bytes as the body → 201 {id, type, size}
 //   GET  /attachments/<id>                 the bytes, to the parties of the conversation only
 //
-// Who asks is said by `Authorization: Bearer <token>`: a visitor's session token (the
-// conversation is the token's), or the agent token with `?conversationId=<id>`. A file
+// Who asks: a visitor by `Authorization: Bearer <session token>` (the conversation is the
+// token's); an agent by the console's session cookie with `?conversationId=<id>`, a
+// conversation that agent's console may see. A file
 // is stored under the SHA-256 of its bytes (its id) and linked to that one conversation;
 // the id alone opens nothing. Its type is what its first bytes say (attachment-type.js),
 // and a claimed Content-Type that disagrees is refused, as is anything else (SVG too).
@@ -37,11 +38,11 @@ function sendJson(response, status, body, headers = {}) {
 
 /**
  * @param {{config: object, store: object, log: object, clock: () => number, ownOrigins: () => string[],
- *   isAgent: (request, bearer: string) => boolean}} services
- *   isAgent: whether the request carries an agent's credentials (the one place agents are told from visitors here)
+ *   consoleConversation: (request, conversationId: string) => Promise<{agent: object|null, conversation: object|null}>}} services
+ *   consoleConversation: the agent the request's console session belongs to, and the conversation if they may see it
  * @returns {(request, response, url: URL) => Promise<boolean>} true when the request was an attachment route
  */
-export function createUploadRoutes({ config, store, log, clock, ownOrigins, isAgent }) {
+export function createUploadRoutes({ config, store, log, clock, ownOrigins, consoleConversation }) {
   let inFlight = 0;
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
@@ -58,15 +59,16 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, isAg
 
   // {conversationId, siteId, who} for the request's credentials, or an UploadRefused.
   const authorize = async (request, url) => {
-    const match = /^Bearer (\S{1,256})$/.exec(request.headers.authorization ?? '');
-    if (!match) throw new UploadRefused(401, 'unauthorized', 'send the session token as Authorization: Bearer <token>');
     const agentConversation = url.searchParams.get('conversationId');
     if (agentConversation !== null) {
-      if (!isAgent(request, match[1])) throw new UploadRefused(401, 'unauthorized', 'wrong agent token');
-      const conversation = await store.getConversation(agentConversation);
-      if (!conversation) throw new UploadRefused(404, 'unknown_conversation', 'no such conversation');
-      return { conversationId: conversation.id, siteId: conversation.siteId, who: 'agent' };
+      const { agent, conversation } = await consoleConversation(request, agentConversation);
+      if (!agent) throw new UploadRefused(401, 'unauthorized', 'log in to the console first');
+      // Not visible and missing look the same.
+      if (!conversation) throw new UploadRefused(404, 'not_found', 'no such conversation');
+      return { conversationId: conversation.id, siteId: conversation.siteId, who: `agent:${agent.id}` };
     }
+    const match = /^Bearer (\S{1,256})$/.exec(request.headers.authorization ?? '');
+    if (!match) throw new UploadRefused(401, 'unauthorized', 'send the session token as Authorization: Bearer <token>');
     const conversationId = await store.conversationIdForToken(match[1]);
     const conversation = conversationId ? await store.getConversation(conversationId) : null;
     if (!conversation) throw new UploadRefused(401, 'unauthorized', 'this session token opens no conversation');
@@ -122,7 +124,7 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, isAg
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
     await store.putAttachment({ conversationId, hash, type: sniffed.type, size: bytes.length, bytes });
-    log.info('attachment_stored', { conversationId, type: sniffed.type, size: bytes.length, by: who === 'agent' ? 'agent' : 'visitor' });
+    log.info('attachment_stored', { conversationId, type: sniffed.type, size: bytes.length, by: who.startsWith('agent:') ? 'agent' : 'visitor' });
     sendJson(response, 201, { id: hash, type: sniffed.type, size: bytes.length }, corsHeaders(request));
   };
 

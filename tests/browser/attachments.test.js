@@ -8,6 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { watchPage } from './chromium.js';
 import { AgentClient, conversationIdOf } from './agent-client.js';
 import { dataAttributePage, routeHostPage, screenshot, useKefuWorld, widgetOnline } from './kefu-server.js';
+import { logInPage } from '../server/helpers/console-session.js';
 
 const world = useKefuWorld();
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -207,10 +208,7 @@ test('in the console the agent sees the visitor\'s image and sends one; the visi
   const consoleContext = await world.browser.newContext();
   const desk = await consoleContext.newPage();
   const deskProblems = await watchPage(desk);
-  await desk.goto(`${world.server.httpUrl}/console/#token=${world.server.agentToken}`);
-  await desk.fill('#login-name', '小李');
-  await desk.click('#login button[type=submit]');
-  await desk.waitForSelector('#desk:not([hidden])');
+  await logInPage(desk, world.server, { name: '小李', role: 'admin' });
 
   await page.setInputFiles('kefu-chat >> input.attach-input', { name: '订单.png', mimeType: 'image/png', buffer: png(90, 60, [0, 160, 80]) });
   await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { timeout: 15_000 });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { withTestServer } from './helpers/running-server.js';
+import { openConsole } from './helpers/console-session.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest of a png')]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n');
@@ -22,6 +23,8 @@ const upload = (server, token, bytes, type, query = '') => fetch(`${server.httpU
   method: 'POST', headers: { authorization: `Bearer ${token}`, ...(type ? { 'content-type': type } : {}) }, body: bytes,
 });
 const download = (server, token, id, query = '') => fetch(`${server.httpUrl}/attachments/${id}${query}`, { headers: { authorization: `Bearer ${token}` } });
+// An agent's requests carry the console's session cookie.
+const agentFetch = (server, cookie, path, init = {}) => fetch(`${server.httpUrl}${path}`, { ...init, headers: { ...init.headers, ...(cookie ? { cookie } : {}), origin: server.httpUrl } });
 
 test('a PNG and a PDF are stored under their SHA-256 and served back to their conversation with safe headers', async () => {
   await withTestServer({}, async (server) => {
@@ -85,7 +88,7 @@ test('a forged type, an SVG and a file over the site cap are refused with a reas
   });
 });
 
-test('only the parties of the conversation can fetch an attachment: not another visitor, not without a token, not a wrong agent token', async () => {
+test('only the parties of the conversation can fetch an attachment: not another visitor, not without a token, not an agent without a console session', async () => {
   await withTestServer({}, async (server) => {
     const owner = await visitor(server);
     const stranger = await visitor(server);
@@ -93,10 +96,13 @@ test('only the parties of the conversation can fetch an attachment: not another 
     assert.equal((await download(server, stranger.welcome.sessionToken, id)).status, 404);
     assert.equal((await fetch(`${server.httpUrl}/attachments/${id}`)).status, 401);
     assert.equal((await download(server, 'st-made-up', id)).status, 401);
-    assert.equal((await download(server, 'wrong', id, `?conversationId=${owner.welcome.conversationId}`)).status, 401);
-    // The stranger uploading the same bytes gets their own link, not a way into the owner's conversation.
-    assert.equal((await download(server, server.agentToken, id, `?conversationId=${stranger.welcome.conversationId}`)).status, 404);
-    assert.equal((await download(server, server.agentToken, id, `?conversationId=${owner.welcome.conversationId}`)).status, 200);
+    assert.equal((await agentFetch(server, null, `/attachments/${id}?conversationId=${owner.welcome.conversationId}`)).status, 401);
+    assert.equal((await agentFetch(server, 'kefu_console=made-up', `/attachments/${id}?conversationId=${owner.welcome.conversationId}`)).status, 401);
+    const admin = await openConsole(server, { role: 'admin' });
+    // The file is linked to the owner's conversation only.
+    assert.equal((await agentFetch(server, admin.cookie, `/attachments/${id}?conversationId=${stranger.welcome.conversationId}`)).status, 404);
+    assert.equal((await agentFetch(server, admin.cookie, `/attachments/${id}?conversationId=${owner.welcome.conversationId}`)).status, 200);
+    admin.client.close();
     assert.equal((await upload(server, 'st-made-up', PNG, 'image/png')).status, 401);
     owner.client.close();
     stranger.client.close();
@@ -120,13 +126,12 @@ test('a message carries an uploaded attachment (type and size as the server foun
 
 test('an agent uploads an image to the conversation and sends it; the visitor receives it and can fetch it', async () => {
   await withTestServer({}, async (server) => {
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    await agent.request({ type: 'login', token: server.agentToken, name: '小李' }, 'ready');
+    const { client: agent, cookie } = await openConsole(server, { role: 'admin' });
     const { client, welcome } = await visitor(server);
     client.send({ type: 'handoff', reason: 'visitor' });
     await client.next((f) => f.type === 'event' && f.event === 'queued');
     assert.equal((await agent.request({ type: 'accept', conversationId: welcome.conversationId }, 'result')).ok, true);
-    const stored = await upload(server, server.agentToken, PNG, 'image/png', `?conversationId=${welcome.conversationId}`);
+    const stored = await agentFetch(server, cookie, `/attachments?conversationId=${welcome.conversationId}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: PNG });
     assert.equal(stored.status, 201);
     const { id } = await stored.json();
     const sent = await agent.request({ type: 'message', conversationId: welcome.conversationId, text: 'screenshot.png', attachment: { id, name: 'screenshot.png' } }, 'result');
