@@ -144,6 +144,9 @@ export const SITE_KEYS = {
   offlineWhenNoAgent: key(boolean, true, 'with no agent logged in, a hand-off becomes leave-a-message'),
   preChatForm: key(boolean, false, 'ask for name / email / phone before the first message'),
   maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest visitor message, in characters (the protocol allows 4,000)'),
+  // Attachments (server/http/uploads.js): images and PDFs, held in memory while they
+  // arrive, so the cap also bounds what one upload costs the server.
+  maxAttachmentBytes: key(integer(1, 64 * 1024 * 1024), 10 * 1024 * 1024, 'largest image or PDF a visitor or agent may send, in bytes (at most 64 MiB)'),
 };
 
 // Where conversations are kept (server/store/open-store.js): the embedded LevelDB in
@@ -200,7 +203,7 @@ export const CONFIG_KEYS = {
     maxConnectionsPerIp: key(integer(1), 256, 'open TCP connections (HTTP and WebSocket) per client address'),
     // Also drops connections that send nothing at all.
     headersTimeoutMs: key(integer(100), 10_000, 'a connection must send its complete request headers within this'),
-    requestTimeoutMs: key(integer(100), 30_000, 'the whole request (every route is a GET without a body)'),
+    requestTimeoutMs: key(integer(100), 30_000, 'the whole request, an attachment upload included'),
     keepAliveTimeoutMs: key(integer(100), 5_000, 'an idle keep-alive connection is closed after this'),
     // Each pre-chat form may be up to a frame's 64 KiB; sent once per conversation.
     prechatBurst: key(integer(1), 5, 'pre-chat forms a visitor may send at once'),
@@ -223,6 +226,14 @@ export const CONFIG_KEYS = {
     loginFreeFailures: key(integer(0), 5, 'wrong console logins from one address before the backoff starts (typos)'),
     loginBackoffBaseMs: key(integer(1), 1000, 'first lockout after those; doubles with each further failure'),
     loginBackoffMaxMs: key(integer(1), 60_000, 'longest lockout'),
+    // Uploads: a person sends a few files; each costs up to maxAttachmentBytes of memory
+    // and storage, so far fewer than messages.
+    uploadBurst: key(integer(1), 10, 'attachments one visitor may upload at once'),
+    uploadPerMinute: key(integer(1), 10, 'then this many per minute'),
+    uploadIpBurst: key(integer(1), 60, 'attachments one IP may upload at once'),
+    uploadIpPerMinute: key(integer(1), 60, 'then this many per minute'),
+    // Each is held in memory until stored: this times the largest site cap bounds it.
+    uploadsInFlight: key(integer(1), 16, 'attachment uploads the server receives at once; more get 503 and retry'),
   },
   defaultHandlingSeconds: key(integer(1), 180, 'queue ETA before any conversation was handled (a support chat takes minutes)'),
   agentReconnectGraceSeconds: key(atLeast(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),

@@ -14,6 +14,7 @@ import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { createUploadRoutes } from './http/uploads.js';
 import { API_PREFIX, createConsoleRoutes, sessionToken } from './http/console-routes.js';
 import { ConsoleAccounts } from './accounts/console-accounts.js';
 import { TeamDirectory } from './accounts/team-directory.js';
@@ -91,7 +92,8 @@ export async function startKefuServer(options = {}) {
       response.writeHead(400, { connection: 'close' }).end();
       return;
     }
-    (path.startsWith(API_PREFIX) ? consoleRoutes(request, response, path) : routes(request, response)).catch((error) => {
+    const url = new URL(request.url, 'http://localhost');
+    (path.startsWith(API_PREFIX) ? consoleRoutes(request, response, path) : uploads(request, response, url).then((handled) => handled || routes(request, response))).catch((error) => {
       log.error('http_request_failed', { error: error.message });
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -111,6 +113,13 @@ export async function startKefuServer(options = {}) {
     if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
+  // Agents upload and fetch files with their console session (the cookie), for the
+  // conversations their console may see.
+  const consoleConversation = async (request, conversationId) => {
+    const session = await accounts.session(sessionToken(request));
+    return { agent: session?.account ?? null, conversation: session ? await desk.visibleConversation(session.account, conversationId) : null };
+  };
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation });
   const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);

@@ -9,7 +9,7 @@
 // place a cross-instance atomic claim in the store can back.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 import { NO_TEAM } from '../accounts/team-directory.js';
 
 export const AGENT_STATES = ['online', 'away'];
@@ -544,10 +544,13 @@ export class AgentDesk {
     return { error: 'transfer_target_missing' };
   }
 
-  async agentMessage(agent, conversationId, text) {
+  /** `attachment`: a file the agent uploaded to this conversation (server/http/uploads.js). */
+  async agentMessage(agent, conversationId, text, attachment = null) {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
+    const vouched = attachment ? await attachmentOf(this.#store, conversationId, attachment) : null;
+    if (attachment && !vouched) return { error: 'attachment_not_found' };
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock(), meta: vouched ? { attachment: vouched } : undefined });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
     this.#toConsolesOf(conversation, { type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };

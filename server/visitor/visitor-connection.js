@@ -6,7 +6,7 @@ import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame
 import { isOriginAllowed } from '../security/origins.js';
 import { verifyIdentity } from '../security/identity.js';
 import { clientAddress } from '../security/client-address.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
@@ -179,7 +179,12 @@ export class VisitorConnection {
     const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text) : null;
     const botReply = verdict?.tier === 'answer' ? { text: verdict.answer, tier: verdict.tier, faqId: verdict.faqId } : null;
     const unanswered = verdict?.tier === 'suggest' || verdict?.tier === 'handoff';
-    const meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
+    let meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
+    if (frame.attachment) {
+      const attachment = await attachmentOf(store, this.#conversationId, frame.attachment);
+      if (!attachment) return this.#error('attachment_not_found', 'upload the file to /attachments before sending the message that carries it', { cmid: frame.cmid });
+      meta = { ...meta, attachment };
+    }
     const result = await store.appendVisitorMessage(this.#conversationId, {
       cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now, meta, botReply,
       fileHotQuestion: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : null),

@@ -115,7 +115,7 @@ export type SessionEffect =
   | { type: 'notify'; event: 'message' | 'unread' | 'handoff' | 'error'; detail: Record<string, unknown> };
 
 export type SessionEvent = (
-  | { type: 'send_text'; text: string; now?: number }
+  | { type: 'send_text'; text: string; attachment?: Attachment; now?: number }
   | { type: 'choose_suggestion'; faqId: string; now?: number }
   | { type: 'request_handoff'; now?: number }
   | { type: 'retry'; cmid: string; now?: number }
@@ -134,6 +134,17 @@ export type SessionEvent = (
 export type Phase = 'prechat' | 'bot' | 'handoff_requested' | 'queued' | 'with_agent' | 'ended' | 'rated' | 'offline' | 'ticket_submitted';
 export type Delivery = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/** A file uploaded to the server first (POST /attachments, docs/server.md); `text` is its caption. */
+export interface Attachment {
+  /** SHA-256 of the bytes, hex, as the upload answered. */
+  id: string;
+  name: string;
+  type: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf';
+  size: number;
+  width?: number;
+  height?: number;
+}
+
 export interface ViewMessage {
   id: string;
   author: 'visitor' | 'bot' | 'agent' | 'system';
@@ -144,6 +155,7 @@ export interface ViewMessage {
   tier?: MatchTier;
   delivery?: Delivery;
   suggestions?: { faqId: string; question: string }[];
+  attachment?: Attachment;
 }
 
 export interface SessionView {
@@ -157,6 +169,8 @@ export interface SessionView {
   unread: number;
   visitorId: string;
   conversationId: string;
+  /** The server's token for this conversation ('' before the first welcome): the credential of its HTTP routes. */
+  sessionToken: string;
   messages: ViewMessage[];
 }
 

@@ -14,6 +14,8 @@ import { resolveEndpoints } from './endpoints.js';
 import { REFUSALS } from './chat-transport.js';
 import { ViewportFit } from './viewport-fit.js';
 import { themeCss } from './theme.js';
+import { AttachmentUploader } from './attachment-uploader.js';
+import { AttachmentDownloads } from './attachment-downloads.js';
 
 // What the panel shows before the core has loaded: an empty conversation, connecting.
 const LOADING_VIEW = {
@@ -48,6 +50,8 @@ export class ChatWidget {
   #beforeReady = []; // events from commands made while the core loads
   #identity = null;
   #cleanups = [];
+  #uploader;
+  #downloads;
 
   /**
    * @param {{config: object, host: HTMLElement, root: ShadowRoot, launcher: object, emit: (event: string, detail?: object) => void}} options
@@ -60,10 +64,23 @@ export class ChatWidget {
     this.#t = new Translator(config.locale);
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
     adoptStyles(root, WIDGET_CSS + themeCss(config.theme), this.#endpoints.stylesheetUrl);
+    this.#downloads = new AttachmentDownloads(this.#endpoints.httpOrigin);
     this.#panel = new ChatPanel(root.ownerDocument, this.#t, {
       dispatch: (event) => this.#dispatch(event),
       suggest: (prefix, k) => this.#suggest(prefix, k),
       close: () => this.#setOpen(false),
+      attachFiles: (files) => files.forEach((file) => this.#uploader.add(file)),
+      attachmentUrl: (id) => this.#downloads.url(id),
+    });
+    this.#uploader = new AttachmentUploader({
+      siteId: config.siteId,
+      httpOrigin: this.#endpoints.httpOrigin,
+      dispatch: (event) => this.#dispatch(event),
+      onProgress: (state) => this.#panel.attachments.showProgress(state),
+      onRefused: (reason) => {
+        this.#panel.attachments.showRefused(reason);
+        this.#emit('error', { code: `attachment_${reason.code}`, message: `${reason.name} was not sent (${reason.code})` });
+      },
     });
     root.append(this.#panel.element);
     this.#viewport = new ViewportFit(root);
@@ -107,6 +124,8 @@ export class ChatWidget {
     for (const cleanup of this.#cleanups) cleanup();
     this.#tabs?.stop();
     this.#faq?.dispose();
+    this.#uploader.dispose();
+    this.#downloads.dispose();
     this.#viewport.stop();
     this.#panel.destroy();
     this.#panel.element.remove();
@@ -155,6 +174,7 @@ export class ChatWidget {
       handlers,
     );
     this.#tabs.start();
+    this.#uploader.start();
     // The leader's typeahead comes from its session's knowledge base; a follower tab has
     // no core session and builds its own index at its first keystroke.
     this.#typeaheadSource = sessionKnowledgeBase !== undefined ? { core, knowledgeBase } : null;
@@ -233,6 +253,11 @@ export class ChatWidget {
 
   #render(view) {
     this.#view = view;
+    if (view !== LOADING_VIEW) {
+      // The token first: the thread may ask for files while it draws.
+      this.#downloads.update(view);
+      this.#uploader.update(view);
+    }
     this.#panel.update(view);
     this.#launcher.setUnread?.(view.unread);
     this.#labelLauncher();

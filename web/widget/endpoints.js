@@ -13,6 +13,7 @@ export function resolveEndpoints(config, pageUrl) {
   const assetBase = new URL(config.assetBase || `${httpOrigin}/kefu/`, pageUrl);
   return {
     serverUrl: serverUrl.href,
+    httpOrigin,
     moduleUrl: new URL('kefu-core.mjs', assetBase).href,
     wasmUrl: new URL('kefu-core.wasm', assetBase).href,
     stylesheetUrl: new URL('kefu-widget.css', assetBase).href,

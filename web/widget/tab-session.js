@@ -222,9 +222,11 @@ export class TabSession {
   }
 }
 
-// Typing indicators are not worth a stored key each: one shown twice does no harm.
+// Typing indicators are not worth a stored key each: one shown twice does no harm. An
+// event keyed already keeps its key (an attachment's message is keyed by its upload,
+// which a reload resends: attachment-uploader.js).
 function keyed(id, event) {
-  return event.type === 'typing' ? event : { ...event, key: id };
+  return event.type === 'typing' ? event : { key: id, ...event };
 }
 
 function randomId() {

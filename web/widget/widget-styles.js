@@ -4,6 +4,8 @@
 // The theme surface is the --kefu-* custom properties (docs/embedding.md); they
 // inherit from the page through the shadow boundary.
 
+import { ATTACHMENT_CSS } from './ui/attachment-styles.js';
+
 export const WIDGET_CSS = `
 .panel{--accent:var(--kefu-accent,#1664ff);--on-accent:var(--kefu-on-accent,#fff);--focus:var(--kefu-focus,#ffb000);
 --bg:var(--kefu-panel-bg,#fff);--fg:var(--kefu-text,#1d2129);--muted:var(--kefu-muted,#4e5969);--line:var(--kefu-line,#e5e6eb);
@@ -69,6 +71,7 @@ border-radius:var(--kefu-radius,12px);box-shadow:0 8px 32px #0003;overflow:hidde
 .star:has(:focus-visible){outline:3px solid var(--focus);border-radius:4px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .launcher[aria-expanded=true]:before{width:18px;height:18px;border-radius:2px;clip-path:polygon(20% 0,50% 30%,80% 0,100% 20%,70% 50%,100% 80%,80% 100%,50% 70%,20% 100%,0 80%,30% 50%,0 20%)}
+${ATTACHMENT_CSS}
 @media (max-width:480px){
 .panel{inset:auto 0;right:0;bottom:auto;top:var(--kefu-viewport-top,0);width:100%;height:100vh;height:var(--kefu-viewport-height,100dvh);border-radius:0}
 :host(.kefu-open) .launcher{display:none}

@@ -8,6 +8,7 @@ test('the loader’s URL locates the core; the server URL locates the knowledge 
   const endpoints = resolveEndpoints({ siteId: 'acme', serverUrl: 'wss://chat.example.com/ws', assetBase: 'https://cdn.example.com/kefu/kefu-loader.js' }, 'https://shop.example.com/');
   assert.deepEqual(endpoints, {
     serverUrl: 'wss://chat.example.com/ws',
+    httpOrigin: 'https://chat.example.com',
     moduleUrl: 'https://cdn.example.com/kefu/kefu-core.mjs',
     wasmUrl: 'https://cdn.example.com/kefu/kefu-core.wasm',
     stylesheetUrl: 'https://cdn.example.com/kefu/kefu-widget.css',

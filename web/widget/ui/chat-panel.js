@@ -11,6 +11,7 @@ import { LeaveMessageForm } from './leave-message-form.js';
 import { MessageList } from './message-list.js';
 import { PreChatForm } from './prechat-form.js';
 import { RatingForm } from './rating-form.js';
+import { AttachmentTray } from './attachment-tray.js';
 
 export class ChatPanel {
   element;
@@ -26,12 +27,15 @@ export class ChatPanel {
   #prechat;
   #rating;
   #leaveMessage;
+  #attachTray = null;
   #view = null;
 
   /**
    * @param {Document} doc
    * @param {import('../translator.js').Translator} translator
-   * @param {{dispatch: (event: object) => boolean, suggest: (prefix: string, k: number) => object[], close: () => void}} actions
+   * @param {{dispatch: (event: object) => boolean, suggest: (prefix: string, k: number) => object[], close: () => void,
+   *   attachFiles?: (files: File[]) => void, attachmentUrl?: (id: string) => Promise<string|null>}} actions
+   *   attachFiles: the visitor may send files (the attach button, paste and drop)
    */
   constructor(doc, translator, actions) {
     this.#t = translator;
@@ -52,6 +56,7 @@ export class ChatPanel {
       createElement(doc, 'button', { type: 'button', className: 'secondary handoff', on: { click: () => actions.dispatch({ type: 'request_handoff' }) } }, t('handoff.button')),
     );
     this.#footer = createElement(doc, 'div', { className: 'footer' });
+    if (actions.attachFiles) this.#attachTray = new AttachmentTray(doc, translator, actions.attachFiles);
     this.element = createElement(
       doc,
       'div',
@@ -83,6 +88,15 @@ export class ChatPanel {
       this.#handoffBar,
       this.#footer,
     );
+    if (this.#attachTray) {
+      this.#footer.before(this.#attachTray.element);
+      this.#attachTray.listen(this.element);
+    }
+  }
+
+  /** The attachment tray, when files may be sent. */
+  get attachments() {
+    return this.#attachTray;
   }
 
   get open() {
@@ -133,6 +147,7 @@ export class ChatPanel {
     this.#leaveMessage.update(view);
     const footer = this.#footerFor(view);
     if (footer !== previousFooter) this.#footer.replaceChildren(footer.element);
+    if (this.#attachTray) this.#attachTray.element.hidden = footer !== this.#composer;
     // A redraw can remove the focused control (a chosen quick reply, a sent form): focus
     // must not fall back to <body>, where the keyboard user would lose the panel.
     if (hadFocus && this.open && !this.element.contains(root.activeElement)) this.focusFirstField();
@@ -148,5 +163,6 @@ export class ChatPanel {
 
   destroy() {
     this.#banner.destroy();
+    this.#attachTray?.destroy();
   }
 }
