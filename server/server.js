@@ -18,6 +18,7 @@ import { AddressConnections } from './security/address-connections.js';
 import { clientAddress, isTrustedProxy } from './security/client-address.js';
 import { upgradeAllowed } from './security/origins.js';
 import { SiteKnowledge } from './kb/site-knowledge.js';
+import { siteProfile } from './visitor/site-profile.js';
 import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
@@ -70,7 +71,7 @@ export async function startKefuServer(options = {}) {
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
   const { limits } = config;
-  const routes = createSiteRoutes({ config, log });
+  const routes = createSiteRoutes({ config, log, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,

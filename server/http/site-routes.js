@@ -99,7 +99,11 @@ function notFound(response) {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
 }
 
-export function createSiteRoutes({ config, log }) {
+/**
+ * @param {{config: object, log: object, profile?: (siteId: string, locale: string|null) => object|null}} options
+ *   `profile`: the widget's home-screen data for a site (server/visitor/site-profile.js)
+ */
+export function createSiteRoutes({ config, log, profile = () => null }) {
   const files = new StaticFiles();
   const sendFile = async (request, response, path, pathname) => {
     const file = (await isDirectory(path)) ? join(path, 'index.html') : path;
@@ -115,6 +119,20 @@ export function createSiteRoutes({ config, log }) {
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
       if (!site || !(await sendFile(request, response, resolve(REPO_ROOT, site.knowledgeBase), url.pathname))) notFound(response);
+      return;
+    }
+    // The home screen's data: it says whether agents are on now, so it is never cached.
+    const site = /^\/site\/([\w-]{1,64})\.json$/.exec(url.pathname);
+    if (site) {
+      const body = profile(site[1], url.searchParams.get('locale'));
+      if (!body) return notFound(response);
+      response.writeHead(200, {
+        'content-type': MIME_TYPES['.json'],
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...PUBLIC_ASSET_HEADERS,
+      });
+      response.end(request.method === 'HEAD' ? undefined : JSON.stringify(body));
       return;
     }
     // Folders without their trailing slash (/console, /wechat) would break relative links.

@@ -38,9 +38,21 @@ export class AgentDesk {
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
   agentsAvailable(siteId, now = this.#clock()) {
+    return this.availability(siteId, now).state === 'open';
+  }
+
+  /**
+   * Whether a hand-off would reach a person now, and why not: `closed` (outside business
+   * hours), `no_agent` (within them, nobody logged in), else `open` with the wait a new
+   * visitor would have at the back of the queue. The widget's home screen shows it.
+   * @returns {{state: 'open' | 'closed' | 'no_agent', etaSeconds?: number}}
+   */
+  availability(siteId, now = this.#clock()) {
     const site = this.#config.sites[siteId];
-    if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
-    return !site.offlineWhenNoAgent || this.#presence.agentNames().length > 0;
+    if (!site || !isWithinBusinessHours(site.businessHours, now)) return { state: 'closed' };
+    const agents = this.#presence.agentNames().length;
+    if (site.offlineWhenNoAgent && agents === 0) return { state: 'no_agent' };
+    return { state: 'open', etaSeconds: this.#handlingTimes.etaSeconds(this.#queue.length + 1, agents) };
   }
 
   queuePosition(conversationId) {
@@ -77,6 +89,7 @@ export class AgentDesk {
       state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null,
+      attributes: c.attributes ?? null,
     };
   }
 
