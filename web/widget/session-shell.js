@@ -76,9 +76,10 @@ export class SessionShell {
     return this.#writes;
   }
 
-  setIdentity(identity) {
-    this.#transport.setIdentity(identity);
-    // hello carries the identity, so a connection made before it is remade.
+  /** @param {{identity?: object, attributes?: Record<string, string>}} fields added to every hello */
+  setHelloFields(fields) {
+    this.#transport.setHelloFields(fields);
+    // hello carries them, so a connection made before they changed is remade.
     if (this.#transport.state === 'open' || this.#transport.state === 'opening') {
       this.#transport.close();
       this.#feed({ type: 'disconnected' });
