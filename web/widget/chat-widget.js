@@ -71,6 +71,7 @@ export class ChatWidget {
     this.#t = new Translator(config.locale);
     this.#t.setSiteTexts(bootTexts(config));
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
+    const profile = this.#fetchProfile(); // first: the home screen waits for it
     const theme = typeof config.accent === 'string' ? { ...config.theme, accent: config.accent } : config.theme;
     adoptStyles(root, WIDGET_CSS + themeCss(theme), this.#endpoints.stylesheetUrl);
     this.#panel = this.#createPanel();
@@ -82,7 +83,7 @@ export class ChatWidget {
     this.#render(LOADING_VIEW);
     // The home screen is painted now, from the boot options; the server's part fills in.
     this.#showHome();
-    this.#loadProfile();
+    this.#loadProfile(profile);
     if (config.user) this.#identify(config.user); // boot({user}) is identify() at boot
     if (config.attributes) this.#update({ attributes: config.attributes });
     this.#listen(globalThis, 'online', () => this.#tabs?.nudge());
@@ -275,8 +276,12 @@ export class ChatWidget {
     this.#setOpen(true);
   }
 
-  async #loadProfile() {
-    const profile = await fetchJson(`${this.#endpoints.profileUrl}?locale=${encodeURIComponent(this.#t.locale)}`);
+  #fetchProfile() {
+    return fetchJson(`${this.#endpoints.profileUrl}?locale=${encodeURIComponent(this.#t.locale)}`);
+  }
+
+  async #loadProfile(request = this.#fetchProfile()) {
+    const profile = await request;
     if (this.#destroyed || !profile) return; // the home screen keeps what the boot options said
     const firstTime = this.#profile === null;
     this.#profile = profile;

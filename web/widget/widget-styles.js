@@ -82,8 +82,8 @@ border-radius:var(--kefu-radius,12px);box-shadow:0 8px 32px #0003;overflow:hidde
 .home .avatar{width:36px;height:36px;border-radius:50%;object-fit:cover;border:2px solid var(--bg)}
 .suggestions{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;align-items:flex-start;gap:6px}
 .after-chat{display:flex;align-items:center;justify-content:space-between;gap:8px;flex-wrap:wrap}
-.form.rating{flex-direction:row;flex-wrap:wrap;align-items:center;gap:4px 8px}
-.form.rating .stars legend{float:left;margin:0 8px 0 0;line-height:40px}
+.form.rating{gap:4px}
+.form.rating .stars legend{margin:0;font-size:13px}
 .rating-details{display:flex;gap:8px;width:100%}
 .rating-details input{flex:1;min-width:0}
 .ticket-done{font-size:14px!important;color:var(--fg)!important}

@@ -183,6 +183,7 @@ export class ChatPanel {
     this.#banner.update(view.connection);
     this.#messages.update(view);
     this.#status.update(view);
+    this.#status.element.hidden = this.#newConversation; // "ended, thank you" belongs to the old one
     this.#handoffBar.hidden = view.phase !== 'bot';
     this.#composer.update(view);
     this.#leaveMessage.update(view, this.#homeData?.availability?.state);
