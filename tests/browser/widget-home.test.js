@@ -13,6 +13,7 @@ const world = useKefuWorld({
   site: {
     texts: { en: { brandName: 'ACME <script>window.__xss=2</script> Help', greeting: HOSTILE, placeholder: 'Ask ACME anything' } },
     logo: '/test/logo.png',
+    accent: '#0b6e3a',
   },
 });
 const demoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8'));
@@ -51,6 +52,8 @@ test('home screen: the site\'s greeting, name and logo as text, the reply state,
   assert.equal(await page.evaluate(() => window.__xss ?? null), null);
   assert.equal(await page.getAttribute('kefu-chat >> textarea', 'placeholder'), 'Ask ACME anything');
   assert.equal(await page.$eval('kefu-chat >> .home img.logo', (img) => img.complete && img.naturalWidth), 1);
+  // The site's colour, on the launcher and the panel's header.
+  for (const selector of ['button.launcher', '.header']) assert.equal(await page.$eval(`kefu-chat >> ${selector}`, (node) => getComputedStyle(node).backgroundColor), 'rgb(11, 110, 58)');
   // Nobody is logged in: within business hours (always here), but no agent.
   assert.equal(await shadow(page, '.home .reply-time'), 'No agent is online right now; we reply by message.');
   const questions = await page.$$eval('kefu-chat >> .home .suggestions button', (buttons) => buttons.map((b) => b.textContent));
