@@ -164,7 +164,7 @@ export class ChatPanel {
     this.#composer.input.value = text;
   }
 
-  /** Where the visitor's conversation stands, for the host page's getState(). */
+  /** Whether the home screen is up (its end, by a message, is the `conversation_started` event). */
   get homeShown() {
     return !this.#home.element.hidden;
   }
