@@ -15,12 +15,12 @@ const profile = async (server, siteId = 'demo', query = '') => {
   return { status: response.status, headers: response.headers, body: response.status === 200 ? await response.json() : null };
 };
 
-test('the site\'s texts and look from the config; public, never cached; an unknown site is 404', async () => {
+test('the site\'s texts and look from the config; public, cached a minute; an unknown site is 404', async () => {
   const site = { texts: { en: { greeting: '<b>Hi</b>', brandName: 'ACME' } }, logo: '/brand/logo.png', accent: '#07c160', position: 'left' };
   await withTestServer({ config: { sites: { demo: site } } }, async (server) => {
     const { status, headers, body } = await profile(server);
     assert.equal(status, 200);
-    assert.equal(headers.get('cache-control'), 'no-store');
+    assert.equal(headers.get('cache-control'), 'public, max-age=60');
     assert.equal(headers.get('access-control-allow-origin'), '*');
     assert.deepEqual({ texts: body.texts, logo: body.logo, avatars: body.avatars, accent: body.accent, position: body.position }, { ...site, avatars: [] });
     assert.equal((await profile(server, 'nope')).status, 404);

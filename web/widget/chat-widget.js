@@ -276,11 +276,12 @@ export class ChatWidget {
     this.#setOpen(true);
   }
 
-  #fetchProfile() {
-    return fetchJson(`${this.#endpoints.profileUrl}?locale=${encodeURIComponent(this.#t.locale)}`);
+  /** @param {RequestCache} [cache] 'no-cache' when the answer must be today's, not the page view's */
+  #fetchProfile(cache = 'default') {
+    return fetchJson(`${this.#endpoints.profileUrl}?locale=${encodeURIComponent(this.#t.locale)}`, cache);
   }
 
-  async #loadProfile(request = this.#fetchProfile()) {
+  async #loadProfile(request) {
     const profile = await request;
     if (this.#destroyed || !profile) return; // the home screen keeps what the boot options said
     const firstTime = this.#profile === null;
@@ -396,7 +397,7 @@ export class ChatWidget {
     if (!ENDED_PHASES.has(before.phase) && ENDED_PHASES.has(view.phase)) this.#emit('conversation_ended');
     if (before.phase !== 'rated' && view.phase === 'rated') this.#emit('rated', this.#lastStars ? { stars: this.#lastStars } : {});
     // Which "offline" it is (closed or nobody online) is the server's to say now.
-    if (before.phase !== 'offline' && view.phase === 'offline') this.#loadProfile();
+    if (before.phase !== 'offline' && view.phase === 'offline') this.#loadProfile(this.#fetchProfile('no-cache'));
   }
 
   #labelLauncher() {
@@ -438,9 +439,9 @@ function safeImageUrl(url, base) {
   }
 }
 
-async function fetchJson(url) {
+async function fetchJson(url, cache) {
   try {
-    const response = await fetch(url, { credentials: 'omit' });
+    const response = await fetch(url, { credentials: 'omit', cache });
     return response.ok ? await response.json() : null;
   } catch {
     return null;
