@@ -234,7 +234,8 @@ export class ChatWidget {
   }
 
   #sendHelloFields() {
-    if (!this.#tabs) return; // #load sends them once the session exists
+    // Before the session exists #load sends them; with nothing to add, a hello stays as the core wrote it.
+    if (!this.#tabs || (!this.#identity && !this.#attributes)) return;
     this.#tabs.setHelloFields({ ...(this.#identity ? { identity: this.#identity } : {}), ...(this.#attributes ? { attributes: this.#attributes } : {}) });
   }
 
