@@ -442,7 +442,8 @@ function safeImageUrl(url, base) {
 
 async function fetchJson(url, cache) {
   try {
-    const response = await fetch(url, { credentials: 'omit', cache });
+    // Ahead of the core's download: the home screen waits for it, the core is needed later.
+    const response = await fetch(url, { credentials: 'omit', cache, priority: 'high' });
     return response.ok ? await response.json() : null;
   } catch {
     return null;
