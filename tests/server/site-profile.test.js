@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { withTestServer } from './helpers/running-server.js';
+import { openConsole } from './helpers/console-session.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 const profile = async (server, siteId = 'demo', query = '') => {
@@ -30,8 +31,7 @@ test('the site\'s texts and look from the config; public, cached a minute; an un
 test('availability: no_agent within hours, closed outside them (hours worded in the locale), open with an ETA once an agent is in', async () => {
   await withTestServer({ config: { sites: { demo: { offlineWhenNoAgent: true } } } }, async (server) => {
     assert.deepEqual((await profile(server)).body.availability, { state: 'no_agent' });
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    await agent.request({ type: 'login', token: server.agentToken, name: '小李' }, 'ready');
+    const { client: agent } = await openConsole(server, { name: '小李' });
     const open = (await profile(server)).body.availability;
     assert.equal(open.state, 'open');
     assert.ok(open.etaSeconds > 0, JSON.stringify(open));
@@ -83,8 +83,7 @@ test('hello.attributes are stored on the conversation and reach the console summ
     const client = await SocketClient.open(server.wsUrl, { origin: server.origin });
     const welcome = await helloVisitor(client, { attributes: { plan: 'pro', seats: '12' } });
     await client.request({ type: 'handoff', reason: 'visitor' }, (frame) => frame.type === 'event' && frame.event === 'queued');
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    const ready = await agent.request({ type: 'login', token: server.agentToken, name: '小李' }, 'ready');
+    const { client: agent, ready } = await openConsole(server, { name: '小李', role: 'admin' });
     const summary = ready.conversations.find((c) => c.conversationId === welcome.conversationId);
     assert.deepEqual(summary.attributes, { plan: 'pro', seats: '12' });
     await client.close();
