@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { withTestServer } from './helpers/running-server.js';
 import { openConsole } from './helpers/console-session.js';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, readConfig } from '../../server/config.js';
 
 const profile = async (server, siteId = 'demo', query = '') => {
   const response = await fetch(`${server.httpUrl}/site/${siteId}.json${query}`, { headers: { origin: 'https://shop.example.com' } });
@@ -92,7 +92,7 @@ test('hello.attributes are stored on the conversation and reach the console summ
 });
 
 test('the config checks the widget rows and names the fix', () => {
-  const site = (demo) => loadConfig(undefined, { sites: { demo } });
+  const site = (demo) => readConfig(undefined, { sites: { demo } });
   assert.throws(() => site({ position: 'top' }), (error) => error instanceof ConfigError && /sites\.demo\.position must be "right" or "left"/.test(error.message));
   assert.throws(() => site({ logo: 'javascript:alert(1)' }), /sites\.demo\.logo must be an http\(s\) URL/);
   assert.throws(() => site({ texts: { fr: { greeting: 'Salut' } } }), /sites\.demo\.texts must be an object of locale/);
