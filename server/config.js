@@ -133,6 +133,32 @@ const BUSINESS_HOURS = object(
   (hours) => (hours.close > hours.open ? null : `close must be later than open (${hours.open}); hours past midnight are not supported`),
 );
 
+// The widget's home screen and look (docs/embedding.md, "Home screen and texts"),
+// served to the widget at /site/<id>.json; each may be overridden at boot.
+const LOCALES = ['zh-CN', 'zh-TW', 'en'];
+const TEXT_NAMES = ['brandName', 'greeting', 'placeholder', 'offline'];
+const widgetTexts = kind(
+  `an object of locale (${LOCALES.join(', ')}) → {${TEXT_NAMES.join(', ')}} strings of at most 500 characters, like {"en": {"greeting": "Hi!"}}`,
+  (value) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    Object.entries(value).every(([locale, texts]) => LOCALES.includes(locale) && texts !== null && typeof texts === 'object' && !Array.isArray(texts) &&
+      Object.entries(texts).every(([name, item]) => TEXT_NAMES.includes(name) && typeof item === 'string' && item.length <= 500)),
+);
+// http(s) or site-relative; the widget shows them as <img>, never as HTML.
+const IMAGE_URL = /^(https?:\/\/|\/)[^\s"'<>\\]{1,2000}$/i;
+const imageUrl = kind('an http(s) URL or a path starting with "/", like "https://www.example.com/logo.png"', (value) => typeof value === 'string' && IMAGE_URL.test(value));
+const imageUrls = kind('an array of at most 3 image URLs (http(s) or starting with "/")', (value) => Array.isArray(value) && value.length <= 3 && value.every((item) => typeof item === 'string' && IMAGE_URL.test(item)));
+const accentColour = kind('a CSS hex colour like "#07c160"', (value) => typeof value === 'string' && /^#([\da-f]{3}|[\da-f]{6})$/i.test(value));
+
+const SITE_WIDGET_KEYS = {
+  texts: key(widgetTexts, {}, 'the widget\'s words per locale: brandName, greeting, placeholder, offline (unset: the built-in ones)'),
+  logo: key(nullable(imageUrl), null, 'logo shown on the home screen'),
+  avatars: key(imageUrls, [], 'up to 3 team photos shown on the home screen when there is no logo'),
+  accent: key(nullable(accentColour), null, 'the widget\'s theme colour (launcher, header, buttons); null: the default blue'),
+  position: key(oneOf('right', 'left'), 'right', 'which bottom corner the launcher and the panel sit in'),
+  suggestedQuestions: key(integer(0, 5), 5, 'questions offered on the home screen: the KB\'s featured ones, else the most answered'),
+};
+
 export const SITE_KEYS = {
   name: key(text, 'Kefu', 'the company name shown to visitors'),
   allowedOrigins: key(origins, [], 'origins whose pages may open a chat, besides the server\'s own'),
@@ -147,6 +173,7 @@ export const SITE_KEYS = {
   // Attachments (server/http/uploads.js): images and PDFs, held in memory while they
   // arrive, so the cap also bounds what one upload costs the server.
   maxAttachmentBytes: key(integer(1, 64 * 1024 * 1024), 10 * 1024 * 1024, 'largest image or PDF a visitor or agent may send, in bytes (at most 64 MiB)'),
+  ...SITE_WIDGET_KEYS,
 };
 
 // Where conversations are kept (server/store/open-store.js): the embedded LevelDB in

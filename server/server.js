@@ -22,6 +22,7 @@ import { AddressConnections } from './security/address-connections.js';
 import { clientAddress, isTrustedProxy } from './security/client-address.js';
 import { upgradeAllowed } from './security/origins.js';
 import { SiteKnowledge } from './kb/site-knowledge.js';
+import { siteProfile } from './visitor/site-profile.js';
 import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
@@ -77,7 +78,7 @@ export async function startKefuServer(options = {}) {
   const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
 
   const { limits } = config;
-  const routes = createSiteRoutes({ config, log });
+  const routes = createSiteRoutes({ config, log, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
   const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,

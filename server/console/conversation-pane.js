@@ -109,6 +109,7 @@ export class ConversationPane {
     if (s.verifiedUserId) parts.push(`verified user 已验证用户: ${s.verifiedUserId}`);
     if (s.locale) parts.push(s.locale);
     if (s.prechat) parts.push(Object.entries(s.prechat).map(([k, v]) => `${k}: ${v}`).join(', '));
+    if (s.attributes) parts.push(Object.entries(s.attributes).map(([k, v]) => `${k}: ${v}`).join(', '));
     if (s.rating) parts.push(`rating 评价: ${'★'.repeat(s.rating.stars)}`);
     this.#nodes.meta.textContent = parts.join(' · ');
     this.#nodes.accept.disabled = s.state !== 'queued';

@@ -11,7 +11,8 @@
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StaticFiles } from './static-files.js';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { StaticFiles, chooseEncoding } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data: blob:";
@@ -56,6 +57,10 @@ export const REVALIDATE = 'no-cache';
 // A knowledge base is fetched on every page view that opens the widget; an edit reaches
 // visitors within five minutes, and a repeat visit costs no request.
 export const KB_CACHE = 'public, max-age=300';
+// The home screen's data says who is on duty, so it is kept only a minute: a page view
+// after that asks again. The widget asks past the cache when it needs the answer now
+// (a hand-off that found nobody).
+export const SITE_PROFILE_CACHE = 'public, max-age=60';
 const VERSIONED = /^\/kefu\/v\/[0-9a-f]{8,64}\//;
 const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
 
@@ -95,11 +100,35 @@ async function isDirectory(path) {
   }
 }
 
+// A few hundred bytes made per request: compressed at a quality that costs microseconds.
+function sendProfile(request, response, bytes) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const sent =
+    encoding === 'br' ? brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : encoding === 'gzip' ? gzipSync(bytes) : bytes;
+  const headers = {
+    'content-type': MIME_TYPES['.json'],
+    'cache-control': SITE_PROFILE_CACHE,
+    'x-content-type-options': 'nosniff',
+    vary: 'Accept-Encoding',
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    'content-length': String(sent.length),
+    ...PUBLIC_ASSET_HEADERS,
+  };
+  // setHeader rather than writeHead's object, so what was sent can be read back (as for files).
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.writeHead(200);
+  response.end(request.method === 'HEAD' ? undefined : sent);
+}
+
 function notFound(response) {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
 }
 
-export function createSiteRoutes({ config, log }) {
+/**
+ * @param {{config: object, log: object, profile?: (siteId: string, locale: string|null) => object|null}} options
+ *   `profile`: the widget's home-screen data for a site (server/visitor/site-profile.js)
+ */
+export function createSiteRoutes({ config, log, profile = () => null }) {
   const files = new StaticFiles();
   const sendFile = async (request, response, path, pathname) => {
     const file = (await isDirectory(path)) ? join(path, 'index.html') : path;
@@ -115,6 +144,13 @@ export function createSiteRoutes({ config, log }) {
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
       if (!site || !(await sendFile(request, response, resolve(REPO_ROOT, site.knowledgeBase), url.pathname))) notFound(response);
+      return;
+    }
+    const site = /^\/site\/([\w-]{1,64})\.json$/.exec(url.pathname);
+    if (site) {
+      const body = profile(site[1], url.searchParams.get('locale'));
+      if (!body) return notFound(response);
+      sendProfile(request, response, Buffer.from(JSON.stringify(body)));
       return;
     }
     // Folders without their trailing slash (/console, /wechat) would break relative links.

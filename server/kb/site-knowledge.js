@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaqEngine } from '../../web/core/index.js';
+import { answerFor, featuredQuestions } from '../../web/core/kb-locale.js';
 
 /** A site's knowledge base could not be read or the core rejected it; the message names
  * the site's config key, the file and the core's error code. */
@@ -13,6 +14,10 @@ export class KnowledgeBaseError extends Error {}
 export class SiteKnowledge {
   #engines = new Map(); // siteId -> FaqEngine (sites naming one KB file share its engine)
   #owned = new Set();
+  #kbs = new Map(); // siteId -> {answers: Map(faqId -> answer as in the KB), featured, questions}
+  // siteId -> Map(faqId -> answers given since start): the home screen's "most asked"
+  // when a KB features none. In memory: a restart starts the count again.
+  #answered = new Map();
   #maxChars;
 
   /**
@@ -36,15 +41,17 @@ export class SiteKnowledge {
           }
           let engine;
           try {
+            // The engine holds each entry's default text; verdict() picks the visitor's.
             engine = await FaqEngine.create(text);
           } catch (error) {
             if (!error.code?.startsWith('kb_')) throw error;
             throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: ${site.knowledgeBase}: ${error.code}: ${error.message}`);
           }
           knowledge.#owned.add(engine);
-          byPath.set(path, engine);
+          byPath.set(path, { engine, kb: describe(JSON.parse(text)) });
         }
-        knowledge.#engines.set(siteId, byPath.get(path));
+        knowledge.#engines.set(siteId, byPath.get(path).engine);
+        knowledge.#kbs.set(siteId, byPath.get(path).kb);
       }
     } catch (error) {
       knowledge.dispose();
@@ -64,7 +71,7 @@ export class SiteKnowledge {
    * hundreds of ms, 500 characters a few), and here it runs on the server's one thread
    * for anyone who can send a message, so only the first `maxChars` are judged.
    */
-  verdict(siteId, text) {
+  verdict(siteId, text, locale) {
     const engine = this.#engines.get(siteId);
     if (!engine) return { tier: 'handoff' };
     const judged = text.length > this.#maxChars ? [...text].slice(0, this.#maxChars).join('') : text;
@@ -76,13 +83,41 @@ export class SiteKnowledge {
       return { tier: 'handoff' };
     }
     const best = result.candidates[0];
-    if (result.tier === 'answer' && best) return { tier: 'answer', faqId: best.id, answer: best.answer };
+    if (result.tier === 'answer' && best) {
+      const answered = this.#answered.get(siteId) ?? this.#answered.set(siteId, new Map()).get(siteId);
+      answered.set(best.id, (answered.get(best.id) ?? 0) + 1);
+      const answer = answerFor(this.#kbs.get(siteId)?.answers.get(best.id), locale) ?? best.answer;
+      return { tier: 'answer', faqId: best.id, answer };
+    }
     return { tier: result.tier };
+  }
+
+  /**
+   * The home screen's suggested questions: the KB's featured entries, else the ones the
+   * bot answered most since the server started, at most `max`.
+   * @returns {{id: string, question: string}[]}
+   */
+  suggestedQuestions(siteId, max) {
+    const kb = this.#kbs.get(siteId);
+    if (!kb || max === 0) return [];
+    if (kb.featured.length > 0) return kb.featured.slice(0, max);
+    const counts = [...(this.#answered.get(siteId) ?? new Map())].sort((a, b) => b[1] - a[1]);
+    return counts.slice(0, max).map(([id]) => ({ id, question: kb.questions.get(id) }));
   }
 
   dispose() {
     for (const engine of this.#owned) engine.dispose();
     this.#owned.clear();
     this.#engines.clear();
+    this.#kbs.clear();
   }
+}
+
+// What the server needs from a KB besides its engine (which has accepted it, so it parses).
+function describe(kb) {
+  return {
+    answers: new Map(kb.faqs.map((faq) => [String(faq.id), faq.answer])),
+    questions: new Map(kb.faqs.map((faq) => [String(faq.id), faq.question])),
+    featured: featuredQuestions(kb),
+  };
 }

@@ -59,9 +59,24 @@ export class AgentDesk {
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
   agentsAvailable(siteId, now = this.#clock()) {
+    return this.availability(siteId, now).state === 'open';
+  }
+
+  /**
+   * Whether a hand-off would reach a person now, and why not: `closed` (outside business
+   * hours), `no_agent` (within them, nobody logged in), else `open` with the wait a new
+   * visitor would have at the back of the queue. The widget's home screen shows it.
+   * @returns {{state: 'open' | 'closed' | 'no_agent', etaSeconds?: number}}
+   */
+  availability(siteId, now = this.#clock()) {
     const site = this.#config.sites[siteId];
-    if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
-    return !site.offlineWhenNoAgent || this.#presence.agentIds().length > 0;
+    if (!site || !isWithinBusinessHours(site.businessHours, now)) return { state: 'closed' };
+    if (site.offlineWhenNoAgent && this.#presence.agentIds().length === 0) return { state: 'no_agent' };
+    // The wait at the back of the site's team's queue, as the `queued` event would say it.
+    const team = this.#teams.teamOfSite(siteId);
+    let position = 1;
+    for (const id of this.#queue) if (this.#queueTeams.get(id) === team) position += 1;
+    return { state: 'open', etaSeconds: this.#handlingTimes.etaSeconds(position, this.#servingAgents(team).length) };
   }
 
   /** 1-based place among the conversations waiting for the same team; 0 when not queued. */
@@ -158,6 +173,7 @@ export class AgentDesk {
       agentId: c.agentId ?? null, agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
+      attributes: c.attributes ?? null,
     };
   }
 

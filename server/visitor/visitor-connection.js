@@ -126,6 +126,10 @@ export class VisitorConnection {
       conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
     }
     if (!conversation.identity && verified) conversation = await store.updateConversation(conversation.id, { identity: verified });
+    // The site's own facts about the visitor (Kefu('update', {attributes})), shown to agents.
+    if (frame.attributes && JSON.stringify(frame.attributes) !== JSON.stringify(conversation.attributes ?? null)) {
+      conversation = await store.updateConversation(conversation.id, { attributes: frame.attributes });
+    }
     if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
     // "Offline" was true when the visitor asked; if agents answer again now, the widget
     // should offer them rather than the leave-a-message form.
@@ -176,7 +180,7 @@ export class VisitorConnection {
     // the bot answered is decided here, by the same engine on the site's KB, so a
     // visitor can neither store text as the bot's nor file anything as a hot question.
     const botTurn = frame.bot !== undefined && ['bot', 'ended', 'rated'].includes(conversation.state);
-    const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text) : null;
+    const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text, this.#locale ?? undefined) : null;
     const botReply = verdict?.tier === 'answer' ? { text: verdict.answer, tier: verdict.tier, faqId: verdict.faqId } : null;
     const unanswered = verdict?.tier === 'suggest' || verdict?.tier === 'handoff';
     let meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;

@@ -13,6 +13,7 @@ const Field kHelloToServer[] = {
     {"lastSeq", Kind::count, true, 0},
     {"locale", Kind::id, false, 0},
     {"identity", Kind::object, false, 0},
+    {"attributes", Kind::textFields, false, 0},
 };
 const Field kMessageToServer[] = {
     {"cmid", Kind::id, true, 0},
@@ -150,7 +151,7 @@ const char* const kEndedByOptions[] = {"agent", "visitor", "system"};
 }  // namespace
 
 const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer, {kHelloToServer, 8}},
+    {"hello", Direction::toServer, {kHelloToServer, 9}},
     {"message", Direction::toServer, {kMessageToServer, 6}},
     {"handoff", Direction::toServer, {kHandoffToServer, 1}},
     {"read", Direction::toServer, {kReadToServer, 1}},

@@ -1,6 +1,7 @@
 import { CoreHandle } from './core-handle.js';
 import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-reply.js';
 import { KefuError } from './kefu-error.js';
+import { localizeKnowledgeBase } from './kb-locale.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
@@ -36,7 +37,8 @@ export class ChatSession extends CoreHandle {
     super(new core.SessionApi(), 'ChatSession');
     this.#core = core;
     try {
-      const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
+      // The bot answers in the session's locale where the KB has that language.
+      const kbText = knowledgeBase === undefined ? '' : localizeKnowledgeBase(knowledgeBase, config.locale);
       unwrapCoreResult(this.raw._configure(JSON.stringify(config), kbText));
     } catch (error) {
       this.dispose();

@@ -28,9 +28,12 @@ export interface FaqEntry {
   id: string;
   question: string;
   similar?: string[];
-  answer: string;
+  /** One text for every locale, or texts by locale with the one for the others: {default: '…', 'zh-TW': '…', en: '…'}. */
+  answer: string | ({ default: string } & Record<string, string>);
   keywords?: string[];
   category?: string;
+  /** Offered on the widget's home screen. */
+  featured?: boolean;
 }
 
 /** docs/knowledge-base.md; any other field is a `kb_unknown_field` error (nearly always a typo). */
@@ -64,6 +67,8 @@ export interface TierThresholds {
 export interface FaqEngineOptions {
   limits?: KnowledgeBaseLimits;
   thresholds?: TierThresholds;
+  /** Which text of a per-locale answer ({default, "zh-TW": …}) the engine answers with; default: "default". */
+  locale?: string;
 }
 
 export type MatchTier = 'answer' | 'suggest' | 'handoff';

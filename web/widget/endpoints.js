@@ -17,6 +17,9 @@ export function resolveEndpoints(config, pageUrl) {
     moduleUrl: new URL('kefu-core.mjs', assetBase).href,
     wasmUrl: new URL('kefu-core.wasm', assetBase).href,
     stylesheetUrl: new URL('kefu-widget.css', assetBase).href,
+    httpOrigin,
+    // The site's home screen, texts and look, and whether agents are on (server/visitor/site-profile.js).
+    profileUrl: `${httpOrigin}/site/${encodeURIComponent(config.siteId)}.json`,
     knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
   };
 }

@@ -19,6 +19,7 @@ export class SessionShell {
   #handlers;
   #writes = Promise.resolve();
   #stopped = false;
+  #helloFields = {}; // what ChatTransport adds to hello (identity, attributes)
 
   /**
    * @param {{core: object, knowledgeBase?: string, config: object, storage: import('./chat-storage.js').ChatStorage,
@@ -76,9 +77,13 @@ export class SessionShell {
     return this.#writes;
   }
 
-  setIdentity(identity) {
-    this.#transport.setIdentity(identity);
-    // hello carries the identity, so a connection made before it is remade.
+  /** @param {{identity?: object, attributes?: Record<string, string>}} fields added to every hello */
+  setHelloFields(fields) {
+    // Another tab repeats what this one has (a new follower, a leader change): no reconnect for that.
+    if (JSON.stringify(fields) === JSON.stringify(this.#helloFields)) return;
+    this.#helloFields = fields;
+    this.#transport.setHelloFields(fields);
+    // hello carries them, so a connection made before they changed is remade.
     if (this.#transport.state === 'open' || this.#transport.state === 'opening') {
       this.#transport.close();
       this.#feed({ type: 'disconnected' });

@@ -85,7 +85,7 @@ test('identify() adds the identity to hello and remakes a connection made withou
   const server = new FakeServer();
   const { shell } = await startShell(server, await memoryStorage());
   await until(() => shell.view().connection === 'online', 'the welcome');
-  shell.setIdentity({ id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
+  shell.setHelloFields({ identity: { id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) } });
   await until(() => server.received.filter((f) => f.type === 'hello').length === 2, 'a second hello', 5000);
   assert.deepEqual(server.received.filter((f) => f.type === 'hello').at(-1).identity, { id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
   assert.equal(server.received[0].identity, undefined);

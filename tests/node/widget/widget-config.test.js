@@ -12,6 +12,8 @@ test('the loader’s URL locates the core; the server URL locates the knowledge 
     moduleUrl: 'https://cdn.example.com/kefu/kefu-core.mjs',
     wasmUrl: 'https://cdn.example.com/kefu/kefu-core.wasm',
     stylesheetUrl: 'https://cdn.example.com/kefu/kefu-widget.css',
+    httpOrigin: 'https://chat.example.com',
+    profileUrl: 'https://chat.example.com/site/acme.json',
     knowledgeBaseUrl: 'https://chat.example.com/kb/acme.json',
   });
 });
