@@ -40,7 +40,9 @@ function refuseUpgrade(socket, status) {
 
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
- * @returns {Promise<{httpUrl: string, wsUrl: string, agentToken: string, config: object, close: () => Promise<void>}>}
+ * @returns {Promise<{httpUrl: string, wsUrl: string, agentToken: string, config: object,
+ *   publishKnowledgeBase: (siteId: string, kbJson: string) => Promise<{version: string} | {error: {code: string, message: string}}>,
+ *   close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {
   // The options are checked like the file's keys (a PORT of "abc" is a ConfigError).
@@ -48,7 +50,7 @@ export async function startKefuServer(options = {}) {
   const config = loadConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
-  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars, dataDir: config.dataDir, log });
   let store;
   try {
     store = await openStore(config, { warn: log.warn });
@@ -70,7 +72,7 @@ export async function startKefuServer(options = {}) {
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
   const { limits } = config;
-  const routes = createSiteRoutes({ config, log });
+  const routes = createSiteRoutes({ config, log, knowledge });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -174,7 +176,9 @@ export async function startKefuServer(options = {}) {
     })();
     return closing;
   };
-  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, agentToken: config.agentToken, config, close };
+  // publishKnowledgeBase: SiteKnowledge.publish (docs/server.md, "Knowledge bases").
+  const publishKnowledgeBase = (siteId, kbJson) => knowledge.publish(siteId, kbJson);
+  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, agentToken: config.agentToken, config, publishKnowledgeBase, close };
 }
 
 /** Ctrl-C or SIGTERM closes the server (sockets, then the store) once, then exits. */
