@@ -41,7 +41,7 @@ function refuseUpgrade(socket, status) {
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
  * @returns {Promise<{httpUrl: string, wsUrl: string, agentToken: string, config: object,
- *   publishKnowledgeBase: (siteId: string, kbJson: string) => Promise<{version: string} | {error: {code: string, message: string}}>,
+ *   publishKnowledgeBase: (siteId: string, kbJson: string) => Promise<{version: string, faqs: number, phrasings: number, buildMs: number} | {error: {code: string, message: string}}>,
  *   close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {

@@ -7,8 +7,9 @@ const WORKER = new URL('./index-build-worker.js', import.meta.url);
 /**
  * @param {string} kbText the KB JSON
  * @param {AbortSignal} [signal] stops the build (the server is closing)
- * @returns {Promise<{ok: true, bytes: Uint8Array, br: Uint8Array, gz: Uint8Array, entries: number, phrasings: number} | {ok: false, code: string, message: string}>}
- *   the index (.kfi bytes) and its brotli and gzip forms, or why the core refused the KB
+ * @returns {Promise<{ok: true, bytes: Uint8Array, br: Uint8Array, gz: Uint8Array, entries: number, phrasings: number, buildMs: number} | {ok: false, code: string, message: string}>}
+ *   the index (.kfi bytes) and its brotli and gzip forms, the KB's size and the training's
+ *   time, or why the core refused the KB
  */
 export function buildIndex(kbText, signal) {
   return new Promise((resolve) => {

@@ -87,7 +87,9 @@ export class SiteKnowledge {
    * is done, and if it fails, the current version keeps serving.
    * @param {string} siteId
    * @param {string} kbText the KB JSON (docs/knowledge-base.md)
-   * @returns {Promise<{version: string} | {error: {code: string, message: string}}>}
+   * @returns {Promise<{version: string, faqs: number, phrasings: number, buildMs: number} | {error: {code: string, message: string}}>}
+   *   the version now served (the content hash in its URL), the KB's size, and how long
+   *   the training took; or why the KB was rejected
    */
   publish(siteId, kbText) {
     const site = this.#sites.get(siteId);
@@ -176,8 +178,9 @@ export class SiteKnowledge {
       return { error: { code: built.code, message: built.message } };
     }
     const version = await this.#install(site, built, fileHash);
-    this.#log.info('kb_published', { siteId, version, faqs: built.entries, phrasings: built.phrasings, buildMs: Math.round(performance.now() - started) });
-    return { version };
+    const published = { version, faqs: built.entries, phrasings: built.phrasings, buildMs: built.buildMs };
+    this.#log.info('kb_published', { siteId, ...published, publishMs: Math.round(performance.now() - started) });
+    return published;
   }
 
   // Makes a built index the site's current version: on disk first, then in service.

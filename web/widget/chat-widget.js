@@ -14,6 +14,7 @@ import { resolveEndpoints } from './endpoints.js';
 import { REFUSALS } from './chat-transport.js';
 import { ViewportFit } from './viewport-fit.js';
 import { themeCss } from './theme.js';
+import { fetchKnowledgeIndex } from './knowledge-index.js';
 
 // What the panel shows before the core has loaded: an empty conversation, connecting.
 const LOADING_VIEW = {
@@ -40,7 +41,7 @@ export class ChatWidget {
   #endpoints;
   #tabs = null;
   #faq = null; // a follower tab's own typeahead index
-  #typeaheadSource = null; // {core, knowledgeBase} until a follower builds from it
+  #typeaheadSource = null; // {core, bytes} until a follower loads its own index from them
   #view = LOADING_VIEW;
   #ready = false;
   #destroyed = false;
@@ -113,11 +114,19 @@ export class ChatWidget {
   }
 
   async #load() {
-    const { moduleUrl, wasmUrl, knowledgeBaseUrl, serverUrl } = this.#endpoints;
-    const [core, knowledgeBase] = await Promise.all([loadKefuCore({ moduleUrl, wasmUrl }), fetchKnowledgeBase(knowledgeBaseUrl)]);
+    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
+    const corePromise = loadKefuCore({ moduleUrl, wasmUrl });
+    // The index downloads while the core compiles; the conversation starts without it
+    // and the bot joins in once it is loaded (SessionShell holds a question asked before).
+    const fetchIndex = (url) =>
+      fetchKnowledgeIndex(url, corePromise).catch((error) => {
+        if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
+        return null;
+      });
+    const knowledge = fetchIndex(knowledgeBaseUrl);
+    const loadVersion = knowledgeVersionsUrl ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
+    const core = await corePromise;
     if (this.#destroyed) return;
-    if (knowledgeBase === null) this.#emit('error', { code: 'kb_load_failed', message: `could not load ${knowledgeBaseUrl}; the bot stays silent` });
-    let sessionKnowledgeBase = knowledgeBase ?? undefined;
     const siteId = this.#config.siteId;
     const sessionConfig = {
       siteId,
@@ -137,27 +146,19 @@ export class ChatWidget {
       siteId,
       async (shellHandlers) => {
         const storage = await ChatStorage.open(siteId, { onDegraded: () => this.#panel.showNotice(this.#t.t('storage.unavailable')) });
-        const makeShell = () =>
-          new SessionShell(
-            { core, knowledgeBase: sessionKnowledgeBase, config: sessionConfig, storage, serverUrl },
-            { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
-          );
-        try {
-          return makeShell();
-        } catch (error) {
-          if (sessionKnowledgeBase === undefined || !String(error?.code).startsWith('kb_')) throw error;
-          // A broken knowledge base silences the bot; the visitor can still reach people.
-          this.#emit('error', { code: error.code, message: error.message });
-          sessionKnowledgeBase = undefined;
-          return makeShell();
-        }
+        return new SessionShell(
+          { core, knowledge, loadVersion, config: sessionConfig, storage, serverUrl },
+          { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
+        );
       },
       handlers,
     );
     this.#tabs.start();
-    // The leader's typeahead comes from its session's knowledge base; a follower tab has
-    // no core session and builds its own index at its first keystroke.
-    this.#typeaheadSource = sessionKnowledgeBase !== undefined ? { core, knowledgeBase } : null;
+    // The leader's typeahead comes from its session; a follower tab has no core session
+    // and loads the same index bytes (no training) at its first keystroke.
+    knowledge.then((index) => {
+      if (index) this.#typeaheadSource = { core, bytes: index.bytes };
+    });
     if (this.#identity) this.#tabs.identify(this.#identity);
     const early = this.#beforeReady;
     this.#beforeReady = [];
@@ -166,10 +167,10 @@ export class ChatWidget {
 
   #followerTypeahead() {
     if (!this.#faq && this.#typeaheadSource && !this.#destroyed) {
-      const { core, knowledgeBase } = this.#typeaheadSource;
-      this.#typeaheadSource = null; // one attempt: a broken KB was reported by the session already
+      const { core, bytes } = this.#typeaheadSource;
+      this.#typeaheadSource = null; // one attempt: a broken index was reported by the leader already
       try {
-        this.#faq = new FaqEngine(core, knowledgeBase);
+        this.#faq = new FaqEngine(core, bytes);
       } catch {
         // typeahead stays off
       }
@@ -252,14 +253,5 @@ export class ChatWidget {
   #listen(target, event, listener) {
     target.addEventListener(event, listener);
     this.#cleanups.push(() => target.removeEventListener(event, listener));
-  }
-}
-
-async function fetchKnowledgeBase(url) {
-  try {
-    const response = await fetch(url, { credentials: 'omit' });
-    return response.ok ? await response.text() : null;
-  } catch {
-    return null;
   }
 }

@@ -16,6 +16,10 @@ export function resolveEndpoints(config, pageUrl) {
     moduleUrl: new URL('kefu-core.mjs', assetBase).href,
     wasmUrl: new URL('kefu-core.wasm', assetBase).href,
     stylesheetUrl: new URL('kefu-widget.css', assetBase).href,
-    knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
+    // The server's pointer to the site's current index (a redirect to its versioned URL).
+    knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.kfi`, httpOrigin).href,
+    // Where the server keeps each version welcome may name; null when the page brings
+    // its own knowledge base.
+    knowledgeVersionsUrl: config.knowledgeBaseUrl ? null : new URL(`/kb/${encodeURIComponent(config.siteId)}/`, httpOrigin).href,
   };
 }
