@@ -20,6 +20,7 @@ import { loadavg } from 'node:os';
 import { launchChromium } from '../../tests/browser/chromium.js';
 import { routeHostPage, startTestServer } from '../../tests/browser/kefu-server.js';
 import { syntheticKb } from '../faq/synthetic-kb.mjs';
+import { kbFaqs } from '../../cli/eval-command.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -31,8 +32,9 @@ if ((!file && !(syntheticFaqs > 0)) || !(cpu >= 1)) {
   process.exit(2);
 }
 const source = file ? JSON.parse(readFileSync(file, 'utf8')) : syntheticKb(syntheticFaqs, option('--similar', 3));
-// A dataset carries its eval queries too: the KB is the rest.
-const { queries, source: _origin, license: _license, ...kb } = source;
+// A dataset carries its eval queries too, and may leave answers empty (kefu eval's
+// placeholder stands in): the KB is the rest.
+const { queries: _queries, source: _origin, license: _license, ...kb } = { ...source, faqs: kbFaqs(source) };
 const kbText = JSON.stringify(kb);
 const question = kb.faqs[0].question;
 
