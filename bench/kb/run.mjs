@@ -13,7 +13,7 @@
 //   buildMs                  training the index on the server (in its worker)
 //   openToReadyMs            the snippet running (panel open) → the bot's index loaded (kb_ready)
 //   firstAnswerMs            the question sent → the bot's answer drawn
-//   wasmHeapBytes            every wasm memory in the page (the core and its index)
+//   wasmHeapBytes            the wasm memories the page instantiated (the core and its index)
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { loadavg } from 'node:os';
@@ -41,7 +41,9 @@ const question = kb.faqs[0].question;
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><script>
   window.Kefu = window.Kefu || function () { (Kefu.q = Kefu.q || []).push(arguments); };
   window.snippetAt = performance.now();
+  window.kefuErrors = [];
   Kefu('on', 'kb_ready', function () { window.kbReadyAt = window.kbReadyAt || performance.now(); });
+  Kefu('on', 'error', function (detail) { window.kefuErrors.push(detail); });
   Kefu('boot', { siteId: 'demo', locale: 'zh-CN' });
   Kefu('open');
 </script><script async src="/kefu/kefu-loader.js"></script></head><body></body></html>`;
@@ -58,10 +60,29 @@ try {
 
   const context = await browser.newContext();
   const page = await context.newPage();
+  page.on('crash', () => console.error('bench:kb: the page crashed'));
+  page.on('pageerror', (error) => console.error(`bench:kb: page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && console.error(`bench:kb: console: ${message.text()}`));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  // Every wasm memory the page makes (the core's), as it is instantiated: the inspector's
+  // Runtime.queryObjects crashes the renderer on a heap this size.
+  await page.addInitScript(() => {
+    window.wasmMemories = [];
+    for (const name of ['instantiate', 'instantiateStreaming']) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = async function (...args) {
+        const result = await original.apply(this, args);
+        const instance = result.instance ?? result;
+        for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) window.wasmMemories.push(value);
+        return result;
+      };
+    }
+  });
   await page.goto(await routeHostPage(page, server.httpUrl, 'kb.html', PAGE, { csp: null }));
-  await page.waitForFunction(() => window.kbReadyAt, null, { timeout: 600_000, polling: 50 });
+  await page.waitForFunction(() => window.kbReadyAt || window.kefuErrors.length > 0, null, { timeout: 600_000, polling: 50 });
+  const errors = await page.evaluate(() => window.kefuErrors);
+  if (errors.length > 0) throw new Error(`the widget reported ${JSON.stringify(errors)}`);
   const openToReadyMs = await page.evaluate(() => window.kbReadyAt - window.snippetAt);
   await page.waitForSelector('kefu-chat >> .panel[data-connection=online]', { state: 'attached', timeout: 60_000 });
 
@@ -83,14 +104,7 @@ try {
     question,
   );
 
-  // Every WebAssembly.Memory alive in the page, through the inspector.
-  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
-  const { result: heap } = await cdp.send('Runtime.callFunctionOn', {
-    objectId: objects.objectId,
-    functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
-    returnByValue: true,
-  });
+  const wasmHeapBytes = await page.evaluate(() => window.wasmMemories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0));
   await context.close();
 
   console.log(
@@ -106,7 +120,7 @@ try {
       buildMs: published.buildMs,
       openToReadyMs: Math.round(openToReadyMs),
       firstAnswerMs: Math.round(firstAnswerMs),
-      wasmHeapBytes: heap.value,
+      wasmHeapBytes,
     }),
   );
 } finally {
