@@ -1,53 +1,61 @@
 // One agent console WebSocket (`/agent`), speaking the console's own JSON protocol
-// (docs/server.md, "Agent console protocol"). The first frame must be `login` with
-// the server's agent token; nothing else is answered before it.
-import { timingSafeEqual, createHash } from 'node:crypto';
-import { clientAddress } from '../security/client-address.js';
-
+// (docs/server.md, "Agent console protocol"). The socket only opens on a live console
+// session (server.js checks the cookie and the Origin at the upgrade), so it belongs to
+// one account from the start; the first frame must still be `login`, which answers
+// `ready`, and nothing else is answered before it.
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
-const MAX_NAME_CHARS = 40;
-
-// Compare digests so the comparison takes the same time whatever the token length.
-function sameToken(given, expected) {
-  const digest = (text) => createHash('sha256').update(String(text)).digest();
-  return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
-}
+// setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class AgentConnection {
   #socket;
-  #ip;
-  #services; // {store, desk, presence, config, log, loginBackoff, clock}
+  #services; // {store, desk, presence, teams, accounts, config, log, hotQuestions}
   #chain = Promise.resolve();
   #loginTimer;
-  name = null;
+  #expiryTimer;
+  #loggedIn = false;
+  tokenHash;
+  // The account as this socket opened it ({id, name, displayName, role, teamIds, maxChats}):
+  // a change by an admin ends the session, and the console reconnects with the new one.
+  account;
 
-  constructor(socket, request, services) {
+  constructor(socket, request, session, services) {
     this.#socket = socket;
-    this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
+    this.tokenHash = session.tokenHash;
+    this.account = { ...session.account, name: session.account.displayName, teamIds: session.account.teamIds ?? [] };
     // Before login a socket costs us a file descriptor and proves nothing: it gets
     // `loginTimeoutMs` to log in.
     this.#loginTimer = setTimeout(() => socket.terminate(), services.config.limits.loginTimeoutMs);
     this.#loginTimer.unref();
+    // An open console ends with its session, as a new one would be refused.
+    this.#expiryTimer = setTimeout(() => this.endSession(), Math.min(Math.max(0, session.expiresAt - Date.now()), MAX_TIMER_MS));
+    this.#expiryTimer.unref();
     socket.on('message', (data, isBinary) => {
       this.#chain = this.#chain.then(() => this.#onText(isBinary ? null : data.toString('utf8'))).catch((error) => {
-        services.log.error('agent_frame_failed', { agent: this.name, error: error.message });
+        services.log.error('agent_frame_failed', { agentId: this.account.id, error: error.message });
         this.send({ type: 'error', code: 'server_error', message: error.message });
       });
     });
     socket.on('close', () => {
       clearTimeout(this.#loginTimer);
-      if (this.name) {
+      clearTimeout(this.#expiryTimer);
+      if (this.#loggedIn) {
         services.presence.removeAgent(this);
-        services.log.info('agent_logged_out', { agent: this.name });
-        services.desk.agentDisconnected(this.name);
-        services.presence.toAgents({ type: 'agents', names: services.presence.agentNames() });
+        services.log.info('agent_disconnected', { agentId: this.account.id });
+        services.desk.agentDisconnected(this.account.id);
       }
     });
   }
 
   send(frame) {
     if (this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** The session behind this socket ended (logout, account disabled or changed): close now. */
+  endSession() {
+    this.send({ type: 'error', code: 'session_ended', message: 'this console session has ended; log in again' });
+    this.#socket.close(1008, 'session_ended');
   }
 
   async #onText(text) {
@@ -59,44 +67,34 @@ export class AgentConnection {
     } catch {
       return this.send({ type: 'error', code: 'frame_invalid', message: 'frames are JSON objects with a type' });
     }
-    if (frame.type === 'login') return this.#login(frame);
-    if (!this.name) return this.send({ type: 'error', code: 'unauthorized', message: 'log in first' });
+    if (frame.type === 'login') return this.#login();
+    if (!this.#loggedIn) return this.send({ type: 'error', code: 'unauthorized', message: 'log in first' });
     const reply = await this.#request(frame);
     if (reply) this.send({ ...reply, ...(frame.requestId !== undefined ? { requestId: frame.requestId } : {}) });
   }
 
-  async #login(frame) {
-    const { config, presence, desk, log, loginBackoff, clock } = this.#services;
-    const retryAfterMs = loginBackoff.retryAfterMs(this.#ip, clock());
-    if (retryAfterMs > 0) {
-      // Not even compared: during a lock-out a guess, right or wrong, teaches nothing.
-      this.send({ type: 'error', code: 'rate_limited', message: `too many failed logins from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs });
-      this.#socket.close(1013, 'rate_limited');
-      return;
-    }
-    if (!sameToken(frame.token, config.agentToken)) {
-      loginBackoff.failed(this.#ip, clock());
-      log.warn('agent_login_refused', { ip: this.#ip });
-      this.send({ type: 'error', code: 'unauthorized', message: 'wrong agent token' });
-      this.#socket.close(1008, 'unauthorized');
-      return;
-    }
+  async #login() {
+    const { presence, desk, teams, log } = this.#services;
     clearTimeout(this.#loginTimer);
-    loginBackoff.succeeded(this.#ip);
-    const name = typeof frame.name === 'string' && frame.name.trim() ? frame.name.trim().slice(0, MAX_NAME_CHARS) : 'Agent';
-    const previousName = this.name;
-    this.name = name;
-    presence.addAgent(this);
-    desk.agentConnected(name);
-    // Logged in again under another name on this console: the old name is gone from it.
-    if (previousName !== null && previousName !== name) {
-      log.info('agent_renamed', { from: previousName, to: name });
-      await desk.agentSwitchedName(previousName);
+    const first = !this.#loggedIn;
+    if (first) {
+      this.#loggedIn = true;
+      presence.addAgent(this);
     }
-    log.info('agent_logged_in', { agent: name });
-    const conversations = await desk.openConversations();
-    this.send({ type: 'ready', name, sites: Object.keys(config.sites), conversations, queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position })) });
-    presence.toAgents({ type: 'agents', names: presence.agentNames() });
+    const { id, displayName, role, teamIds, maxChats } = this.account;
+    const conversations = await desk.openConversations(this.account);
+    this.send({
+      type: 'ready', name: displayName, account: { id, displayName, role, teamIds, maxChats },
+      sites: teams.sitesVisibleTo(this.account), teams: teams.list().map((team) => ({ id: team.id, name: team.name })),
+      agents: desk.agentList(this.account), conversations,
+      queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position, teamId: c.teamId })),
+    });
+    // After `ready`: the agent list that says they are here, and the conversations
+    // auto-assignment gives them, follow it.
+    if (first) {
+      log.info('agent_connected', { agentId: this.account.id });
+      desk.agentConnected(this.account);
+    }
   }
 
   #text(frame) {
@@ -104,37 +102,62 @@ export class AgentConnection {
     return typeof frame.text === 'string' && frame.text.trim() !== '' && [...frame.text].length <= limit ? frame.text : null;
   }
 
+  // The tickets of the sites this agent may see, newest first.
+  async #visibleTickets() {
+    const { store, teams } = this.#services;
+    return (await Promise.all(teams.sitesVisibleTo(this.account).map((siteId) => store.tickets(siteId)))).flat().sort((a, b) => b.createdAt - a.createdAt);
+  }
+
   async #request(frame) {
-    const { desk, store, config } = this.#services;
+    const { desk, store, teams, accounts, config } = this.#services;
+    const agent = this.account;
     const id = typeof frame.conversationId === 'string' ? frame.conversationId : '';
     const result = (outcome) => ({ type: 'result', request: frame.type, conversationId: id, ...outcome });
     switch (frame.type) {
-      case 'accept': return result(await desk.accept(this.name, id));
+      case 'accept': return result(await desk.accept(agent, id));
       case 'message': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        return result(await desk.agentMessage(this.name, id, text));
+        return result(await desk.agentMessage(agent, id, text));
       }
-      case 'typing': return result(await desk.agentTyping(this.name, id, frame.on === true));
-      case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(this.name, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });
-      case 'end': return result(await desk.end(this.name, id));
-      case 'transfer_to_bot': return result(await desk.transferToBot(this.name, id));
-      case 'history': return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id) };
-      case 'tickets': return { type: 'tickets', tickets: (await Promise.all(Object.keys(config.sites).map((siteId) => store.tickets(siteId)))).flat().sort((a, b) => b.createdAt - a.createdAt) };
+      case 'typing': return result(await desk.agentTyping(agent, id, frame.on === true));
+      case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(agent, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });
+      case 'end': return result(await desk.end(agent, id));
+      case 'transfer_to_bot': return result(await desk.transferToBot(agent, id));
+      case 'transfer': {
+        const outcome = await desk.transfer(agent, id, { toAgentId: frame.toAgentId, toTeamId: frame.toTeamId, note: frame.note });
+        if (outcome.ok) await accounts.audit('transfer', { by: agent.id, conversationId: id, ...(typeof frame.toAgentId === 'string' ? { toAgentId: frame.toAgentId } : { toTeamId: frame.toTeamId }) });
+        return result(outcome);
+      }
+      case 'status': return result(desk.setStatus(agent.id, frame.status));
+      case 'history': {
+        // A conversation of another team answers exactly like one that does not exist.
+        if (!(await desk.visibleConversation(agent, id))) return { type: 'history', conversationId: id, conversation: null, messages: [] };
+        return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id) };
+      }
+      case 'tickets': return { type: 'tickets', tickets: await this.#visibleTickets() };
       case 'ticket_status': {
         if (typeof frame.ticketId !== 'string' || !['open', 'closed'].includes(frame.status)) return { type: 'result', request: frame.type, error: 'ticket_status_invalid' };
-        const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: this.name, now: Date.now() });
+        if (!(await this.#visibleTickets()).some((ticket) => ticket.id === frame.ticketId)) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
+        const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: agent.name, now: Date.now() });
         if (!ticket) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
-        this.#services.presence.toAgents({ type: 'ticket', ticket });
+        this.#services.presence.toAgents((other) => (teams.siteVisibleTo(other, ticket.siteId) ? { type: 'ticket', ticket } : null));
         return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
       }
       case 'ratings': {
-        const ratings = (await store.ratings()).sort((a, b) => b.ratedAt - a.ratedAt);
+        const ratings = [];
+        for (const rating of await store.ratings()) {
+          const conversation = await store.getConversation(rating.conversationId);
+          if (conversation && teams.siteVisibleTo(agent, conversation.siteId)) ratings.push(rating);
+        }
+        ratings.sort((a, b) => b.ratedAt - a.ratedAt);
         const average = ratings.length ? ratings.reduce((sum, r) => sum + r.stars, 0) / ratings.length : null;
         return { type: 'ratings', ratings, count: ratings.length, average };
       }
       case 'hot_questions': {
-        const siteId = Object.hasOwn(config.sites, frame.siteId) ? frame.siteId : Object.keys(config.sites)[0];
+        const visible = teams.sitesVisibleTo(agent);
+        if (visible.length === 0) return { type: 'error', code: 'no_sites', message: 'no site is visible to this account' };
+        const siteId = visible.includes(frame.siteId) ? frame.siteId : visible[0];
         const pageSize = config.limits.hotQuestionsPageSize;
         const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
         const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;

@@ -1,25 +1,29 @@
-// The agent console: wires the login form, the socket and the views together. Plain
+// The agent console: wires the sign-in, the socket and the views together. Plain
 // ES modules under the strict CSP; every visitor-typed string reaches the page through
 // textContent only.
 import { ConsoleConnection } from './console-connection.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationPane } from './conversation-pane.js';
 import { ReportsPanel } from './reports-panel.js';
+import { SessionPanel } from './session-panel.js';
+import { DeskControls } from './desk-controls.js';
+import { AdminPanel } from './admin-panel.js';
 
 const $ = (id) => document.getElementById(id);
-// The token lives for this tab only; `npm start` prints a link with it in the fragment,
-// which never reaches a server log.
-const TOKEN_KEY = 'kefu-console-token';
 
 class ConsoleApp {
   #connection = new ConsoleConnection(new URL('/agent', location.href.replace(/^http/, 'ws')).href);
   #conversations = new Map();
   #history = new Map(); // conversationId -> messages, once opened
-  #myName = '';
+  #myId = '';
+  #siteFilter = '';
   #view = 'chats';
   #list;
   #pane;
   #reports;
+  #session;
+  #controls;
+  #admin;
 
   constructor() {
     this.#list = new ConversationList({ queueList: $('queue'), activeList: $('active'), queueCount: $('queue-count'), onSelect: (id) => this.#open(id) });
@@ -42,43 +46,42 @@ class ConsoleApp {
       (ticketId, status) => this.#connection.send({ type: 'ticket_status', ticketId, status }),
       (offset) => this.#connection.send({ type: 'hot_questions', offset }),
     );
-    this.#listen();
-    this.#bindLogin();
-    for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
-  }
-
-  #bindLogin() {
-    const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
-    if (fromFragment) {
-      sessionStorage.setItem(TOKEN_KEY, fromFragment);
-      history.replaceState(null, '', location.pathname);
-    }
-    const saved = sessionStorage.getItem(TOKEN_KEY);
-    if (saved) $('login-token').value = saved;
-    $('login').addEventListener('submit', (event) => {
-      event.preventDefault();
-      $('login-status').textContent = 'Logging in… 登录中…';
-      this.#myName = $('login-name').value.trim() || 'Agent';
-      this.#connection.login($('login-token').value, this.#myName);
+    this.#controls = new DeskControls(
+      { status: $('my-status'), siteFilter: $('site-filter'), transferForm: $('transfer-form'), transferTarget: $('transfer-target'), transferNote: $('transfer-note'), notes: $('notes') },
+      { send: (frame) => this.#connection.send(frame), onSiteFilter: (siteId) => { this.#siteFilter = siteId; this.#renderList(); } },
+    );
+    this.#admin = new AdminPanel({
+      accounts: $('accounts'), teams: $('teams'), audit: $('audit'), status: $('admin-status'), invite: $('invite'), inviteUsername: $('invite-username'),
+      inviteName: $('invite-name'), invitePassword: $('invite-password'), inviteRole: $('invite-role'), newTeam: $('new-team'), teamName: $('team-name'),
     });
+    this.#session = new SessionPanel({
+      login: $('login'), username: $('login-username'), password: $('login-password'), loginStatus: $('login-status'),
+      setup: $('setup'), setupUsername: $('setup-username'), setupName: $('setup-name'), setupPassword: $('setup-password'), setupStatus: $('setup-status'),
+      logout: $('logout'), changePassword: $('change-password'), passwordForm: $('password-form'), passwordCurrent: $('password-current'), passwordNew: $('password-new'), passwordStatus: $('password-status'),
+    }, {
+      onSignedIn: () => this.#connection.connect(),
+      onSignedOut: () => {
+        this.#connection.disconnect();
+        $('desk').hidden = true;
+      },
+    });
+    this.#listen();
+    this.#session.start();
+    for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
   }
 
   #listen() {
     const c = this.#connection;
-    c.on('unauthorized', () => {
-      sessionStorage.removeItem(TOKEN_KEY);
-      $('desk').hidden = true;
-      $('login').hidden = false;
-      $('login-status').textContent = 'Wrong token. 口令错误。';
-    });
+    c.on('unauthorized', () => this.#session.signedOut('Your session has ended; log in again. 会话已结束，请重新登录。'));
     c.on('connection', (state) => {
       $('connection').textContent = { online: 'online 在线', connecting: 'connecting 连接中…', offline: 'offline, reconnecting 离线，重连中…' }[state];
     });
     c.on('ready', (frame) => {
-      sessionStorage.setItem(TOKEN_KEY, $('login-token').value);
-      this.#myName = frame.name;
-      $('login').hidden = true;
+      this.#myId = frame.account.id;
+      $('me-name').textContent = `${frame.account.displayName} (${frame.account.role})`;
+      $('admin-tab').hidden = frame.account.role !== 'admin';
       $('desk').hidden = false;
+      this.#controls.ready(frame);
       this.#conversations = new Map(frame.conversations.map((conversation) => [conversation.conversationId, conversation]));
       this.#renderList();
       if (this.#pane.conversationId) this.#connection.send({ type: 'history', conversationId: this.#pane.conversationId });
@@ -86,6 +89,11 @@ class ConsoleApp {
     });
     c.on('agents', (frame) => {
       $('agents-online').textContent = `agents online 在线客服: ${frame.names.join(', ')}`;
+      this.#controls.agents(frame.agents);
+    });
+    c.on('conversation_gone', ({ conversationId }) => {
+      this.#conversations.delete(conversationId);
+      this.#renderList();
     });
     c.on('queue', (frame) => {
       for (const entry of frame.entries) {
@@ -98,11 +106,15 @@ class ConsoleApp {
       this.#conversations.set(conversation.conversationId, conversation);
       this.#renderList();
       this.#pane.update(conversation);
+      if (conversation.conversationId === this.#pane.conversationId) this.#controls.show(conversation);
     });
     c.on('history', (frame) => {
       if (frame.conversation) this.#conversations.set(frame.conversationId, frame.conversation);
       this.#history.set(frame.conversationId, frame.messages);
-      if (frame.conversationId === this.#pane.conversationId || !this.#pane.conversationId) this.#pane.show(frame.conversation, frame.messages, this.#myName);
+      if (frame.conversation && (frame.conversationId === this.#pane.conversationId || !this.#pane.conversationId)) {
+        this.#pane.show(frame.conversation, frame.messages, this.#myId);
+        this.#controls.show(frame.conversation);
+      }
       this.#renderList();
     });
     c.on('msg', ({ conversationId, message }) => {
@@ -129,21 +141,26 @@ class ConsoleApp {
   }
 
   #renderList() {
-    this.#list.render(this.#conversations, this.#pane.conversationId, this.#myName);
+    const shown = this.#siteFilter ? new Map([...this.#conversations].filter(([, c]) => c.siteId === this.#siteFilter)) : this.#conversations;
+    this.#list.render(shown, this.#pane.conversationId, this.#myId);
   }
 
   #open(conversationId) {
     this.#connection.send({ type: 'history', conversationId });
     // Shown at once from what is known; the history reply fills it in.
     const known = this.#conversations.get(conversationId);
-    if (known) this.#pane.show(known, this.#history.get(conversationId) ?? [], this.#myName);
+    if (known) {
+      this.#pane.show(known, this.#history.get(conversationId) ?? [], this.#myId);
+      this.#controls.show(known);
+    }
     this.#renderList();
   }
 
   #showView(view) {
     this.#view = view;
     for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
-    for (const name of ['chats', 'tickets', 'ratings', 'hot']) $(`view-${name}`).hidden = name !== view;
+    for (const name of ['chats', 'tickets', 'ratings', 'hot', 'admin']) $(`view-${name}`).hidden = name !== view;
+    if (view === 'admin') this.#admin.refresh();
     this.#refreshView();
   }
 

@@ -16,10 +16,10 @@ export class ConversationList {
     this.#onSelect = onSelect;
   }
 
-  render(conversations, selectedId, myName) {
+  render(conversations, selectedId, myId) {
     const all = [...conversations.values()];
     const waiting = all.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position);
-    const active = all.filter((c) => c.state !== 'queued').sort((a, b) => Number(b.agentName === myName) - Number(a.agentName === myName));
+    const active = all.filter((c) => c.state !== 'queued').sort((a, b) => Number(b.agentId === myId) - Number(a.agentId === myId));
     this.#queueCount.textContent = waiting.length ? `(${waiting.length})` : '';
     // Visible in the tab strip while the agent works in another tab.
     document.title = `${waiting.length ? `(${waiting.length}) ` : ''}Kefu 客服工作台`;

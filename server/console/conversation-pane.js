@@ -13,7 +13,7 @@ export class ConversationPane {
   #actions;
   #summary = null;
   #messages = [];
-  #myName = '';
+  #myId = '';
   #typingTimer = null;
   #typingSent = false;
 
@@ -41,10 +41,10 @@ export class ConversationPane {
     return this.#summary?.conversationId ?? null;
   }
 
-  show(summary, messages, myName) {
+  show(summary, messages, myId) {
     this.#summary = summary;
     this.#messages = [...messages];
-    this.#myName = myName;
+    this.#myId = myId;
     this.#nodes.empty.hidden = true;
     this.#nodes.body.hidden = false;
     this.#nodes.typing.hidden = true;
@@ -85,7 +85,7 @@ export class ConversationPane {
   }
 
   #isMine() {
-    return this.#summary?.state === 'with_agent' && this.#summary.agentName === this.#myName;
+    return this.#summary?.state === 'with_agent' && this.#summary.agentId === this.#myId;
   }
 
   #markRead() {
