@@ -163,7 +163,7 @@ export const SITE_KEYS = {
   name: key(text, 'Kefu', 'the company name shown to visitors'),
   allowedOrigins: key(origins, [], 'origins whose pages may open a chat, besides the server\'s own'),
   identitySecret: key(nullable(text), null, 'HMAC key for Kefu(\'identify\', {id, hash}); null: every visitor is anonymous'),
-  knowledgeBase: key(existingFile, 'shared/kb/demo.json', 'the site\'s KB JSON (relative to the config file), served at /kb/<id>.json'),
+  knowledgeBase: key(existingFile, 'shared/kb/demo.json', 'the site\'s KB JSON (relative to the config file), watched; its trained index is served at /kb/<id>.kfi, the file at /kb/<id>.json'),
   // Outside them a hand-off becomes leave-a-message.
   businessHours: key(nullable(BUSINESS_HOURS), null, 'when agents answer, in the site\'s time zone; null: always'),
   // False queues the visitor anyway (tests, or a team that logs in on demand).

@@ -45,7 +45,9 @@ function refuseUpgrade(socket, status) {
 
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
- * @returns {Promise<{httpUrl: string, wsUrl: string, agentUrl: string, accounts: ConsoleAccounts, config: object, close: () => Promise<void>}>}
+ * @returns {Promise<{httpUrl: string, wsUrl: string, agentUrl: string, accounts: ConsoleAccounts, config: object,
+ *   publishKnowledgeBase: (siteId: string, kbJson: string) => Promise<{version: string, faqs: number, phrasings: number, buildMs: number} | {error: {code: string, message: string}}>,
+ *   close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {
   // The options are checked like the file's keys (a PORT of "abc" is a ConfigError).
@@ -53,7 +55,7 @@ export async function startKefuServer(options = {}) {
   const config = readConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
-  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars, dataDir: config.dataDir, log });
   let store;
   try {
     store = await openStore(config, { warn: log.warn });
@@ -78,7 +80,7 @@ export async function startKefuServer(options = {}) {
   const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
 
   const { limits } = config;
-  const routes = createSiteRoutes({ config, log, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
+  const routes = createSiteRoutes({ config, log, knowledge, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
   const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
@@ -215,7 +217,9 @@ export async function startKefuServer(options = {}) {
     })();
     return closing;
   };
-  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, close };
+  // publishKnowledgeBase: SiteKnowledge.publish (docs/server.md, "Knowledge bases").
+  const publishKnowledgeBase = (siteId, kbJson) => knowledge.publish(siteId, kbJson);
+  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, publishKnowledgeBase, close };
 }
 
 /** Ctrl-C or SIGTERM closes the server (sockets, then the store) once, then exits. */

@@ -46,7 +46,7 @@ export interface KefuBootOptions {
   locale?: KefuLocale | string;
   /** The folder (or any file in it) holding kefu-core.mjs/.wasm and kefu-widget.css; default: the server's /kefu/. */
   assetBase?: string;
-  /** Default: /kb/<siteId>.json on the server. */
+  /** Default: /kb/<siteId>.kfi on the server (its trained index); a URL serving KB JSON is trained in the browser. */
   knowledgeBaseUrl?: string;
   user?: KefuIdentity;
   theme?: KefuTheme;
@@ -87,6 +87,8 @@ export interface KefuState {
 export interface KefuEvents {
   /** The core is loaded and the conversation is drawn; `leader`: this tab holds the connection. */
   ready: { leader: boolean };
+  /** The bot's index is loaded (again for each new version the server publishes). */
+  kb_ready: { version: string | null; faqs: number };
   open: undefined;
   close: undefined;
   /** A message from an agent or the system. */

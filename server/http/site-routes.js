@@ -1,5 +1,6 @@
 // The HTTP side of the server: the shipped browser files (/kefu/), each site's
-// knowledge base (/kb/<siteId>.json), the demo website (/ and /wechat/), the agent
+// knowledge base (/kb/<siteId>.json) and its trained index (/kb/<siteId>/<version>.kfi,
+// /kb/<siteId>.kfi naming the current one), the demo website (/ and /wechat/), the agent
 // console (/console/) and the older FAQ-only demo (/examples/demo/). Every page carries
 // the strict CSP, which the widget and the console are built to live under.
 //
@@ -12,7 +13,8 @@ import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
-import { StaticFiles, chooseEncoding } from './static-files.js';
+import { KB_VERSION } from '../kb/site-knowledge.js';
+import { chooseEncoding, ifNoneMatchHas, StaticFiles } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data: blob:";
@@ -61,6 +63,9 @@ export const KB_CACHE = 'public, max-age=300';
 // after that asks again. The widget asks past the cache when it needs the answer now
 // (a hand-off that found nobody).
 export const SITE_PROFILE_CACHE = 'public, max-age=60';
+// The pointer to a site's current index is asked again on every page view (a 302 to the
+// versioned URL, which is then cached for good).
+const KB_POINTER_CACHE = 'no-cache';
 const VERSIONED = /^\/kefu\/v\/[0-9a-f]{8,64}\//;
 const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
 
@@ -124,11 +129,35 @@ function notFound(response) {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
 }
 
+// A site's index: the bytes never change under their URL (the version is their hash),
+// compressed once when they were built (server/kb/index-build-worker.js).
+function sendIndex(request, response, artefact, version) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const bytes = encoding === 'br' ? artefact.br : encoding === 'gzip' ? artefact.gz : artefact.bytes;
+  const etag = `"${version}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  const headers = {
+    'content-type': 'application/octet-stream',
+    'cache-control': IMMUTABLE,
+    etag,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+    ...PUBLIC_ASSET_HEADERS,
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+  };
+  if (ifNoneMatchHas(request.headers['if-none-match'], etag)) {
+    response.writeHead(304, headers).end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  response.end(request.method === 'HEAD' ? undefined : bytes);
+}
+
 /**
- * @param {{config: object, log: object, profile?: (siteId: string, locale: string|null) => object|null}} options
+ * @param {{config: object, log: object, knowledge: import('../kb/site-knowledge.js').SiteKnowledge,
+ *   profile?: (siteId: string, locale: string|null) => object|null}} options
  *   `profile`: the widget's home-screen data for a site (server/visitor/site-profile.js)
  */
-export function createSiteRoutes({ config, log, profile = () => null }) {
+export function createSiteRoutes({ config, log, knowledge, profile = () => null }) {
   const files = new StaticFiles();
   const sendFile = async (request, response, path, pathname) => {
     const file = (await isDirectory(path)) ? join(path, 'index.html') : path;
@@ -140,6 +169,20 @@ export function createSiteRoutes({ config, log, profile = () => null }) {
       return;
     }
     const url = new URL(request.url, 'http://localhost');
+    const index = /^\/kb\/([\w-]{1,64})\/([^/]*)\.kfi$/.exec(url.pathname);
+    if (index) {
+      const artefact = KB_VERSION.test(index[2]) ? knowledge.artefact(index[1], index[2]) : null;
+      if (artefact) sendIndex(request, response, artefact, index[2]);
+      else notFound(response);
+      return;
+    }
+    const current = /^\/kb\/([\w-]{1,64})\.kfi$/.exec(url.pathname);
+    if (current) {
+      const version = knowledge.version(current[1]);
+      if (!version) notFound(response);
+      else response.writeHead(302, { location: `/kb/${current[1]}/${version}.kfi`, 'cache-control': KB_POINTER_CACHE, ...PUBLIC_ASSET_HEADERS }).end();
+      return;
+    }
     const kb = /^\/kb\/([\w-]{1,64})\.json$/.exec(url.pathname);
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;

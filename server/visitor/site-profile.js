@@ -23,6 +23,8 @@ export function siteProfile({ config, desk, knowledge }, siteId, locale) {
     accent: site.accent,
     position: site.position,
     suggestions: knowledge.suggestedQuestions(siteId, site.suggestedQuestions),
+    // The widget then trains the KB JSON for its visitor's locale (web/widget/chat-widget.js).
+    localizedAnswers: knowledge.localizedAnswers(siteId),
     availability: { ...desk.availability(siteId), ...(hours ? { hours } : {}) },
   };
 }

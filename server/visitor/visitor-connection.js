@@ -151,6 +151,8 @@ export class VisitorConnection {
       agentsOnline: desk.agentsAvailable(frame.siteId, now),
       // Asked for once per conversation: a resumed one that has its fields is not asked again.
       preChatForm: Boolean(site.preChatForm) && !conversation.prechat,
+      // The index the widget should answer from: one holding another loads this one.
+      ...(this.#services.knowledge.version(frame.siteId) ? { kbVersion: this.#services.knowledge.version(frame.siteId) } : {}),
     });
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }

@@ -59,6 +59,7 @@ const Field kWelcomeToClient[] = {
     {"state", Kind::id, true, 0},
     {"agentsOnline", Kind::boolean, true, 0},
     {"preChatForm", Kind::boolean, false, 0},
+    {"kbVersion", Kind::id, false, 0},
 };
 const Field kAckToClient[] = {
     {"cmid", Kind::id, true, 0},
@@ -161,7 +162,7 @@ const FrameRule kFrameRules[] = {
     {"prechat", Direction::toServer, {kPrechatToServer, 1}},
     {"resync", Direction::toServer, {kResyncToServer, 1}},
     {"ping", Direction::toServer, {kPingToServer, 1}},
-    {"welcome", Direction::toClient, {kWelcomeToClient, 8}},
+    {"welcome", Direction::toClient, {kWelcomeToClient, 9}},
     {"ack", Direction::toClient, {kAckToClient, 4}},
     {"nack", Direction::toClient, {kNackToClient, 2}},
     {"msg", Direction::toClient, {kMsgToClient, 9}},

@@ -63,6 +63,9 @@ struct SessionConfig {
 class Session {
  public:
   Session(SessionConfig config, const FaqEngine* faq);
+  // The FAQ engine the bot answers from from now on (the shell loads a site's index after
+  // the conversation has started, so the chat need not wait for it); null: no bot.
+  void useKnowledge(const FaqEngine* faq) { faq_ = faq; }
 
   // A new visitor: ids derive from `seed` (the shell's crypto randomness).
   void startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now);

@@ -46,6 +46,19 @@ export class ChatSession extends CoreHandle {
     }
   }
 
+  /**
+   * The bot's knowledge from a binary index (.kfi bytes from the server, `kefu build-index`
+   * or FaqEngine.exportIndex()), loaded without training, at any time after construction:
+   * a conversation need not wait for its index. On error (kb_index_version,
+   * kb_index_corrupt) the knowledge the session had stays.
+   * @param {Uint8Array} bytes
+   * @returns {{entries: number}}
+   */
+  loadIndex(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new KefuError('invalid_argument', 'loadIndex takes the index as a Uint8Array');
+    return unwrapCoreResult(this.raw._loadIndex(bytes));
+  }
+
   static async create(options = {}) {
     return new ChatSession(await loadKefuCore({ build: options.build }), options);
   }

@@ -193,6 +193,8 @@ export interface SessionConfig {
 export class ChatSession {
   constructor(core: KefuCoreModule, options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase });
   static create(options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase; build?: CoreBuild }): Promise<ChatSession>;
+  /** The bot's knowledge from a binary index (.kfi), at any time; on error the previous knowledge stays. */
+  loadIndex(bytes: Uint8Array): { entries: number };
   startFresh(options?: { seed?: number; visitorId?: string; now?: number }): SessionEffect[];
   restore(stored: { snapshot: string; journal?: string[]; seed?: number; now?: number }): {
     effects: SessionEffect[];

@@ -17,6 +17,7 @@ import { ViewportFit } from './viewport-fit.js';
 import { themeCss } from './theme.js';
 import { AttachmentUploader } from './attachment-uploader.js';
 import { AttachmentDownloads } from './attachment-downloads.js';
+import { fetchKnowledgeIndex } from './knowledge-index.js';
 
 // What the panel shows before the core has loaded: an empty conversation, connecting.
 const LOADING_VIEW = {
@@ -48,7 +49,7 @@ export class ChatWidget {
   #endpoints;
   #tabs = null;
   #faq = null; // a follower tab's own typeahead index
-  #typeaheadSource = null; // {core, knowledgeBase} until a follower builds from it
+  #typeaheadSource = null; // {core, bytes} until a follower loads its own index from them
   #view = LOADING_VIEW;
   #ready = false;
   #destroyed = false;
@@ -62,6 +63,7 @@ export class ChatWidget {
   #root;
   #profile = null; // the server's /site/<id>.json, once it has arrived
   #lastStars = 0; // this tab's rating, for the `rated` event
+  #profileRequest = Promise.resolve(null);
 
   /**
    * @param {{config: object, host: HTMLElement, root: ShadowRoot, launcher: object, emit: (event: string, detail?: object) => void}} options
@@ -76,6 +78,7 @@ export class ChatWidget {
     this.#t.setSiteTexts(bootTexts(config));
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
     const profile = this.#fetchProfile(); // first: the home screen waits for it
+    this.#profileRequest = profile;
     const theme = typeof config.accent === 'string' ? { ...config.theme, accent: config.accent } : config.theme;
     adoptStyles(root, WIDGET_CSS + themeCss(theme), this.#endpoints.stylesheetUrl);
     this.#downloads = new AttachmentDownloads(this.#endpoints.httpOrigin);
@@ -158,11 +161,24 @@ export class ChatWidget {
   }
 
   async #load() {
-    const { moduleUrl, wasmUrl, knowledgeBaseUrl, serverUrl } = this.#endpoints;
-    const [core, knowledgeBase] = await Promise.all([loadKefuCore({ moduleUrl, wasmUrl }), fetchKnowledgeBase(knowledgeBaseUrl)]);
+    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeJsonUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
+    const corePromise = loadKefuCore({ moduleUrl, wasmUrl });
+    // The index downloads while the core compiles; the conversation starts without it
+    // and the bot joins in once it is loaded (SessionShell holds a question asked before).
+    const locale = this.#t.locale;
+    const fetchIndex = (url) =>
+      fetchKnowledgeIndex(url, corePromise, { locale }).catch((error) => {
+        if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
+        return null;
+      });
+    // The server's index holds each answer's default text: a KB that answers some
+    // questions per locale is trained here instead, in the visitor's (and then keeps
+    // that version until the page is loaded again).
+    const localized = knowledgeJsonUrl !== null && (await this.#profileRequest)?.localizedAnswers === true;
+    const knowledge = fetchIndex(localized ? knowledgeJsonUrl : knowledgeBaseUrl);
+    const loadVersion = knowledgeVersionsUrl && !localized ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
+    const core = await corePromise;
     if (this.#destroyed) return;
-    if (knowledgeBase === null) this.#emit('error', { code: 'kb_load_failed', message: `could not load ${knowledgeBaseUrl}; the bot stays silent` });
-    let sessionKnowledgeBase = knowledgeBase ?? undefined;
     const siteId = this.#config.siteId;
     const sessionConfig = {
       siteId,
@@ -183,28 +199,20 @@ export class ChatWidget {
       siteId,
       async (shellHandlers) => {
         const storage = await ChatStorage.open(siteId, { onDegraded: () => this.#panel.showNotice(this.#t.t('storage.unavailable')) });
-        const makeShell = () =>
-          new SessionShell(
-            { core, knowledgeBase: sessionKnowledgeBase, config: sessionConfig, storage, serverUrl },
-            { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
-          );
-        try {
-          return makeShell();
-        } catch (error) {
-          if (sessionKnowledgeBase === undefined || !String(error?.code).startsWith('kb_')) throw error;
-          // A broken knowledge base silences the bot; the visitor can still reach people.
-          this.#emit('error', { code: error.code, message: error.message });
-          sessionKnowledgeBase = undefined;
-          return makeShell();
-        }
+        return new SessionShell(
+          { core, knowledge, loadVersion, config: sessionConfig, storage, serverUrl },
+          { ...shellHandlers, onStorageError: (error) => this.#emit('error', { code: 'storage_failed', message: String(error) }) },
+        );
       },
       handlers,
     );
     this.#tabs.start();
     this.#uploader.start();
-    // The leader's typeahead comes from its session's knowledge base; a follower tab has
-    // no core session and builds its own index at its first keystroke.
-    this.#typeaheadSource = sessionKnowledgeBase !== undefined ? { core, knowledgeBase } : null;
+    // The leader's typeahead comes from its session; a follower tab has no core session
+    // and loads the same index bytes (no training) at its first keystroke.
+    knowledge.then((index) => {
+      if (index) this.#typeaheadSource = { core, bytes: index.bytes };
+    });
     this.#sendHelloFields();
     const early = this.#beforeReady;
     this.#beforeReady = [];
@@ -213,10 +221,10 @@ export class ChatWidget {
 
   #followerTypeahead() {
     if (!this.#faq && this.#typeaheadSource && !this.#destroyed) {
-      const { core, knowledgeBase } = this.#typeaheadSource;
-      this.#typeaheadSource = null; // one attempt: a broken KB was reported by the session already
+      const { core, bytes } = this.#typeaheadSource;
+      this.#typeaheadSource = null; // one attempt: a broken index was reported by the leader already
       try {
-        this.#faq = new FaqEngine(core, knowledgeBase);
+        this.#faq = new FaqEngine(core, bytes);
       } catch {
         // typeahead stays off
       }
@@ -470,15 +478,6 @@ async function fetchJson(url, cache) {
     // Ahead of the core's download: the home screen waits for it, the core is needed later.
     const response = await fetch(url, { credentials: 'omit', cache, priority: 'high' });
     return response.ok ? await response.json() : null;
-  } catch {
-    return null;
-  }
-}
-
-async function fetchKnowledgeBase(url) {
-  try {
-    const response = await fetch(url, { credentials: 'omit' });
-    return response.ok ? await response.text() : null;
   } catch {
     return null;
   }
