@@ -4,8 +4,18 @@
 // one account from the start; the first frame must still be `login`, which answers
 // `ready`, and nothing else is answered before it.
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
+const MAX_ATTACHMENT_NAME_CHARS = 200;
 // setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// An image the console uploaded first (POST /attachments): {id, name, width?, height?}.
+function consoleAttachment(value) {
+  if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || !/^[0-9a-f]{64}$/.test(value.id)) return null;
+  const name = typeof value.name === 'string' ? value.name.slice(0, MAX_ATTACHMENT_NAME_CHARS) : '';
+  const dimension = (number) => (Number.isSafeInteger(number) && number > 0 ? number : undefined);
+  const [width, height] = [dimension(value.width), dimension(value.height)];
+  return width && height ? { id: value.id, name, width, height } : { id: value.id, name };
+}
 
 export class AgentConnection {
   #socket;
@@ -123,7 +133,10 @@ export class AgentConnection {
       case 'message': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        return result(await desk.agentMessage(agent, id, text));
+        if (frame.attachment === undefined) return result(await desk.agentMessage(agent, id, text));
+        const attachment = consoleAttachment(frame.attachment);
+        if (!attachment) return result({ error: 'attachment_invalid' });
+        return result(await desk.agentMessage(agent, id, text, attachment));
       }
       case 'typing': return result(await desk.agentTyping(agent, id, frame.on === true));
       case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(agent, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });

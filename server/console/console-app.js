@@ -5,6 +5,7 @@ import { ConsoleConnection } from './console-connection.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationPane } from './conversation-pane.js';
 import { ReportsPanel } from './reports-panel.js';
+import { ConsoleAttachments } from './console-attachments.js';
 import { SessionPanel } from './session-panel.js';
 import { DeskControls } from './desk-controls.js';
 import { AdminPanel } from './admin-panel.js';
@@ -21,6 +22,7 @@ class ConsoleApp {
   #list;
   #pane;
   #reports;
+  #attachments = new ConsoleAttachments();
   #session;
   #controls;
   #admin;
@@ -31,6 +33,7 @@ class ConsoleApp {
       nodes: {
         empty: $('conversation-empty'), body: $('conversation-body'), title: $('conversation-title'), meta: $('conversation-meta'), messages: $('messages'),
         typing: $('visitor-typing'), composer: $('composer'), reply: $('reply'), status: $('conversation-status'), accept: $('accept'), transfer: $('transfer'), end: $('end'),
+        attach: $('attach'),
       },
       actions: {
         accept: (conversationId) => this.#connection.send({ type: 'accept', conversationId }),
@@ -39,7 +42,13 @@ class ConsoleApp {
         send: (conversationId, text) => this.#connection.send({ type: 'message', conversationId, text }),
         typing: (conversationId, on) => this.#connection.send({ type: 'typing', conversationId, on }),
         read: (conversationId, upToSeq) => this.#connection.send({ type: 'read', conversationId, upToSeq }),
+        attachment: (conversationId, attachment) => this.#attachments.node(conversationId, attachment),
       },
+    });
+    this.#attachments.bind({
+      button: $('attach'), input: $('attach-input'), conversationId: () => this.#pane.conversationId,
+      send: (conversationId, text, attachment) => this.#connection.send({ type: 'message', conversationId, text, attachment }),
+      status: (text) => this.#pane.status(text),
     });
     this.#reports = new ReportsPanel(
       { tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager') },

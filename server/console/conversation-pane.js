@@ -17,7 +17,8 @@ export class ConversationPane {
   #typingTimer = null;
   #typingSent = false;
 
-  /** @param {{nodes: object, actions: {accept, transfer, end, send, typing, read}}} options */
+  /** @param {{nodes: object, actions: {accept, transfer, end, send, typing, read, attachment?}}} options
+   *   attachment(conversationId, attachment): the node showing a message's file */
   constructor({ nodes, actions }) {
     this.#nodes = nodes;
     this.#actions = actions;
@@ -108,6 +109,7 @@ export class ConversationPane {
     if (s.verifiedUserId) parts.push(`verified user 已验证用户: ${s.verifiedUserId}`);
     if (s.locale) parts.push(s.locale);
     if (s.prechat) parts.push(Object.entries(s.prechat).map(([k, v]) => `${k}: ${v}`).join(', '));
+    if (s.attributes) parts.push(Object.entries(s.attributes).map(([k, v]) => `${k}: ${v}`).join(', '));
     if (s.rating) parts.push(`rating 评价: ${'★'.repeat(s.rating.stars)}`);
     this.#nodes.meta.textContent = parts.join(' · ');
     this.#nodes.accept.disabled = s.state !== 'queued';
@@ -115,6 +117,7 @@ export class ConversationPane {
     this.#nodes.end.disabled = !this.#isMine();
     this.#nodes.reply.disabled = !this.#isMine();
     this.#nodes.composer.querySelector('button').disabled = !this.#isMine();
+    if (this.#nodes.attach) this.#nodes.attach.disabled = !this.#isMine();
   }
 
   #messageNode(message) {
@@ -122,6 +125,7 @@ export class ConversationPane {
     const label = el('span', { className: 'who', text: `${who} · ${formatTime(message.time)}` });
     if (message.tier) label.append(el('span', { className: `tier tier-${message.tier}`, text: TIER_LABELS[message.tier] ?? message.tier }));
     const node = el('li', { className: `message from-${message.author}`, attrs: { 'data-seq': message.seq } }, label, el('span', { text: message.text }));
+    if (message.attachment && this.#actions.attachment) node.append(this.#actions.attachment(this.#summary.conversationId, message.attachment));
     if (message.author === 'agent') node.append(el('span', { className: 'receipt' }));
     return node;
   }

@@ -12,7 +12,7 @@
 // on different instances never both get the same visitor nor pass the agent's limit.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 import { NO_TEAM } from '../accounts/team-directory.js';
 
 export const AGENT_STATES = ['online', 'away'];
@@ -88,9 +88,24 @@ export class AgentDesk {
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
   agentsAvailable(siteId, now = this.#clock()) {
+    return this.availability(siteId, now).state === 'open';
+  }
+
+  /**
+   * Whether a hand-off would reach a person now, and why not: `closed` (outside business
+   * hours), `no_agent` (within them, nobody logged in), else `open` with the wait a new
+   * visitor would have at the back of the queue. The widget's home screen shows it.
+   * @returns {{state: 'open' | 'closed' | 'no_agent', etaSeconds?: number}}
+   */
+  availability(siteId, now = this.#clock()) {
     const site = this.#config.sites[siteId];
-    if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
-    return !site.offlineWhenNoAgent || this.#presence.agentIds().length > 0;
+    if (!site || !isWithinBusinessHours(site.businessHours, now)) return { state: 'closed' };
+    if (site.offlineWhenNoAgent && this.#presence.agentIds().length === 0) return { state: 'no_agent' };
+    // The wait at the back of the site's team's queue, as the `queued` event would say it.
+    const team = this.#teams.teamOfSite(siteId);
+    let position = 1;
+    for (const id of this.#queue) if (this.#queueTeams.get(id) === team) position += 1;
+    return { state: 'open', etaSeconds: this.#handlingTimes.etaSeconds(position, this.#servingAgents(team).length) };
   }
 
   /** 1-based place among the conversations waiting for the same team; 0 when not queued. */
@@ -210,6 +225,7 @@ export class AgentDesk {
       agentId: c.agentId ?? null, agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
+      attributes: c.attributes ?? null,
     };
   }
 
@@ -609,10 +625,13 @@ export class AgentDesk {
     return { error: 'transfer_target_missing' };
   }
 
-  async agentMessage(agent, conversationId, text) {
+  /** `attachment`: a file the agent uploaded to this conversation (server/http/uploads.js). */
+  async agentMessage(agent, conversationId, text, attachment = null) {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
+    const vouched = attachment ? await attachmentOf(this.#store, conversationId, attachment) : null;
+    if (attachment && !vouched) return { error: 'attachment_not_found' };
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock(), meta: vouched ? { attachment: vouched } : undefined });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
     this.#toConsolesOf(conversation, { type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };

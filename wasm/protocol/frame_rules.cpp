@@ -13,6 +13,7 @@ const Field kHelloToServer[] = {
     {"lastSeq", Kind::count, true, 0},
     {"locale", Kind::id, false, 0},
     {"identity", Kind::object, false, 0},
+    {"attributes", Kind::textFields, false, 0},
 };
 const Field kMessageToServer[] = {
     {"cmid", Kind::id, true, 0},
@@ -20,6 +21,7 @@ const Field kMessageToServer[] = {
     {"text", Kind::text, true, 0},
     {"clientTime", Kind::count, true, 0},
     {"bot", Kind::object, false, 1},
+    {"attachment", Kind::object, false, 2},
 };
 const Field kHandoffToServer[] = {
     {"reason", Kind::choice, true, 2},
@@ -57,6 +59,7 @@ const Field kWelcomeToClient[] = {
     {"state", Kind::id, true, 0},
     {"agentsOnline", Kind::boolean, true, 0},
     {"preChatForm", Kind::boolean, false, 0},
+    {"kbVersion", Kind::id, false, 0},
 };
 const Field kAckToClient[] = {
     {"cmid", Kind::id, true, 0},
@@ -77,6 +80,7 @@ const Field kMsgToClient[] = {
     {"name", Kind::optionalText, false, 0},
     {"cmid", Kind::id, false, 0},
     {"replyTo", Kind::id, false, 0},
+    {"attachment", Kind::object, false, 2},
 };
 const Field kEventToClient[] = {
     {"event", Kind::eventName, true, 0},
@@ -133,6 +137,14 @@ const Field kBotTurnObject[] = {
     {"answer", Kind::optionalText, false, 0},
     {"candidates", Kind::idList, false, 10},
 };
+const Field kAttachmentObject[] = {
+    {"id", Kind::id, true, 0},
+    {"name", Kind::optionalText, true, 0},
+    {"type", Kind::id, true, 0},
+    {"size", Kind::count, true, 0},
+    {"width", Kind::count, false, 0},
+    {"height", Kind::count, false, 0},
+};
 const char* const kAuthorOptions[] = {"visitor", "bot", "agent", "system"};
 const char* const kTierOptions[] = {"answer", "suggest", "handoff"};
 const char* const kHandoffReasonOptions[] = {"visitor", "keyword", "unanswered"};
@@ -140,8 +152,8 @@ const char* const kEndedByOptions[] = {"agent", "visitor", "system"};
 }  // namespace
 
 const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer, {kHelloToServer, 8}},
-    {"message", Direction::toServer, {kMessageToServer, 5}},
+    {"hello", Direction::toServer, {kHelloToServer, 9}},
+    {"message", Direction::toServer, {kMessageToServer, 6}},
     {"handoff", Direction::toServer, {kHandoffToServer, 1}},
     {"read", Direction::toServer, {kReadToServer, 1}},
     {"typing", Direction::toServer, {kTypingToServer, 1}},
@@ -150,10 +162,10 @@ const FrameRule kFrameRules[] = {
     {"prechat", Direction::toServer, {kPrechatToServer, 1}},
     {"resync", Direction::toServer, {kResyncToServer, 1}},
     {"ping", Direction::toServer, {kPingToServer, 1}},
-    {"welcome", Direction::toClient, {kWelcomeToClient, 8}},
+    {"welcome", Direction::toClient, {kWelcomeToClient, 9}},
     {"ack", Direction::toClient, {kAckToClient, 4}},
     {"nack", Direction::toClient, {kNackToClient, 2}},
-    {"msg", Direction::toClient, {kMsgToClient, 8}},
+    {"msg", Direction::toClient, {kMsgToClient, 9}},
     {"event", Direction::toClient, {kEventToClient, 1}},
     {"resync", Direction::toClient, {kResyncToClient, 3}},
     {"error", Direction::toClient, {kErrorToClient, 4}},
@@ -178,6 +190,7 @@ const std::size_t kEventRuleCount = 10;
 const Fields kObjects[] = {
     {kIdentityObject, 4},
     {kBotTurnObject, 4},
+    {kAttachmentObject, 6},
 };
 
 const Choice kChoices[] = {
