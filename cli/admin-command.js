@@ -7,6 +7,7 @@ import { readConfig } from '../server/config.js';
 import { openStore } from '../server/store/open-store.js';
 import { ConsoleAccounts, MIN_PASSWORD_CHARS, ROLES } from '../server/accounts/console-accounts.js';
 import { TeamDirectory } from '../server/accounts/team-directory.js';
+import { LocalFanout } from '../server/fanout/local-fanout.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { UsageError } from './usage-error.js';
 
@@ -39,7 +40,8 @@ export async function adminCommand(args) {
   const config = readConfig(values.config);
   const store = await openStore(config, { warn: (event, fields) => console.error(`kefu admin: ${event} ${JSON.stringify(fields)}`) });
   try {
-    const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites) });
+    // Only read here (the new account's teams are checked): no running instance to tell.
+    const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites), fanout: new LocalFanout() });
     const accounts = new ConsoleAccounts({ store, teams, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
     const { account, error } = await accounts.create({ username: values.username, displayName: values.name ?? values.username, password, role: values.role }, { by: null });
     if (error) throw new Error(`account not created (${error})`);
