@@ -554,7 +554,8 @@ export class AgentDesk {
     const held = this.#heldBy(agent.id);
     if (held.has(conversationId)) return { error: 'already_yours' };
     if (held.size >= agent.maxChats) return { error: 'at_limit' };
-    if (expected.state === 'queued' && !this.#queueTeams.has(conversationId)) return { error: 'not_waiting' };
+    // Whether it still waits is the store's to say: this instance's queue may not have
+    // heard yet of a hand-off made on another.
     held.add(conversationId); // reserved
     const now = this.#clock();
     const previousAssignedAt = agent.lastAssignedAt;
