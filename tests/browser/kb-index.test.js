@@ -9,9 +9,13 @@ import { readFileSync } from 'node:fs';
 import { conversation, dataAttributePage, inWidget, routeHostPage, useKefuWorld, widgetOnline } from './kefu-server.js';
 import { watchPage } from './chromium.js';
 import { syntheticKb } from '../../bench/faq/synthetic-kb.mjs';
+import { answerFor } from '../../web/core/kb-locale.js';
 
 const world = useKefuWorld();
-const demoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8'));
+// The demo KB's answers with their default texts only: a KB that answers per locale is
+// trained in the widget (the index holds one text per answer), and this is about the index.
+const bilingualDemoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8'));
+const demoKb = { ...bilingualDemoKb, faqs: bilingualDemoKb.faqs.map((faq) => ({ ...faq, answer: answerFor(faq.answer) })) };
 
 async function ask(page, text) {
   await page.fill(inWidget('textarea'), text);
