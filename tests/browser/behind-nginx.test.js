@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { launchChromium, watchPage } from './chromium.js';
 import { conversation, startTestServer, widgetOnline } from './kefu-server.js';
+import { createAccount, logIn } from '../server/helpers/console-session.js';
 import { REPO_ROOT } from '../../server/http/site-routes.js';
 
 // Where the doc's nginx site has its own addresses, and what the test puts there.
@@ -137,9 +138,9 @@ function hello(localAddress) {
   });
 }
 
-function agentUpgrade(origin) {
+function agentUpgrade(origin, cookie) {
   return new Promise((resolve) => {
-    const socket = new WebSocket(`wss://127.0.0.1:${nginxPort}/agent`, { origin, rejectUnauthorized: false });
+    const socket = new WebSocket(`wss://127.0.0.1:${nginxPort}/agent`, { origin, headers: { cookie }, rejectUnauthorized: false });
     socket.once('open', () => {
       socket.close();
       resolve('open');
@@ -179,9 +180,10 @@ test('behind nginx with TLS: the widget chats over https and wss, files arrive b
   assert.equal(await hello('127.0.0.3'), 'welcome');
   assert.equal(await hello('127.0.0.1'), 'rate_limited');
 
-  // The console's socket: its own public origin passes (nginx hands on Host with the
-  // port), any other page's is refused.
-  assert.equal(await agentUpgrade(`https://127.0.0.1:${nginxPort}`), 'open');
-  assert.equal(await agentUpgrade('https://elsewhere.example'), 403);
+  // The console's socket, with an agent's session: its own public origin passes (nginx
+  // hands on Host with the port), any other page's is refused.
+  const cookie = await logIn(chat, (await createAccount(chat)).username);
+  assert.equal(await agentUpgrade(`https://127.0.0.1:${nginxPort}`, cookie), 'open');
+  assert.equal(await agentUpgrade('https://elsewhere.example', cookie), 403);
   await context.close();
 });

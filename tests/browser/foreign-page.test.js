@@ -23,8 +23,13 @@ after(async () => {
   await server?.stop();
 });
 
-async function pageAt(url) {
+// `cookie`: a console session (`name=value`) the page's browser holds, as a logged-in agent's does.
+async function pageAt(url, { cookie } = {}) {
   const context = await browser.newContext();
+  if (cookie) {
+    const [name, value] = cookie.split(/=(.*)/s);
+    await context.addCookies([{ name, value, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }]);
+  }
   const page = await context.newPage();
   await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>page</title>' }));
   await page.goto(url);
@@ -43,8 +48,8 @@ const ATTEMPT = `window.attempt = (url, payload) => new Promise((resolve) => {
   socket.onclose = (event) => { clearTimeout(timer); resolve({ opened, code: event.code, frames }); };
 });`;
 
-async function abusePage(url) {
-  const opened = await pageAt(url);
+async function abusePage(url, options) {
+  const opened = await pageAt(url, options);
   await opened.page.evaluate(ATTEMPT);
   return opened;
 }
@@ -94,8 +99,9 @@ test('oversized messages, binary blobs, idle sockets and junk from pages that ma
   assert.equal(fromPartner.junkAnswers, 2000, 'every junk frame is answered with an error, in order, on a socket that stays up');
   await partner.context.close();
 
-  // The console's own origin may open /agent: a page there (say, through an XSS) sends 300 KB.
-  const own = await abusePage(`${server.httpUrl}/abuse.html`);
+  // The console's own origin may open /agent with an agent's session: a page there (say,
+  // through an XSS, in a logged-in agent's browser) sends 300 KB.
+  const own = await abusePage(`${server.httpUrl}/abuse.html`, { cookie: await server.adminCookie() });
   const agentBig = await own.page.evaluate(({ base, big }) => window.attempt(`${base}/agent`, 'x'.repeat(big)), { base, big });
   assert.deepEqual([agentBig.opened, agentBig.code], [true, 1009], 'a 300 KB message to /agent');
   await own.context.close();
