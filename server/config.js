@@ -145,6 +145,8 @@ export const SITE_KEYS = {
   offlineWhenNoAgent: key(boolean, true, 'with no agent logged in, a hand-off becomes leave-a-message'),
   preChatForm: key(boolean, false, 'ask for name / email / phone before the first message'),
   maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest visitor message, in characters (the protocol allows 4,000)'),
+  // The agent console (docs/server.md): a ticket's first-response due time.
+  ticketFirstResponseHours: key(integer(1), 24, 'a ticket is due a first reply this many hours after it was left'),
 };
 
 // Where conversations are kept (server/store/open-store.js): the embedded LevelDB in

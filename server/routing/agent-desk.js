@@ -6,6 +6,9 @@ import { describeBusinessHours, isWithinBusinessHours } from './business-hours.j
 import { HandlingTimes } from './handling-times.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
 
+// The console list previews the last message by its first characters.
+const LAST_MESSAGE_CHARS = 120;
+
 export class AgentDesk {
   #store;
   #presence;
@@ -77,7 +80,20 @@ export class AgentDesk {
       state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null,
+      handoffReason: c.handoffReason ?? null, team: c.team ?? null, page: c.visitor?.page ?? null, lastMessage: await this.#lastMessage(c),
     };
+  }
+
+  // The list row's preview: who wrote last, the start of it, and when.
+  async #lastMessage(conversation) {
+    if (!conversation.lastSeq) return null;
+    const [last] = await this.#store.messagesAfter(conversation.id, conversation.lastSeq - 1, 1);
+    return last ? { author: last.author, text: last.text.slice(0, LAST_MESSAGE_CHARS), at: last.serverTime, seq: last.seq } : null;
+  }
+
+  /** The visitor moved to another page: the consoles showing the conversation hear of it. */
+  async visitorNavigated(conversation) {
+    if (conversation.state === 'queued' || conversation.state === 'with_agent') await this.#announceConversation(conversation.id);
   }
 
   /** Every conversation an agent should see at login: waiting or being handled. */
@@ -250,12 +266,13 @@ export class AgentDesk {
 
   // ---- from an agent -----------------------------------------------------------
 
-  async accept(agentName, conversationId) {
+  /** `team`: the accepting agent's team, kept for the per-team report. */
+  async accept(agentName, conversationId, team = null) {
     const now = this.#clock();
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) return { error: 'unknown_conversation' };
     if (conversation.state !== 'queued') return { error: 'not_waiting' };
-    await this.changePhase(conversationId, { state: 'with_agent', agentName, acceptedAt: now });
+    await this.changePhase(conversationId, { state: 'with_agent', agentName, acceptedAt: now, team, firstResponseAt: null });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agentName });
     this.#log.info('agent_accepted', { conversationId, agent: agentName, waitedMs: now - (conversation.queuedAt ?? now) });
     return { ok: true };
@@ -269,9 +286,12 @@ export class AgentDesk {
   }
 
   async agentMessage(agentName, conversationId, text) {
-    const { error } = await this.#assigned(agentName, conversationId);
+    const { conversation, error } = await this.#assigned(agentName, conversationId);
     if (error) return { error };
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now: this.#clock() });
+    const now = this.#clock();
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now });
+    // The report's first-response time: from the hand-off to a person's first words.
+    if (!conversation.firstResponseAt) await this.#store.updateConversation(conversationId, { firstResponseAt: now });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
     this.#presence.toAgents({ type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };
@@ -315,6 +335,17 @@ export class AgentDesk {
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
     this.#log.info('returned_to_bot', { conversationId, agent: agentName });
     return { ok: true };
+  }
+
+  /**
+   * An agent's reply to a ticket: a message in the ticket's conversation, which the
+   * visitor's widget receives now if open, or in its resync the next time it opens.
+   */
+  async ticketReply(agentName, ticket, text) {
+    if (!ticket.conversationId || !(await this.#store.getConversation(ticket.conversationId))) return { error: 'no_conversation' };
+    const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agentName, text, now: this.#clock() });
+    this.#presence.toVisitors(ticket.conversationId, msgFrame(stored));
+    return { ok: true, seq: stored.seq };
   }
 
   /** The whole conversation for the console, with the FAQ tier each bot turn got. */

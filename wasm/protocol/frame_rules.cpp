@@ -13,6 +13,7 @@ const Field kHelloToServer[] = {
     {"lastSeq", Kind::count, true, 0},
     {"locale", Kind::id, false, 0},
     {"identity", Kind::object, false, 0},
+    {"page", Kind::object, false, 2},
 };
 const Field kMessageToServer[] = {
     {"cmid", Kind::id, true, 0},
@@ -44,6 +45,9 @@ const Field kPrechatToServer[] = {
 };
 const Field kResyncToServer[] = {
     {"afterSeq", Kind::count, true, 0},
+};
+const Field kPageToServer[] = {
+    {"page", Kind::object, true, 2},
 };
 const Field kPingToServer[] = {
     {"t", Kind::count, true, 0},
@@ -82,7 +86,7 @@ const Field kEventToClient[] = {
     {"event", Kind::eventName, true, 0},
 };
 const Field kResyncToClient[] = {
-    {"messages", Kind::messages, true, 13},
+    {"messages", Kind::messages, true, 14},
     {"lastSeq", Kind::count, true, 0},
     {"more", Kind::boolean, true, 0},
 };
@@ -133,6 +137,12 @@ const Field kBotTurnObject[] = {
     {"answer", Kind::optionalText, false, 0},
     {"candidates", Kind::idList, false, 10},
 };
+const Field kPageContextObject[] = {
+    {"url", Kind::optionalText, true, 0},
+    {"title", Kind::optionalText, true, 0},
+    {"referrer", Kind::optionalText, false, 0},
+    {"timeZone", Kind::optionalText, false, 0},
+};
 const char* const kAuthorOptions[] = {"visitor", "bot", "agent", "system"};
 const char* const kTierOptions[] = {"answer", "suggest", "handoff"};
 const char* const kHandoffReasonOptions[] = {"visitor", "keyword", "unanswered"};
@@ -140,7 +150,7 @@ const char* const kEndedByOptions[] = {"agent", "visitor", "system"};
 }  // namespace
 
 const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer, {kHelloToServer, 8}},
+    {"hello", Direction::toServer, {kHelloToServer, 9}},
     {"message", Direction::toServer, {kMessageToServer, 5}},
     {"handoff", Direction::toServer, {kHandoffToServer, 1}},
     {"read", Direction::toServer, {kReadToServer, 1}},
@@ -149,6 +159,7 @@ const FrameRule kFrameRules[] = {
     {"ticket", Direction::toServer, {kTicketToServer, 3}},
     {"prechat", Direction::toServer, {kPrechatToServer, 1}},
     {"resync", Direction::toServer, {kResyncToServer, 1}},
+    {"page", Direction::toServer, {kPageToServer, 1}},
     {"ping", Direction::toServer, {kPingToServer, 1}},
     {"welcome", Direction::toClient, {kWelcomeToClient, 8}},
     {"ack", Direction::toClient, {kAckToClient, 4}},
@@ -159,7 +170,7 @@ const FrameRule kFrameRules[] = {
     {"error", Direction::toClient, {kErrorToClient, 4}},
     {"pong", Direction::toClient, {kPongToClient, 1}},
 };
-const std::size_t kFrameRuleCount = 18;
+const std::size_t kFrameRuleCount = 19;
 
 const FrameRule kEventRules[] = {
     {"queued", Direction::toClient, {kQueuedEvent, 2}},
@@ -178,6 +189,7 @@ const std::size_t kEventRuleCount = 10;
 const Fields kObjects[] = {
     {kIdentityObject, 4},
     {kBotTurnObject, 4},
+    {kPageContextObject, 4},
 };
 
 const Choice kChoices[] = {
