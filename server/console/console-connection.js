@@ -24,8 +24,9 @@ export class ConsoleConnection {
     for (const handler of this.#handlers.get(type) ?? []) handler(payload);
   }
 
-  login(token, name) {
-    this.#credentials = { token, name };
+  /** `team` is optional: the agent's team until accounts say which it is. */
+  login(token, name, team) {
+    this.#credentials = { token, name, team };
     this.#refused = false;
     this.#open();
   }
