@@ -14,6 +14,7 @@ export class ChatTransport {
   #socket = null;
   #handlers;
   #identity = null;
+  #page = null;
   #refusal = null;
 
   /**
@@ -40,6 +41,11 @@ export class ChatTransport {
    */
   setIdentity(identity) {
     this.#identity = identity;
+  }
+
+  /** The host page (page-context.js), added to every hello like the identity. */
+  setPage(page) {
+    this.#page = page;
   }
 
   open() {
@@ -75,11 +81,13 @@ export class ChatTransport {
   send(frame) {
     if (this.state !== 'open') return false;
     let text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    // Only a hello carries the identity. The core's JSON has no spaces, so every hello's
-    // text contains this; the parse confirms it for the rare other frame that does.
-    if (this.#identity && text.includes('"type":"hello"')) {
+    // Only a hello carries the identity and the page. The core's JSON has no spaces, so
+    // every hello's text contains this; the parse confirms it for the rare other frame that does.
+    if ((this.#identity || this.#page) && text.includes('"type":"hello"')) {
       const parsed = JSON.parse(text);
-      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, identity: this.#identity });
+      if (parsed.type === 'hello') {
+        text = JSON.stringify({ ...parsed, ...(this.#identity ? { identity: this.#identity } : {}), ...(this.#page ? { page: this.#page } : {}) });
+      }
     }
     this.#socket.send(text);
     return true;
