@@ -43,7 +43,11 @@ export class Attention {
    */
   alert({ title, body, tag }) {
     const now = this.#clock();
-    if (now - this.#lastAlertAt < QUIET_MS) return false;
+    const sounded = now - this.#lastAlertAt >= QUIET_MS;
+    // Every alert is announced in the page (tests and extensions listen); the sound and
+    // the desktop notification only once per quiet interval.
+    document.dispatchEvent(new CustomEvent('kefu-console-alert', { detail: { title, body, tag, sounded } }));
+    if (!sounded) return false;
     this.#lastAlertAt = now;
     this.#tone();
     if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
@@ -54,7 +58,6 @@ export class Attention {
         // some platforms allow notifications only from a service worker
       }
     }
-    document.dispatchEvent(new CustomEvent('kefu-console-alert', { detail: { title, body, tag } }));
     return true;
   }
 

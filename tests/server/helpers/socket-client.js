@@ -10,8 +10,8 @@ export class SocketClient {
   #waiters = [];
   closed;
 
-  static async open(url, { origin, protocolChecked = true } = {}) {
-    const client = new SocketClient(new WebSocket(url, origin ? { origin } : {}), protocolChecked);
+  static async open(url, { origin, headers, protocolChecked = true } = {}) {
+    const client = new SocketClient(new WebSocket(url, { ...(origin ? { origin } : {}), ...(headers ? { headers } : {}) }), protocolChecked);
     await client.opened;
     return client;
   }
