@@ -6,7 +6,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const ROW = 26;
 const LABEL_WIDTH = 150;
 const BAR_WIDTH = 320;
-const VALUE_WIDTH = 90;
+const VALUE_WIDTH = 210;
 export const PATTERNS = ['solid', 'hatch', 'dots', 'cross', 'vertical'];
 
 function svg(tag, attrs = {}, text) {
@@ -53,8 +53,8 @@ export function barChart({ title, rows, legend = [] }) {
     row.segments.forEach((segment, i) => {
       const w = (segment.value / max) * BAR_WIDTH;
       if (w <= 0) return;
-      const attrs = { x, y: y + 3, width: w, height: ROW - 8, class: 'bar' };
       const fill = fillOf(i);
+      const attrs = { x, y: y + 3, width: w, height: ROW - 8, class: fill ? 'bar' : 'bar bar-solid' };
       if (fill) attrs.fill = fill;
       const rect = svg('rect', attrs);
       rect.append(svg('title', {}, `${row.label} · ${segment.name ?? ''} ${segment.value}`.trim()));
@@ -67,11 +67,12 @@ export function barChart({ title, rows, legend = [] }) {
     const y = rows.length * ROW + 8;
     let x = LABEL_WIDTH;
     legend.forEach((name, i) => {
-      const attrs = { x, y, width: 14, height: 14, class: 'bar' };
       const fill = fillOf(i);
+      const attrs = { x, y, width: 14, height: 14, class: fill ? 'bar' : 'bar bar-solid' };
       if (fill) attrs.fill = fill;
       root.append(svg('rect', attrs), svg('text', { x: x + 18, y: y + 12, class: 'chart-label' }, name));
-      x += 24 + name.length * 8;
+      // Roughly the text's width at 12px: wide CJK characters, narrower Latin ones.
+      x += 28 + [...name].reduce((w, ch) => w + (ch.codePointAt(0) > 0x2e80 ? 12 : 7), 0);
     });
   }
   return root;

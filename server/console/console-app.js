@@ -21,6 +21,8 @@ const TOKEN_KEY = 'kefu-console-token';
 const DRAFTS_KEY = 'kefu-console-drafts';
 // Waiting times in the list move on this often.
 const WAIT_REFRESH_MS = 15_000;
+const DRAFT_SAVE_MS = 500;
+const BADGE_BATCH_MS = 250;
 
 class ConsoleApp {
   #connection = new ConsoleConnection(new URL('/agent', location.href.replace(/^http/, 'ws')).href);
@@ -40,6 +42,8 @@ class ConsoleApp {
   #tickets;
   #attention = new Attention();
   #canned = [];
+  #draftTimer = null;
+  #badgeFrame = 0;
   #assistQuestions = new Map(); // seq -> the visitor text asked about (for the open conversation)
 
   constructor() {
@@ -156,7 +160,9 @@ class ConsoleApp {
   #saveDraft(conversationId, text) {
     if (text) this.#drafts.set(conversationId, text);
     else this.#drafts.delete(conversationId);
-    sessionStorage.setItem(DRAFTS_KEY, JSON.stringify([...this.#drafts]));
+    // Kept in memory at once; written to the tab's storage when typing pauses, not per key.
+    clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => sessionStorage.setItem(DRAFTS_KEY, JSON.stringify([...this.#drafts])), DRAFT_SAVE_MS);
   }
 
   #askAssist(conversationId, seq, text) {
@@ -286,14 +292,21 @@ class ConsoleApp {
     this.#attention.alert({ title, body: `${conversation.siteId} · ${body}`.slice(0, 200), tag: conversation.conversationId });
   }
 
+  // Counted over every conversation, so batched like the list's rows however many messages arrive.
   #updateBadge() {
+    if (!this.#badgeFrame) this.#badgeFrame = setTimeout(() => this.#renderBadge(), BADGE_BATCH_MS);
+  }
+
+  #renderBadge() {
+    this.#badgeFrame = 0;
     let count = 0;
     for (const [id, conversation] of this.#conversations) {
       if (conversation.state === 'queued' || (conversation.state === 'with_agent' && conversation.agentName === this.#agent.name)) count += this.#unread.get(id) ? 1 : 0;
     }
     this.#attention.setBadge(count);
     const waiting = [...this.#conversations.values()].filter((c) => c.state === 'queued').length;
-    $('queue-count').textContent = waiting ? `(${waiting} waiting 排队)` : '';
+    const text = waiting ? `(${waiting} waiting 排队)` : '';
+    if ($('queue-count').textContent !== text) $('queue-count').textContent = text;
   }
 
   #markSeen(conversationId) {
@@ -316,8 +329,8 @@ class ConsoleApp {
     const cached = this.#history.get(conversationId);
     if (known) this.#pane.show(known, cached?.messages ?? [], cached?.notes ?? [], this.#agent.name, this.#drafts.get(conversationId));
     this.#markSeen(conversationId);
-    if (previous) this.#list.touch(previous);
-    this.#list.touch(conversationId);
+    if (previous) this.#list.touch(previous, { urgent: true });
+    this.#list.touch(conversationId, { urgent: true });
   }
 
   #showView(view) {

@@ -5,8 +5,12 @@
 // Hundreds of rows take messages many times a second, so rows are keyed and kept: a
 // change marks its row dirty and one animation frame rewrites only the dirty rows'
 // text; the order is recomputed only when a conversation comes, goes or changes state.
+// Messages are batched for LIST_BATCH_MS first — a list read at a glance needs no 60
+// updates a second, and each frame costs style, layout and paint — while the agent's
+// own actions (selecting a chat) show in the next frame.
 import { el } from './dom.js';
 
+const LIST_BATCH_MS = 250;
 const STATE_LABELS = { queued: 'waiting 排队', with_agent: 'chatting 进行中', ended: 'ended 已结束', rated: 'rated 已评价', bot: 'bot 机器人' };
 
 /** "45 s", "12 min", "3 h": coarse on purpose, it is read at a glance. */
@@ -24,6 +28,7 @@ export class ConversationList {
   #dirty = new Set();
   #orderDirty = false;
   #frame = 0;
+  #batch = 0;
   #model; // () => {conversations: Map, unread: Map, selectedId, myName}
 
   /** @param {{root: HTMLElement, onSelect: (id: string) => void, model: () => object}} options */
@@ -41,29 +46,41 @@ export class ConversationList {
   /** Something changed that may move rows (a conversation added, removed, or its state changed). */
   reorder() {
     this.#orderDirty = true;
-    this.#schedule();
+    this.#schedule(false);
   }
 
-  /** The row's text changed (a message, a read, the selection). */
-  touch(conversationId) {
+  /** The row's text changed (a message, a read); `urgent`: the agent's own action (the selection). */
+  touch(conversationId, { urgent = false } = {}) {
     this.#dirty.add(conversationId);
-    this.#schedule();
+    this.#schedule(urgent);
   }
 
   /** Every row's waiting time moves on. */
   touchAll() {
     for (const id of this.#rows.keys()) this.#dirty.add(id);
-    this.#schedule();
+    this.#schedule(false);
   }
 
-  #schedule() {
-    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.flush());
+  #schedule(urgent) {
+    if (this.#frame) return;
+    if (urgent) {
+      clearTimeout(this.#batch);
+      this.#batch = 0;
+      this.#frame = requestAnimationFrame(() => this.flush());
+    } else if (!this.#batch) {
+      this.#batch = setTimeout(() => {
+        this.#batch = 0;
+        if (!this.#frame) this.#frame = requestAnimationFrame(() => this.flush());
+      }, LIST_BATCH_MS);
+    }
   }
 
-  /** Applies the pending changes now (tests and the first paint call it directly). */
+  /** Applies the pending changes now (next / previous chat reads the order first). */
   flush() {
     cancelAnimationFrame(this.#frame);
+    clearTimeout(this.#batch);
     this.#frame = 0;
+    this.#batch = 0;
     const model = this.#model();
     if (this.#orderDirty) {
       this.#orderDirty = false;
