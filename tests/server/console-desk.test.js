@@ -151,6 +151,36 @@ test('visitor context: page, referrer, time zone, device / browser / OS from the
   await context.close();
 });
 
+test('the real widget reports its page on hello and when the visitor navigates within the site', async () => {
+  const { context, page, problems } = await openConsole('小冯');
+  const site = await browser.newContext();
+  const visitorPage = await site.newPage();
+  const visitorProblems = await watchPage(visitorPage);
+  await visitorPage.goto(`${server.httpUrl}/?from=ad#secret-fragment`);
+  const title = await visitorPage.title();
+  await visitorPage.click('kefu-chat >> button.launcher');
+  await visitorPage.waitForSelector('kefu-chat >> .panel[data-connection=online]');
+  await visitorPage.click('kefu-chat >> button.handoff');
+  await visitorPage.waitForSelector('kefu-chat >> .panel[data-phase=queued]');
+  await page.locator('#conversations li button').last().click();
+  await page.waitForSelector(`#visitor dd:has-text("${title}")`);
+  const panel = await page.locator('#visitor').innerText();
+  assert.ok(panel.includes(`${server.httpUrl}/?from=ad`), panel);
+  assert.ok(!panel.includes('secret-fragment'), 'the URL fragment is not reported');
+  assert.match(panel, /Chrom/, 'the browser parsed from the user agent');
+  // A single-page-app navigation: the console follows without a reconnect.
+  await visitorPage.evaluate(() => {
+    history.pushState({}, '', '/pricing-spa');
+    document.title = '价格 Pricing';
+  });
+  await page.waitForSelector('#visitor dd:has-text("价格 Pricing")');
+  assert.match(await page.locator('#visitor').innerText(), /\/pricing-spa/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(visitorProblems, []);
+  await site.close();
+  await context.close();
+});
+
 test('agent assist: the KB answers to a visitor message with tier and score, one click puts the answer in the composer; bot turns before the hand-off show', async () => {
   const { context, page, problems } = await openConsole('小郑');
   const { visitor } = await waitingVisitor({ text: '我忘记密码了，登录不了', identity: { id: 'u-dan', name: 'Dan', hash: signUserId(SECRET, 'u-dan') } });
