@@ -11,9 +11,12 @@
 // visitor messages the page received), longTasksOver50ms (main-thread tasks over 50 ms
 // after the first load), inputToPaintP95Ms (keydown in the composer to the frame that
 // shows it), heapGrowthBytes (JS heap after the run minus after the first load, each
-// after a forced GC) and firstLoadMs (login to every row painted). Details on stderr.
+// after a forced GC), mainThreadCpuShare (the page's main-thread CPU time over the run's
+// wall time: what the page costs, whatever else runs on the machine), firstLoadMs (login
+// to every row painted) and the machine's 1-minute loadAverage at the end (the wall-time
+// figures stretch on a loaded machine). Details on stderr.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { chromium } from 'playwright-core';
@@ -141,7 +144,12 @@ const heapUsed = async () => {
   await cdp.send('HeapProfiler.collectGarbage');
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 };
+// The renderer main thread's CPU time: unlike the long tasks and delays (wall time), it
+// does not grow when other processes take the machine's cores.
+await cdp.send('Performance.enable');
+const threadTimeMs = async () => 1000 * (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
 const heapBefore = await heapUsed();
+const threadTimeBefore = await threadTimeMs();
 await page.evaluate(() => {
   window.__bench.start = performance.now();
   window.__bench.msgFrames = 0;
@@ -174,6 +182,8 @@ while (Date.now() - startedAt < seconds * 1000) {
 clearInterval(sender);
 // Let the last messages arrive and render.
 await new Promise((resolve) => setTimeout(resolve, 1500));
+const runSeconds = (Date.now() - startedAt) / 1000;
+const mainThreadCpuMs = (await threadTimeMs()) - threadTimeBefore;
 const heapAfter = await heapUsed();
 const measured = await page.evaluate(() => window.__bench);
 const delays = [...measured.inputToPaint].sort((a, b) => a - b);
@@ -196,5 +206,7 @@ console.log(JSON.stringify({
   inputToPaintP95Ms: p95 === null ? null : Number(p95.toFixed(1)),
   keystrokes: delays.length,
   heapGrowthBytes: heapAfter - heapBefore,
+  mainThreadCpuShare: Number((mainThreadCpuMs / 1000 / runSeconds).toFixed(3)),
   firstLoadMs,
+  loadAverage: Number(loadavg()[0].toFixed(1)),
 }));

@@ -6,12 +6,17 @@
 // Single-page apps set the new title after the route changed; read it a moment later.
 const TITLE_SETTLE_MS = 300;
 
+// The protocol takes at most 4,000 code points per text (a longer one would get the
+// whole hello refused); a URL or title past this is cut, which the console can live with.
+const MAX_CHARS = 2000;
+const cut = (text) => (text.length > MAX_CHARS ? [...text].slice(0, MAX_CHARS).join('') : text);
+
 export function currentPage() {
   const url = new URL(location.href);
   url.hash = '';
-  const page = { url: url.href, title: document.title ?? '', referrer: document.referrer ?? '' };
+  const page = { url: cut(url.href), title: cut(document.title ?? ''), referrer: cut(document.referrer ?? '') };
   try {
-    page.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+    page.timeZone = cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
   } catch {
     // an engine without time zone data: the console shows none
   }
