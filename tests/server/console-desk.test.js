@@ -175,6 +175,10 @@ test('the real widget reports its page on hello and when the visitor navigates w
   });
   await page.waitForSelector('#visitor dd:has-text("价格 Pricing")');
   assert.match(await page.locator('#visitor').innerText(), /\/pricing-spa/);
+  // A URL longer than the protocol's text limit is cut, not refused.
+  await visitorPage.evaluate(() => history.pushState({}, '', `/long?q=${'x'.repeat(5000)}`));
+  await page.waitForSelector('#visitor a[href*="/long?q=xxxx"]');
+  assert.equal((await page.locator('#visitor a[href*="/long?q="]').getAttribute('href')).length, 2000);
   assert.deepEqual(problems, []);
   assert.deepEqual(visitorProblems, []);
   await site.close();
