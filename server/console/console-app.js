@@ -69,6 +69,7 @@ class ConsoleApp {
         read: (conversationId, upToSeq) => send({ type: 'read', conversationId, upToSeq }),
         assist: (conversationId, seq, text) => this.#askAssist(conversationId, seq, text),
         draft: (conversationId, text) => this.#saveDraft(conversationId, text),
+        refreshCanned: () => send({ type: 'canned' }),
       },
     });
     this.#visitor = new VisitorPanel($('visitor'));
@@ -214,9 +215,12 @@ class ConsoleApp {
         this.#unread.set(conversation.conversationId, Math.max(1, conversation.lastSeq - conversation.agentReadUpTo));
         this.#alert(conversation, 'New chat waiting 新会话排队中', conversation.lastMessage?.text ?? '');
       }
+      this.#pane.update(conversation);
+      // A conversation that left the desk is forgotten (a long shift would keep them all),
+      // unless it is the one open.
+      if (conversation.state !== 'queued' && conversation.state !== 'with_agent' && conversation.conversationId !== this.#selectedId) this.#forget(conversation.conversationId);
       this.#list.reorder();
       this.#updateBadge();
-      this.#pane.update(conversation);
       if (conversation.conversationId === this.#selectedId && this.#visitor.conversationId === conversation.conversationId) this.#connection.send({ type: 'visitor', conversationId: conversation.conversationId });
     });
     c.on('history', (frame) => {
@@ -307,6 +311,13 @@ class ConsoleApp {
     const waiting = [...this.#conversations.values()].filter((c) => c.state === 'queued').length;
     const text = waiting ? `(${waiting} waiting 排队)` : '';
     if ($('queue-count').textContent !== text) $('queue-count').textContent = text;
+  }
+
+  #forget(conversationId) {
+    this.#conversations.delete(conversationId);
+    this.#unread.delete(conversationId);
+    this.#history.delete(conversationId);
+    this.#drafts.delete(conversationId);
   }
 
   #markSeen(conversationId) {

@@ -26,7 +26,7 @@ export class ConversationPane {
   #cannedMatches = [];
   #cannedIndex = 0;
 
-  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft}}} options */
+  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, refreshCanned}}} options */
   constructor({ nodes, actions }) {
     this.#nodes = nodes;
     this.#actions = actions;
@@ -116,6 +116,7 @@ export class ConversationPane {
 
   setCanned(replies) {
     this.#canned = replies;
+    if (/^\/\S*$/u.test(this.#nodes.reply.value)) this.#searchCanned();
   }
 
   status(text) {
@@ -187,6 +188,12 @@ export class ConversationPane {
 
   // "/" at the start of the composer searches the canned replies.
   #updateCanned() {
+    // A colleague may have added one since: the list is asked for again as the search starts.
+    if (this.#nodes.reply.value === '/') this.#actions.refreshCanned();
+    this.#searchCanned();
+  }
+
+  #searchCanned() {
     const match = /^\/(\S*)$/u.exec(this.#nodes.reply.value);
     this.#cannedMatches = match ? searchCanned(this.#canned, match[1]).slice(0, CANNED_SHOWN) : [];
     this.#cannedIndex = 0;

@@ -93,7 +93,7 @@ export class TicketsPanel {
     root.hidden = false;
     const select = (id, options, value, field) => el('select', { attrs: { id }, on: { change: (event) => this.#send({ type: 'ticket_update', ticketId: t.id, [field]: event.target.value }) } },
       ...Object.entries(options).map(([v, label]) => el('option', { text: label, attrs: { value: v, selected: v === value } })));
-    const assigneeKind = el('select', { attrs: { id: 'ticket-assignee-kind' } }, el('option', { text: 'agent 客服', attrs: { value: 'agent', selected: t.assignee?.kind !== 'team' } }), el('option', { text: 'team 团队', attrs: { value: 'team', selected: t.assignee?.kind === 'team' } }));
+    const assigneeKind = el('select', { attrs: { id: 'ticket-assignee-kind', 'aria-label': 'Assignee kind 负责人类型' } }, el('option', { text: 'agent 客服', attrs: { value: 'agent', selected: t.assignee?.kind !== 'team' } }), el('option', { text: 'team 团队', attrs: { value: 'team', selected: t.assignee?.kind === 'team' } }));
     const assigneeName = el('input', { attrs: { id: 'ticket-assignee', value: t.assignee?.name ?? '', maxlength: 40, placeholder: 'name 名称' } });
     const text = el('textarea', { attrs: { id: 'ticket-text', rows: 3, maxlength: 4000, placeholder: 'Reply to the visitor, or an internal note 回复访客或内部备注' } });
     const timeline = [

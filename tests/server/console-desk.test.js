@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
@@ -376,6 +377,45 @@ test('reports: per day, site, team and agent with SVG charts readable without co
   await page.waitForSelector('#ratings tr');
   await screenshot(page, 'ratings');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('axe-core finds no serious or critical problems in the chats (a conversation open, canned list showing), tickets and reports views', async () => {
+  // axe is injected as an inline script, which the strict CSP would (rightly) block.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
+  await page.fill('#login-name', '小马');
+  await page.fill('#login-team', '售后');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#desk:not([hidden])');
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const serious = async () => (await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  // This test's own canned reply and ticket, so it does not lean on the others.
+  const colleague = await SocketClient.open(server.agentUrl, { protocolChecked: false });
+  await colleague.request({ type: 'login', token: server.agentToken, name: '小牛', team: '售后' }, 'ready');
+  await colleague.request({ type: 'canned_save', shortcut: 'axe', text: '您好' }, 'canned');
+  await colleague.close();
+  const leaver = await SocketClient.open(server.wsUrl, { origin: server.origin });
+  await helloVisitor(leaver);
+  await leaver.request({ type: 'ticket', cmid: 't-axe', message: '请回电', contact: '' }, (f) => f.event === 'ticket_created');
+  await leaver.close();
+  const { visitor } = await waitingVisitor({ text: '怎么退款', identity: { id: 'u-axe', name: 'Axe', hash: signUserId(SECRET, 'u-axe') } });
+  await row(page, 'Axe').locator('button').click();
+  await page.click('#accept');
+  await page.waitForSelector('#assist .assist-list li');
+  await page.fill('#reply', '/');
+  await page.waitForSelector('#canned-suggestions li');
+  assert.deepEqual(await serious(), [], 'chats');
+  await page.click('[data-view=tickets]');
+  await page.locator('#tickets tr button').first().click();
+  await page.waitForSelector('#ticket-detail:not([hidden])');
+  assert.deepEqual(await serious(), [], 'tickets');
+  await page.click('[data-view=reports]');
+  await page.waitForSelector('#report-charts svg');
+  assert.deepEqual(await serious(), [], 'reports');
+  await visitor.close();
   await context.close();
 });
 
