@@ -157,13 +157,21 @@ test('the real widget reports its page on hello and when the visitor navigates w
   const site = await browser.newContext();
   const visitorPage = await site.newPage();
   const visitorProblems = await watchPage(visitorPage);
+  const ids = () => page.locator('#conversations li').evaluateAll((items) => items.map((li) => li.dataset.conversation));
+  const before = new Set(await ids());
   await visitorPage.goto(`${server.httpUrl}/?from=ad#secret-fragment`);
   const title = await visitorPage.title();
   await visitorPage.click('kefu-chat >> button.launcher');
   await visitorPage.waitForSelector('kefu-chat >> .panel[data-connection=online]');
   await visitorPage.click('kefu-chat >> button.handoff');
   await visitorPage.waitForSelector('kefu-chat >> .panel[data-phase=queued]');
-  await page.locator('#conversations li button').last().click();
+  // The widget's conversation: the row that was not there before.
+  let fresh;
+  while (!fresh) {
+    fresh = (await ids()).find((id) => !before.has(id));
+    if (!fresh) await page.waitForTimeout(50);
+  }
+  await page.click(`#conversations li[data-conversation="${fresh}"] button`);
   await page.waitForSelector(`#visitor dd:has-text("${title}")`);
   const panel = await page.locator('#visitor').innerText();
   assert.ok(panel.includes(`${server.httpUrl}/?from=ad`), panel);
