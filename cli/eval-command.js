@@ -12,8 +12,9 @@ Scores the FAQ engine on a dataset: {"faqs": [KB entries], "queries": [{"text",
 MRR@5, answer precision and coverage, hand-off recall, latency and index size;
 --json prints them as one JSON object.
 --teach interleaved|grouped: teaches the first half of the queries to their FAQs as
-similar questions and scores the second half before and after (interleaved: queries
-shuffled with a fixed seed; grouped: in file order, so the teaching is uneven).`;
+similar questions (as an agent would: the index updated, not retrained) and scores the
+second half before and after (interleaved: queries shuffled with a fixed seed; grouped:
+in file order, so the teaching is uneven).`;
 
 // Runs the dataset's queries through the wasm core, exactly as the widget would.
 export async function evalCommand(args) {
@@ -93,18 +94,39 @@ async function teachCommand(dataset, path, mode, { json, build }) {
   };
   try {
     const untaught = evaluate(scoredSet, rank);
-    const byId = new Map(faqs.map((faq) => [String(faq.id), { ...faq, similar: [...(faq.similar ?? [])] }]));
-    for (const { faqId, text } of taught) byId.get(faqId)?.similar.push(text);
-    engine.load(JSON.stringify({ faqs: [...byId.values()] }));
+    // Taught as an agent would (FaqEngine.teachAll: the index updated, not retrained). A
+    // query that repeats a phrasing its FAQ already has teaches nothing new, and the core
+    // refuses it (phrasing_exists), so it is left out.
+    const known = new Set(faqs.flatMap((faq) => [faq.question, ...(faq.similar ?? [])].map((text) => `${faq.id}\u0000${text}`)));
+    const lessons = [];
+    for (const { faqId, text } of taught) {
+      const key = `${faqId}\u0000${text}`;
+      if (known.has(key) || text.trim() === '') continue;
+      known.add(key);
+      lessons.push({ faqId, phrasing: text });
+    }
+    const teachStarted = process.hrtime.bigint();
+    engine.teachAll(lessons);
+    const teachMs = Number(process.hrtime.bigint() - teachStarted) / 1e6;
     const afterTeaching = evaluate(scoredSet, rank);
-    const report = { dataset: path, teach: mode, taughtPhrasings: taught.length, scoredQueries: scored.length, untaught, taught: afterTeaching };
+    const report = {
+      dataset: path,
+      teach: mode,
+      taughtPhrasings: lessons.length,
+      repeatedPhrasings: taught.length - lessons.length,
+      teachMs: Math.round(teachMs * 10) / 10,
+      scoredQueries: scored.length,
+      untaught,
+      taught: afterTeaching,
+    };
     if (json) {
       console.log(JSON.stringify(report));
       return;
     }
     const pct = (value) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
     const points = (after, before) => (after === null || before === null ? 'n/a' : `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)}`);
-    console.log(`${path}: --teach ${mode}, ${taught.length} phrasings taught from the first half, ${scored.length} queries of the second half scored`);
+    console.log(`${path}: --teach ${mode}, ${lessons.length} phrasings taught from the first half (${report.repeatedPhrasings} repeated a known phrasing), ${scored.length} queries of the second half scored`);
+    console.log(`  teaching took ${report.teachMs} ms (${lessons.length > 0 ? (teachMs / lessons.length).toFixed(2) : 'n/a'} ms per phrasing, in one teachAll)`);
     console.log(`  hit@1 untaught ${pct(untaught.hit1)}, taught ${pct(afterTeaching.hit1)} (${points(afterTeaching.hit1, untaught.hit1)} points)`);
     console.log(`  MRR@5 untaught ${untaught.mrr5}, taught ${afterTeaching.mrr5}   answer coverage ${pct(untaught.answerCoverage)} -> ${pct(afterTeaching.answerCoverage)}   hand-off recall ${pct(untaught.handoffRecall)} -> ${pct(afterTeaching.handoffRecall)}`);
   } finally {

@@ -4,12 +4,14 @@
 // concurrent TurboFan job waits for the main thread (nodejs/node#54918); it hung about
 // one `kefu eval` in 20 here.
 import { readFileSync } from 'node:fs';
+import { ADMIN_HELP, ADMIN_USAGE, adminCommand } from './admin-command.js';
 import { BUILD_INDEX_HELP, BUILD_INDEX_USAGE, buildIndexCommand } from './build-index-command.js';
 import { EVAL_HELP, EVAL_USAGE, evalCommand } from './eval-command.js';
 import { SERVE_HELP, SERVE_USAGE, serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS = {
+  admin: { run: adminCommand, usage: ADMIN_USAGE, help: ADMIN_HELP },
   'build-index': { run: buildIndexCommand, usage: BUILD_INDEX_USAGE, help: BUILD_INDEX_HELP },
   eval: { run: evalCommand, usage: EVAL_USAGE, help: EVAL_HELP },
   serve: { run: serveCommand, usage: SERVE_USAGE, help: SERVE_HELP },

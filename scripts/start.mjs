@@ -17,13 +17,15 @@ const server = await startKefuServer({
 const site = server.config.sites.demo;
 const base = `http://localhost:${new URL(server.httpUrl).port}`;
 const openNow = isWithinBusinessHours(site.businessHours, Date.now());
+// While no console account exists, a one-time link creates the first admin.
+const setupToken = await server.accounts.setupToken();
 const lines = [
   '',
   `Kefu is running (data in .kefu-data/, durability "${server.config.durability}").`,
   `  Demo company website   ${base}/          (English: ${base}/en/)`,
   `  WeChat-style page      ${base}/wechat/`,
-  `  Agent console          ${base}/console/#token=${server.agentToken}`,
-  `                         (login token: ${server.agentToken})`,
+  `  Agent console          ${base}/console/`,
+  ...(setupToken === null ? [] : [`                         first start: create the admin at ${base}/console/#setup=${setupToken}`]),
   `  FAQ-only core demo     ${base}/examples/demo/`,
   '',
   site.businessHours

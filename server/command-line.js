@@ -1,13 +1,22 @@
 // Starting the server from a command line (`node server/main.js`, `kefu serve`): the
 // configuration and every site's knowledge base are checked before anything listens, and
 // a mistake is one line naming the key and the fix, exit code 2, no stack trace. Then the
-// addresses, and, when the config sets no agentToken, how to log in to the console.
+// addresses, and, while no console account exists, the one-time link that creates the
+// first admin.
 import { KnowledgeBaseError } from './kb/site-knowledge.js';
-import { ConfigError, newAgentToken, readConfig } from './config.js';
+import { ConfigError, readConfig } from './config.js';
 import { closeOnSignals, startKefuServer } from './server.js';
 
 /** What the server says once it listens; server-process.js waits for this line. */
 export const LISTENING_LINE = /Kefu server on (http:\/\/\S+)/;
+/** The first-admin setup link, printed with it while the store has no account. */
+export const SETUP_LINE = /Console setup \(one-time link\): (http:\/\/\S+\/console\/#setup=([\w-]+))/;
+
+/** The line that invites the first admin, or '' once any account exists. */
+export async function setupLinkLine(server) {
+  const token = await server.accounts.setupToken();
+  return token === null ? '' : `Console setup (one-time link): ${server.httpUrl}/console/#setup=${token}\n  (it creates the first admin; or run \`kefu admin create\`)\n`;
+}
 
 /** A port from the command line or PORT: digits become a number; anything else stays
  * text, so the config check names it ("port must be a whole number … (got "abc")"). */
@@ -22,13 +31,8 @@ export function portFromText(value) {
  */
 export async function serveFromCommandLine({ configPath, port }) {
   let server;
-  let tokenWasGenerated = false;
   try {
     const config = readConfig(configPath, port === undefined ? {} : { port });
-    if (config.agentToken === null) {
-      config.agentToken = newAgentToken();
-      tokenWasGenerated = true;
-    }
     server = await startKefuServer({ config }).catch((error) => {
       throw explainStartError(error, config, configPath) ?? error;
     });
@@ -43,11 +47,8 @@ export async function serveFromCommandLine({ configPath, port }) {
     process.stderr.write(`kefu: ${error.message}\n`);
     process.exit(2);
   }
-  // One write, so whoever waits for the first line has the login too.
-  const login = tokenWasGenerated
-    ? `Agent console login: ${server.httpUrl}/console/#token=${server.agentToken}\n  (token ${server.agentToken}, new at every start: set "agentToken" in the config to keep one)\n`
-    : '';
-  process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n${login}`);
+  // One write, so whoever waits for the first line has the setup link too.
+  process.stderr.write(`Kefu server on ${server.httpUrl} (visitors ${server.wsUrl}, console ${server.httpUrl}/console/)\n${await setupLinkLine(server)}`);
   closeOnSignals(server);
 }
 

@@ -4,7 +4,6 @@
 // at start, and the first mistake is one line naming the key and the fix (ConfigError);
 // `kefu serve --help` prints the table, docs/server.md explains the keys.
 import { statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,7 +176,9 @@ export const CONFIG_KEYS = {
   // X-Forwarded-For entry that proxy appended (server/security/client-address.js). Only
   // the proxy's own addresses: a header from anyone else is the client's to forge.
   trustProxy: key(addresses, [], 'addresses of the reverse proxies whose X-Forwarded-For is believed; []: none'),
-  agentToken: key(nullable(text), null, 'agent console login; null: a random one each start, printed'),
+  // Console accounts (server/accounts/console-accounts.js).
+  consoleSessionHours: key(between(0.0001, 24 * 30), 12, 'a console login lasts this long (an HttpOnly cookie), then the agent logs in again'),
+  agentMaxChats: key(integer(1, 100), 5, 'conversations one agent handles at once, unless an admin sets another number for them'),
   limits: {
     maxFrameBytes: key(integer(1024, PROTOCOL_LIMITS.maxFrameBytes), PROTOCOL_LIMITS.maxFrameBytes, 'largest visitor frame (protocol v1 ceiling)'),
     maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest message in characters (protocol v1 default)'),
@@ -245,7 +246,14 @@ function isPlainObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+// Keys a release removed, with what replaces them: a config written for an older server
+// gets the way forward instead of a guess at a similar name.
+const REMOVED_KEYS = {
+  agentToken: 'the shared console token is gone: agents log in with their own accounts; remove the key and create the first admin with the link `kefu serve` prints, or `kefu admin create`',
+};
+
 function unknownKey(at, name, known) {
+  if (!at && Object.hasOwn(REMOVED_KEYS, name)) return new ConfigError(`${name}: ${REMOVED_KEYS[name]}`);
   const nearest = closest(name, known);
   const where = at ? `${at}.${name}` : name;
   // At most two edits, and fewer than the name has letters, so "x" does not become "host".
@@ -286,7 +294,7 @@ function merge(base, override) {
 
 /**
  * The checked configuration: the file's values and `overrides` over the defaults. Paths
- * come back absolute. `agentToken` stays null when not configured (loadConfig fills it).
+ * come back absolute.
  * Throws ConfigError, prefixed with the file's path, on the first mistake.
  * @param {string} [path]
  * @param {object} [overrides] from code (tests, npm start): relative paths are from the package
@@ -306,18 +314,6 @@ export function readConfig(path, overrides = {}) {
     if (error instanceof ConfigError && path) error.message = `${path}: ${error.message}`;
     throw error;
   }
-}
-
-/** A console login token: 96 random bits. */
-export function newAgentToken() {
-  return randomBytes(12).toString('base64url');
-}
-
-/** readConfig, with a random agent token when none is configured. */
-export function loadConfig(path, overrides = {}) {
-  const config = readConfig(path, overrides);
-  config.agentToken ??= newAgentToken();
-  return config;
 }
 
 /** The defaults, checked like a file. */

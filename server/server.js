@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { loadConfig } from './config.js';
+import { readConfig } from './config.js';
 import { createLogger } from './log.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { LoginBackoff } from './security/login-backoff.js';
@@ -14,6 +14,9 @@ import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { API_PREFIX, createConsoleRoutes, sessionToken } from './http/console-routes.js';
+import { ConsoleAccounts } from './accounts/console-accounts.js';
+import { TeamDirectory } from './accounts/team-directory.js';
 import { AddressConnections } from './security/address-connections.js';
 import { clientAddress, isTrustedProxy } from './security/client-address.js';
 import { upgradeAllowed } from './security/origins.js';
@@ -40,12 +43,12 @@ function refuseUpgrade(socket, status) {
 
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
- * @returns {Promise<{httpUrl: string, wsUrl: string, agentToken: string, config: object, close: () => Promise<void>}>}
+ * @returns {Promise<{httpUrl: string, wsUrl: string, agentUrl: string, accounts: ConsoleAccounts, config: object, close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {
   // The options are checked like the file's keys (a PORT of "abc" is a ConfigError).
   const given = Object.fromEntries(['port', 'host', 'dataDir'].filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
-  const config = loadConfig(options.configPath, { ...options.config, ...given });
+  const config = readConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
   const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
@@ -59,7 +62,8 @@ export async function startKefuServer(options = {}) {
   const hotQuestions = new HotQuestions(store, config);
   await hotQuestions.restore();
   const presence = new Presence();
-  const desk = new AgentDesk({ store, presence, config, log });
+  const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites) });
+  const desk = new AgentDesk({ store, presence, teams, config, log });
   await desk.restore();
   const limiters = {
     visitor: new RateLimiter({ burst: config.limits.visitorBurst, perMinute: config.limits.visitorPerMinute }),
@@ -69,8 +73,11 @@ export async function startKefuServer(options = {}) {
   };
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
+  const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
+
   const { limits } = config;
   const routes = createSiteRoutes({ config, log });
+  const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -79,11 +86,12 @@ export async function startKefuServer(options = {}) {
     // fires at most a quarter of its length late.
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4),
   }, (request, response) => {
-    if (requestPath(request) === null) {
+    const path = requestPath(request);
+    if (path === null) {
       response.writeHead(400, { connection: 'close' }).end();
       return;
     }
-    routes(request, response).catch((error) => {
+    (path.startsWith(API_PREFIX) ? consoleRoutes(request, response, path) : routes(request, response)).catch((error) => {
       log.error('http_request_failed', { error: error.message });
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -103,7 +111,7 @@ export async function startKefuServer(options = {}) {
     if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
-  const services = { store, desk, presence, config, log, limiters, loginBackoff, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
+  const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
   const agents = new WebSocketServer(socketOptions);
@@ -115,9 +123,19 @@ export async function startKefuServer(options = {}) {
     socket.on('error', onSocketError('/ws'));
     new VisitorConnection(socket, request, services);
   });
-  agents.on('connection', (socket, request) => {
+  const consoles = new Set(); // every open /agent connection, logged in or not yet
+  agents.on('connection', (socket, request, session) => {
     socket.on('error', onSocketError('/agent'));
-    new AgentConnection(socket, request, services);
+    const connection = new AgentConnection(socket, request, session, services);
+    consoles.add(connection);
+    socket.once('close', () => consoles.delete(connection));
+  });
+  // A logout, a disabled account, a reset password or a changed role ends the consoles
+  // on those sessions now, not at their next request.
+  accounts.onSessionsEnded(({ accountId, tokenHash }) => {
+    for (const agent of consoles) {
+      if (agent.account.id === accountId || agent.tokenHash === tokenHash) agent.endSession();
+    }
   });
   http.on('upgrade', (request, socket, head) => {
     // Node hands over the raw socket without its error listener: a reset before or
@@ -129,12 +147,25 @@ export async function startKefuServer(options = {}) {
     if (!endpoint) return refuseUpgrade(socket, '404 Not Found');
     if (fromProxy(socket) && !admit(socket, clientAddress(request, config.trustProxy))) return refuseUpgrade(socket, '503 Service Unavailable');
     const name = endpoint === visitors ? 'visitor' : 'agent';
-    if (upgradeAllowed(name, request, { sites: config.sites, ownOrigins })) {
+    const originAllowed = upgradeAllowed(name, request, { sites: config.sites, ownOrigins });
+    if (!originAllowed) log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
+    if (name === 'agent') {
+      if (!originAllowed) return refuseUpgrade(socket, '403 Forbidden');
+      // The console's socket opens only on a live session: without the cookie not one
+      // frame is read, so nothing there can answer a stranger.
+      accounts.session(sessionToken(request)).then((session) => {
+        if (!session) return refuseUpgrade(socket, '401 Unauthorized');
+        agents.handleUpgrade(request, socket, head, (ws) => agents.emit('connection', ws, request, session));
+      }, (error) => {
+        log.error('agent_session_check_failed', { error: error.message });
+        refuseUpgrade(socket, '503 Service Unavailable');
+      });
+      return;
+    }
+    if (originAllowed) {
       endpoint.handleUpgrade(request, socket, head, (ws) => endpoint.emit('connection', ws, request));
       return;
     }
-    log.warn('origin_refused', { endpoint: path, origin: request.headers.origin ?? null });
-    if (name === 'agent') return refuseUpgrade(socket, '403 Forbidden');
     // A browser learns nothing from a refused handshake, so the widget could not tell it
     // from a server that is down and would retry for ever. The socket is accepted only
     // to say why: one error frame and close 1008 with the code, nothing read from it.
@@ -174,7 +205,7 @@ export async function startKefuServer(options = {}) {
     })();
     return closing;
   };
-  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, agentToken: config.agentToken, config, close };
+  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, close };
 }
 
 /** Ctrl-C or SIGTERM closes the server (sockets, then the store) once, then exits. */

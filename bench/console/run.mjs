@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { chromium } from 'playwright-core';
 import { spawnServerProcess } from '../../server/server-process.js';
+import { SETUP_LINE } from '../../server/command-line.js';
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -30,7 +31,6 @@ const conversations = option('conversations', 500);
 const rate = option('rate', 50);
 const seconds = option('seconds', 60);
 const TYPED_PER_SECOND = 8; // a quick typist
-const AGENT_TOKEN = 'bench-console-token';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kefu-console-bench-'));
 const configPath = join(dataDir, 'bench-config.json');
@@ -39,14 +39,15 @@ writeFileSync(configPath, JSON.stringify({
   dataDir: join(dataDir, 'db'),
   durability: 'committed',
   logLevel: 'warn',
-  agentToken: AGENT_TOKEN,
   sites: { demo: { businessHours: null, offlineWhenNoAgent: false } },
   // Every simulated visitor shares 127.0.0.1: limits sized to let the load through
   // (they are what is bypassed here, not what is measured).
   limits: { ipBurst: 1e6, ipPerMinute: 1e9, helloBurst: 1e6, helloPerMinute: 1e9, maxConnectionsPerIp: conversations * 2 + 50, visitorPerMinute: 1000 },
 }));
-const { child: server, ready } = spawnServerProcess(configPath, { stdout: 2 });
+const { child: server, ready, output } = spawnServerProcess(configPath, { stdout: 2 });
 const httpUrl = await ready;
+// The agent is the first admin, made through the one-time setup link the server prints.
+const setupToken = SETUP_LINE.exec(output())?.[2];
 const wsUrl = `${httpUrl.replace('http', 'ws')}/ws`;
 
 // ---- the visitors: each says hello, asks a question and asks for a person ----------
@@ -127,10 +128,11 @@ await page.addInitScript(() => {
   };
 });
 const loginAt = Date.now();
-await page.goto(`${httpUrl}/console/`);
-await page.fill('#login-name', '压测客服');
-await page.fill('#login-token', AGENT_TOKEN);
-await page.click('#login button[type=submit]');
+await page.goto(`${httpUrl}/console/#setup=${setupToken}`);
+await page.fill('#setup-username', 'bench');
+await page.fill('#setup-name', '压测客服');
+await page.fill('#setup-password', 'bench console password');
+await page.click('#setup button[type=submit]');
 await page.waitForFunction((n) => document.querySelectorAll('#conversations li .name:not(:empty)').length >= n, conversations, { timeout: 120_000 });
 const firstLoadMs = Date.now() - loginAt;
 // One conversation accepted: the agent types in its composer during the run.

@@ -4,6 +4,7 @@
 // Used by `npm run bench:hot-questions` and, smaller, by tests/server/hot-questions-load.test.js.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SocketClient, helloVisitor } from '../../tests/server/helpers/socket-client.js';
+import { openConsole } from '../../tests/server/helpers/console-session.js';
 
 // A seeded generator, so every run files the same texts.
 function* randomCjk(seed) {
@@ -22,7 +23,7 @@ export function distinctQuestion(index, chars) {
 }
 
 /**
- * @param {{wsUrl: string, agentUrl: string, agentToken: string, origin: string, config: object}} server an in-process server
+ * @param {{wsUrl: string, agentUrl: string, httpUrl: string, accounts: object, origin: string, config: object}} server an in-process server
  * @param {{questions: number, chars: number}} load
  * @returns {Promise<{questions: number, filed: number, maxStallMs: number, replyBytes: number}>}
  */
@@ -42,8 +43,7 @@ export async function fileAndOpenReport(server, { questions, chars }) {
     }
     await visitor.close();
   }
-  const agentConsole = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-  await agentConsole.request({ type: 'login', token: server.agentToken, name: 'bench' }, 'ready');
+  const { client: agentConsole } = await openConsole(server, { name: 'bench', role: 'admin' });
   const stall = monitorEventLoopDelay({ resolution: 1 });
   stall.enable();
   const report = await agentConsole.request({ type: 'hot_questions', siteId: 'demo' }, 'hot_questions', 120_000);

@@ -1,8 +1,8 @@
 // One agent console WebSocket (`/agent`), speaking the console's own JSON protocol
-// (docs/server.md, "Agent console protocol"). The first frame must be `login` with
-// the server's agent token; nothing else is answered before it.
-import { timingSafeEqual, createHash } from 'node:crypto';
-import { clientAddress } from '../security/client-address.js';
+// (docs/server.md, "Agent console protocol"). The socket only opens on a live console
+// session (server.js checks the cookie and the Origin at the upgrade), so it belongs to
+// one account from the start; the first frame must still be `login`, which answers
+// `ready`, and nothing else is answered before it.
 import { visitorProfile } from './visitor-profile.js';
 import { deskReport, REPORT_DIMENSIONS } from '../reports/desk-report.js';
 
@@ -14,54 +14,58 @@ const ASSIST_MATCHES = 3;
 const TICKET_STATUSES = ['open', 'pending', 'solved', 'closed'];
 const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const DAY_MS = 86_400_000;
-
-// Compare digests so the comparison takes the same time whatever the token length.
-function sameToken(given, expected) {
-  const digest = (text) => createHash('sha256').update(String(text)).digest();
-  return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
-}
+// setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class AgentConnection {
   #socket;
-  #ip;
-  #services; // {store, desk, presence, config, log, loginBackoff, clock}
+  #services; // {store, desk, presence, teams, accounts, config, log, hotQuestions}
   #chain = Promise.resolve();
   #loginTimer;
-  // Who is logged in on this console: {name, team}. Every request takes the agent's
-  // identity from here (and only here), so an accounts system can set it at login.
-  agent = null;
+  #expiryTimer;
+  #loggedIn = false;
+  tokenHash;
+  // The account as this socket opened it ({id, name, displayName, role, teamIds, maxChats}):
+  // a change by an admin ends the session, and the console reconnects with the new one.
+  account;
 
-  get name() {
-    return this.agent?.name ?? null;
-  }
-
-  constructor(socket, request, services) {
+  constructor(socket, request, session, services) {
     this.#socket = socket;
-    this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
+    this.tokenHash = session.tokenHash;
+    this.account = { ...session.account, name: session.account.displayName, teamIds: session.account.teamIds ?? [] };
     // Before login a socket costs us a file descriptor and proves nothing: it gets
     // `loginTimeoutMs` to log in.
     this.#loginTimer = setTimeout(() => socket.terminate(), services.config.limits.loginTimeoutMs);
     this.#loginTimer.unref();
+    // An open console ends with its session, as a new one would be refused.
+    this.#expiryTimer = setTimeout(() => this.endSession(), Math.min(Math.max(0, session.expiresAt - Date.now()), MAX_TIMER_MS));
+    this.#expiryTimer.unref();
     socket.on('message', (data, isBinary) => {
       this.#chain = this.#chain.then(() => this.#onText(isBinary ? null : data.toString('utf8'))).catch((error) => {
-        services.log.error('agent_frame_failed', { agent: this.name, error: error.message });
+        services.log.error('agent_frame_failed', { agentId: this.account.id, error: error.message });
         this.send({ type: 'error', code: 'server_error', message: error.message });
       });
     });
     socket.on('close', () => {
       clearTimeout(this.#loginTimer);
-      if (this.name) {
+      clearTimeout(this.#expiryTimer);
+      if (this.#loggedIn) {
         services.presence.removeAgent(this);
-        services.log.info('agent_logged_out', { agent: this.name });
-        services.desk.agentDisconnected(this.name);
-        services.presence.toAgents({ type: 'agents', names: services.presence.agentNames() });
+        services.log.info('agent_disconnected', { agentId: this.account.id });
+        services.desk.agentDisconnected(this.account.id);
       }
     });
   }
 
   send(frame) {
     if (this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** The session behind this socket ended (logout, account disabled or changed): close now. */
+  endSession() {
+    this.send({ type: 'error', code: 'session_ended', message: 'this console session has ended; log in again' });
+    this.#socket.close(1008, 'session_ended');
   }
 
   async #onText(text) {
@@ -73,46 +77,34 @@ export class AgentConnection {
     } catch {
       return this.send({ type: 'error', code: 'frame_invalid', message: 'frames are JSON objects with a type' });
     }
-    if (frame.type === 'login') return this.#login(frame);
-    if (!this.name) return this.send({ type: 'error', code: 'unauthorized', message: 'log in first' });
+    if (frame.type === 'login') return this.#login();
+    if (!this.#loggedIn) return this.send({ type: 'error', code: 'unauthorized', message: 'log in first' });
     const reply = await this.#request(frame);
     if (reply) this.send({ ...reply, ...(frame.requestId !== undefined ? { requestId: frame.requestId } : {}) });
   }
 
-  async #login(frame) {
-    const { config, presence, desk, log, loginBackoff, clock } = this.#services;
-    const retryAfterMs = loginBackoff.retryAfterMs(this.#ip, clock());
-    if (retryAfterMs > 0) {
-      // Not even compared: during a lock-out a guess, right or wrong, teaches nothing.
-      this.send({ type: 'error', code: 'rate_limited', message: `too many failed logins from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs });
-      this.#socket.close(1013, 'rate_limited');
-      return;
-    }
-    if (!sameToken(frame.token, config.agentToken)) {
-      loginBackoff.failed(this.#ip, clock());
-      log.warn('agent_login_refused', { ip: this.#ip });
-      this.send({ type: 'error', code: 'unauthorized', message: 'wrong agent token' });
-      this.#socket.close(1008, 'unauthorized');
-      return;
-    }
+  async #login() {
+    const { presence, desk, teams, log } = this.#services;
     clearTimeout(this.#loginTimer);
-    loginBackoff.succeeded(this.#ip);
-    const name = typeof frame.name === 'string' && frame.name.trim() ? frame.name.trim().slice(0, MAX_NAME_CHARS) : 'Agent';
-    const previousName = this.name;
-    // The team, like the name, is what the console says until accounts vouch for it.
-    const team = typeof frame.team === 'string' && frame.team.trim() ? frame.team.trim().slice(0, MAX_NAME_CHARS) : null;
-    this.agent = { name, team };
-    presence.addAgent(this);
-    desk.agentConnected(name);
-    // Logged in again under another name on this console: the old name is gone from it.
-    if (previousName !== null && previousName !== name) {
-      log.info('agent_renamed', { from: previousName, to: name });
-      await desk.agentSwitchedName(previousName);
+    const first = !this.#loggedIn;
+    if (first) {
+      this.#loggedIn = true;
+      presence.addAgent(this);
     }
-    log.info('agent_logged_in', { agent: name });
-    const conversations = await desk.openConversations();
-    this.send({ type: 'ready', name, team, sites: Object.keys(config.sites), conversations, queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position })) });
-    presence.toAgents({ type: 'agents', names: presence.agentNames() });
+    const { id, displayName, role, teamIds, maxChats } = this.account;
+    const conversations = await desk.openConversations(this.account);
+    this.send({
+      type: 'ready', name: displayName, account: { id, displayName, role, teamIds, maxChats },
+      sites: teams.sitesVisibleTo(this.account), teams: teams.list().map((team) => ({ id: team.id, name: team.name })),
+      agents: desk.agentList(this.account), conversations,
+      queue: conversations.filter((c) => c.state === 'queued').sort((a, b) => a.position - b.position).map((c) => ({ conversationId: c.conversationId, position: c.position, teamId: c.teamId })),
+    });
+    // After `ready`: the agent list that says they are here, and the conversations
+    // auto-assignment gives them, follow it.
+    if (first) {
+      log.info('agent_connected', { agentId: this.account.id });
+      desk.agentConnected(this.account);
+    }
   }
 
   #text(frame) {
@@ -124,23 +116,42 @@ export class AgentConnection {
     return typeof frame.shortcut === 'string' && /^[\p{L}\p{N}_-]+$/u.test(frame.shortcut) && frame.shortcut.length <= MAX_SHORTCUT_CHARS ? frame.shortcut : null;
   }
 
-  // Canned replies belong to the agent's team; an agent without one shares the desk's.
-  get #team() {
-    return this.agent.team ?? '';
+  // Canned replies belong to a team: the agent reads those of all their teams and saves
+  // to their first one; an agent in no team shares the desk's ('').
+  get #cannedTeams() {
+    return this.account.teamIds.length > 0 ? this.account.teamIds : [''];
   }
 
-  async #tickets() {
-    const { store, config } = this.#services;
-    const all = (await Promise.all(Object.keys(config.sites).map((siteId) => store.tickets(siteId)))).flat();
+  async #canned() {
+    const { store } = this.#services;
+    const replies = (await Promise.all(this.#cannedTeams.map((team) => store.cannedReplies(team)))).flat();
+    return { type: 'canned', team: this.account.teamIds[0] ?? null, replies };
+  }
+
+  // The tickets of the sites this agent may see, newest first.
+  async #visibleTickets() {
+    const { store, teams, config } = this.#services;
+    const all = (await Promise.all(teams.sitesVisibleTo(this.account).map((siteId) => store.tickets(siteId)))).flat();
     // The due time follows the site's setting as it is now, so changing it moves every open ticket's.
-    return all.map((t) => ({ priority: 'normal', assignee: null, notes: [], ...t, firstResponseDueAt: t.createdAt + config.sites[t.siteId].ticketFirstResponseHours * 3_600_000 }))
-      .sort((a, b) => b.createdAt - a.createdAt);
+    return all.map((t) => this.#withTicketDefaults(t, config)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  #withTicketDefaults(ticket, config = this.#services.config) {
+    return { priority: 'normal', assignee: null, notes: [], ...ticket, firstResponseDueAt: ticket.createdAt + config.sites[ticket.siteId].ticketFirstResponseHours * 3_600_000 };
+  }
+
+  // A changed ticket goes to every console that may see its site.
+  #broadcastTicket(ticket) {
+    const { presence, teams } = this.#services;
+    const shown = this.#withTicketDefaults(ticket);
+    presence.toAgents((other) => (teams.siteVisibleTo(other, ticket.siteId) ? { type: 'ticket', ticket: shown } : null));
   }
 
   async #ticketRequest(frame) {
-    const { store, desk, presence } = this.#services;
+    const { store, desk } = this.#services;
+    const agent = this.account;
     const fail = (error) => ({ type: 'result', request: frame.type, ticketId: frame.ticketId, error });
-    const ticket = typeof frame.ticketId === 'string' ? (await this.#tickets()).find((t) => t.id === frame.ticketId) : null;
+    const ticket = typeof frame.ticketId === 'string' ? (await this.#visibleTickets()).find((t) => t.id === frame.ticketId) : null;
     if (!ticket) return fail('unknown_ticket');
     const now = Date.now();
     let changes;
@@ -163,41 +174,52 @@ export class AgentConnection {
     } else {
       const text = this.#text(frame);
       if (!text) return fail('text_invalid');
-      if (frame.type === 'ticket_note') changes = { notes: [...ticket.notes, { by: this.name, text, at: now }] };
+      if (frame.type === 'ticket_note') changes = { notes: [...ticket.notes, { by: agent.name, text, at: now }] };
       else {
-        const sent = await desk.ticketReply(this.name, ticket, text);
+        const sent = await desk.ticketReply(agent, ticket, text);
         if (sent.error) return fail(sent.error);
-        changes = { replies: [...(ticket.replies ?? []), { by: this.name, text, at: now, seq: sent.seq }], firstResponseAt: ticket.firstResponseAt ?? now, ...(ticket.status === 'open' ? { status: 'pending' } : {}) };
+        changes = { replies: [...(ticket.replies ?? []), { by: agent.name, text, at: now, seq: sent.seq }], firstResponseAt: ticket.firstResponseAt ?? now, ...(ticket.status === 'open' ? { status: 'pending' } : {}) };
       }
     }
-    const updated = await store.updateTicket(ticket.id, { ...changes, updatedBy: this.name, updatedAt: now });
-    presence.toAgents({ type: 'ticket', ticket: (await this.#tickets()).find((t) => t.id === updated.id) });
+    const updated = await store.updateTicket(ticket.id, { ...changes, updatedBy: agent.name, updatedAt: now });
+    this.#broadcastTicket(updated);
     return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
   }
 
   async #request(frame) {
-    const { desk, store, config } = this.#services;
+    const { desk, store, teams, accounts, config } = this.#services;
+    const agent = this.account;
     const id = typeof frame.conversationId === 'string' ? frame.conversationId : '';
     const result = (outcome) => ({ type: 'result', request: frame.type, conversationId: id, ...outcome });
     switch (frame.type) {
-      case 'accept': return result(await desk.accept(this.name, id, this.agent.team));
+      case 'accept': return result(await desk.accept(agent, id));
       case 'message': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        return result(await desk.agentMessage(this.name, id, text));
+        return result(await desk.agentMessage(agent, id, text));
       }
-      case 'typing': return result(await desk.agentTyping(this.name, id, frame.on === true));
-      case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(this.name, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });
-      case 'end': return result(await desk.end(this.name, id));
-      case 'transfer_to_bot': return result(await desk.transferToBot(this.name, id));
-      case 'history': return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id), notes: await store.notes(id) };
+      case 'typing': return result(await desk.agentTyping(agent, id, frame.on === true));
+      case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(agent, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });
+      case 'end': return result(await desk.end(agent, id));
+      case 'transfer_to_bot': return result(await desk.transferToBot(agent, id));
+      case 'transfer': {
+        const outcome = await desk.transfer(agent, id, { toAgentId: frame.toAgentId, toTeamId: frame.toTeamId, note: frame.note });
+        if (outcome.ok) await accounts.audit('transfer', { by: agent.id, conversationId: id, ...(typeof frame.toAgentId === 'string' ? { toAgentId: frame.toAgentId } : { toTeamId: frame.toTeamId }) });
+        return result(outcome);
+      }
+      case 'status': return result(desk.setStatus(agent.id, frame.status));
+      case 'history': {
+        // A conversation of another team answers exactly like one that does not exist.
+        if (!(await desk.visibleConversation(agent, id))) return { type: 'history', conversationId: id, conversation: null, messages: [] };
+        return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id), notes: await store.notes(id) };
+      }
       case 'visitor': {
-        const conversation = await store.getConversation(id);
+        const conversation = await desk.visibleConversation(agent, id);
         if (!conversation) return result({ error: 'unknown_conversation' });
         return { type: 'visitor', conversationId: id, profile: await visitorProfile(conversation, { store }) };
       }
       case 'assist': {
-        const conversation = await store.getConversation(id);
+        const conversation = await desk.visibleConversation(agent, id);
         const text = this.#text(frame);
         if (!conversation || !text) return result({ error: conversation ? 'text_invalid' : 'unknown_conversation' });
         const { tier, matches } = this.#services.knowledge.matches(conversation.siteId, text, ASSIST_MATCHES);
@@ -206,52 +228,67 @@ export class AgentConnection {
       case 'note': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        if (!(await store.getConversation(id))) return result({ error: 'unknown_conversation' });
-        // Agents only: a note goes to the consoles, never through the visitor presence.
-        const note = await store.addNote(id, { text, by: this.name, now: Date.now() });
-        this.#services.presence.toAgents({ type: 'note', conversationId: id, note });
+        const conversation = await desk.visibleConversation(agent, id);
+        if (!conversation) return result({ error: 'unknown_conversation' });
+        // Agents only: a note goes to the consoles that may see the conversation, never
+        // through the visitor presence.
+        const note = await store.addNote(id, { text, by: agent.name, now: Date.now() });
+        this.#services.presence.toAgents((other) => (teams.conversationVisibleTo(other, conversation) ? { type: 'note', conversationId: id, note } : null));
         return result({ ok: true });
       }
-      case 'canned': return { type: 'canned', team: this.agent.team, replies: await store.cannedReplies(this.#team) };
+      case 'canned': return this.#canned();
       case 'canned_save': {
         const shortcut = this.#shortcut(frame);
         const text = this.#text(frame);
         if (!shortcut || !text) return { type: 'result', request: frame.type, error: shortcut ? 'text_invalid' : 'shortcut_invalid' };
-        await store.saveCannedReply({ team: this.#team, shortcut, text });
-        return { type: 'canned', team: this.agent.team, replies: await store.cannedReplies(this.#team) };
+        await store.saveCannedReply({ team: this.#cannedTeams[0], shortcut, text });
+        return this.#canned();
       }
       case 'canned_delete': {
         const shortcut = this.#shortcut(frame);
         if (!shortcut) return { type: 'result', request: frame.type, error: 'shortcut_invalid' };
-        await store.deleteCannedReply(this.#team, shortcut);
-        return { type: 'canned', team: this.agent.team, replies: await store.cannedReplies(this.#team) };
+        await Promise.all(this.#cannedTeams.map((team) => store.deleteCannedReply(team, shortcut)));
+        return this.#canned();
       }
       case 'report': {
         if (!REPORT_DIMENSIONS.includes(frame.by)) return { type: 'result', request: frame.type, error: 'by_invalid' };
         const days = Number.isSafeInteger(frame.days) && frame.days > 0 ? frame.days : 30;
         const records = [];
-        for await (const conversation of store.conversations()) records.push(conversation);
+        // Only the conversations of sites this agent may see are counted; a team shows by
+        // its name as it is now (the conversation keeps the team's id).
+        for await (const conversation of store.conversations()) {
+          if (!teams.conversationVisibleTo(agent, conversation)) continue;
+          records.push(conversation.team ? { ...conversation, team: teams.get(conversation.team)?.name ?? conversation.team } : conversation);
+        }
         const since = Date.now() - days * DAY_MS;
         return { type: 'report', by: frame.by, days, rows: deskReport(records, { by: frame.by, since }) };
       }
-      case 'tickets': return { type: 'tickets', tickets: await this.#tickets() };
+      case 'tickets': return { type: 'tickets', tickets: await this.#visibleTickets() };
       case 'ticket_update':
       case 'ticket_note':
       case 'ticket_reply': return this.#ticketRequest(frame);
       case 'ticket_status': {
         if (typeof frame.ticketId !== 'string' || !TICKET_STATUSES.includes(frame.status)) return { type: 'result', request: frame.type, error: 'ticket_status_invalid' };
-        const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: this.name, now: Date.now() });
+        if (!(await this.#visibleTickets()).some((ticket) => ticket.id === frame.ticketId)) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
+        const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: agent.name, now: Date.now() });
         if (!ticket) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
-        this.#services.presence.toAgents({ type: 'ticket', ticket: (await this.#tickets()).find((t) => t.id === ticket.id) });
+        this.#broadcastTicket(ticket);
         return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
       }
       case 'ratings': {
-        const ratings = (await store.ratings()).sort((a, b) => b.ratedAt - a.ratedAt);
+        const ratings = [];
+        for (const rating of await store.ratings()) {
+          const conversation = await store.getConversation(rating.conversationId);
+          if (conversation && teams.siteVisibleTo(agent, conversation.siteId)) ratings.push(rating);
+        }
+        ratings.sort((a, b) => b.ratedAt - a.ratedAt);
         const average = ratings.length ? ratings.reduce((sum, r) => sum + r.stars, 0) / ratings.length : null;
         return { type: 'ratings', ratings, count: ratings.length, average };
       }
       case 'hot_questions': {
-        const siteId = Object.hasOwn(config.sites, frame.siteId) ? frame.siteId : Object.keys(config.sites)[0];
+        const visible = teams.sitesVisibleTo(agent);
+        if (visible.length === 0) return { type: 'error', code: 'no_sites', message: 'no site is visible to this account' };
+        const siteId = visible.includes(frame.siteId) ? frame.siteId : visible[0];
         const pageSize = config.limits.hotQuestionsPageSize;
         const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
         const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;

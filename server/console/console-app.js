@@ -1,7 +1,7 @@
-// The agent console: wires the login form, the socket and the views together. Plain
+// The agent console: wires the sign-in, the socket and the views together. Plain
 // ES modules under the strict CSP; every visitor-typed string reaches the page through
-// textContent only. Who the agent is comes from the server's `ready` frame (name, team),
-// the one place an accounts system would fill in.
+// textContent only. Who the agent is (account id, display name, teams) comes from the
+// server's `ready` frame for the signed-in account.
 import { ConsoleConnection } from './console-connection.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationPane } from './conversation-pane.js';
@@ -11,12 +11,12 @@ import { TicketsPanel } from './tickets-panel.js';
 import { VisitorPanel } from './visitor-panel.js';
 import { AssistPanel } from './assist-panel.js';
 import { Attention } from './attention.js';
+import { SessionPanel } from './session-panel.js';
+import { DeskControls } from './desk-controls.js';
+import { AdminPanel } from './admin-panel.js';
 import { el } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
-// The token lives for this tab only; `npm start` prints a link with it in the fragment,
-// which never reaches a server log.
-const TOKEN_KEY = 'kefu-console-token';
 // Drafts survive a reload of the tab (not other tabs: each keeps its own).
 const DRAFTS_KEY = 'kefu-console-drafts';
 // Waiting times in the list move on this often.
@@ -30,7 +30,9 @@ class ConsoleApp {
   #history = new Map(); // conversationId -> {messages, notes}, once opened
   #unread = new Map(); // conversationId -> messages arrived since the agent last looked
   #drafts = new Map(JSON.parse(sessionStorage.getItem(DRAFTS_KEY) ?? '[]'));
-  #agent = { name: '', team: null };
+  // Who is signed in, from the `ready` frame: {id, displayName, teamIds}.
+  #me = { id: '', displayName: '', teamIds: [], cannedTeam: '' };
+  #siteFilter = '';
   #view = 'chats';
   #selectedId = null;
   #list;
@@ -45,12 +47,15 @@ class ConsoleApp {
   #draftTimer = null;
   #badgeFrame = 0;
   #assistQuestions = new Map(); // seq -> the visitor text asked about (for the open conversation)
+  #session;
+  #controls;
+  #admin;
 
   constructor() {
     this.#list = new ConversationList({
       root: $('conversations'),
       onSelect: (id) => this.#open(id),
-      model: () => ({ conversations: this.#conversations, unread: this.#unread, selectedId: this.#selectedId, myName: this.#agent.name }),
+      model: () => ({ conversations: this.#conversations, unread: this.#unread, selectedId: this.#selectedId, myId: this.#me.id, siteFilter: this.#siteFilter }),
     });
     const send = (frame) => this.#connection.send(frame);
     this.#pane = new ConversationPane({
@@ -88,31 +93,35 @@ class ConsoleApp {
       table: $('tickets'), detail: $('ticket-detail'), export: $('tickets-export'), count: $('tickets-count'),
     }, send);
     this.#bindCannedForm();
-    this.#listen();
-    this.#bindLogin();
     this.#bindKeys();
-    for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
     setInterval(() => this.#list.touchAll(), WAIT_REFRESH_MS);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && this.#selectedId) this.#markSeen(this.#selectedId);
     });
-  }
-
-  #bindLogin() {
-    const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
-    if (fromFragment) {
-      sessionStorage.setItem(TOKEN_KEY, fromFragment);
-      history.replaceState(null, '', location.pathname);
-    }
-    const saved = sessionStorage.getItem(TOKEN_KEY);
-    if (saved) $('login-token').value = saved;
-    $('login').addEventListener('submit', (event) => {
-      event.preventDefault();
-      $('login-status').textContent = 'Logging in… 登录中…';
-      // A click: the one moment browsers let a page ask to notify and to play sound.
-      this.#attention.askPermission();
-      this.#connection.login($('login-token').value, $('login-name').value.trim() || 'Agent', $('login-team').value.trim() || undefined);
+    this.#controls = new DeskControls(
+      { status: $('my-status'), siteFilter: $('site-filter'), transferForm: $('transfer-form'), transferTarget: $('transfer-target'), transferNote: $('transfer-note'), notes: $('notes') },
+      { send: (frame) => this.#connection.send(frame), onSiteFilter: (siteId) => { this.#siteFilter = siteId; this.#list.reorder(); } },
+    );
+    this.#admin = new AdminPanel({
+      accounts: $('accounts'), teams: $('teams'), audit: $('audit'), status: $('admin-status'), invite: $('invite'), inviteUsername: $('invite-username'),
+      inviteName: $('invite-name'), invitePassword: $('invite-password'), inviteRole: $('invite-role'), newTeam: $('new-team'), teamName: $('team-name'),
     });
+    this.#session = new SessionPanel({
+      login: $('login'), username: $('login-username'), password: $('login-password'), loginStatus: $('login-status'),
+      setup: $('setup'), setupUsername: $('setup-username'), setupName: $('setup-name'), setupPassword: $('setup-password'), setupStatus: $('setup-status'),
+      logout: $('logout'), changePassword: $('change-password'), passwordForm: $('password-form'), passwordCurrent: $('password-current'), passwordNew: $('password-new'), passwordStatus: $('password-status'),
+    }, {
+      onSignedIn: () => this.#connection.connect(),
+      onSignedOut: () => {
+        this.#connection.disconnect();
+        $('desk').hidden = true;
+      },
+    });
+    // A click: the one moment browsers let a page ask to notify and to play sound.
+    $('login').addEventListener('submit', () => this.#attention.askPermission());
+    this.#listen();
+    this.#session.start();
+    for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
   }
 
   // Alt+J / Alt+K (or Alt+↓ / Alt+↑) next / previous chat, Alt+A accept, Alt+E end;
@@ -151,7 +160,7 @@ class ConsoleApp {
   }
 
   #renderCanned() {
-    $('canned-team').textContent = this.#agent.team ? `team 团队: ${this.#agent.team}` : '';
+    $('canned-team').textContent = this.#me.cannedTeam ? `team 团队: ${this.#me.cannedTeam}` : '';
     this.#pane.setCanned(this.#canned);
     $('canned-list').replaceChildren(...this.#canned.map((reply) => el('tr', {},
       el('td', { text: `/${reply.shortcut}` }), el('td', { text: reply.text }),
@@ -173,20 +182,19 @@ class ConsoleApp {
 
   #listen() {
     const c = this.#connection;
-    c.on('unauthorized', () => {
-      sessionStorage.removeItem(TOKEN_KEY);
-      $('desk').hidden = true;
-      $('login').hidden = false;
-      $('login-status').textContent = 'Wrong token. 口令错误。';
-    });
+    c.on('unauthorized', () => this.#session.signedOut('Your session has ended; log in again. 会话已结束，请重新登录。'));
     c.on('connection', (state) => {
       $('connection').textContent = { online: 'online 在线', connecting: 'connecting 连接中…', offline: 'offline, reconnecting 离线，重连中…' }[state];
     });
     c.on('ready', (frame) => {
-      sessionStorage.setItem(TOKEN_KEY, $('login-token').value);
-      this.#agent = { name: frame.name, team: frame.team ?? null };
-      $('login').hidden = true;
+      const teamIds = frame.account.teamIds ?? [];
+      // New canned replies go to the first team (the server's rule); shown by its name.
+      const cannedTeam = teamIds.length > 0 ? frame.teams.find((team) => team.id === teamIds[0])?.name ?? '' : '';
+      this.#me = { id: frame.account.id, displayName: frame.account.displayName, teamIds, cannedTeam };
+      $('me-name').textContent = `${frame.account.displayName} (${frame.account.role})`;
+      $('admin-tab').hidden = frame.account.role !== 'admin';
       $('desk').hidden = false;
+      this.#controls.ready(frame);
       this.#conversations = new Map(frame.conversations.map((conversation) => [conversation.conversationId, conversation]));
       for (const conversation of frame.conversations) {
         if (!this.#unread.has(conversation.conversationId)) this.#unread.set(conversation.conversationId, Math.max(0, conversation.lastSeq - conversation.agentReadUpTo));
@@ -199,6 +207,12 @@ class ConsoleApp {
     });
     c.on('agents', (frame) => {
       $('agents-online').textContent = `agents online 在线客服: ${frame.names.join(', ')}`;
+      this.#controls.agents(frame.agents);
+    });
+    c.on('conversation_gone', ({ conversationId }) => {
+      this.#forget(conversationId);
+      this.#list.reorder();
+      this.#updateBadge();
     });
     c.on('queue', (frame) => {
       for (const entry of frame.entries) {
@@ -228,11 +242,13 @@ class ConsoleApp {
       const entry = { messages: frame.messages, notes: frame.notes ?? [] };
       this.#history.set(frame.conversationId, entry);
       if (frame.conversationId === this.#selectedId && frame.conversation) {
-        this.#pane.show(frame.conversation, entry.messages, entry.notes, this.#agent.name, this.#drafts.get(frame.conversationId));
+        this.#pane.show(frame.conversation, entry.messages, entry.notes, this.#identity(), this.#drafts.get(frame.conversationId));
+        this.#controls.show(frame.conversation);
         const lastVisitor = entry.messages.findLast((m) => m.author === 'visitor');
         if (lastVisitor) this.#askAssist(frame.conversationId, lastVisitor.seq, lastVisitor.text);
       }
       this.#list.touch(frame.conversationId);
+      if (conversation.conversationId === this.#selectedId) this.#controls.show(conversation);
     });
     c.on('msg', ({ conversationId, message }) => this.#onMessage(conversationId, message));
     c.on('note', ({ conversationId, note }) => {
@@ -292,7 +308,7 @@ class ConsoleApp {
 
   // Only for conversations the agent could act on: waiting, or their own.
   #alert(conversation, title, body) {
-    if (conversation.state === 'with_agent' && conversation.agentName !== this.#agent.name) return;
+    if (conversation.state === 'with_agent' && conversation.agentId !== this.#me.id) return;
     this.#attention.alert({ title, body: `${conversation.siteId} · ${body}`.slice(0, 200), tag: conversation.conversationId });
   }
 
@@ -305,7 +321,7 @@ class ConsoleApp {
     this.#badgeFrame = 0;
     let count = 0;
     for (const [id, conversation] of this.#conversations) {
-      if (conversation.state === 'queued' || (conversation.state === 'with_agent' && conversation.agentName === this.#agent.name)) count += this.#unread.get(id) ? 1 : 0;
+      if (conversation.state === 'queued' || (conversation.state === 'with_agent' && conversation.agentId === this.#me.id)) count += this.#unread.get(id) ? 1 : 0;
     }
     this.#attention.setBadge(count);
     const waiting = [...this.#conversations.values()].filter((c) => c.state === 'queued').length;
@@ -327,6 +343,10 @@ class ConsoleApp {
     this.#list.touch(conversationId);
   }
 
+  #identity() {
+    return { myId: this.#me.id, myName: this.#me.displayName };
+  }
+
   #open(conversationId) {
     const previous = this.#selectedId;
     this.#selectedId = conversationId;
@@ -338,7 +358,10 @@ class ConsoleApp {
     // Shown at once from what is known; the history reply fills it in.
     const known = this.#conversations.get(conversationId);
     const cached = this.#history.get(conversationId);
-    if (known) this.#pane.show(known, cached?.messages ?? [], cached?.notes ?? [], this.#agent.name, this.#drafts.get(conversationId));
+    if (known) {
+      this.#pane.show(known, cached?.messages ?? [], cached?.notes ?? [], this.#identity(), this.#drafts.get(conversationId));
+      this.#controls.show(known);
+    }
     this.#markSeen(conversationId);
     if (previous) this.#list.touch(previous, { urgent: true });
     this.#list.touch(conversationId, { urgent: true });
@@ -347,8 +370,9 @@ class ConsoleApp {
   #showView(view) {
     this.#view = view;
     for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
-    for (const name of ['chats', 'tickets', 'reports', 'ratings', 'hot', 'canned']) $(`view-${name}`).hidden = name !== view;
+    for (const name of ['chats', 'tickets', 'reports', 'ratings', 'hot', 'canned', 'admin']) $(`view-${name}`).hidden = name !== view;
     if (view === 'chats' && this.#selectedId) this.#markSeen(this.#selectedId);
+    if (view === 'admin') this.#admin.refresh();
     this.#refreshView();
   }
 

@@ -1,10 +1,13 @@
-// The console's socket to `/agent`: logs in with the token, dispatches frames by type,
-// and reconnects with backoff (logging in again) until the token is refused.
+// The console's socket to `/agent`: opens on the session cookie the browser sends,
+// dispatches frames by type, and reconnects with backoff while the session lives; when
+// it has ended (logout, account disabled) it says `unauthorized` and stops.
+import { consoleApi } from './console-api.js';
+
 const MAX_RETRY_MS = 15000;
 
 export class ConsoleConnection {
   #url;
-  #credentials = null;
+  #wanted = false;
   #socket = null;
   #handlers = new Map();
   #retryMs = 500;
@@ -24,11 +27,18 @@ export class ConsoleConnection {
     for (const handler of this.#handlers.get(type) ?? []) handler(payload);
   }
 
-  /** `team` is optional: the agent's team until accounts say which it is. */
-  login(token, name, team) {
-    this.#credentials = { token, name, team };
+  connect() {
+    this.#wanted = true;
     this.#refused = false;
     this.#open();
+  }
+
+  /** Closes the socket for good (logged out). */
+  disconnect() {
+    this.#wanted = false;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close();
   }
 
   #open() {
@@ -36,7 +46,7 @@ export class ConsoleConnection {
     this.#socket = socket;
     this.#emit('connection', 'connecting');
     socket.addEventListener('open', () => {
-      socket.send(JSON.stringify({ type: 'login', ...this.#credentials }));
+      socket.send(JSON.stringify({ type: 'login' }));
     });
     socket.addEventListener('message', (event) => {
       let frame;
@@ -56,11 +66,18 @@ export class ConsoleConnection {
       }
       this.#emit(frame.type, frame);
     });
-    socket.addEventListener('close', () => {
-      if (this.#socket !== socket) return;
+    socket.addEventListener('close', async () => {
+      if (this.#socket !== socket || !this.#wanted) return;
       this.#emit('connection', 'offline');
       if (this.#refused) return;
-      setTimeout(() => this.#open(), this.#retryMs);
+      // A refused upgrade looks like any lost connection: ask whether the session lives.
+      const { status, body } = await consoleApi('session').catch(() => ({ status: 0, body: {} }));
+      if (status === 200 && body.account === null) {
+        this.#wanted = false;
+        this.#emit('unauthorized', {});
+        return;
+      }
+      setTimeout(() => this.#wanted && this.#open(), this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
     });
   }

@@ -29,7 +29,7 @@ export class ConversationList {
   #orderDirty = false;
   #frame = 0;
   #batch = 0;
-  #model; // () => {conversations: Map, unread: Map, selectedId, myName}
+  #model; // () => {conversations: Map, unread: Map, selectedId, myId, siteFilter}
 
   /** @param {{root: HTMLElement, onSelect: (id: string) => void, model: () => object}} options */
   constructor({ root, onSelect, model }) {
@@ -95,8 +95,8 @@ export class ConversationList {
   }
 
   #applyOrder(model) {
-    const all = [...model.conversations.values()].filter((c) => c.state === 'queued' || c.state === 'with_agent');
-    const rank = (c) => (c.state === 'queued' ? 0 : c.agentName === model.myName ? 1 : 2);
+    const all = [...model.conversations.values()].filter((c) => (c.state === 'queued' || c.state === 'with_agent') && (!model.siteFilter || c.siteId === model.siteFilter));
+    const rank = (c) => (c.state === 'queued' ? 0 : c.agentId === model.myId ? 1 : 2);
     all.sort((a, b) => rank(a) - rank(b) || (a.state === 'queued' ? a.position - b.position : (a.queuedAt ?? 0) - (b.queuedAt ?? 0)));
     const keep = new Set(all.map((c) => c.conversationId));
     for (const [id, row] of this.#rows) {

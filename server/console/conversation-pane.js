@@ -17,6 +17,7 @@ export class ConversationPane {
   #nodes;
   #actions;
   #summary = null;
+  #myId = '';
   #myName = '';
   #lastSeq = 0;
   #typingTimer = null;
@@ -58,10 +59,11 @@ export class ConversationPane {
     return this.#summary;
   }
 
-  show(summary, messages, notes, myName, draft) {
+  show(summary, messages, notes, { myId, myName }, draft) {
     const switching = summary.conversationId !== this.conversationId;
     if (switching) this.#stopTyping();
     this.#summary = summary;
+    this.#myId = myId;
     this.#myName = myName;
     this.#nodes.empty.hidden = true;
     this.#nodes.body.hidden = false;
@@ -226,7 +228,7 @@ export class ConversationPane {
   }
 
   #isMine() {
-    return this.#summary?.state === 'with_agent' && this.#summary.agentName === this.#myName;
+    return this.#summary?.state === 'with_agent' && this.#summary.agentId === this.#myId;
   }
 
   #scrollToEnd() {

@@ -15,9 +15,9 @@ import { StaticFiles } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
-// The agent console holds the agent token: no page may frame it (clickjacking), it
-// talks to its own origin only ('self' covers ws: to the same host and port), and its
-// login form never submits anywhere (the token must not end up in a URL).
+// The agent console acts with an agent's session: no page may frame it (clickjacking),
+// it talks to its own origin only ('self' covers ws: to the same host and port), and its
+// forms never submit anywhere (a password must not end up in a URL).
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const CONSOLE_FOLDER = join(REPO_ROOT, 'server/console') + sep;
 

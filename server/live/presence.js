@@ -3,7 +3,7 @@
 // through here, so the routing code never touches a socket.
 export class Presence {
   #visitors = new Map(); // conversationId -> Set of {send(frame)}
-  #agents = new Set(); // {send(frame), name}
+  #agents = new Set(); // {send(frame), account}
 
   addVisitor(conversationId, connection) {
     if (!this.#visitors.has(conversationId)) this.#visitors.set(conversationId, new Set());
@@ -38,10 +38,22 @@ export class Presence {
 
   /** Distinct agent names logged in (one agent may have two consoles open). */
   agentNames() {
-    return [...new Set([...this.#agents].map((agent) => agent.name))];
+    return [...new Set([...this.#agents].map((agent) => agent.account.name))];
   }
 
-  toAgents(frame) {
-    for (const agent of this.#agents) agent.send(frame);
+  /** Distinct account ids logged in. */
+  agentIds() {
+    return [...new Set([...this.#agents].map((agent) => agent.account.id))];
+  }
+
+  /**
+   * `frameFor(account)` says what each console gets: a frame, or null for nothing. The
+   * routing code decides per account (the team wall) without touching a socket.
+   */
+  toAgents(frameFor) {
+    for (const agent of this.#agents) {
+      const frame = frameFor(agent.account);
+      if (frame) agent.send(frame);
+    }
   }
 }

@@ -1,10 +1,19 @@
-// Agent routing: the waiting queue (positions and ETA), agents accepting, agent
-// messages, typing and read receipts both ways, transfer back to the bot, ending a
-// conversation and the rating after it. The conversation's phase is stored (so a
-// restart keeps the queue); who is online and who is typing is not.
+// Agent routing: the waiting queue (per team: positions and ETA), assignment under each
+// agent's concurrency limit (automatic to the least-busy online agent of the team, or
+// picked from the queue where the team says so), agent states, transfers with a note,
+// agent messages, typing and read receipts both ways, transfer back to the bot, ending
+// a conversation and the rating after it. The conversation's phase is stored (so a
+// restart keeps the queue); who is online, away or typing is not.
+//
+// Every assignment, automatic, picked or transferred, is decided in #claim: the one
+// place a cross-instance atomic claim in the store can back.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
 import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { NO_TEAM } from '../accounts/team-directory.js';
+
+export const AGENT_STATES = ['online', 'away'];
+const MAX_NOTE_CHARS = 1000;
 
 // The console list previews the last message by its first characters.
 const LAST_MESSAGE_CHARS = 120;
@@ -12,47 +21,73 @@ const LAST_MESSAGE_CHARS = 120;
 export class AgentDesk {
   #store;
   #presence;
+  #teams;
   #config;
   #log;
   #clock;
-  #queue = []; // conversation ids, longest waiting first
+  #queue = []; // conversation ids, longest waiting first (requeued ones at the front)
+  #queueTeams = new Map(); // queued conversation id -> the team it waits for
+  #agents = new Map(); // account id -> {id, name, teamIds, role, maxChats, status, consoles, active: Set, lastAssignedAt}
+  #held = new Map(); // agent account id -> conversation ids they hold (also while they are away or gone)
   #handlingTimes;
   #visitorTyping = new Map(); // conversationId -> {forwarded, wanted, timer} (see visitorTyping)
-  #departures = new Map(); // agent name -> timer returning their conversations to the queue
+  #departures = new Map(); // agent account id -> timer returning their conversations to the queue
 
-  constructor({ store, presence, config, log, clock = Date.now }) {
+  constructor({ store, presence, teams, config, log, clock = Date.now }) {
     this.#store = store;
     this.#presence = presence;
+    this.#teams = teams;
     this.#config = config;
     this.#log = log;
     this.#clock = clock;
     this.#handlingTimes = new HandlingTimes({ window: config.handlingTimeWindow, defaultSeconds: config.defaultHandlingSeconds });
   }
 
-  /** Rebuilds the queue from the stored phases after a restart. */
+  /** Rebuilds the queue and who holds what from the stored phases after a restart. */
   async restore() {
     const waiting = [];
     for await (const conversation of this.#store.conversations()) {
       if (conversation.state === 'queued') waiting.push(conversation);
+      if (conversation.state === 'with_agent' && conversation.agentId) this.#heldBy(conversation.agentId).add(conversation.id);
     }
     waiting.sort((a, b) => a.queuedAt - b.queuedAt);
     this.#queue = waiting.map((conversation) => conversation.id);
+    for (const conversation of waiting) this.#queueTeams.set(conversation.id, this.#teams.routingTeamOf(conversation));
+  }
+
+  #heldBy(agentId) {
+    if (!this.#held.has(agentId)) this.#held.set(agentId, new Set());
+    return this.#held.get(agentId);
   }
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
   agentsAvailable(siteId, now = this.#clock()) {
     const site = this.#config.sites[siteId];
     if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
-    return !site.offlineWhenNoAgent || this.#presence.agentNames().length > 0;
+    return !site.offlineWhenNoAgent || this.#presence.agentIds().length > 0;
   }
 
+  /** 1-based place among the conversations waiting for the same team; 0 when not queued. */
   queuePosition(conversationId) {
-    return this.#queue.indexOf(conversationId) + 1;
+    const team = this.#queueTeams.get(conversationId);
+    if (team === undefined) return 0;
+    let position = 0;
+    for (const id of this.#queue) {
+      if (this.#queueTeams.get(id) === team) position += 1;
+      if (id === conversationId) return position;
+    }
+    return 0;
+  }
+
+  // Agents online (not away) who take the team's conversations: the ETA divides by them.
+  #servingAgents(team) {
+    return [...this.#agents.values()].filter((agent) => agent.status === 'online' && this.#teams.serves(agent, team));
   }
 
   #queuedEvent(conversationId) {
     const position = this.queuePosition(conversationId);
-    return { type: 'event', event: 'queued', position, etaSeconds: this.#handlingTimes.etaSeconds(position, this.#presence.agentNames().length) };
+    const team = this.#queueTeams.get(conversationId);
+    return { type: 'event', event: 'queued', position, etaSeconds: this.#handlingTimes.etaSeconds(position, this.#servingAgents(team).length) };
   }
 
   /**
@@ -66,20 +101,66 @@ export class AgentDesk {
     return [];
   }
 
-  #announceQueue() {
-    for (const conversationId of this.#queue) this.#presence.toVisitors(conversationId, this.#queuedEvent(conversationId));
-    this.#presence.toAgents({ type: 'queue', entries: this.#queue.map((id, i) => ({ conversationId: id, position: i + 1 })) });
+  // Positions in one pass: conversation id -> place in its team's line.
+  #positions() {
+    const counts = new Map();
+    const positions = new Map();
+    for (const conversationId of this.#queue) {
+      const team = this.#queueTeams.get(conversationId);
+      const position = (counts.get(team) ?? 0) + 1;
+      counts.set(team, position);
+      positions.set(conversationId, position);
+    }
+    return positions;
   }
 
-  async summary(conversationId) {
+  // The queue changes in bursts (a dispatch assigns many at once): visitors and consoles
+  // hear the positions once per burst, after it, not once per change.
+  #announceTimer = null;
+
+  #announceQueue() {
+    if (this.#announceTimer) return;
+    this.#announceTimer = setImmediate(() => {
+      this.#announceTimer = null;
+      this.#sendQueue();
+    });
+  }
+
+  // Each console hears of the queue entries it may see, numbered within their team.
+  #sendQueue() {
+    const positions = this.#positions();
+    const entries = this.#queue.map((conversationId) => ({ conversationId, position: positions.get(conversationId), teamId: this.#queueTeams.get(conversationId) || null }));
+    const serving = new Map();
+    for (const entry of entries) {
+      const team = entry.teamId ?? NO_TEAM;
+      if (!serving.has(team)) serving.set(team, this.#servingAgents(team).length);
+      this.#presence.toVisitors(entry.conversationId, { type: 'event', event: 'queued', position: entry.position, etaSeconds: this.#handlingTimes.etaSeconds(entry.position, serving.get(team)) });
+    }
+    this.#presence.toAgents((agent) => ({ type: 'queue', entries: entries.filter((entry) => agent.role === 'admin' || this.#teams.serves(agent, entry.teamId ?? NO_TEAM)) }));
+  }
+
+  // Sends to the consoles that may see this conversation (team wall).
+  #toConsolesOf(conversation, frame) {
+    this.#presence.toAgents((agent) => (this.#teams.conversationVisibleTo(agent, conversation) ? frame : null));
+  }
+
+  /** Whether this console may see the conversation (the same rule as every frame it gets). */
+  async visibleConversation(agent, conversationId) {
+    const conversation = typeof conversationId === 'string' && conversationId !== '' ? await this.#store.getConversation(conversationId) : null;
+    return conversation && this.#teams.conversationVisibleTo(agent, conversation) ? conversation : null;
+  }
+
+  /** What a console shows of a conversation; `positions` (from #positions) saves a queue walk per call. */
+  async summary(conversationId, positions = null) {
     const c = await this.#store.getConversation(conversationId);
     if (!c) return null;
     const visitorName = c.identity?.name ?? c.prechat?.name ?? null;
     return {
       conversationId: c.id, siteId: c.siteId, visitorId: c.visitorId, visitorName, verifiedUserId: c.identity?.userId ?? null, locale: c.locale ?? null,
-      state: c.state, queuedAt: c.queuedAt ?? null, position: this.queuePosition(c.id), agentName: c.agentName ?? null,
+      state: c.state, queuedAt: c.queuedAt ?? null, position: positions ? positions.get(c.id) ?? 0 : this.queuePosition(c.id), teamId: this.#teams.routingTeamOf(c) || null,
+      agentId: c.agentId ?? null, agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
-      online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null,
+      online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
       handoffReason: c.handoffReason ?? null, team: c.team ?? null, page: c.visitor?.page ?? null, lastMessage: await this.#lastMessage(c),
     };
   }
@@ -93,38 +174,62 @@ export class AgentDesk {
 
   /** The visitor moved to another page: the consoles showing the conversation hear of it. */
   async visitorNavigated(conversation) {
-    if (conversation.state === 'queued' || conversation.state === 'with_agent') await this.#announceConversation(conversation.id);
+    if (conversation.state === 'queued' || conversation.state === 'with_agent') await this.#announceConversation(conversation);
   }
 
-  /** Every conversation an agent should see at login: waiting or being handled. */
-  async openConversations() {
+  /** Every conversation this agent should see at login: waiting or being handled. */
+  async openConversations(agent) {
     const open = [];
+    const positions = this.#positions();
     for await (const conversation of this.#store.conversations()) {
-      if (conversation.state === 'queued' || conversation.state === 'with_agent') open.push(await this.summary(conversation.id));
+      if ((conversation.state === 'queued' || conversation.state === 'with_agent') && this.#teams.conversationVisibleTo(agent, conversation)) open.push(await this.summary(conversation.id, positions));
     }
     return open;
   }
 
-  async #announceConversation(conversationId) {
-    this.#presence.toAgents({ type: 'conversation', conversation: await this.summary(conversationId) });
+  async #announceConversation(conversation) {
+    this.#toConsolesOf(conversation, { type: 'conversation', conversation: await this.summary(conversation.id) });
   }
 
   /**
    * Every change of a conversation's phase goes through here, from whichever side it
    * comes (hand-off, accept, leave-a-message, end, a message after the end…): the stored
-   * phase and the waiting queue change together, so a conversation that leaves `queued`
-   * by any path leaves the queue, and the consoles hear of every change to one they show.
+   * phase, the waiting queue and who holds what change together, so a conversation that
+   * leaves `queued` by any path leaves the queue, and the consoles hear of every change
+   * to one they show. `front`: a requeued conversation goes first in line.
    */
-  async changePhase(conversationId, changes) {
+  async changePhase(conversationId, changes, { front = false } = {}) {
     const before = await this.#store.getConversation(conversationId);
     const updated = await this.#store.updateConversation(conversationId, changes);
     if (!updated) return null;
-    const waiting = this.#queue.includes(conversationId);
-    if (updated.state === 'queued' && !waiting) this.#queue.push(conversationId);
-    if (updated.state !== 'queued' && waiting) this.#queue = this.#queue.filter((id) => id !== conversationId);
-    if ((updated.state === 'queued') !== waiting) this.#announceQueue();
+    if (before.state === 'with_agent' && before.agentId) this.#held.get(before.agentId)?.delete(conversationId);
+    if (updated.state === 'with_agent' && updated.agentId) this.#heldBy(updated.agentId).add(conversationId);
+    const waiting = this.#queueTeams.has(conversationId);
+    const team = this.#teams.routingTeamOf(updated);
+    const queueChanged = (updated.state === 'queued') !== waiting || (waiting && this.#queueTeams.get(conversationId) !== team);
+    if (updated.state === 'queued') {
+      if (!waiting) {
+        if (front) this.#queue.unshift(conversationId);
+        else this.#queue.push(conversationId);
+      }
+      this.#queueTeams.set(conversationId, team);
+    } else if (waiting) {
+      this.#queue = this.#queue.filter((id) => id !== conversationId);
+      this.#queueTeams.delete(conversationId);
+    }
+    if (queueChanged) this.#announceQueue();
     const shownToAgents = (state) => state === 'queued' || state === 'with_agent';
-    if (before.state !== updated.state && (shownToAgents(before.state) || shownToAgents(updated.state))) await this.#announceConversation(conversationId);
+    const moved = before.state !== updated.state || before.agentId !== updated.agentId || before.teamId !== updated.teamId;
+    if (moved && (shownToAgents(before.state) || shownToAgents(updated.state))) {
+      // A conversation moved to another team leaves the consoles that saw it before.
+      if (!shownToAgents(updated.state) || this.#teams.routingTeamOf(before) === team) await this.#announceConversation(updated);
+      else {
+        const summary = await this.summary(conversationId);
+        this.#presence.toAgents((agent) => (this.#teams.conversationVisibleTo(agent, updated) ? { type: 'conversation', conversation: summary }
+          : this.#teams.conversationVisibleTo(agent, before) ? { type: 'conversation_gone', conversationId } : null));
+      }
+    }
+    if (updated.state === 'queued' && queueChanged) this.#dispatchSoon();
     return updated;
   }
 
@@ -146,14 +251,15 @@ export class AgentDesk {
       this.#log.info('handoff_offline', { conversationId, reason });
       return;
     }
-    await this.changePhase(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason });
+    // A new hand-off waits for its site's team again, whatever team an earlier one went to.
+    await this.changePhase(conversationId, { state: 'queued', queuedAt: now, handoffReason: reason, teamId: null });
     this.#log.info('handoff_queued', { conversationId, reason, position: this.queuePosition(conversationId) });
   }
 
   /** A stored visitor message (and the bot reply stored with it) reaches the agents. */
   visitorMessageStored(conversation, storedMessages) {
     if (conversation.state !== 'queued' && conversation.state !== 'with_agent') return;
-    for (const message of storedMessages) this.#presence.toAgents({ type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
+    for (const message of storedMessages) this.#toConsolesOf(conversation, { type: 'msg', conversationId: conversation.id, message: this.#consoleMessage(message) });
   }
 
   // A typing frame per keystroke (or a script toggling it) would reach every console:
@@ -178,7 +284,8 @@ export class AgentDesk {
       this.#visitorTyping.delete(conversationId);
       return;
     }
-    this.#presence.toAgents({ type: 'visitor_typing', conversationId, on: entry.wanted });
+    const frame = { type: 'visitor_typing', conversationId, on: entry.wanted };
+    this.#store.getConversation(conversationId).then((conversation) => conversation && this.#toConsolesOf(conversation, frame), () => {});
     entry.forwarded = entry.wanted;
     entry.timer = setTimeout(() => this.#forwardTyping(conversationId, entry), this.#config.limits.typingForwardIntervalMs);
     entry.timer.unref();
@@ -190,70 +297,108 @@ export class AgentDesk {
     const readUpTo = Math.min(upToSeq, conversation.lastSeq);
     if (readUpTo <= (conversation.visitorReadUpTo ?? 0)) return;
     await this.#store.updateConversation(conversationId, { visitorReadUpTo: readUpTo });
-    this.#presence.toAgents({ type: 'visitor_read', conversationId, upToSeq: readUpTo });
+    this.#toConsolesOf(conversation, { type: 'visitor_read', conversationId, upToSeq: readUpTo });
   }
 
   async rate(conversationId, { stars, comment }) {
     const now = this.#clock();
     const rating = await this.#store.rate(conversationId, { stars, comment, now });
     const conversation = await this.changePhase(conversationId, { state: 'rated', rating: { stars, comment: comment ?? '' } });
-    this.#presence.toAgents({ type: 'rating', rating: { ...rating, agentName: conversation?.agentName ?? null } });
+    if (conversation) this.#toConsolesOf(conversation, { type: 'rating', rating: { ...rating, siteId: conversation.siteId, agentName: conversation.agentName ?? null } });
     this.#log.info('conversation_rated', { conversationId, stars });
   }
 
   ticketCreated(ticket) {
-    this.#presence.toAgents({ type: 'ticket', ticket });
+    this.#presence.toAgents((agent) => (this.#teams.siteVisibleTo(agent, ticket.siteId) ? { type: 'ticket', ticket } : null));
   }
 
-  // ---- agents coming and going ---------------------------------------------------
+  // ---- agents coming and going, their state and limits ---------------------------
 
-  agentConnected(agentName) {
-    clearTimeout(this.#departures.get(agentName));
-    this.#departures.delete(agentName);
+  /** A console of this account logged in (`account`: id, displayName, role, teamIds, maxChats). */
+  agentConnected(account) {
+    clearTimeout(this.#departures.get(account.id));
+    this.#departures.delete(account.id);
+    const known = this.#agents.get(account.id);
+    this.#agents.set(account.id, {
+      id: account.id, name: account.displayName, role: account.role, teamIds: account.teamIds ?? [],
+      maxChats: account.maxChats ?? this.#config.agentMaxChats, status: known?.status ?? 'online',
+      consoles: (known?.consoles ?? 0) + 1, lastAssignedAt: known?.lastAssignedAt ?? 0,
+    });
+    this.#dispatchSoon();
+    this.#announceAgents();
   }
 
   /**
-   * The agent's last console closed. A reload or a network blip comes back within
-   * `agentReconnectGraceSeconds`; after that their visitors go back to the front of the
-   * queue (they keep their original hand-off time) rather than wait for nobody.
+   * One of the agent's consoles closed. When it was the last, a reload or a network blip
+   * comes back within `agentReconnectGraceSeconds`; after that their visitors go back to
+   * the front of the queue (they keep their original hand-off time) rather than wait for
+   * nobody. Meanwhile they take no new conversations.
    */
-  agentDisconnected(agentName) {
-    if (this.#presence.agentNames().includes(agentName)) return;
-    clearTimeout(this.#departures.get(agentName));
+  agentDisconnected(agentId) {
+    const agent = this.#agents.get(agentId);
+    if (!agent) return;
+    agent.consoles -= 1;
+    if (agent.consoles > 0) return;
+    this.#agents.delete(agentId);
+    this.#announceAgents();
+    clearTimeout(this.#departures.get(agentId));
     const timer = setTimeout(() => {
-      this.#departures.delete(agentName);
-      this.#requeueConversationsOf(agentName).catch((error) => this.#log.error('requeue_failed', { agent: agentName, error: error.message }));
+      this.#departures.delete(agentId);
+      this.#requeueConversationsOf(agentId).catch((error) => this.#log.error('requeue_failed', { agentId, error: error.message }));
     }, this.#config.agentReconnectGraceSeconds * 1000);
     timer.unref();
-    this.#departures.set(agentName, timer);
+    this.#departures.set(agentId, timer);
+  }
+
+  /** online: takes new conversations; away: keeps the ones held, takes no new ones. */
+  setStatus(agentId, status) {
+    const agent = this.#agents.get(agentId);
+    if (!agent || !AGENT_STATES.includes(status)) return { error: 'status_invalid' };
+    agent.status = status;
+    this.#log.info('agent_status', { agentId, status });
+    this.#announceAgents();
+    if (status === 'online') this.#dispatchSoon();
+    return { ok: true, status };
   }
 
   /**
-   * A console that held `agentName` logged in again under another name. Unlike a closed
-   * console there is no reload to wait for: if no other console holds the old name, its
-   * conversations go back to the front of the queue now.
+   * The agents logged in now, with their state and load: all of them, or (with
+   * `viewer`) those an account may see: an admin every one, an agent those sharing a team.
    */
-  async agentSwitchedName(agentName) {
-    if (this.#presence.agentNames().includes(agentName)) return;
-    clearTimeout(this.#departures.get(agentName));
-    this.#departures.delete(agentName);
-    await this.#requeueConversationsOf(agentName);
+  agentList(viewer = null) {
+    const visible = (agent) => !viewer || viewer.role === 'admin' || agent.id === viewer.id || agent.teamIds.some((teamId) => (viewer.teamIds ?? []).includes(teamId));
+    return [...this.#agents.values()].filter(visible).map((agent) => ({
+      id: agent.id, name: agent.name, status: agent.status, teamIds: agent.teamIds, active: this.#held.get(agent.id)?.size ?? 0, maxChats: agent.maxChats,
+    }));
   }
 
-  async #requeueConversationsOf(agentName) {
-    if (this.#presence.agentNames().includes(agentName)) return;
+  // Like the queue: once per burst of changes (a dispatch round changes many loads).
+  #agentsTimer = null;
+
+  #announceAgents() {
+    if (this.#agentsTimer || this.#stopped) return;
+    this.#agentsTimer = setImmediate(() => {
+      this.#agentsTimer = null;
+      this.#presence.toAgents((viewer) => {
+        const agents = this.agentList(viewer);
+        return { type: 'agents', names: [...new Set(agents.map((agent) => agent.name))], agents };
+      });
+    });
+  }
+
+  async #requeueConversationsOf(agentId) {
+    if (this.#agents.has(agentId)) return;
     const held = [];
-    for await (const conversation of this.#store.conversations()) {
-      if (conversation.state === 'with_agent' && conversation.agentName === agentName) held.push(conversation);
+    for (const conversationId of [...(this.#held.get(agentId) ?? [])]) {
+      const conversation = await this.#store.getConversation(conversationId);
+      if (conversation?.state === 'with_agent' && conversation.agentId === agentId) held.push(conversation);
     }
     // Back at the front, in their original hand-off order.
     for (const conversation of held.sort((a, b) => b.queuedAt - a.queuedAt)) {
-      this.#queue.unshift(conversation.id);
-      await this.changePhase(conversation.id, { state: 'queued', agentName: null });
-      this.#presence.toVisitors(conversation.id, { type: 'event', event: 'agent_left', name: agentName });
-      this.#log.info('agent_left_requeued', { conversationId: conversation.id, agent: agentName });
+      await this.changePhase(conversation.id, { state: 'queued', agentId: null, agentName: null }, { front: true });
+      this.#presence.toVisitors(conversation.id, { type: 'event', event: 'agent_left', name: conversation.agentName });
+      this.#log.info('agent_left_requeued', { conversationId: conversation.id, agentId });
     }
-    if (held.length > 0) this.#announceQueue();
   }
 
   /** Stops pending timers (server shutdown). */
@@ -262,50 +407,183 @@ export class AgentDesk {
     this.#departures.clear();
     for (const entry of this.#visitorTyping.values()) clearTimeout(entry.timer);
     this.#visitorTyping.clear();
+    clearImmediate(this.#dispatchTimer);
+    clearImmediate(this.#announceTimer);
+    clearImmediate(this.#agentsTimer);
+    this.#stopped = true;
+  }
+
+  // ---- assignment ------------------------------------------------------------------
+
+  #dispatchTimer = null;
+  #dispatching = null;
+  #stopped = false;
+
+  // Auto-assignment runs after the change that allows it (a hand-off, an agent free or
+  // back online), once for a burst of changes.
+  #dispatchSoon() {
+    if (this.#dispatchTimer || this.#stopped) return;
+    this.#dispatchTimer = setImmediate(() => {
+      this.#dispatchTimer = null;
+      this.#dispatching = (this.#dispatching ?? Promise.resolve()).then(() => this.dispatch()).catch((error) => this.#log.error('dispatch_failed', { error: error.message }));
+    });
+  }
+
+  /** Whether the team's conversations are picked from the queue by hand (sites no team claims: yes). */
+  #picksByHand(team) {
+    return team === NO_TEAM || this.#teams.get(team)?.pickFromQueue === true;
+  }
+
+  /**
+   * The agent a waiting conversation of `team` goes to now: of the online agents serving
+   * the team and under their limit, the one holding fewest; on a tie, the one assigned
+   * longest ago. Null when nobody can take it.
+   */
+  chooseAgent(team) {
+    let best = null;
+    for (const agent of this.#agents.values()) {
+      if (agent.status !== 'online' || !this.#teams.serves(agent, team)) continue;
+      const load = this.#held.get(agent.id)?.size ?? 0;
+      if (load >= agent.maxChats) continue;
+      const bestLoad = best ? this.#held.get(best.id)?.size ?? 0 : Infinity;
+      if (load < bestLoad || (load === bestLoad && agent.lastAssignedAt < best.lastAssignedAt)) best = agent;
+    }
+    return best;
+  }
+
+  /**
+   * Assigns waiting conversations, longest waiting first, until nobody can take the next.
+   * Each claim reserves its place before its first await, so the round decides every
+   * assignment at once and the store writes them together (one group commit).
+   * @returns the number assigned
+   */
+  async dispatch() {
+    const claims = [];
+    const full = new Set(); // teams nobody can take more of in this round
+    for (const conversationId of [...this.#queue]) {
+      const team = this.#queueTeams.get(conversationId);
+      if (team === undefined || full.has(team) || this.#picksByHand(team)) continue;
+      const agent = this.chooseAgent(team);
+      if (!agent) {
+        full.add(team);
+        continue;
+      }
+      claims.push(this.#claim(conversationId, agent, { state: 'queued' }));
+    }
+    return (await Promise.all(claims)).filter((outcome) => outcome.ok).length;
+  }
+
+  /**
+   * The one place a conversation gets an agent: it must still be as `expected` (waiting,
+   * or held by the transferring agent) and the agent under their limit. The check and the
+   * reservation happen before the first await, so two claims in this process cannot both
+   * win; a store-level atomic claim (several servers) would replace exactly this check.
+   */
+  async #claim(conversationId, agent, expected, { note = null } = {}) {
+    const held = this.#heldBy(agent.id);
+    if (held.has(conversationId)) return { error: 'already_yours' };
+    if (held.size >= agent.maxChats) return { error: 'at_limit' };
+    if (expected.state === 'queued' && !this.#queueTeams.has(conversationId)) return { error: 'not_waiting' };
+    held.add(conversationId); // reserved
+    const now = this.#clock();
+    const previousAssignedAt = agent.lastAssignedAt;
+    agent.lastAssignedAt = now;
+    if (expected.state === 'queued') {
+      this.#queue = this.#queue.filter((id) => id !== conversationId);
+      this.#queueTeams.delete(conversationId);
+    }
+    const conversation = await this.#store.getConversation(conversationId);
+    const still = conversation && conversation.state === expected.state && (expected.agentId === undefined || conversation.agentId === expected.agentId);
+    if (!still) {
+      held.delete(conversationId);
+      agent.lastAssignedAt = previousAssignedAt;
+      return { error: conversation ? 'not_waiting' : 'unknown_conversation' };
+    }
+    const changes = { state: 'with_agent', agentId: agent.id, agentName: agent.name, acceptedAt: expected.state === 'queued' ? now : conversation.acceptedAt ?? now };
+    // For the reports: the team that handled it (the line it waited in, else, for a site no
+    // team claims, the agent's first team), and (from the queue) a first response still to come.
+    if (expected.state === 'queued') Object.assign(changes, { team: this.#teams.routingTeamOf(conversation) || agent.teamIds[0] || null, firstResponseAt: null });
+    if (note) changes.notes = [...(conversation.notes ?? []), note];
+    if (expected.state === 'queued') this.#announceQueue();
+    await this.changePhase(conversationId, changes);
+    this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agent.name });
+    this.#log.info('agent_assigned', { conversationId, agentId: agent.id, waitedMs: now - (conversation.queuedAt ?? now), transfer: expected.state !== 'queued' });
+    this.#announceAgents();
+    return { ok: true };
   }
 
   // ---- from an agent -----------------------------------------------------------
 
-  /** `team`: the accepting agent's team, kept for the per-team report. */
-  async accept(agentName, conversationId, team = null) {
-    const now = this.#clock();
-    const conversation = await this.#store.getConversation(conversationId);
+  /** Picked from the queue by hand: not while away, not past the limit. */
+  async accept(agent, conversationId) {
+    const conversation = await this.visibleConversation(agent, conversationId);
     if (!conversation) return { error: 'unknown_conversation' };
     if (conversation.state !== 'queued') return { error: 'not_waiting' };
-    await this.changePhase(conversationId, { state: 'with_agent', agentName, acceptedAt: now, team, firstResponseAt: null });
-    this.#presence.toVisitors(conversationId, { type: 'event', event: 'agent_joined', name: agentName });
-    this.#log.info('agent_accepted', { conversationId, agent: agentName, waitedMs: now - (conversation.queuedAt ?? now) });
-    return { ok: true };
+    const live = this.#agents.get(agent.id);
+    if (!live) return { error: 'not_connected' };
+    if (live.status !== 'online') return { error: 'away' };
+    return this.#claim(conversationId, live, { state: 'queued' });
   }
 
-  async #assigned(agentName, conversationId) {
-    const conversation = await this.#store.getConversation(conversationId);
+  async #assigned(agent, conversationId) {
+    const conversation = await this.visibleConversation(agent, conversationId);
     if (!conversation) return { error: 'unknown_conversation' };
-    if (conversation.state !== 'with_agent' || conversation.agentName !== agentName) return { error: 'not_your_conversation' };
+    if (conversation.state !== 'with_agent' || conversation.agentId !== agent.id) return { error: 'not_your_conversation' };
     return { conversation };
   }
 
-  async agentMessage(agentName, conversationId, text) {
-    const { conversation, error } = await this.#assigned(agentName, conversationId);
+  /**
+   * Hands a conversation the agent holds to another agent (online, under their limit,
+   * serving its team) or to a team (queued first in that team's line). The note goes to
+   * the consoles with the conversation, never to the visitor.
+   */
+  async transfer(agent, conversationId, { toAgentId, toTeamId, note }) {
+    const { conversation, error } = await this.#assigned(agent, conversationId);
+    if (error) return { error };
+    if (note !== undefined && note !== null && (typeof note !== 'string' || [...note].length > MAX_NOTE_CHARS)) return { error: 'note_invalid' };
+    const now = this.#clock();
+    const entry = { at: now, byId: agent.id, byName: agent.name, text: note ?? '' };
+    if (typeof toAgentId === 'string') {
+      const target = this.#agents.get(toAgentId);
+      if (!target || toAgentId === agent.id) return { error: 'agent_unavailable' };
+      if (target.status !== 'online') return { error: 'agent_away' };
+      if (!this.#teams.conversationVisibleTo(target, { ...conversation, agentId: null })) return { error: 'agent_not_in_team' };
+      const outcome = await this.#claim(conversationId, target, { state: 'with_agent', agentId: agent.id }, { note: { ...entry, toAgentId, toName: target.name } });
+      if (outcome.error) return outcome;
+      this.#log.info('transferred', { conversationId, from: agent.id, toAgentId });
+      return { ok: true };
+    }
+    if (typeof toTeamId === 'string') {
+      const team = this.#teams.get(toTeamId);
+      if (!team) return { error: 'unknown_team' };
+      await this.changePhase(conversationId, { state: 'queued', agentId: null, agentName: null, teamId: toTeamId, notes: [...(conversation.notes ?? []), { ...entry, toTeamId, toName: team.name }] }, { front: true });
+      this.#log.info('transferred', { conversationId, from: agent.id, toTeamId });
+      return { ok: true };
+    }
+    return { error: 'transfer_target_missing' };
+  }
+
+  async agentMessage(agent, conversationId, text) {
+    const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     const now = this.#clock();
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agentName, text, now });
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now });
     // The report's first-response time: from the hand-off to a person's first words.
     if (!conversation.firstResponseAt) await this.#store.updateConversation(conversationId, { firstResponseAt: now });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
-    this.#presence.toAgents({ type: 'msg', conversationId, message: this.#consoleMessage(stored) });
+    this.#toConsolesOf(conversation, { type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };
   }
 
-  async agentTyping(agentName, conversationId, on) {
-    const { error } = await this.#assigned(agentName, conversationId);
+  async agentTyping(agent, conversationId, on) {
+    const { error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on });
     return { ok: true };
   }
 
-  async agentRead(agentName, conversationId, upToSeq) {
-    const { conversation, error } = await this.#assigned(agentName, conversationId);
+  async agentRead(agent, conversationId, upToSeq) {
+    const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     if (upToSeq <= (conversation.agentReadUpTo ?? 0)) return { ok: true };
     await this.#store.updateConversation(conversationId, { agentReadUpTo: Math.min(upToSeq, conversation.lastSeq) });
@@ -313,27 +591,29 @@ export class AgentDesk {
     return { ok: true };
   }
 
-  async end(agentName, conversationId) {
+  async end(agent, conversationId) {
     const now = this.#clock();
-    const { conversation, error } = await this.#assigned(agentName, conversationId);
+    const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'ended', endedAt: now });
     this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on: false });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'ended', by: 'agent' });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'rating_requested' });
-    this.#log.info('conversation_ended', { conversationId, agent: agentName, handledMs: now - conversation.acceptedAt });
+    this.#log.info('conversation_ended', { conversationId, agentId: agent.id, handledMs: now - conversation.acceptedAt });
+    this.#freed();
     return { ok: true };
   }
 
-  async transferToBot(agentName, conversationId) {
+  async transferToBot(agent, conversationId) {
     const now = this.#clock();
-    const { conversation, error } = await this.#assigned(agentName, conversationId);
+    const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'bot', endedAt: now });
     this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
-    this.#log.info('returned_to_bot', { conversationId, agent: agentName });
+    this.#log.info('returned_to_bot', { conversationId, agentId: agent.id });
+    this.#freed();
     return { ok: true };
   }
 
@@ -341,11 +621,17 @@ export class AgentDesk {
    * An agent's reply to a ticket: a message in the ticket's conversation, which the
    * visitor's widget receives now if open, or in its resync the next time it opens.
    */
-  async ticketReply(agentName, ticket, text) {
+  async ticketReply(agent, ticket, text) {
     if (!ticket.conversationId || !(await this.#store.getConversation(ticket.conversationId))) return { error: 'no_conversation' };
-    const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agentName, text, now: this.#clock() });
+    const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
     this.#presence.toVisitors(ticket.conversationId, msgFrame(stored));
     return { ok: true, seq: stored.seq };
+  }
+
+  // An agent has room for one more: the queue may move, and the consoles see the load.
+  #freed() {
+    this.#announceAgents();
+    this.#dispatchSoon();
   }
 
   /** The whole conversation for the console, with the FAQ tier each bot turn got. */
@@ -368,6 +654,7 @@ export class AgentDesk {
     if (tier) message.tier = tier;
     const faqId = stored.meta?.bot?.faqId ?? stored.meta?.faqId;
     if (faqId) message.faqId = faqId;
+    if (stored.agentId) message.agentId = stored.agentId;
     return message;
   }
 }

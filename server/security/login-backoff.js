@@ -1,14 +1,15 @@
-// Slows console logins that keep failing, per client address: after `freeFailures`
-// wrong tokens, each further one locks the address out for twice as long as the last
-// (from `baseDelayMs` up to `maxDelayMs`), and an attempt during a lock-out is refused
-// without looking at the token, so guessing runs at one try per lock-out at best.
-// A success, or a quiet `maxDelayMs` since the last failure, starts the count over.
+// Slows console logins that keep failing, per key (server/accounts/console-accounts.js
+// uses the client address and the username): after `freeFailures` wrong passwords, each
+// further one locks the key out for twice as long as the last (from `baseDelayMs` up to
+// `maxDelayMs`), and an attempt during a lock-out is refused without looking at the
+// password, so guessing runs at one try per lock-out at best. A success, or a quiet
+// `maxDelayMs` since the last failure, starts the count over.
 export class LoginBackoff {
   #freeFailures;
   #baseDelayMs;
   #maxDelayMs;
   #maxKeys;
-  #entries = new Map(); // address -> {failures, lastFailureAt, lockedUntil}
+  #entries = new Map(); // key -> {failures, lastFailureAt, lockedUntil}
 
   constructor({ freeFailures, baseDelayMs, maxDelayMs, maxKeys = 100_000 }) {
     this.#freeFailures = freeFailures;
@@ -17,7 +18,7 @@ export class LoginBackoff {
     this.#maxKeys = maxKeys;
   }
 
-  /** 0 when the address may try now, else how many ms until it may. */
+  /** 0 when the key may try now, else how many ms until it may. */
   retryAfterMs(address, now) {
     const entry = this.#current(address, now);
     return entry ? Math.max(0, entry.lockedUntil - now) : 0;

@@ -40,7 +40,7 @@ export function isSameOrigin(origin, request) {
  * origin against the one site it names). `/agent`: only the console the server serves,
  * i.e. a page of the host the browser addressed (behind a proxy, the public one the
  * proxy passes on in Host); a client without an Origin header is not a browser page and
- * still has to log in with the agent token.
+ * still needs a session cookie (server.js checks it next).
  * @returns {boolean}
  */
 export function upgradeAllowed(endpoint, request, { sites, ownOrigins }) {

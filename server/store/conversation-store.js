@@ -250,9 +250,10 @@ export class ConversationStore {
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+  appendServerMessage(conversationId, { author, text, now, meta, name, agentId }) {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
+    if (agentId) message.agentId = agentId;
     return this.#serialized(conversationId, async () => (await this.#append(conversationId, [message], () => []))[0]);
   }
 
@@ -393,6 +394,89 @@ export class ConversationStore {
     const replies = [];
     for await (const reply of this.#db.values({ gt: `canned:${team}:`, lt: `canned:${team};` })) replies.push(reply);
     return replies;
+  }
+
+  // ---- console accounts, sessions and the audit log ---------------------------
+  // Written with the same synced batches as messages: an account or a session that was
+  // confirmed survives a killed process.
+
+  /** Stores a new account unless its username (compared lower-cased) is taken: the account, or null. */
+  createAccount(account) {
+    const nameKey = `accountname:${account.username.toLowerCase()}`;
+    return this.#serialized(nameKey, async () => {
+      if (await this.#read(nameKey)) return null;
+      await this.#write([{ type: 'put', key: `account:${account.id}`, value: account }, { type: 'put', key: nameKey, value: { id: account.id } }]);
+      return account;
+    });
+  }
+
+  async getAccount(accountId) {
+    return this.#read(`account:${accountId}`);
+  }
+
+  async accountByUsername(username) {
+    const entry = await this.#read(`accountname:${String(username).toLowerCase()}`);
+    return entry ? this.getAccount(entry.id) : null;
+  }
+
+  /** Every account, in id order. */
+  async accounts() {
+    return this.#db.values({ gt: 'account:', lt: 'account;' }).all();
+  }
+
+  /** Merges `changes` into the account (the username never changes): the updated account, or null. */
+  updateAccount(accountId, changes) {
+    return this.#serialized(`account:${accountId}`, async () => {
+      const current = await this.getAccount(accountId);
+      if (!current) return null;
+      const updated = { ...current, ...changes, id: current.id, username: current.username };
+      await this.#write([{ type: 'put', key: `account:${accountId}`, value: updated }]);
+      return updated;
+    });
+  }
+
+  /** Stores a team (new or changed) whole. */
+  async putTeam(team) {
+    await this.#write([{ type: 'put', key: `team:${team.id}`, value: team }]);
+    return team;
+  }
+
+  async teams() {
+    return this.#db.values({ gt: 'team:', lt: 'team;' }).all();
+  }
+
+  /** A console session, keyed by the hash of its cookie's token (the token itself is never stored). */
+  async createSession(session) {
+    await this.#write([{ type: 'put', key: `session:${session.tokenHash}`, value: session }]);
+    return session;
+  }
+
+  async getSession(tokenHash) {
+    return this.#read(`session:${tokenHash}`);
+  }
+
+  async deleteSession(tokenHash) {
+    await this.#write([{ type: 'del', key: `session:${tokenHash}` }]);
+  }
+
+  /** Ends every session of an account (disabled, password changed or reset). */
+  async deleteSessionsOf(accountId) {
+    const operations = [];
+    for await (const session of this.#db.values({ gt: 'session:', lt: 'session;' })) {
+      if (session.accountId === accountId) operations.push({ type: 'del', key: `session:${session.tokenHash}` });
+    }
+    if (operations.length > 0) await this.#write(operations);
+  }
+
+  /** One audit line ({at, action, ...}); kept in time order. */
+  async appendAudit(entry) {
+    await this.#write([{ type: 'put', key: `audit:${String(entry.at).padStart(15, '0')}:${randomUUID()}`, value: entry }]);
+    return entry;
+  }
+
+  /** The newest `limit` audit lines, newest first. */
+  async auditLog({ limit = 200 } = {}) {
+    return this.#db.values({ gt: 'audit:', lt: 'audit;', reverse: true, limit }).all();
   }
 
   async close() {

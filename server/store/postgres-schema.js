@@ -67,6 +67,35 @@ export const MIGRATIONS = [
   },
   {
     version: 2,
+    name: 'console accounts, teams, sessions, audit log',
+    sql: `
+      -- username_key: the username lower-cased, so "Li" and "li" cannot both exist.
+      CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        username_key text NOT NULL UNIQUE,
+        account jsonb NOT NULL
+      );
+      CREATE TABLE teams (
+        id text PRIMARY KEY,
+        team jsonb NOT NULL
+      );
+      -- Keyed by the SHA-256 of the cookie's token: the token itself is never stored.
+      CREATE TABLE console_sessions (
+        token_hash text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id),
+        session jsonb NOT NULL
+      );
+      CREATE INDEX console_sessions_by_account ON console_sessions (account_id);
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        at bigint NOT NULL,
+        entry jsonb NOT NULL
+      );
+      CREATE INDEX audit_log_by_time ON audit_log (at);
+    `,
+  },
+  {
+    version: 3,
     name: 'agent console: conversation notes, canned replies',
     sql: `
       CREATE TABLE conversation_notes (

@@ -140,9 +140,10 @@ export class PostgresStore {
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
-  appendServerMessage(conversationId, { author, text, now, meta, name }) {
+  appendServerMessage(conversationId, { author, text, now, meta, name, agentId }) {
     const message = { author, text, serverTime: now, meta };
     if (name) message.name = name;
+    if (agentId) message.agentId = agentId;
     return this.#transaction(async (client) => {
       const lastSeq = await this.#lockConversation(client, conversationId);
       return (await this.#append(client, conversationId, lastSeq, [message]))[0];
@@ -262,6 +263,71 @@ export class PostgresStore {
 
   async cannedReplies(team) {
     return (await this.#query('SELECT reply FROM canned_replies WHERE team = $1 ORDER BY shortcut', [team])).map((row) => row.reply);
+  }
+
+  // ---- console accounts, sessions and the audit log (see ConversationStore) ----
+
+  async createAccount(account) {
+    const rows = await this.#query(`INSERT INTO accounts (id, username_key, account) VALUES ($1, $2, $3)
+      ON CONFLICT (username_key) DO NOTHING RETURNING account`, [account.id, account.username.toLowerCase(), account]);
+    return rows.length > 0 ? rows[0].account : null;
+  }
+
+  async getAccount(accountId) {
+    const [row] = await this.#query('SELECT account FROM accounts WHERE id = $1', [accountId]);
+    return row ? row.account : null;
+  }
+
+  async accountByUsername(username) {
+    const [row] = await this.#query('SELECT account FROM accounts WHERE username_key = $1', [String(username).toLowerCase()]);
+    return row ? row.account : null;
+  }
+
+  async accounts() {
+    return (await this.#query('SELECT account FROM accounts ORDER BY id')).map((row) => row.account);
+  }
+
+  async updateAccount(accountId, changes) {
+    const { id, username, ...fields } = changes;
+    const [row] = await this.#query('UPDATE accounts SET account = account || $2::jsonb WHERE id = $1 RETURNING account', [accountId, fields]);
+    return row ? row.account : null;
+  }
+
+  async putTeam(team) {
+    await this.#query(`INSERT INTO teams (id, team) VALUES ($1, $2)
+      ON CONFLICT (id) DO UPDATE SET team = EXCLUDED.team`, [team.id, team]);
+    return team;
+  }
+
+  async teams() {
+    return (await this.#query('SELECT team FROM teams ORDER BY id')).map((row) => row.team);
+  }
+
+  async createSession(session) {
+    await this.#query('INSERT INTO console_sessions (token_hash, account_id, session) VALUES ($1, $2, $3)', [session.tokenHash, session.accountId, session]);
+    return session;
+  }
+
+  async getSession(tokenHash) {
+    const [row] = await this.#query('SELECT session FROM console_sessions WHERE token_hash = $1', [tokenHash]);
+    return row ? row.session : null;
+  }
+
+  async deleteSession(tokenHash) {
+    await this.#query('DELETE FROM console_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async deleteSessionsOf(accountId) {
+    await this.#query('DELETE FROM console_sessions WHERE account_id = $1', [accountId]);
+  }
+
+  async appendAudit(entry) {
+    await this.#query('INSERT INTO audit_log (at, entry) VALUES ($1, $2)', [entry.at, entry]);
+    return entry;
+  }
+
+  async auditLog({ limit = 200 } = {}) {
+    return (await this.#query('SELECT entry FROM audit_log ORDER BY at DESC, id DESC LIMIT $1', [limit])).map((row) => row.entry);
   }
 
   async close() {

@@ -1,16 +1,14 @@
 // The agent's side of a conversation in the browser tests: a raw `ws` client speaking
 // the console protocol of docs/server.md ("Agent console protocol").
-import { SocketClient } from '../server/helpers/socket-client.js';
+import { openConsole } from '../server/helpers/console-session.js';
 
 export class AgentClient {
   #client;
 
+  /** A console of a new agent account named `name` on the in-process server. */
   static async login(server, name) {
-    const client = await SocketClient.open(server.agentUrl ?? server.wsUrl.replace(/\/ws$/, '/agent'), { protocolChecked: false });
-    const agent = new AgentClient(client);
-    agent.send({ type: 'login', token: server.agentToken, name });
-    await agent.next((frame) => frame.type === 'ready');
-    return agent;
+    const { client } = await openConsole(server, { name });
+    return new AgentClient(client);
   }
 
   constructor(client) {

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { RawWebSocket, encodeFrame, OPCODE } from '../server/helpers/raw-websocket.js';
-import { startServerChild, AGENT_TOKEN } from '../server/helpers/server-child.js';
+import { startServerChild } from '../server/helpers/server-child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = 'server-frames';
@@ -58,7 +58,7 @@ const seeds = [
   ...fixtures.invalid.filter((f) => f.direction === 'toServer').map((f) => f.text),
   ...readdirSync(corpusDir).filter((name) => name.endsWith('.json')).sort().map((name) => readFileSync(join(corpusDir, name), 'utf8')),
 ];
-const FRAME_TYPES = ['hello', 'message', 'handoff', 'read', 'typing', 'rate', 'ticket', 'prechat', 'resync', 'ping', 'login', 'accept', 'end', 'transfer_to_bot', 'history', 'tickets', 'ticket_status', 'ratings', 'hot_questions', 'ack', 'welcome', 'error', '', '__proto__', 'constructor', 'toString'];
+const FRAME_TYPES = ['hello', 'message', 'handoff', 'read', 'typing', 'rate', 'ticket', 'prechat', 'resync', 'ping', 'login', 'accept', 'end', 'transfer_to_bot', 'transfer', 'status', 'history', 'tickets', 'ticket_status', 'ratings', 'hot_questions', 'ack', 'welcome', 'error', '', '__proto__', 'constructor', 'toString'];
 // Ids the server handed out, so mutated frames can name things that exist.
 const seen = { conversationId: ['conv-1'], sessionToken: ['st-x'], ticketId: ['T'] };
 const edgeValue = () => pick([
@@ -226,7 +226,9 @@ async function connectionRound() {
   const path = chance(0.6) ? '/ws' : '/agent';
   let socket;
   try {
-    socket = await RawWebSocket.open({ port: server.port, path, origin: chance(0.9) ? server.origin : 'http://evil.example' });
+    // The console's socket opens on a session cookie: mostly the admin's, sometimes a forged one.
+    const cookie = path === '/agent' ? (chance(0.9) ? await server.adminCookie() : 'kefu_console=forged') : undefined;
+    socket = await RawWebSocket.open({ port: server.port, path, origin: chance(0.9) ? server.origin : 'http://evil.example', cookie });
   } catch {
     // Refused: a limit (fine), or the server is down.
     if (server.exitStatus() !== null) await checkServer('connection refused');
@@ -246,7 +248,7 @@ async function connectionRound() {
     if (chance(0.3)) send(wrap(jsonInput()));
     const greeting = path === '/ws'
       ? { type: 'hello', v: 1, siteId: 'demo', visitorId: `v-${int(1e9)}`, epoch: `e-${int(1e9)}`, sessionToken: chance(0.2) ? pick(seen.sessionToken) : null, lastSeq: 0 }
-      : { type: 'login', token: chance(0.9) ? AGENT_TOKEN : 'wrong', name: 'Fuzz' };
+      : { type: 'login' };
     socket.write(encodeFrame({ payload: JSON.stringify(greeting) }));
     if (!(await answered((f) => ['welcome', 'ready', 'error'].includes(f.type)))) return checkServer(`no answer to ${greeting.type}`);
     for (let batch = 0; batch < 20 && Date.now() < deadline && socket.closeCode === null; batch += 1) {

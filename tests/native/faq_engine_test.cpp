@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "base/crc32.h"
 #include "base/json_text.h"
@@ -209,6 +210,31 @@ TEST_CASE("the binary index round-trips to identical answers") {
   }
 }
 
+TEST_CASE("an index read in two steps needs its bytes only for the first") {
+  // FaqApi::loadReceivedIndex frees the bytes after readIndex, before deriveIndex builds the
+  // phrasing index: what readIndex returns must own everything it needs.
+  const FaqEngine& engine = demoEngine();
+  auto bytes = std::make_unique<std::string>(encodeIndex(engine));
+  auto stored = readIndex(*bytes);
+  REQUIRE(stored.ok());
+  std::fill(bytes->begin(), bytes->end(), '\xFF');
+  bytes.reset();
+  auto decoded = deriveIndex(std::move(stored.value()));
+  REQUIRE(decoded.ok());
+  FaqEngine loaded;
+  loaded.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), decoded.value().thresholds);
+  CHECK(encodeIndex(loaded) == encodeIndex(engine));
+  for (const char* query : {"怎么退款", "I forgot my pasword", "plan"}) {
+    const MatchResult a = engine.match(query, 5);
+    const MatchResult b = loaded.match(query, 5);
+    REQUIRE(a.candidates.size() == b.candidates.size());
+    for (std::size_t i = 0; i < a.candidates.size(); ++i) {
+      CHECK(a.candidates[i].entryIndex == b.candidates[i].entryIndex);
+      CHECK(a.candidates[i].score == b.candidates[i].score);
+    }
+  }
+}
+
 namespace {
 
 // The index with its payload replaced and signed again: only the decoder's own checks
@@ -313,7 +339,9 @@ TEST_CASE("the binary index stores each text once and no vocabulary") {
   }
   // Terms carry a kind byte ('b' before a CJK bigram): none is written out.
   std::size_t bigrams = 0;
-  for (const auto& term : engine.index().terms) {
+  const TermList& terms = engine.index().terms;
+  for (std::size_t id = 0; id < terms.size(); ++id) {
+    const std::string_view term = terms[id];
     if (termKind(term) != TermKind::cjkBigram) continue;
     ++bigrams;
     CHECK(bytes.find(term) == std::string::npos);
@@ -322,7 +350,8 @@ TEST_CASE("the binary index stores each text once and no vocabulary") {
 }
 
 TEST_CASE("the term table finds every term and nothing else") {
-  std::vector<std::string> terms = {"w退款", "b退款", "u退", "wrefund", ""};
+  TermList terms;
+  for (const char* term : {"w退款", "b退款", "u退", "wrefund", ""}) terms.push_back(term);
   TermTable table;
   table.build(terms);
   for (std::uint32_t id = 0; id < terms.size(); ++id) CHECK(table.find(terms, terms[id]) == id);
@@ -333,7 +362,7 @@ TEST_CASE("the term table finds every term and nothing else") {
 }
 
 TEST_CASE("the term table numbers new terms as they are added, across its growth") {
-  std::vector<std::string> terms;
+  TermList terms;
   TermTable table;
   for (std::uint32_t i = 0; i < 100; ++i) CHECK(table.add(terms, "w" + std::to_string(i)) == i);
   CHECK(table.add(terms, "w7") == 7u);  // a repeated term keeps its id and is not appended

@@ -64,6 +64,9 @@ test('kefu eval --teach reports the second half untaught and taught, for both sp
     assert.equal(report.teach, mode);
     assert.equal(report.scoredQueries, 2, 'the second half of four queries');
     assert.ok(report.taughtPhrasings <= 2);
+    // Taught through the core's teachAll (no reload): its phrasings and time are reported.
+    assert.ok(report.taughtPhrasings + report.repeatedPhrasings >= 1);
+    assert.ok(Number.isFinite(report.teachMs) && report.teachMs >= 0);
     for (const side of ['untaught', 'taught']) {
       assert.equal(report[side].queries, 2);
       assert.ok(report[side].hit1 === null || (report[side].hit1 >= 0 && report[side].hit1 <= 1));

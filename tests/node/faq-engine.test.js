@@ -183,3 +183,48 @@ test('match candidates carry the loaded KB texts: fresh objects per call, the ne
     engine.dispose();
   }
 });
+
+test('teach adds a phrasing an agent resolved, untaught removes it, and an exported index keeps it', () => {
+  const kb = { faqs: [
+    { id: 'hours', question: 'opening hours', similar: ['when are you open'], answer: '9 to 5' },
+    { id: 'refund', question: 'how do I get a refund', similar: ['money back please'], answer: 'Within 30 days.' },
+    { id: 42, question: 'where is the shop', answer: 'Main Street.' },
+  ] };
+  const engine = new FaqEngine(core, kb);
+  const copy = new FaqEngine(core, kb);
+  try {
+    const topId = (text) => engine.match(text).candidates[0]?.id;
+    assert.notEqual(topId('parcel never arrived'), 'refund');
+    const { phrasings } = engine.memoryStats();
+    assert.deepEqual(engine.teach('refund', 'my parcel never arrived'), { phrasings: phrasings + 1 });
+    assert.equal(topId('parcel never arrived'), 'refund');
+    // A numeric KB id is taught by the number too.
+    engine.teach(42, 'directions to the store');
+    assert.equal(topId('directions to your store'), '42');
+
+    copy.load(engine.exportIndex());
+    assert.equal(copy.match('parcel never arrived').candidates[0].id, 'refund');
+
+    assert.deepEqual(engine.untaught('refund', 'my parcel never arrived'), { phrasings: phrasings + 1 });
+    assert.notEqual(topId('parcel never arrived'), 'refund');
+  } finally {
+    engine.dispose();
+    copy.dispose();
+  }
+});
+
+test('teaching errors are KefuErrors and teach nothing', () => {
+  const engine = new FaqEngine(core, demoKb);
+  try {
+    const { phrasings } = engine.memoryStats();
+    assertKefuError(() => engine.teach('no-such-faq', 'hello'), 'faq_not_found');
+    assertKefuError(() => engine.teach('refund', ''), 'invalid_argument');
+    assertKefuError(() => engine.teach('refund', 42), 'invalid_argument');
+    assertKefuError(() => engine.teachAll('refund'), 'invalid_argument');
+    assertKefuError(() => engine.untaught('refund', 'never taught'), 'phrasing_not_found');
+    assertKefuError(() => engine.teachAll([{ faqId: 'refund', phrasing: 'a new way to ask' }, { faqId: 'nope', phrasing: 'x' }]), 'faq_not_found');
+    assert.equal(engine.memoryStats().phrasings, phrasings);
+  } finally {
+    engine.dispose();
+  }
+});

@@ -40,7 +40,7 @@ async function serveAndHello(app) {
       });
       server.once('exit', (code) => reject(new Error(`kefu serve exited ${code}: ${stderr}`)));
     });
-    assert.match(stderr, /Agent console login: http:\/\/\S+\/console\/#token=/);
+    assert.match(stderr, /Console setup \(one-time link\): http:\/\/\S+\/console\/#setup=[\w-]+/);
     const kb = await fetch(`${httpUrl}/kb/acme.json`);
     assert.equal(kb.status, 200);
     assert.deepEqual(await kb.json(), KB);

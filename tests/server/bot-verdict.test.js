@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { openConsole } from './helpers/console-session.js';
 import { withTestServer } from './helpers/running-server.js';
 import { fileAndOpenReport } from '../../bench/hot-questions/hot-question-load.mjs';
 
@@ -17,9 +18,7 @@ async function visitor(server, fields = {}) {
 }
 
 async function agent(server) {
-  const client = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-  await client.request({ type: 'login', token: server.agentToken, name: '小李' }, 'ready');
-  return client;
+  return (await openConsole(server, { name: '小李' })).client;
 }
 
 test('a visitor cannot store text as the bot\'s: the bot reply is the KB\'s answer, or none', async () => {

@@ -10,8 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LISTENING_LINE, SETUP_LINE } from '../../server/command-line.js';
+import { TEST_PASSWORD, consoleApi, logIn } from './helpers/console-session.js';
+import { setUpFirstAdmin } from './helpers/server-child.js';
 
 const MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+const KEFU = fileURLToPath(new URL('../../cli/kefu.mjs', import.meta.url));
 const GOOD_KB = { faqs: [{ id: 'hours', question: '几点上班？', answer: '九点。' }] };
 
 function withFolder(body) {
@@ -77,28 +81,63 @@ test('a port in use says so and how to pick another', () => withFolder(async (di
   }
 }));
 
-test('a new site with only a knowledge base starts, serves it, and the first start says how to log in to the console', () => withFolder(async (dir) => {
-  writeFileSync(join(dir, 'kb.json'), JSON.stringify(GOOD_KB));
-  const configPath = join(dir, 'site.json');
-  writeFileSync(configPath, JSON.stringify({ port: 0, dataDir: join(dir, 'data'), sites: { acme: { knowledgeBase: 'kb.json' } } }));
+// Runs main.js until it says it listens; resolves to its first stderr write, and stops it.
+async function firstStart(configPath, body) {
   const child = spawn(process.execPath, [MAIN, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PORT: '' } });
   try {
     let stderr = '';
-    const login = await new Promise((resolve, reject) => {
+    const httpUrl = await new Promise((resolve, reject) => {
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
-        const found = /Agent console login: (http:\/\/\S+\/console\/#token=([\w-]+))/.exec(stderr);
-        if (found) resolve({ url: found[1], token: found[2] });
+        const found = LISTENING_LINE.exec(stderr);
+        if (found) resolve(found[1]);
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
-    const origin = new URL(login.url).origin;
-    assert.deepEqual(await (await fetch(`${origin}/kb/acme.json`)).json(), GOOD_KB);
-    assert.match(login.token, /^[\w-]{16}$/);
+    return await body(httpUrl, stderr);
   } finally {
     // The folder is removed after the server has closed its store, not while it writes.
     const exited = child.exitCode === null ? once(child, 'exit') : null;
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+test('a new site with only a knowledge base starts and serves it; the first start prints a one-time link that makes the first admin, later starts do not', () => withFolder(async (dir) => {
+  writeFileSync(join(dir, 'kb.json'), JSON.stringify(GOOD_KB));
+  const configPath = join(dir, 'site.json');
+  writeFileSync(configPath, JSON.stringify({ port: 0, dataDir: join(dir, 'data'), sites: { acme: { knowledgeBase: 'kb.json' } } }));
+  await firstStart(configPath, async (httpUrl, stderr) => {
+    assert.deepEqual(await (await fetch(`${httpUrl}/kb/acme.json`)).json(), GOOD_KB);
+    const [, link, setupToken] = SETUP_LINE.exec(stderr);
+    assert.equal(new URL(link).origin, httpUrl);
+    const wrong = await consoleApi({ httpUrl }, 'setup', { body: { setupToken: 'guess', username: 'root', displayName: 'Root', password: TEST_PASSWORD } });
+    assert.equal(wrong.status, 403);
+    assert.ok(await setUpFirstAdmin({ httpUrl }, setupToken));
+    const again = await consoleApi({ httpUrl }, 'setup', { body: { setupToken, username: 'root2', displayName: 'Root', password: TEST_PASSWORD } });
+    assert.equal(again.status, 403, 'the link works once');
+  });
+  await firstStart(configPath, async (httpUrl, stderr) => {
+    assert.equal(SETUP_LINE.exec(stderr), null, 'an account exists: no setup link');
+    assert.ok(await logIn({ httpUrl }, 'admin'));
+  });
+}));
+
+test('kefu admin create makes an account from the shell (password on standard input); a config with the old agentToken is refused with the way forward', () => withFolder(async (dir) => {
+  const configPath = join(dir, 'site.json');
+  writeFileSync(configPath, JSON.stringify({ port: 0, dataDir: join(dir, 'data') }));
+  const create = (input, ...args) => spawnSync(process.execPath, [KEFU, 'admin', 'create', '--config', configPath, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  const short = create('short\n', '--username', 'boss');
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /password_too_short/);
+  const made = create(`${TEST_PASSWORD}\n`, '--username', 'boss', '--name', '老板');
+  assert.equal(made.status, 0, made.stderr);
+  assert.match(made.stdout, /created admin "boss"/);
+  assert.match(create(`${TEST_PASSWORD}\n`, '--username', 'BOSS').stderr, /username_taken/);
+  assert.equal(create('', '--username').status, 2, 'usage');
+  await firstStart(configPath, async (httpUrl, stderr) => {
+    assert.equal(SETUP_LINE.exec(stderr), null);
+    assert.ok(await logIn({ httpUrl }, 'boss'));
+  });
+  assertOneLineError(startWith(dir, { agentToken: 'old-shared-token' }), /agentToken: the shared console token is gone: .*kefu admin create/);
 }));

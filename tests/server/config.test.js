@@ -3,29 +3,28 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ConfigError, CONFIG_KEYS, DEFAULT_CONFIG, SITE_KEYS } from '../../server/config.js';
+import { readConfig, ConfigError, CONFIG_KEYS, DEFAULT_CONFIG, SITE_KEYS } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 
 test('a config file overrides only what it names', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'));
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify({ port: 9000, limits: { visitorBurst: 5 }, sites: { demo: { preChatForm: true } } }));
-  const config = loadConfig(path);
+  const config = readConfig(path);
   assert.equal(config.port, 9000);
   assert.equal(config.limits.visitorBurst, 5);
   assert.equal(config.limits.maxFrameBytes, DEFAULT_CONFIG.limits.maxFrameBytes);
   assert.equal(config.sites.demo.preChatForm, true);
   assert.deepEqual(config.sites.demo.allowedOrigins, DEFAULT_CONFIG.sites.demo.allowedOrigins);
-  assert.match(config.agentToken, /^[\w-]{16}$/);
 });
 
 test('an origin list that is not a list of origins is rejected at start', () => {
-  assert.throws(() => loadConfig(undefined, { sites: { broken: { allowedOrigins: 'https://a.example' } } }), (error) => error instanceof ConfigError && /sites\.broken\.allowedOrigins must be an array of origins/.test(error.message));
-  assert.throws(() => loadConfig(undefined, { sites: { broken: { allowedOrigins: ['https://a.example/path'] } } }), /allowedOrigins/);
+  assert.throws(() => readConfig(undefined, { sites: { broken: { allowedOrigins: 'https://a.example' } } }), (error) => error instanceof ConfigError && /sites\.broken\.allowedOrigins must be an array of origins/.test(error.message));
+  assert.throws(() => readConfig(undefined, { sites: { broken: { allowedOrigins: ['https://a.example/path'] } } }), /allowedOrigins/);
 });
 
 test('a new site without allowedOrigins gets [] as the docs say, and every site default', () => {
-  const config = loadConfig(undefined, { sites: { acme: { name: 'Acme' } } });
+  const config = readConfig(undefined, { sites: { acme: { name: 'Acme' } } });
   assert.deepEqual(config.sites.acme.allowedOrigins, []);
   assert.equal(config.sites.acme.businessHours, null);
   assert.equal(config.sites.acme.offlineWhenNoAgent, true);

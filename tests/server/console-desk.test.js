@@ -11,6 +11,7 @@ import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { signUserId } from '../../server/security/identity.js';
+import { logInPage, openConsole as openAgentConsole } from './helpers/console-session.js';
 
 const SECRET = 'desk-test-secret';
 const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -32,6 +33,14 @@ async function screenshot(page, name) {
   await page.screenshot({ path: `test-results/screenshots/console-${name}.png`, fullPage: false });
 }
 
+// Teams by name, made once: two consoles of one team share its canned replies.
+const teamIds = new Map();
+async function teamNamed(name) {
+  if (!teamIds.has(name)) teamIds.set(name, (await server.teams.create({ name })).team.id);
+  return teamIds.get(name);
+}
+
+// An agent account (in `team` if given) and its console signed in through the login form.
 async function openConsole(name, team = '') {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -40,11 +49,7 @@ async function openConsole(name, team = '') {
     window.__alerts = [];
     document.addEventListener('kefu-console-alert', (event) => window.__alerts.push(event.detail));
   });
-  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
-  await page.fill('#login-name', name);
-  if (team) await page.fill('#login-team', team);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#desk:not([hidden])');
+  await logInPage(page, server, { name, teamIds: team ? [await teamNamed(team)] : [] });
   return { context, page, problems };
 }
 
@@ -230,8 +235,7 @@ test('canned replies per team with /shortcut and variables; internal notes reach
   await page.waitForSelector('#canned-list td:text("/hello")');
   await screenshot(page, 'canned');
   // Another team does not see it.
-  const other = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-  await other.request({ type: 'login', token: server.agentToken, name: '小林', team: '售前' }, 'ready');
+  const { client: other } = await openAgentConsole(server, { name: '小林', teamIds: [await teamNamed('售前')] });
   assert.deepEqual((await other.request({ type: 'canned' }, 'canned')).replies, []);
   await other.close();
 
@@ -268,10 +272,9 @@ test('canned replies per team with /shortcut and variables; internal notes reach
   const history = await again.request({ type: 'resync', afterSeq: 0 }, 'resync');
   assert.ok(!JSON.stringify(history).includes('保修已过期'));
   assert.equal(history.messages.at(-1).text, '请稍等');
-  // The note survives a reload of the console.
+  // The note survives a reload of the console (the session cookie signs it in again).
   await page.reload();
-  await page.fill('#login-name', '小陈');
-  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#desk:not([hidden])');
   await row(page, 'Eve').locator('button').click();
   await page.waitForSelector('#messages .note:has-text("内部：此客户保修已过期")');
   assert.deepEqual(problems, []);
@@ -392,17 +395,12 @@ test('axe-core finds no serious or critical problems in the chats (a conversatio
   // axe is injected as an inline script, which the strict CSP would (rightly) block.
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
-  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
-  await page.fill('#login-name', '小马');
-  await page.fill('#login-team', '售后');
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#desk:not([hidden])');
+  await logInPage(page, server, { name: '小马', teamIds: [await teamNamed('售后')] });
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
   const serious = async () => (await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   // This test's own canned reply and ticket, so it does not lean on the others.
-  const colleague = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-  await colleague.request({ type: 'login', token: server.agentToken, name: '小牛', team: '售后' }, 'ready');
+  const { client: colleague } = await openAgentConsole(server, { name: '小牛', teamIds: [await teamNamed('售后')] });
   await colleague.request({ type: 'canned_save', shortcut: 'axe', text: '您好' }, 'canned');
   await colleague.close();
   const leaver = await SocketClient.open(server.wsUrl, { origin: server.origin });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { logInPage } from './helpers/console-session.js';
 
 let server;
 let browser;
@@ -23,11 +24,7 @@ after(async () => {
 test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt, ends; the rating and the hot question show', async () => {
   const page = await browser.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
-  assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
-  await page.fill('#login-name', '小李');
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#desk:not([hidden])');
+  await logInPage(page, server, { name: '小李' });
 
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   await helloVisitor(visitor, { epoch: 'e' });
@@ -71,12 +68,10 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
 });
 
 test('"Back to bot" hands the visitor back to the bot and frees the agent', async () => {
-  const page = await browser.newPage();
+  const context = await browser.newContext();
+  const page = await context.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
-  await page.fill('#login-name', '小王');
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#desk:not([hidden])');
+  await logInPage(page, server, { name: '小王' });
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   const welcome = await helloVisitor(visitor, { epoch: 'e2' });
   visitor.send({ type: 'handoff', reason: 'visitor' });
@@ -90,20 +85,22 @@ test('"Back to bot" hands the visitor back to the bot and frees the agent', asyn
   assert.ok(welcome.conversationId);
   assert.deepEqual(problems, []);
   await visitor.close();
-  await page.close();
+  await context.close();
 });
 
-test('a wrong token keeps the login form up and says so', async () => {
-  const page = await browser.newPage();
+test('a wrong password keeps the login form up and says so', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
   await page.goto(`${server.httpUrl}/console/`);
-  await page.fill('#login-token', 'not-the-token');
+  await page.fill('#login-username', 'nobody');
+  await page.fill('#login-password', 'not-the-password');
   await page.click('#login button[type=submit]');
-  await page.waitForSelector('#login-status:text("Wrong token")');
+  await page.waitForSelector('#login-status:text("Wrong username or password")');
   assert.equal(await page.locator('#desk').isHidden(), true);
-  await page.close();
+  await context.close();
 });
 
-// Issue 21, finding 8: the console holds the agent token, so no other page may frame
+// Issue 21, finding 8: the console acts with an agent's session, so no other page may frame
 // it (clickjacking), and its socket may reach its own origin only.
 test('a page on another origin cannot frame the console; the console connects to its own origin only', async () => {
   const response = await fetch(`${server.httpUrl}/console/`);
@@ -139,9 +136,7 @@ test('the hot-questions view pages through the groups', async () => {
     await visitor.request({ type: 'message', cmid: 'c2', cseq: 2, text: '火星快递多久到呀', clientTime: 2, bot: { tier: 'handoff' } }, 'ack');
     await visitor.request({ type: 'message', cmid: 'c3', cseq: 3, text: '恐龙蛋怎么煮', clientTime: 3, bot: { tier: 'handoff' } }, 'ack');
     await visitor.close();
-    await page.goto(`${paged.httpUrl}/console/#token=${paged.agentToken}`);
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('#desk:not([hidden])');
+    await logInPage(page, paged);
     await page.click('[data-view=hot]');
     await page.waitForSelector('#hot-questions li:has-text("火星快递多久到 ×2")');
     assert.match(await page.locator('#hot-summary').innerText(), /3 unanswered questions in 2 groups/);
@@ -154,5 +149,40 @@ test('the hot-questions view pages through the groups', async () => {
     await page.close();
     await paged.close();
     paged.removeData();
+  }
+});
+
+test('on http://localhost the setup link makes the first admin; the Secure session cookie survives a reload; logout ends it', async () => {
+  const fresh = await startTestServer();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    const setupToken = await fresh.accounts.setupToken();
+    const base = `http://localhost:${new URL(fresh.httpUrl).port}`;
+    await page.goto(`${base}/console/#setup=${setupToken}`);
+    await page.waitForSelector('#setup:not([hidden])');
+    assert.equal(new URL(page.url()).hash, '', 'the one-time token leaves the address bar');
+    await page.fill('#setup-username', 'boss');
+    await page.fill('#setup-name', '老板');
+    await page.fill('#setup-password', 'correct horse battery');
+    await page.click('#setup button[type=submit]');
+    await page.waitForSelector('#desk:not([hidden])');
+    const [cookie] = await context.cookies();
+    assert.deepEqual([cookie.name, cookie.httpOnly, cookie.secure, cookie.sameSite], ['kefu_console', true, true, 'Strict']);
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no script can read it');
+    await page.reload();
+    await page.waitForSelector('#desk:not([hidden])');
+    assert.match(await page.locator('#me-name').innerText(), /老板 \(admin\)/);
+    await page.click('#logout');
+    await page.waitForSelector('#login:not([hidden])');
+    await page.reload();
+    await page.waitForSelector('#login:not([hidden])');
+    assert.equal(await page.locator('#desk').isHidden(), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await fresh.close();
+    fresh.removeData();
   }
 });

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { spawnServerProcess } from '../../server/server-process.js';
-import { SocketClient } from './helpers/socket-client.js';
+import { SETUP_LINE } from '../../server/command-line.js';
+import { setUpFirstAdmin } from './helpers/server-child.js';
+import { logIn, openAgentSocket } from './helpers/console-session.js';
 
 const QUESTIONS = ['忘记密码了怎么办', '如何申请退款', '会员多少钱', '怎么开发票', '笔记不同步怎么办', '如何导出笔记'];
 
@@ -26,12 +28,14 @@ test('kill -9 with the widget mid-conversation, restart: every question stored o
   const dir = mkdtempSync(join(tmpdir(), 'kefu-crash-browser-'));
   const port = await freePort();
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ port, dataDir: join(dir, 'db'), logLevel: 'error', agentToken: 'crash-test-token', sites: { demo: { businessHours: null } } }));
+  writeFileSync(configPath, JSON.stringify({ port, dataDir: join(dir, 'db'), logLevel: 'error', sites: { demo: { businessHours: null } } }));
   const browser = await launchChromium();
   let server = spawnServerProcess(configPath);
   try {
     await server.ready;
     const origin = `http://127.0.0.1:${port}`;
+    // The first admin, made through the setup link before the crash, must still log in after it.
+    await setUpFirstAdmin({ httpUrl: origin }, SETUP_LINE.exec(server.output())[2]);
     const page = await browser.newPage();
     const problems = await watchPage(page);
     // The conversation id, as the server's welcome tells the widget.
@@ -65,8 +69,9 @@ test('kill -9 with the widget mid-conversation, restart: every question stored o
       return items.length === count && [...items].every((item) => ['delivered', 'read'].includes(item.dataset.delivery));
     }, QUESTIONS.length, { timeout: 20_000 });
 
-    const agent = await SocketClient.open(`ws://127.0.0.1:${port}/agent`, { protocolChecked: false });
-    await agent.request({ type: 'login', token: 'crash-test-token', name: 'checker' }, 'ready');
+    assert.equal(SETUP_LINE.exec(server.output()), null, 'no setup link: the admin survived the kill');
+    const agent = await openAgentSocket({ agentUrl: `ws://127.0.0.1:${port}/agent`, httpUrl: origin }, await logIn({ httpUrl: origin }, 'admin'));
+    await agent.request({ type: 'login' }, 'ready');
     assert.equal(conversationIds.size, 1, 'the widget resumed the same conversation after the restart');
     const [conversationId] = conversationIds;
     const history = await agent.request({ type: 'history', conversationId }, 'history');

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, watchPage } from '../browser/chromium.js';
 import { startTestServer } from './helpers/running-server.js';
+import { logInPage } from './helpers/console-session.js';
 
 let browser;
 before(async () => {
@@ -28,10 +29,7 @@ async function openConsole(server) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.httpUrl}/console/#token=${server.agentToken}`);
-  await page.fill('#login-name', '小李');
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#desk:not([hidden])');
+  await logInPage(page, server, { name: '小李' });
   return { context, page, problems };
 }
 

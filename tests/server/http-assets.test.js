@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { startTestServer } from './helpers/running-server.js';
+import { createAccount, logIn } from './helpers/console-session.js';
 import { clientAddress } from '../../server/security/client-address.js';
 import { chooseEncoding } from '../../server/http/static-files.js';
 import { IMMUTABLE, REVALIDATE, KB_CACHE } from '../../server/http/site-routes.js';
@@ -145,23 +146,26 @@ test('/ws from a listed origin or the server\'s own pages is upgraded; hello the
   }
 });
 
-test('/agent takes only the console\'s own origin (the host the browser addressed)', async () => {
-  assert.deepEqual(await upgrade('/agent', { origin: 'https://shop.example.com' }), { status: 403 });
-  assert.deepEqual(await upgrade('/agent', { origin: FOREIGN }), { status: 403 });
+test('/agent takes only the console\'s own origin (the host the browser addressed), and only with a session cookie', async () => {
+  const cookie = await logIn(server, (await createAccount(server)).username);
+  assert.deepEqual(await upgrade('/agent', { origin: 'https://shop.example.com', cookie }), { status: 403 });
+  assert.deepEqual(await upgrade('/agent', { origin: FOREIGN, cookie }), { status: 403 });
+  assert.deepEqual(await upgrade('/agent', { origin: server.httpUrl }), { status: 401 }, 'no cookie');
+  assert.deepEqual(await upgrade('/agent', { origin: server.httpUrl, cookie: 'kefu_console=guessed' }), { status: 401 }, 'a made-up session');
   // Behind a proxy the console's origin is the public host, passed on in Host.
-  const proxied = new WebSocket(`${server.wsUrl.replace(/\/ws$/, '')}/agent`, { origin: 'https://chat.example.com', headers: { host: 'chat.example.com' } });
+  const proxied = new WebSocket(`${server.wsUrl.replace(/\/ws$/, '')}/agent`, { origin: 'https://chat.example.com', headers: { host: 'chat.example.com', cookie } });
   await new Promise((resolve, reject) => {
     proxied.once('open', resolve);
     proxied.once('error', reject);
   });
   proxied.close();
-  for (const headers of [{ origin: server.httpUrl }, {}]) {
+  for (const headers of [{ origin: server.httpUrl, cookie }, { cookie }]) {
     const socket = new WebSocket(`${server.wsUrl.replace(/\/ws$/, '')}/agent`, { headers });
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    socket.send(JSON.stringify({ type: 'login', token: server.agentToken, name: 'Ana' }));
+    socket.send(JSON.stringify({ type: 'login' }));
     const frame = await new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
     assert.equal(frame.type, 'ready', JSON.stringify(headers));
     socket.close();

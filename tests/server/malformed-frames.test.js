@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { RawWebSocket, encodeFrame, textFrame, OPCODE } from './helpers/raw-websocket.js';
-import { startServerChild, AGENT_TOKEN } from './helpers/server-child.js';
+import { startServerChild } from './helpers/server-child.js';
 
 const closeFrame = (code) => {
   const payload = Buffer.alloc(2);
@@ -44,7 +44,7 @@ const SOCKETS = [
     path: '/agent',
     greeting: 'login',
     greet: async (socket) => {
-      socket.write(textFrame({ type: 'login', token: AGENT_TOKEN, name: 'Raw' }));
+      socket.write(textFrame({ type: 'login' }));
       await socket.next('ready');
     },
   },
@@ -82,7 +82,8 @@ for (const { path, greeting, greet } of SOCKETS) {
       for (const { kind, bytes, code } of MALFORMED_FRAMES) {
         await t.test(`${kind}: close ${code}`, async () => {
           for (const greeted of [false, true]) {
-            const socket = await RawWebSocket.open({ port: server.port, path, origin: server.origin });
+            const cookie = path === '/agent' ? await server.adminCookie() : undefined;
+            const socket = await RawWebSocket.open({ port: server.port, path, origin: server.origin, cookie });
             if (greeted) await greet(socket);
             socket.write(bytes());
             assert.equal(await socket.closedWithin(5000), code, `${greeted ? 'after' : 'before'} ${greeting}`);

@@ -225,5 +225,57 @@ for (const kind of KINDS) {
       await store.close();
       place.remove();
     });
+
+    test('accounts: a username is taken once whatever its case, updates merge, all survive reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const li = { id: 'a1', username: 'Li', displayName: '小李', role: 'agent', disabled: false };
+      assert.deepEqual(await store.createAccount(li), li);
+      const [again, other] = await Promise.all([store.createAccount({ ...li, id: 'a2', username: 'li' }), store.createAccount({ id: 'a3', username: 'wang', displayName: '老王', role: 'admin', disabled: false })]);
+      assert.equal(again, null, 'a second "li" is refused');
+      assert.equal(other.id, 'a3');
+      const updated = await store.updateAccount('a1', { displayName: '李', disabled: true, username: 'renamed', id: 'x' });
+      assert.deepEqual(updated, { ...li, displayName: '李', disabled: true });
+      assert.equal(await store.updateAccount('nobody', { role: 'admin' }), null);
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.getAccount('a1'), updated);
+      assert.equal((await store.accountByUsername('LI')).id, 'a1');
+      assert.equal(await store.accountByUsername('zhang'), null);
+      assert.deepEqual((await store.accounts()).map((account) => account.id), ['a1', 'a3']);
+      await store.close();
+      place.remove();
+    });
+
+    test('console sessions: found by token hash, ended one by one or all of an account at once', () => withStore(async (store) => {
+      for (const id of ['a1', 'a2']) await store.createAccount({ id, username: id, displayName: id, role: 'agent', disabled: false });
+      const sessions = [['h1', 'a1'], ['h2', 'a1'], ['h3', 'a2']].map(([tokenHash, accountId]) => ({ tokenHash, accountId, createdAt: 1, expiresAt: 2 }));
+      for (const session of sessions) await store.createSession(session);
+      assert.deepEqual(await store.getSession('h1'), sessions[0]);
+      await store.deleteSession('h1');
+      assert.equal(await store.getSession('h1'), null);
+      await store.deleteSessionsOf('a1');
+      assert.equal(await store.getSession('h2'), null);
+      assert.deepEqual(await store.getSession('h3'), sessions[2]);
+    }));
+
+    test('teams: stored whole, replaced by id, listed after reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a'], pickFromQueue: false });
+      await store.putTeam({ id: 't2', name: 'Support', siteIds: [], pickFromQueue: true });
+      await store.putTeam({ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false });
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.teams(), [{ id: 't1', name: 'Sales', siteIds: ['a', 'b'], pickFromQueue: false }, { id: 't2', name: 'Support', siteIds: [], pickFromQueue: true }]);
+      await store.close();
+      place.remove();
+    });
+
+    test('audit log: newest first, limited', () => withStore(async (store) => {
+      for (const at of [5, 1, 9]) await store.appendAudit({ at, action: 'login', accountId: `a${at}` });
+      assert.deepEqual((await store.auditLog()).map((entry) => entry.at), [9, 5, 1]);
+      assert.deepEqual((await store.auditLog({ limit: 2 })).map((entry) => entry.at), [9, 5]);
+    }));
   });
 }

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startTestServer, withTestServer } from './helpers/running-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { createAccount, logIn, openAgentSocket, openConsole } from './helpers/console-session.js';
 
 const port = (server) => Number(new URL(server.httpUrl).port);
 
@@ -109,9 +110,10 @@ test('a connection that sends nothing, or trickles its headers, is dropped after
 
 test('an /agent socket that does not log in within loginTimeoutMs is closed; a logged-in one stays', async () => {
   await withTestServer({ config: { limits: { loginTimeoutMs: 200 } } }, async (server) => {
-    const mute = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    await agent.request({ type: 'login', token: server.agentToken, name: 'A' }, 'ready');
+    const cookie = await logIn(server, (await createAccount(server)).username);
+    const mute = await openAgentSocket(server, cookie);
+    const agent = await openAgentSocket(server, cookie);
+    await agent.request({ type: 'login' }, 'ready');
     const started = performance.now();
     await mute.closed;
     assert.ok(performance.now() - started < 2000);
@@ -132,8 +134,7 @@ test('pre-chat forms past the per-visitor burst get rate_limited and are not sto
     client.send({ type: 'prechat', fields: { name: 'c' } });
     const refusal = await client.next('error');
     assert.deepEqual([refusal.code, refusal.retryAfterMs], ['rate_limited', 60_000]);
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    await agent.request({ type: 'login', token: server.agentToken, name: 'A' }, 'ready');
+    const { client: agent } = await openConsole(server);
     const history = await agent.request({ type: 'history', conversationId }, 'history');
     assert.deepEqual(history.conversation.prechat, { name: 'b' });
     await agent.close();

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
+import { openConsole } from './helpers/console-session.js';
 import { startTestServer, withTestServer } from './helpers/running-server.js';
 import WebSocket from 'ws';
 import { signUserId } from '../../server/security/identity.js';
@@ -205,8 +206,7 @@ test('a signed identity is verified; a wrong or missing hash leaves the visitor 
     const signed = await open({ id: 'user-42', name: 'Wang', hash: signUserId(secret, 'user-42') });
     const forged = await open({ id: 'user-42', name: 'Wang', hash: signUserId('guess', 'user-42') });
     const unsigned = await open({ id: 'user-42', name: 'Wang' });
-    const agent = await SocketClient.open(server.agentUrl, { protocolChecked: false });
-    await agent.request({ type: 'login', token: server.agentToken, name: 'Li' }, 'ready');
+    const { client: agent } = await openConsole(server, { name: 'Li' });
     const who = async (conversationId) => (await agent.request({ type: 'history', conversationId }, 'history')).conversation.verifiedUserId;
     assert.equal(await who(signed), 'user-42');
     assert.equal(await who(forged), null);

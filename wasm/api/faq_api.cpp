@@ -1,7 +1,10 @@
 #include "api/faq_api.h"
 
+#include <algorithm>
+
 #include "base/json_text.h"
 #include "base/json_writer.h"
+#include "base/utf8.h"
 #include "faq/index_codec.h"
 
 namespace kefu {
@@ -95,12 +98,28 @@ std::string FaqApi::loadKnowledgeBase(const std::string& kbJson, const std::stri
 }
 
 std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& optionsJson) {
+  return loadStoredIndex(readIndex(indexBytes), optionsJson);
+}
+
+std::string& FaqApi::indexInbox(std::size_t size) {
+  indexInbox_.assign(size, '\0');
+  return indexInbox_;
+}
+
+std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) {
+  auto stored = readIndex(indexInbox_);
+  indexInbox_ = {};  // read: everything below works from what it holds
+  return loadStoredIndex(std::move(stored), optionsJson);
+}
+
+std::string FaqApi::loadStoredIndex(Result<StoredIndex> stored, const std::string& optionsJson) {
+  if (!stored.ok()) return errorJson(stored.error());
   KnowledgeBaseLimits unusedLimits;
-  auto decoded = decodeIndex(indexBytes);
-  if (!decoded.ok()) return errorJson(decoded.error());
-  TierThresholds thresholds = decoded.value().thresholds;
+  TierThresholds thresholds = stored.value().thresholds;
   Error error;
   if (!readOptions(optionsJson, limits_.maxOptionsBytes, unusedLimits, thresholds, error)) return errorJson(error);
+  auto decoded = deriveIndex(std::move(stored.value()));
+  if (!decoded.ok()) return errorJson(decoded.error());
   const std::size_t entries = decoded.value().kb.entries.size();
   engine_.adopt(std::move(decoded.value().kb), std::move(decoded.value().index), thresholds);
   loaded_ = true;
@@ -112,6 +131,63 @@ std::string FaqApi::exportIndex() {
   if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before exporting its index"});
   exportedIndex_ = encodeIndex(engine_);
   return resultJson(Json{{"bytes", exportedIndex_.size()}});
+}
+
+std::string FaqApi::teach(const std::string& lessonsJson) { return changePhrasings(lessonsJson, true); }
+
+std::string FaqApi::untaught(const std::string& lessonsJson) { return changePhrasings(lessonsJson, false); }
+
+std::string FaqApi::changePhrasings(const std::string& lessonsJson, bool taught) {
+  if (!loaded_) return errorJson({"kb_not_loaded", "load a knowledge base before teaching it"});
+  // A taught phrasing is held to what a KB file's similar questions are (knowledge_base.h).
+  const KnowledgeBaseLimits limits;
+  auto parsed = parseJsonText(lessonsJson, JsonLimits{limits.maxBytes, 4}, "lessons");
+  if (!parsed.ok()) return errorJson({"invalid_argument", parsed.error().message});
+  const Json& lessons = parsed.value();
+  if (!lessons.is_array()) return errorJson({"invalid_argument", "lessons must be an array of {faqId, phrasing}"});
+  const auto& entries = engine_.knowledgeBase().entries;
+  // Each FAQ's similar questions as they will be after the lessons so far, for the checks.
+  std::vector<std::vector<std::string>> similarAfter(entries.size());
+  std::vector<unsigned char> copied(entries.size(), 0);
+  std::vector<PhrasingChange> changes;
+  for (std::size_t i = 0; i < lessons.size(); ++i) {
+    const Json& lesson = lessons[i];
+    const std::string where = "lessons[" + std::to_string(i) + "]";
+    auto field = [&lesson](const char* name) -> const Json* {
+      if (!lesson.is_object()) return nullptr;
+      auto found = lesson.find(name);
+      return found != lesson.end() && found->is_string() ? &*found : nullptr;
+    };
+    const Json* faqId = field("faqId");
+    const Json* phrasing = field("phrasing");
+    if (faqId == nullptr || phrasing == nullptr) return errorJson({"invalid_argument", where + ": must be {faqId: string, phrasing: string}"});
+    const std::string& text = phrasing->get_ref<const std::string&>();
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return errorJson({"invalid_argument", where + ".phrasing: must not be empty"});
+    if (utf8::length(text) > limits.maxQuestionChars) {
+      return errorJson({"kb_text_too_long", where + ".phrasing: longer than " + std::to_string(limits.maxQuestionChars) + " characters"});
+    }
+    const std::string& id = faqId->get_ref<const std::string&>();
+    auto entry = std::find_if(entries.begin(), entries.end(), [&id](const FaqEntry& e) { return e.id == id; });
+    if (entry == entries.end()) return errorJson({"faq_not_found", where + ": no FAQ has the id " + id});
+    const auto e = static_cast<std::uint32_t>(entry - entries.begin());
+    if (!copied[e]) similarAfter[e] = entry->similar, copied[e] = 1;
+    auto& similar = similarAfter[e];
+    auto known = std::find(similar.begin(), similar.end(), text);
+    if (taught) {
+      // Teaching a phrasing twice would count it twice in the FAQ's centroid.
+      if (known != similar.end() || text == entry->question) return errorJson({"phrasing_exists", where + ": the FAQ already has this phrasing"});
+      if (similar.size() >= limits.maxSimilarPerEntry) {
+        return errorJson({"kb_too_many_items", where + ": the FAQ has " + std::to_string(limits.maxSimilarPerEntry) + " similar questions already"});
+      }
+      similar.push_back(text);
+    } else {
+      if (known == similar.end()) return errorJson({"phrasing_not_found", where + ": not one of the FAQ's similar questions"});
+      similar.erase(known);
+    }
+    changes.push_back({e, text, taught});
+  }
+  if (!changes.empty()) engine_.changePhrasings(changes);
+  return resultJson(Json{{"phrasings", engine_.index().variantEntry.size()}});
 }
 
 std::string FaqApi::stats() const {

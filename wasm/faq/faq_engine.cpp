@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/utf8.h"
 #include "faq/exp_via_pow.h"
 #include "faq/text_normalizer.h"
 #include "faq/tokenizer.h"
@@ -53,27 +54,47 @@ void FaqEngine::adopt(KnowledgeBase kb, FaqIndex index, TierThresholds threshold
   prepare();
 }
 
+void FaqEngine::changePhrasings(const std::vector<PhrasingChange>& changes) {
+  for (const auto& change : changes) {
+    auto& similar = kb_.entries[change.entry].similar;
+    if (change.taught) {
+      similar.push_back(change.phrasing);
+    } else if (auto at = std::find(similar.begin(), similar.end(), change.phrasing); at != similar.end()) {
+      similar.erase(at);
+    }
+  }
+  index_ = changedFaqIndex(index_, kb_, changes);
+  index_.indexTerms();
+  prepare();
+}
+
 void FaqEngine::prepare() {
   scratch_ = Scratch{};
   scratch_.variantScores.assign(index_.variantEntry.size(), 0.0f);
   scratch_.entryNearest.assign(kb_.entries.size(), 0.0f);
   scratch_.entryCentroid.assign(kb_.entries.size(), 0.0f);
-  normalizedQuestions_.clear();
-  questionEntry_.clear();
+  normalizedQuestions_ = {};
+  questionStart_ = {};
+  questionEntry_ = {};
 }
 
 // Typeahead's normalized phrasings are made on its first use: a page that never shows
 // the composer's suggestions never pays for them, and loading an index stays fast.
 void FaqEngine::prepareTypeahead() const {
-  if (!normalizedQuestions_.empty() || kb_.entries.empty()) return;
+  if (!questionStart_.empty() || kb_.entries.empty()) return;
+  auto add = [this](const std::string& text, std::uint32_t entry) {
+    for (char32_t codePoint : normalizeText(text)) utf8::append(normalizedQuestions_, codePoint);
+    questionEntry_.push_back(entry);
+    questionStart_.push_back(static_cast<std::uint32_t>(normalizedQuestions_.size()));
+  };
+  questionStart_.push_back(0);
   for (std::uint32_t e = 0; e < kb_.entries.size(); ++e) {
-    normalizedQuestions_.push_back(normalizeText(kb_.entries[e].question));
-    questionEntry_.push_back(e);
-    for (const auto& similar : kb_.entries[e].similar) {
-      normalizedQuestions_.push_back(normalizeText(similar));
-      questionEntry_.push_back(e);
-    }
+    add(kb_.entries[e].question, e);
+    for (const auto& similar : kb_.entries[e].similar) add(similar, e);
   }
+  normalizedQuestions_.shrink_to_fit();
+  questionStart_.shrink_to_fit();
+  questionEntry_.shrink_to_fit();
 }
 
 std::vector<MatchCandidate> FaqEngine::rank(const std::u32string& normalized, std::size_t k) const {
@@ -201,9 +222,13 @@ MatchResult FaqEngine::match(std::string_view text, std::size_t k) const {
 
 std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t k) const {
   std::vector<SuggestHit> hits;
-  const std::u32string typed = normalizeText(prefix);
-  if (typed.empty() || k == 0) return hits;
+  const std::u32string typedText = normalizeText(prefix);
+  if (typedText.empty() || k == 0) return hits;
+  std::string typed;
+  for (char32_t codePoint : typedText) utf8::append(typed, codePoint);
   prepareTypeahead();
+  const std::string_view questions = normalizedQuestions_;
+  auto question = [&](std::size_t i) { return questions.substr(questionStart_[i], questionStart_[i + 1] - questionStart_[i]); };
   std::vector<bool> taken(kb_.entries.size(), false);
   auto take = [&](std::uint32_t entry) {
     if (hits.size() >= k || taken[entry]) return;
@@ -212,16 +237,16 @@ std::vector<SuggestHit> FaqEngine::suggest(std::string_view prefix, std::size_t 
   };
   // Phrasings that start with what was typed, then those that contain it, then the ranker's
   // best guesses for the words so far. Within a pass, KB order: the company's own order.
-  for (std::size_t i = 0; i < normalizedQuestions_.size() && hits.size() < k; ++i) {
-    if (normalizedQuestions_[i].compare(0, typed.size(), typed) == 0) take(questionEntry_[i]);
+  for (std::size_t i = 0; i < questionEntry_.size() && hits.size() < k; ++i) {
+    if (question(i).substr(0, typed.size()) == typed) take(questionEntry_[i]);
   }
   // One Latin letter would contain-match nearly everything; wait for a second.
-  const bool longEnough = typed.size() >= 2 || isCjkIdeograph(typed[0]);
+  const bool longEnough = typedText.size() >= 2 || isCjkIdeograph(typedText[0]);
   // Containment is checked on standard questions only: scanning every phrasing of a large
   // KB on each keystroke costs more than the ranker's pass below, which covers them anyway.
-  for (std::size_t i = 0; longEnough && i < normalizedQuestions_.size() && hits.size() < k; ++i) {
+  for (std::size_t i = 0; longEnough && i < questionEntry_.size() && hits.size() < k; ++i) {
     const bool standardQuestion = i == 0 || questionEntry_[i] != questionEntry_[i - 1];  // each FAQ's first phrasing
-    if (standardQuestion && normalizedQuestions_[i].find(typed) != std::u32string::npos) take(questionEntry_[i]);
+    if (standardQuestion && question(i).find(typed) != std::string_view::npos) take(questionEntry_[i]);
   }
   if (hits.size() < k && longEnough) {
     for (const auto& candidate : rank(index_.canonicalText(prefix), k)) take(static_cast<std::uint32_t>(candidate.entryIndex));

@@ -55,6 +55,11 @@ class FaqEngine {
   // Takes a prebuilt index (index_codec.h) with the KB it was built from.
   void adopt(KnowledgeBase kb, FaqIndex index, TierThresholds thresholds);
 
+  // Teaching: each change's phrasing appended to (or, taught false, its first copy removed
+  // from) its FAQ's similar questions, the index updated without retraining
+  // (changedFaqIndex, faq_index.h). The caller has checked the changes (FaqApi::teach).
+  void changePhrasings(const std::vector<PhrasingChange>& changes);
+
   MatchResult match(std::string_view text, std::size_t k) const;
   // Typeahead: KB questions for what the visitor has typed so far, best first.
   std::vector<SuggestHit> suggest(std::string_view prefix, std::size_t k) const;
@@ -81,8 +86,14 @@ class FaqEngine {
   KnowledgeBase kb_;
   FaqIndex index_;
   TierThresholds thresholds_;
-  // Per phrasing, for typeahead: each FAQ's standard question, then its similar ones.
-  mutable std::vector<std::u32string> normalizedQuestions_;
+  // Typeahead's phrasings, normalized: each FAQ's standard question, then its similar
+  // ones, as UTF-8 one after another in a single buffer (phrasing i is
+  // [questionStart_[i], questionStart_[i + 1])). A string of 32-bit code points each was
+  // four times the bytes plus a header and an allocation per phrasing (1.9 MB for hflqa),
+  // and UTF-8 answers both of typeahead's questions alike: a normalized prefix is a byte
+  // prefix, and a contained text is a contained byte string.
+  mutable std::string normalizedQuestions_;
+  mutable std::vector<std::uint32_t> questionStart_;
   mutable std::vector<std::uint32_t> questionEntry_;
   // Reused between queries so a match allocates almost nothing; the engine is therefore
   // not safe to share between threads (the wasm core has one).

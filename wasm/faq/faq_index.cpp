@@ -17,28 +17,36 @@ constexpr std::size_t kAnswerCharsIndexed = 600;
 
 using SparseVector = std::vector<std::pair<std::uint32_t, float>>;  // sorted by term id
 
-struct PostingsBuilder {
-  std::vector<std::vector<std::pair<std::uint32_t, float>>> lists;  // per term
-
+// Posting lists written straight into their flat arrays: every posting is counted in a
+// first pass over the texts, and stored in a second. A growing list per term had cost
+// about twice the lists' final size at the peak of an index load (tens of thousands of
+// small vectors, their headers and growth slack, then the copy), and an index load's
+// peak is the wasm memory a visitor's device keeps.
+class PostingsBuilder {
+ public:
+  explicit PostingsBuilder(std::size_t termCount) { postings_.start.assign(termCount + 1, 0); }
+  void count(std::uint32_t term) { ++postings_.start[term + 1]; }
+  // After every count(): room for exactly the postings counted.
+  void allocate() {
+    for (std::size_t term = 1; term < postings_.start.size(); ++term) postings_.start[term] += postings_.start[term - 1];
+    next_.assign(postings_.start.begin(), postings_.start.end() - 1);
+    postings_.ids.resize(postings_.start.back());
+    postings_.weights.resize(postings_.start.back());
+  }
+  // In the counted order, ids ascending within each term's list.
   void add(std::uint32_t term, std::uint32_t id, float weight) {
-    if (term >= lists.size()) lists.resize(term + 1);
-    lists[term].emplace_back(id, weight);
+    const std::uint32_t at = next_[term]++;
+    postings_.ids[at] = id;
+    postings_.weights[at] = weight;
+  }
+  Postings finish() {
+    next_ = {};
+    return std::move(postings_);
   }
 
-  Postings finish(std::size_t termCount) {
-    lists.resize(termCount);
-    Postings postings;
-    postings.start.reserve(termCount + 1);
-    postings.start.push_back(0);
-    for (const auto& list : lists) {
-      for (const auto& [id, weight] : list) {
-        postings.ids.push_back(id);
-        postings.weights.push_back(weight);
-      }
-      postings.start.push_back(static_cast<std::uint32_t>(postings.ids.size()));
-    }
-    return postings;
-  }
+ private:
+  Postings postings_;
+  std::vector<std::uint32_t> next_;  // per term: where its next posting goes
 };
 
 std::u32string truncated(const FaqIndex& index, const std::string& text, std::size_t maxChars) {
@@ -47,11 +55,39 @@ std::u32string truncated(const FaqIndex& index, const std::string& text, std::si
   return normalized;
 }
 
+// A text's distinct term ids, sorted (EntryTerms).
+struct TermIds {
+  const std::uint32_t* first;
+  const std::uint32_t* last;
+  const std::uint32_t* begin() const { return first; }
+  const std::uint32_t* end() const { return last; }
+};
+
+// A FAQ's texts as term ids: each text's distinct ids, sorted, one text after another
+// (text t is [ends[t − 1], ends[t])): its phrasings, then its keywords together, then its
+// answer. One array per FAQ, not one per text: an index load holds them all at once, and
+// a vector per phrasing (its header, allocation and growth slack, repeated ids) was the
+// largest part of the load's peak memory.
+struct EntryTerms {
+  std::vector<std::uint32_t> ids;
+  std::vector<std::uint32_t> ends;
+
+  // Ends the text whose ids were appended since the previous one.
+  void endText() {
+    const auto first = ids.begin() + (ends.empty() ? 0 : ends.back());
+    std::sort(first, ids.end());
+    ids.erase(std::unique(first, ids.end()), ids.end());
+    ends.push_back(static_cast<std::uint32_t>(ids.size()));
+  }
+  TermIds text(std::size_t t) const { return {ids.data() + (t == 0 ? 0 : ends[t - 1]), ids.data() + ends[t]}; }
+  std::size_t variants() const { return ends.size() - 2; }
+  TermIds variant(std::size_t v) const { return text(v); }
+  TermIds keywords() const { return text(ends.size() - 2); }
+  TermIds answer() const { return text(ends.size() - 1); }
+};
+
 // A text's distinct terms with their (positive) term weights, sorted by term id.
-SparseVector weightedTerms(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights) {
-  std::vector<std::uint32_t> distinct = termIds;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+SparseVector weightedTerms(TermIds distinct, const std::vector<float>& termWeights) {
   SparseVector vector;
   for (std::uint32_t term : distinct) {
     if (termWeights[term] > 0) vector.emplace_back(term, termWeights[term]);
@@ -68,7 +104,7 @@ double normOf(const SparseVector& vector) {
 // weightedTerms divided by norm^power · pivot^(1−power): power 1 is the unit vector
 // (cosine); below 1, long phrasings are penalized less (pivoted normalization, as BM25's
 // length normalization does), with the pivot keeping scores on the same scale.
-SparseVector unitVector(const std::vector<std::uint32_t>& termIds, const std::vector<float>& termWeights,
+SparseVector unitVector(TermIds termIds, const std::vector<float>& termWeights,
                         float power = 1.0f, double pivot = 1.0) {
   SparseVector vector = weightedTerms(termIds, termWeights);
   const double norm = normOf(vector);
@@ -95,11 +131,35 @@ float trainingExp(float x) {
   return fraction * scale;
 }
 
-struct EntryTerms {
-  std::vector<std::vector<std::uint32_t>> variants;
-  std::vector<std::uint32_t> keywords;
-  std::vector<std::uint32_t> answer;
-};
+// The centroid postings from term-major (entry, weight) lists: `centroidWeight(entry,
+// weight)` gives the weight to store, and what could move no query's score by more than
+// centroidMinImpact (scaled by `pruning`) is left out. Counted (pass 0), then stored (pass 1).
+template <typename CentroidWeight>
+Postings centroidPostingsOf(const FaqIndex& index, const std::vector<std::vector<std::pair<std::uint32_t, float>>>& centroidByTerm,
+                            double pruning, CentroidWeight centroidWeight) {
+  PostingsBuilder postings(index.terms.size());
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
+      for (const auto& [entry, weight] : centroidByTerm[term]) {
+        const float scaled = centroidWeight(entry, weight);
+        if (std::fabs(scaled) * index.termWeights[term] < index.params.centroidMinImpact * pruning) continue;
+        const float quantized = quantizedCentroidWeight(scaled);
+        if (quantized == 0.0f) continue;
+        if (pass == 0) {
+          postings.count(term);
+        } else {
+          postings.add(term, entry, quantized);
+        }
+      }
+    }
+    if (pass == 0) postings.allocate();
+  }
+  return postings.finish();
+}
+
+// How far the index prunes weak evidence, by the KB's size (indexOf explains why); one
+// rule for the build and for teaching.
+double pruningOf(std::size_t entries) { return std::min(1.0, static_cast<double>(std::max<std::size_t>(1, entries)) / 1000.0); }
 
 // Trains the centroids on the KB's own phrasings, each one held out from its FAQ's
 // centroid while it is scored (leave-one-out), as a softmax (multinomial logistic)
@@ -140,6 +200,14 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
   // phrasings cost (phrasings × FAQs sharing their words) per epoch: 2,000 FAQs of 100
   // similar phrasings took minutes to build.
   std::size_t visitsLeft = params.trainingPhrasingVisits;
+  // ln(phrasings) per FAQ, for the prior correction (RankingParams::trainingPriorCorrection).
+  std::vector<float> logPrior(entryMass.size(), 0.0f);
+  {
+    std::vector<float> counts(entryMass.size(), 0.0f);
+    for (std::uint32_t entry : exampleEntry) counts[entry] += 1.0f;
+    for (std::size_t e = 0; e < counts.size(); ++e) logPrior[e] = counts[e] > 0 ? std::log(counts[e]) : 0.0f;
+  }
+
   std::vector<std::pair<std::uint32_t, std::uint32_t>> termOrder;  // (postings, position in the phrasing)
   for (int epoch = 0; epoch < params.trainingEpochs && visitsLeft > 0; ++epoch) {
     for (std::size_t i = order.size(); i > 1; --i) {
@@ -190,7 +258,8 @@ void refineCentroids(const RankingParams& params, const std::vector<SparseVector
       // the truth leads; FAQs that share no term with the phrasing are left out.
       double total = 1.0;
       for (auto& rival : rivals) {
-        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature);
+        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature +
+                                   params.trainingPriorCorrection * (logPrior[rival.first] - logPrior[truth]));
         total += rival.second;
       }
       const auto rate = static_cast<float>(params.trainingRate / total);
@@ -279,7 +348,7 @@ std::u32string FaqIndex::canonicalText(std::string_view text) const {
 
 std::size_t FaqIndex::byteSize() const {
   std::size_t bytes = 0;
-  for (const auto& term : terms) bytes += term.size() + 1;
+  bytes += terms.byteSize();
   bytes += termWeights.size() * 4 + variantEntry.size() * 4;
   for (const Postings* postings : {&variantPostings, &centroidPostings}) {
     bytes += postings->start.size() * 4 + postings->ids.size() * 4 + postings->weights.size() * 4;
@@ -298,37 +367,38 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
 
   // The vocabulary is built in the query-time term table: an unordered_map of strings
   // here was a second hash table's code in the wasm.
-  auto termIdsOf = [&index](const std::u32string& normalized) {
-    std::vector<std::uint32_t> ids;
-    for (auto& term : tokenize(normalized)) ids.push_back(index.termTable.add(index.terms, std::move(term)));
-    return ids;
-  };
-
   std::vector<EntryTerms> entryTerms(kb.entries.size());
   for (std::size_t e = 0; e < kb.entries.size(); ++e) {
     const FaqEntry& entry = kb.entries[e];
-    entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(entry.question)));
-    for (const auto& similar : entry.similar) entryTerms[e].variants.push_back(termIdsOf(index.canonicalText(similar)));
-    for (const auto& keyword : entry.keywords) {
-      auto ids = termIdsOf(index.canonicalText(keyword));
-      entryTerms[e].keywords.insert(entryTerms[e].keywords.end(), ids.begin(), ids.end());
+    EntryTerms& terms = entryTerms[e];
+    auto addTerms = [&index, &terms](const std::u32string& normalized) {
+      for (auto& term : tokenize(normalized)) terms.ids.push_back(index.termTable.add(index.terms, std::move(term)));
+    };
+    addTerms(index.canonicalText(entry.question));
+    terms.endText();
+    for (const auto& similar : entry.similar) {
+      addTerms(index.canonicalText(similar));
+      terms.endText();
     }
-    if (params.answerWeight > 0) entryTerms[e].answer = termIdsOf(truncated(index, entry.answer, kAnswerCharsIndexed));
+    for (const auto& keyword : entry.keywords) addTerms(index.canonicalText(keyword));
+    terms.endText();
+    if (params.answerWeight > 0) addTerms(truncated(index, entry.answer, kAnswerCharsIndexed));
+    terms.endText();
+    terms.ids.shrink_to_fit();
   }
+
+  // The vocabulary is complete: its growth slack (up to half of it) would stay for as long
+  // as the index does.
+  index.terms.shrink_to_fit();
 
   // Document frequency counts entries, not variants: a FAQ with forty phrasings of one
   // word must not make that word look common.
   std::vector<std::uint32_t> entryFrequency(index.terms.size(), 0);
   std::vector<std::uint32_t> lastEntrySeen(index.terms.size(), UINT32_MAX);
   for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
-    auto count = [&](const std::vector<std::uint32_t>& ids) {
-      for (std::uint32_t term : ids) {
-        if (lastEntrySeen[term] != e) lastEntrySeen[term] = e, ++entryFrequency[term];
-      }
-    };
-    for (const auto& variant : entryTerms[e].variants) count(variant);
-    count(entryTerms[e].keywords);
-    count(entryTerms[e].answer);
+    for (std::uint32_t term : entryTerms[e].ids) {
+      if (lastEntrySeen[term] != e) lastEntrySeen[term] = e, ++entryFrequency[term];
+    }
   }
   const double entries = static_cast<double>(std::max<std::size_t>(1, kb.entries.size()));
   // A term's weight is the square root of its idf: the query and the phrasing or centroid
@@ -349,23 +419,25 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
   // thousands. On a small KB every list is short, and the pruned weak evidence is what
   // tells near-identical intents apart ("how long until my oil change" from "how do I
   // change my oil"), so below 1,000 FAQs they shrink in proportion.
-  const double pruning = std::min(1.0, entries / 1000.0);
+  const double pruning = pruningOf(kb.entries.size());
   const double maxVariantTermFrequency = std::max(2.0, params.variantIndexMaxTermShare * entries / pruning);
   double pivotNorm = 0;
   std::size_t variantCountAll = 0;
   for (const auto& entry : entryTerms) {
-    for (const auto& variant : entry.variants) pivotNorm += normOf(weightedTerms(variant, index.termWeights)), ++variantCountAll;
+    for (std::size_t v = 0; v < entry.variants(); ++v) pivotNorm += normOf(weightedTerms(entry.variant(v), index.termWeights)), ++variantCountAll;
   }
   pivotNorm = variantCountAll > 0 && pivotNorm > 0 ? pivotNorm / static_cast<double>(variantCountAll) : 1.0;
-  PostingsBuilder variantPostings;
+  index.variantPivotNorm = static_cast<float>(pivotNorm);
+  PostingsBuilder variantPostings(index.terms.size());
+  auto inVariantIndex = [&](std::uint32_t term) { return entryFrequency[term] <= maxVariantTermFrequency; };
+  const bool training = trainedCentroids == nullptr;
   // FAQ centroids kept term-major, (entry, summed weight) sorted by entry, so that a
-  // training phrasing is scored exactly like a query.
-  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(index.terms.size());
+  // training phrasing is scored exactly like a query. Only a training build needs them.
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(training ? index.terms.size() : 0);
   std::vector<float> entryMass(entryTerms.size(), 0.0f);
   std::vector<SparseVector> examples;
-  std::vector<float> centroid(index.terms.size(), 0.0f);
+  std::vector<float> centroid(training ? index.terms.size() : 0, 0.0f);
   std::vector<std::uint32_t> touched;
-  const bool training = trainedCentroids == nullptr;
   for (std::uint32_t e = 0; e < entryTerms.size(); ++e) {
     auto accumulate = [&](const SparseVector& vector, float share) {
       if (vector.empty() || !training) return;
@@ -375,20 +447,19 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
       }
       entryMass[e] += share;
     };
-    for (const auto& variantTerms : entryTerms[e].variants) {
-      SparseVector vector = unitVector(variantTerms, index.termWeights, params.lengthNormPower, pivotNorm);
+    for (std::size_t v = 0; v < entryTerms[e].variants(); ++v) {
+      SparseVector vector = unitVector(entryTerms[e].variant(v), index.termWeights, params.lengthNormPower, pivotNorm);
       if (vector.empty()) continue;
-      const auto variantId = static_cast<std::uint32_t>(index.variantEntry.size());
       index.variantEntry.push_back(e);
       for (const auto& [term, weight] : vector) {
-        if (entryFrequency[term] <= maxVariantTermFrequency) variantPostings.add(term, variantId, weight);
+        if (inVariantIndex(term)) variantPostings.count(term);
       }
       accumulate(vector, 1.0f);
       if (training) examples.push_back(std::move(vector));
     }
-    const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants.size()));
-    accumulate(unitVector(entryTerms[e].keywords, index.termWeights), params.keywordWeight * variantCount);
-    accumulate(unitVector(entryTerms[e].answer, index.termWeights), params.answerWeight * variantCount);
+    const float variantCount = static_cast<float>(std::max<std::size_t>(1, entryTerms[e].variants()));
+    accumulate(unitVector(entryTerms[e].keywords(), index.termWeights), params.keywordWeight * variantCount);
+    accumulate(unitVector(entryTerms[e].answer(), index.termWeights), params.answerWeight * variantCount);
     std::sort(touched.begin(), touched.end());
     for (std::uint32_t term : touched) {
       centroidByTerm[term].emplace_back(e, centroid[term]);
@@ -396,27 +467,39 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     }
     touched.clear();
   }
+  centroid = {};
+  index.variantEntry.shrink_to_fit();
+
+  // The phrasing index's second pass: the same vectors again, stored this time. Each
+  // FAQ's term ids are let go once read, so they and the postings are not held together.
+  variantPostings.allocate();
+  std::uint32_t variantId = 0;
+  for (auto& entry : entryTerms) {
+    for (std::size_t v = 0; v < entry.variants(); ++v) {
+      const SparseVector vector = unitVector(entry.variant(v), index.termWeights, params.lengthNormPower, pivotNorm);
+      if (vector.empty()) continue;
+      for (const auto& [term, weight] : vector) {
+        if (inVariantIndex(term)) variantPostings.add(term, variantId, weight);
+      }
+      ++variantId;
+    }
+    entry = EntryTerms{};
+  }
+  index.variantPostings = variantPostings.finish();
 
   if (!training) {
-    index.variantPostings = variantPostings.finish(index.terms.size());
     index.centroidPostings = std::move(*trainedCentroids);
     return index;
   }
   refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
+  examples = {};
 
-  PostingsBuilder centroidPostings;
-  for (std::uint32_t term = 0; term < centroidByTerm.size(); ++term) {
-    for (const auto& [entry, weight] : centroidByTerm[term]) {
-      if (entryMass[entry] <= 0 || weight == 0.0f) continue;
-      // The mean of the phrasing vectors (computed in double, as the index always has been).
-      const auto scaled = static_cast<float>(weight / static_cast<double>(entryMass[entry]));
-      if (std::fabs(scaled) * index.termWeights[term] < params.centroidMinImpact * pruning) continue;
-      const float quantized = quantizedCentroidWeight(scaled);
-      if (quantized != 0.0f) centroidPostings.add(term, entry, quantized);
-    }
-  }
-  index.variantPostings = variantPostings.finish(index.terms.size());
-  index.centroidPostings = centroidPostings.finish(index.terms.size());
+  // The trained centroids' postings, also counted (pass 0) before they are stored (pass 1).
+  index.centroidPostings = centroidPostingsOf(index, centroidByTerm, pruning, [&](std::uint32_t entry, float weight) {
+    if (entryMass[entry] <= 0 || weight == 0.0f) return 0.0f;
+    // The mean of the phrasing vectors (computed in double, as the index always has been).
+    return static_cast<float>(weight / static_cast<double>(entryMass[entry]));
+  });
   return index;
 }
 
@@ -428,9 +511,183 @@ FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, P
   return indexOf(kb, params, &trainedCentroids);
 }
 
+namespace {
+
+// Sorts `ids` and drops repeats in place: the view weightedTerms and unitVector take.
+TermIds distinctTermIds(std::vector<std::uint32_t>& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return {ids.data(), ids.data() + ids.size()};
+}
+
+// A phrasing's vector in `index`'s vocabulary, scaled as indexOf scales a phrasing. A term
+// the vocabulary no longer has (the last use of a word, just removed) still counts in the
+// length, at the weight of a word one FAQ uses, so the vector is the one that was added.
+SparseVector phrasingVector(const FaqIndex& index, std::size_t entryCount, std::string_view phrasing) {
+  const double entries = static_cast<double>(std::max<std::size_t>(1, entryCount));
+  const float rareTermWeight = static_cast<float>(std::sqrt(std::log(1.0 + (entries - 0.5) / 1.5)));
+  std::vector<std::uint32_t> ids;
+  double missingSquares = 0;
+  std::vector<std::string> missing;
+  for (auto& term : tokenize(index.canonicalText(phrasing))) {
+    const std::uint32_t id = index.termTable.find(index.terms, term);
+    if (id != TermTable::kMissing) {
+      ids.push_back(id);
+    } else if (std::find(missing.begin(), missing.end(), term) == missing.end()) {
+      const float weight = rareTermWeight * termKindWeight(index.params, term);
+      missingSquares += static_cast<double>(weight) * weight;
+      missing.push_back(std::move(term));
+    }
+  }
+  SparseVector vector = weightedTerms(distinctTermIds(ids), index.termWeights);
+  const double norm = std::sqrt(normOf(vector) * normOf(vector) + missingSquares);
+  if (norm > 0) {
+    const double power = index.params.lengthNormPower;
+    const auto scale = static_cast<float>(std::pow(norm, power) * std::pow(static_cast<double>(index.variantPivotNorm), 1.0 - power));
+    for (auto& entry : vector) entry.second /= scale;
+  }
+  return vector;
+}
+
+// The part of a FAQ's centroid that is not its phrasings: keywords and answer, each in
+// proportion to the number of phrasings (indexOf), as weight · unit vector; `share` is
+// 1 + their weights, the FAQ's mass per phrasing.
+struct EntryExtra {
+  SparseVector vector;
+  float share = 1.0f;
+};
+
+EntryExtra entryExtraOf(const FaqIndex& index, const FaqEntry& entry) {
+  EntryExtra extra;
+  auto add = [&](std::vector<std::uint32_t> ids, float weight) {
+    if (weight <= 0) return;
+    SparseVector unit = unitVector(distinctTermIds(ids), index.termWeights);
+    if (unit.empty()) return;
+    extra.share += weight;
+    for (const auto& [term, value] : unit) extra.vector.emplace_back(term, value * weight);
+  };
+  auto idsOf = [&](const std::u32string& normalized) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& term : tokenize(normalized)) {
+      const std::uint32_t id = index.termTable.find(index.terms, term);
+      if (id != TermTable::kMissing) ids.push_back(id);
+    }
+    return ids;
+  };
+  std::vector<std::uint32_t> keywordIds;
+  for (const auto& keyword : entry.keywords) {
+    auto ids = idsOf(index.canonicalText(keyword));
+    keywordIds.insert(keywordIds.end(), ids.begin(), ids.end());
+  }
+  add(keywordIds, index.params.keywordWeight);
+  if (index.params.answerWeight > 0) add(idsOf(truncated(index, entry.answer, kAnswerCharsIndexed)), index.params.answerWeight);
+  return extra;
+}
+
+}  // namespace
+
+FaqIndex changedFaqIndex(const FaqIndex& before, const KnowledgeBase& kbAfter, const std::vector<PhrasingChange>& changes) {
+  const RankingParams& params = before.params;
+  FaqIndex index = rebuildFaqIndex(kbAfter, params, Postings{});
+  const std::size_t entries = kbAfter.entries.size();
+
+  // The trained centroids, term-major in the new vocabulary (a term keeps its text, not
+  // its id, across the change), each FAQ's weights times its `scale`: taking a phrasing
+  // into a mean scales the whole centroid, once per FAQ instead of once per weight.
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> centroidByTerm(index.terms.size());
+  for (std::uint32_t term = 0; term < before.terms.size(); ++term) {
+    const std::uint32_t to = index.termTable.find(index.terms, before.terms[term]);
+    if (to == TermTable::kMissing) continue;  // a removed phrasing's last use of the word
+    const Postings& centroids = before.centroidPostings;
+    for (std::uint32_t p = centroids.start[term]; p < centroids.start[term + 1]; ++p) {
+      centroidByTerm[to].emplace_back(centroids.ids[p], centroids.weights[p]);
+    }
+  }
+  std::vector<float> scale(entries, 1.0f);
+  auto add = [&](std::uint32_t entry, const SparseVector& vector, float factor) {
+    for (const auto& [term, weight] : vector) {
+      auto& list = centroidByTerm[term];
+      auto at = std::lower_bound(list.begin(), list.end(), entry,
+                                 [](const std::pair<std::uint32_t, float>& item, std::uint32_t value) { return item.first < value; });
+      const float delta = factor * weight / scale[entry];
+      if (at != list.end() && at->first == entry) {
+        at->second += delta;
+      } else {
+        list.insert(at, {entry, delta});
+      }
+    }
+  };
+
+  // Phrasings per FAQ before the first change, counted back from the KB after them all.
+  std::vector<float> phrasings(entries);
+  for (std::size_t e = 0; e < entries; ++e) phrasings[e] = 1.0f + static_cast<float>(kbAfter.entries[e].similar.size());
+  for (const auto& change : changes) phrasings[change.entry] += change.taught ? -1.0f : 1.0f;
+
+  std::vector<float> scores(entries, 0.0f);
+  std::vector<std::uint32_t> touched;
+  std::vector<std::pair<std::uint32_t, float>> rivals;
+  constexpr float kMinRivalProbability = 0.01f;  // as in refineCentroids
+  for (const auto& change : changes) {
+    const std::uint32_t truth = change.entry;
+    const SparseVector x = phrasingVector(index, entries, change.phrasing);
+    const EntryExtra extra = entryExtraOf(index, kbAfter.entries[truth]);
+    const float count = phrasings[truth];  // the FAQ's phrasings before this change
+    // The centroid is (Σ phrasings + count · extra) / (count · share), so one phrasing more
+    // or less is c·n/n' + (±x + ±extra)/(n'·share) with n' = count ± 1.
+    const float next = change.taught ? count + 1.0f : count - 1.0f;
+    if (next < 1.0f) continue;
+    scale[truth] *= count / next;
+    const float sign = change.taught ? 1.0f : -1.0f;
+    add(truth, x, sign / (next * extra.share));
+    add(truth, extra.vector, sign / (next * extra.share));
+    phrasings[truth] = next;
+    if (!change.taught || x.empty()) continue;
+
+    // The training's steps (refineCentroids) on this phrasing alone, as many as a full
+    // training visits each phrasing: its FAQ scored without it (leave-one-out).
+    const float mass = next * extra.share;
+    float selfDot = 0.0f;
+    for (const auto& [term, weight] : x) selfDot += weight * weight;
+    for (int step = 0; step < params.trainingEpochs && params.trainingTemperature > 0 && mass > 1.5f; ++step) {
+      touched.clear();
+      for (const auto& [term, weight] : x) {
+        for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
+          if (scores[entry] == 0.0f) touched.push_back(entry);
+          scores[entry] += weight * centroidWeight * scale[entry];
+        }
+      }
+      float truthScore = 0.0f;
+      for (std::uint32_t entry : touched) {
+        if (entry == truth) {
+          truthScore = (scores[entry] * mass - selfDot) / (mass - 1.0f);
+        } else {
+          rivals.emplace_back(entry, scores[entry]);
+        }
+        scores[entry] = 0.0f;
+      }
+      double total = 1.0;
+      for (auto& rival : rivals) {
+        rival.second = trainingExp((rival.second - truthScore) / params.trainingTemperature +
+                                   params.trainingPriorCorrection * (std::log(phrasings[rival.first]) - std::log(phrasings[truth])));
+        total += rival.second;
+      }
+      if (total - 1.0 > kMinRivalProbability) add(truth, x, static_cast<float>(params.trainingRate * (total - 1.0) / total));
+      for (const auto& [entry, odds] : rivals) {
+        if (odds >= kMinRivalProbability * total) add(entry, x, static_cast<float>(-params.trainingRate * odds / total));
+      }
+      rivals.clear();
+    }
+  }
+
+  const double pruning = pruningOf(entries);
+  index.centroidPostings = centroidPostingsOf(index, centroidByTerm, pruning,
+                                             [&](std::uint32_t entry, float weight) { return weight * scale[entry]; });
+  return index;
+}
+
 std::uint32_t FaqIndex::vocabularyChecksum() const {
   std::string joined;
-  for (const auto& term : terms) joined.append(term).push_back('\0');
+  for (std::size_t id = 0; id < terms.size(); ++id) joined.append(terms[id]).push_back('\0');
   return crc32(joined);
 }
 

@@ -37,6 +37,13 @@ struct RankingParams {
   int trainingEpochs = 5;
   float trainingRate = 0.3f;
   float trainingTemperature = 0.07f;
+  // Logit adjustment by phrasing counts: in the training's softmax a FAQ of n phrasings
+  // starts ahead by this × ln n (× the temperature), so the centroids learn what is left
+  // beyond how many phrasings each FAQ has. Without it, a FAQ taught many phrasings pulls
+  // its centroid on every one and pushes its rivals on every one, and starts taking their
+  // questions (issue 15's uneven teaching); at 1 (the textbook prior correction) hflqa,
+  // whose phrasing counts follow how often its FAQs are asked, lost 2 points.
+  float trainingPriorCorrection = 0.5f;
   // The ceiling on the training's cost (faq_index.cpp): the build is linear in the KB's
   // size and never runs longer than about these two limits' product allows.
   int trainingPhrasingVisits = 100000;
@@ -62,7 +69,7 @@ struct Postings {
 
 struct FaqIndex {
   RankingParams params;
-  std::vector<std::string> terms;
+  TermList terms;
   std::vector<float> termWeights;   // √idf × kind weight (faq_index.cpp)
   float unknownTermIdf = 0;         // √idf of query terms the KB never uses
   // Normalized synonym → normalized canonical word, longest first (KnowledgeBase::synonyms).
@@ -71,6 +78,9 @@ struct FaqIndex {
   Postings variantPostings;
   Postings centroidPostings;
   TermTable termTable;  // derived from terms by FaqEngine::adopt, not stored
+  // The mean phrasing vector length the phrasing vectors are scaled by (lengthNormPower's
+  // pivot, faq_index.cpp): derived, kept so a taught phrasing is scaled like the others.
+  float variantPivotNorm = 1.0f;
 
   void indexTerms();
   // CRC-32 of the vocabulary in id order: an index file's centroids are stored by term id,
@@ -95,5 +105,21 @@ FaqIndex buildFaqIndex(const KnowledgeBase& kb, const RankingParams& params);
 // term weights and phrasing index are derived from the texts again, deterministically,
 // at a fraction of the training's cost.
 FaqIndex rebuildFaqIndex(const KnowledgeBase& kb, const RankingParams& params, Postings trainedCentroids);
+
+// A phrasing taught to (or, taught false, removed from) a FAQ's similar questions.
+struct PhrasingChange {
+  std::uint32_t entry;
+  std::string phrasing;
+  bool taught;
+};
+
+// Teaching without retraining: the index of `kbAfter` (the KB with `changes` already made
+// to it, in that order) from the index of the KB before them. Each taught phrasing moves
+// its FAQ's centroid as adding it to the mean would, then takes the training's softmax
+// steps on it alone (pulling its FAQ, pushing the rivals that drew its probability); a
+// removed one takes its share out of the mean. Everything else is derived from the texts
+// again, as loading an index does. Within a stated tolerance of a full rebuild
+// (tests/native/faq_engine_test.cpp), at a fraction of its cost.
+FaqIndex changedFaqIndex(const FaqIndex& before, const KnowledgeBase& kbAfter, const std::vector<PhrasingChange>& changes);
 
 }  // namespace kefu

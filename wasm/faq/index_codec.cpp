@@ -172,30 +172,34 @@ void writeCentroids(Writer& w, const Postings& postings) {
   for (float weight : postings.weights) w.zigzag(static_cast<std::int32_t>(std::lrint(weight / kCentroidWeightStep)));
 }
 
-// Postings over termCount terms and ids below idLimit, or failure.
-bool readCentroids(Reader& r, std::size_t termCount, std::size_t idLimit, Postings& postings) {
+// The centroid postings of the terms that have any (StoredIndex::centroidTerms), with
+// ids below idLimit, or failure. Their term ids are checked against termCount, but no
+// array is sized by it: the count is only believed once the texts give the same.
+bool readCentroids(Reader& r, std::uint32_t termCount, std::size_t idLimit, StoredIndex& stored) {
   const std::uint32_t listed = r.count(2);
   if (listed > termCount) return false;
-  postings.start.assign(termCount + 1, 0);
+  Postings& postings = stored.centroids;
+  stored.centroidTerms.resize(listed);
+  postings.start.assign(static_cast<std::size_t>(listed) + 1, 0);
   std::uint64_t total = 0;
   std::uint64_t term = 0;
   for (std::uint32_t i = 0; i < listed && !r.failed(); ++i) {
     term += r.varint();
     const std::uint32_t size = r.varint();
     if (term >= termCount || size == 0 || size > idLimit) return false;
-    postings.start[static_cast<std::size_t>(term) + 1] = size;
+    stored.centroidTerms[i] = static_cast<std::uint32_t>(term);
     total += size;
+    postings.start[i + 1] = static_cast<std::uint32_t>(total);  // below 2^32: at most 2^32 terms of at most idLimit
     ++term;
   }
   // Each posting takes at least two bytes (its id gap, its weight): lists longer than the
   // bytes left are a lie, found before anything is allocated for them.
   if (r.failed() || total * 2 > r.remaining()) return false;
-  for (std::size_t t = 0; t < termCount; ++t) postings.start[t + 1] += postings.start[t];
   postings.ids.resize(static_cast<std::size_t>(total));  // fits: bounded by the bytes just above
   postings.weights.resize(static_cast<std::size_t>(total));
-  for (std::size_t t = 0; t < termCount && !r.failed(); ++t) {
+  for (std::size_t i = 0; i < listed && !r.failed(); ++i) {
     std::uint64_t nextId = 0;
-    for (std::uint32_t p = postings.start[t]; p < postings.start[t + 1]; ++p) {
+    for (std::uint32_t p = postings.start[i]; p < postings.start[i + 1]; ++p) {
       const std::uint64_t id = nextId + r.varint();
       if (r.failed() || id >= idLimit) return false;
       postings.ids[p] = static_cast<std::uint32_t>(id);
@@ -206,7 +210,17 @@ bool readCentroids(Reader& r, std::size_t termCount, std::size_t idLimit, Postin
   return !r.failed();
 }
 
-Result<DecodedIndex> corrupt(const std::string& what) { return Result<DecodedIndex>::failure("kb_index_corrupt", what); }
+// The stored centroid lists spread over the whole vocabulary (one start per term).
+Postings centroidsByTerm(StoredIndex& stored) {
+  Postings postings = std::move(stored.centroids);
+  std::vector<std::uint32_t> listedEnds = std::move(postings.start);
+  postings.start.assign(static_cast<std::size_t>(stored.termCount) + 1, 0);
+  for (std::size_t i = 0; i < stored.centroidTerms.size(); ++i) {
+    postings.start[stored.centroidTerms[i] + 1] = listedEnds[i + 1] - listedEnds[i];
+  }
+  for (std::size_t t = 0; t < stored.termCount; ++t) postings.start[t + 1] += postings.start[t];
+  return postings;
+}
 
 }  // namespace
 
@@ -242,8 +256,9 @@ std::string encodeIndex(const FaqEngine& engine) {
   return header.bytes() + payload;
 }
 
-Result<DecodedIndex> decodeIndex(std::string_view bytes) {
-  using Decoded = Result<DecodedIndex>;
+Result<StoredIndex> readIndex(std::string_view bytes) {
+  using Stored = Result<StoredIndex>;
+  auto corrupt = [](const std::string& what) { return Stored::failure("kb_index_corrupt", what); };
   if (bytes.size() < kHeaderBytes) return corrupt("the index is shorter than its header (truncated)");
   if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) return corrupt("not a Kefu index (no KFI1 signature)");
   Reader header(bytes.substr(4, kHeaderBytes - 4));
@@ -251,8 +266,8 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   const std::uint32_t payloadBytes = header.u32();
   const std::uint32_t checksum = header.u32();
   if (version != kIndexFormatVersion) {
-    return Decoded::failure("kb_index_version", "index format " + std::to_string(version) + "; this core reads format " +
-                                                    std::to_string(kIndexFormatVersion) + " (rebuild it with kefu build-index)");
+    return Stored::failure("kb_index_version", "index format " + std::to_string(version) + "; this core reads format " +
+                                                   std::to_string(kIndexFormatVersion) + " (rebuild it with kefu build-index)");
   }
   const std::string_view payload = bytes.substr(kHeaderBytes);
   if (payload.size() < payloadBytes) {
@@ -263,13 +278,12 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   if (crc32(payload) != checksum) return corrupt("the index bytes were altered (checksum mismatch)");
 
   Reader r(payload);
-  DecodedIndex decoded;
-  RankingParams params;
-  bool consistent = readParams(r, params);
-  decoded.thresholds.answer = r.f64();
-  decoded.thresholds.answerConfidence = r.f64();
-  decoded.thresholds.suggest = r.f64();
-  KnowledgeBase& kb = decoded.kb;
+  StoredIndex stored;
+  bool consistent = readParams(r, stored.params);
+  stored.thresholds.answer = r.f64();
+  stored.thresholds.answerConfidence = r.f64();
+  stored.thresholds.suggest = r.f64();
+  KnowledgeBase& kb = stored.kb;
   kb.entries.resize(r.count(6));
   for (auto& entry : kb.entries) {
     entry.id = r.text();
@@ -281,23 +295,40 @@ Result<DecodedIndex> decodeIndex(std::string_view bytes) {
   }
   kb.synonyms.resize(r.count(1));
   for (auto& group : kb.synonyms) group = r.texts();
-  const std::uint32_t termCount = r.varint();
-  const std::uint32_t vocabulary = r.u32();
+  stored.termCount = r.varint();
+  stored.vocabularyChecksum = r.u32();
   // Out-of-range thresholds would break every tier.
-  for (double threshold : {decoded.thresholds.answer, decoded.thresholds.answerConfidence, decoded.thresholds.suggest}) {
+  for (double threshold : {stored.thresholds.answer, stored.thresholds.answerConfidence, stored.thresholds.suggest}) {
     consistent = consistent && threshold >= 0 && threshold <= 1;
   }
   if (r.failed() || !consistent) return corrupt("the index's sections do not fit its length or hold impossible values");
+  if (!readCentroids(r, stored.termCount, kb.entries.size(), stored) || !r.atEnd()) {
+    return corrupt("the index's centroids do not fit its vocabulary, entries or length");
+  }
+  return Stored::success(std::move(stored));
+}
 
-  // The vocabulary comes first, from the texts: the stored centroids must name its terms.
-  decoded.index = rebuildFaqIndex(kb, params, Postings{});
+Result<DecodedIndex> deriveIndex(StoredIndex stored) {
+  using Decoded = Result<DecodedIndex>;
+  // The stored centroids name terms by id: the vocabulary derived from the texts must be
+  // the one they were trained on.
+  const std::uint32_t termCount = stored.termCount;
+  const std::uint32_t vocabulary = stored.vocabularyChecksum;
+  DecodedIndex decoded;
+  decoded.index = rebuildFaqIndex(stored.kb, stored.params, Postings{});
   if (decoded.index.terms.size() != termCount || decoded.index.vocabularyChecksum() != vocabulary) {
     return Decoded::failure("kb_index_version", "the index was built by a core that reads its texts differently (rebuild it with kefu build-index)");
   }
-  if (!readCentroids(r, termCount, kb.entries.size(), decoded.index.centroidPostings) || !r.atEnd()) {
-    return corrupt("the index's centroids do not fit its vocabulary, entries or length");
-  }
+  decoded.index.centroidPostings = centroidsByTerm(stored);
+  decoded.kb = std::move(stored.kb);
+  decoded.thresholds = stored.thresholds;
   return Decoded::success(std::move(decoded));
+}
+
+Result<DecodedIndex> decodeIndex(std::string_view bytes) {
+  auto stored = readIndex(bytes);
+  if (!stored.ok()) return Result<DecodedIndex>::failure(stored.error().code, stored.error().message);
+  return deriveIndex(std::move(stored.value()));
 }
 
 }  // namespace kefu

@@ -35,7 +35,25 @@ struct DecodedIndex {
   TierThresholds thresholds;
 };
 
+// An index's bytes read and checked, before anything is derived from its texts: a caller
+// can let go of the bytes here, so they and the derived index never share the memory peak.
+struct StoredIndex {
+  KnowledgeBase kb;
+  RankingParams params;
+  TierThresholds thresholds;
+  std::uint32_t termCount = 0;
+  std::uint32_t vocabularyChecksum = 0;
+  // The trained centroids of the terms listed in the file, ascending: centroids.start has
+  // one entry per listed term (plus one), until deriveIndex spreads them over every term.
+  std::vector<std::uint32_t> centroidTerms;
+  Postings centroids;
+};
+
 std::string encodeIndex(const FaqEngine& engine);
+Result<StoredIndex> readIndex(std::string_view bytes);
+// The vocabulary and phrasing index derived from the stored texts, and checked against
+// the stored vocabulary.
+Result<DecodedIndex> deriveIndex(StoredIndex stored);
 Result<DecodedIndex> decodeIndex(std::string_view bytes);
 
 }  // namespace kefu

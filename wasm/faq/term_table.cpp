@@ -12,15 +12,17 @@ std::uint32_t fnv1a(std::string_view text) {
 
 }  // namespace
 
-void TermTable::build(const std::vector<std::string>& terms) {
+void TermTable::build(const TermList& terms) {
   std::size_t capacity = 16;
-  while (capacity < terms.size() * 2) capacity *= 2;  // at most half full
+  // At most two thirds full: a lookup still takes one or two probes, and the table of a
+  // KB's vocabulary (tens of thousands of terms) is half the memory of a half-full one.
+  while (capacity * 2 < terms.size() * 3) capacity *= 2;
   slots_.assign(capacity, 0);
   count_ = 0;
   for (std::uint32_t id = 0; id < terms.size(); ++id) place(terms, id);
 }
 
-void TermTable::place(const std::vector<std::string>& terms, std::uint32_t id) {
+void TermTable::place(const TermList& terms, std::uint32_t id) {
   const std::size_t mask = slots_.size() - 1;
   std::size_t slot = fnv1a(terms[id]) & mask;
   while (slots_[slot] != 0) {
@@ -31,12 +33,12 @@ void TermTable::place(const std::vector<std::string>& terms, std::uint32_t id) {
   ++count_;
 }
 
-std::uint32_t TermTable::add(std::vector<std::string>& terms, std::string term) {
+std::uint32_t TermTable::add(TermList& terms, std::string term) {
   auto id = find(terms, term);
   if (id != kMissing) return id;
   id = static_cast<std::uint32_t>(terms.size());
-  terms.push_back(std::move(term));
-  if (terms.size() * 2 > slots_.size()) {
+  terms.push_back(term);
+  if (terms.size() * 3 > slots_.size() * 2) {
     build(terms);  // doubles the table: amortized, each term is placed about twice
   } else {
     place(terms, id);
@@ -44,7 +46,7 @@ std::uint32_t TermTable::add(std::vector<std::string>& terms, std::string term) 
   return id;
 }
 
-std::uint32_t TermTable::find(const std::vector<std::string>& terms, std::string_view term) const {
+std::uint32_t TermTable::find(const TermList& terms, std::string_view term) const {
   if (slots_.empty()) return kMissing;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t slot = fnv1a(term) & mask;; slot = (slot + 1) & mask) {

@@ -45,7 +45,10 @@ export class FaqEngine extends CoreHandle {
     let stats;
     if (knowledgeBase instanceof ArrayBuffer || ArrayBuffer.isView(knowledgeBase)) {
       const bytes = knowledgeBase instanceof Uint8Array ? knowledgeBase : new Uint8Array(knowledgeBase.buffer ?? knowledgeBase, knowledgeBase.byteOffset ?? 0, knowledgeBase.byteLength);
-      stats = unwrapCoreResult(raw._loadIndex(bytes, JSON.stringify({ thresholds })));
+      // Written straight into the room the core makes for them: a view into the wasm heap,
+      // filled before anything else runs in the module (which could grow and detach it).
+      raw._indexInbox(bytes.length).set(bytes);
+      stats = unwrapCoreResult(raw._loadReceivedIndex(JSON.stringify({ thresholds })));
     } else {
       const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
       stats = unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
@@ -53,6 +56,27 @@ export class FaqEngine extends CoreHandle {
     // Only once the new KB is in: a failed load keeps the old one, and its entries.
     this.#entries = [];
     return stats;
+  }
+
+  /**
+   * Teaches the loaded KB a new similar question for a FAQ (a visitor's phrasing an agent
+   * resolved), updating the index without retraining it; exportIndex() includes it.
+   * @returns {{phrasings: number}} the KB's phrasings now
+   */
+  teach(faqId, phrasing) {
+    return this.teachAll([{ faqId, phrasing }]);
+  }
+
+  /** teach() for many phrasings in one step: the index is updated once, all or none. */
+  teachAll(lessons) {
+    const raw = this.raw;
+    return unwrapCoreResult(raw._teach(JSON.stringify(lessonsOf(lessons))));
+  }
+
+  /** Removes a phrasing teach() added (any similar question of the FAQ) from the KB and the index. */
+  untaught(faqId, phrasing) {
+    const raw = this.raw;
+    return unwrapCoreResult(raw._untaught(JSON.stringify(lessonsOf([{ faqId, phrasing }]))));
   }
 
   /** The loaded KB with its built index, as bytes to ship and load() later (a .kfi file). */
@@ -89,6 +113,12 @@ export class FaqEngine extends CoreHandle {
     checkTextAndK('match() takes the question as a string', text, k);
     return unwrapCoreRanks(raw._matchRanks(text, k), this.#entries);
   }
+}
+
+// FAQ ids may be numbers in a KB file; the core keeps them as strings.
+function lessonsOf(lessons) {
+  if (!Array.isArray(lessons)) throw new KefuError('invalid_argument', 'teachAll() takes an array of {faqId, phrasing}');
+  return lessons.map(({ faqId, phrasing } = {}) => ({ faqId: typeof faqId === 'number' ? String(faqId) : faqId, phrasing }));
 }
 
 /** How many engines hold wasm memory right now (for leak tests and diagnostics). */

@@ -89,6 +89,11 @@ export class FaqEngine {
   load(knowledgeBase: string | KnowledgeBase | Uint8Array | ArrayBuffer, options?: FaqEngineOptions): { entries: number };
   match(text: string, options?: { k?: number }): MatchResult;
   suggest(prefix: string, options?: { k?: number }): { id: string; question: string }[];
+  /** Adds a similar question to a FAQ and updates the index without retraining. */
+  teach(faqId: string | number, phrasing: string): { phrasings: number };
+  teachAll(lessons: { faqId: string | number; phrasing: string }[]): { phrasings: number };
+  /** Removes a similar question from a FAQ (the reverse of teach). */
+  untaught(faqId: string | number, phrasing: string): { phrasings: number };
   exportIndex(): Uint8Array;
   memoryStats(): { entries: number; phrasings: number; terms: number; indexBytes: number; heapBytes: number | null };
   dispose(): void;

@@ -46,9 +46,9 @@ export class RawWebSocket {
 
   /**
    * Opens the TCP connection and completes the handshake.
-   * @param {{host?: string, port: number, path: string, origin?: string, localAddress?: string}} options
+   * @param {{host?: string, port: number, path: string, origin?: string, cookie?: string, localAddress?: string}} options
    */
-  static async open({ host = '127.0.0.1', port, path, origin, localAddress }) {
+  static async open({ host = '127.0.0.1', port, path, origin, cookie, localAddress }) {
     const socket = connect({ host, port, localAddress });
     socket.on('error', () => {}); // a reset is an outcome the tests read from `closed`
     await new Promise((resolve, reject) => {
@@ -58,7 +58,7 @@ export class RawWebSocket {
     socket.write([
       `GET ${path} HTTP/1.1`, `Host: ${host}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13',
-      ...(origin ? [`Origin: ${origin}`] : []), '', '',
+      ...(origin ? [`Origin: ${origin}`] : []), ...(cookie ? [`Cookie: ${cookie}`] : []), '', '',
     ].join('\r\n'));
     const rest = await new Promise((resolve, reject) => {
       let head = Buffer.alloc(0);
