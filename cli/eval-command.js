@@ -75,7 +75,7 @@ export async function evalCommand(args) {
 
 // Some public datasets leave answers empty; a real KB may not (the loader rejects it), so
 // evaluation stands a placeholder in: only matching is measured here.
-function kbFaqs(dataset) {
+export function kbFaqs(dataset) {
   return dataset.faqs.map((faq) => (typeof faq.answer === 'string' && faq.answer.trim() !== '' ? faq : { ...faq, answer: `[no answer in dataset: ${faq.id}]` }));
 }
 

@@ -133,19 +133,49 @@ const BUSINESS_HOURS = object(
   (hours) => (hours.close > hours.open ? null : `close must be later than open (${hours.open}); hours past midnight are not supported`),
 );
 
+// The widget's home screen and look (docs/embedding.md, "Home screen and texts"),
+// served to the widget at /site/<id>.json; each may be overridden at boot.
+const LOCALES = ['zh-CN', 'zh-TW', 'en'];
+const TEXT_NAMES = ['brandName', 'greeting', 'placeholder', 'offline'];
+const widgetTexts = kind(
+  `an object of locale (${LOCALES.join(', ')}) → {${TEXT_NAMES.join(', ')}} strings of at most 500 characters, like {"en": {"greeting": "Hi!"}}`,
+  (value) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    Object.entries(value).every(([locale, texts]) => LOCALES.includes(locale) && texts !== null && typeof texts === 'object' && !Array.isArray(texts) &&
+      Object.entries(texts).every(([name, item]) => TEXT_NAMES.includes(name) && typeof item === 'string' && item.length <= 500)),
+);
+// http(s) or site-relative; the widget shows them as <img>, never as HTML.
+const IMAGE_URL = /^(https?:\/\/|\/)[^\s"'<>\\]{1,2000}$/i;
+const imageUrl = kind('an http(s) URL or a path starting with "/", like "https://www.example.com/logo.png"', (value) => typeof value === 'string' && IMAGE_URL.test(value));
+const imageUrls = kind('an array of at most 3 image URLs (http(s) or starting with "/")', (value) => Array.isArray(value) && value.length <= 3 && value.every((item) => typeof item === 'string' && IMAGE_URL.test(item)));
+const accentColour = kind('a CSS hex colour like "#07c160"', (value) => typeof value === 'string' && /^#([\da-f]{3}|[\da-f]{6})$/i.test(value));
+
+const SITE_WIDGET_KEYS = {
+  texts: key(widgetTexts, {}, 'the widget\'s words per locale: brandName, greeting, placeholder, offline (unset: the built-in ones)'),
+  logo: key(nullable(imageUrl), null, 'logo shown on the home screen'),
+  avatars: key(imageUrls, [], 'up to 3 team photos shown on the home screen when there is no logo'),
+  accent: key(nullable(accentColour), null, 'the widget\'s theme colour (launcher, header, buttons); null: the default blue'),
+  position: key(oneOf('right', 'left'), 'right', 'which bottom corner the launcher and the panel sit in'),
+  suggestedQuestions: key(integer(0, 5), 5, 'questions offered on the home screen: the KB\'s featured ones, else the most answered'),
+};
+
 export const SITE_KEYS = {
   name: key(text, 'Kefu', 'the company name shown to visitors'),
   allowedOrigins: key(origins, [], 'origins whose pages may open a chat, besides the server\'s own'),
   identitySecret: key(nullable(text), null, 'HMAC key for Kefu(\'identify\', {id, hash}); null: every visitor is anonymous'),
-  knowledgeBase: key(existingFile, 'shared/kb/demo.json', 'the site\'s KB JSON (relative to the config file), served at /kb/<id>.json'),
+  knowledgeBase: key(existingFile, 'shared/kb/demo.json', 'the site\'s KB JSON (relative to the config file), watched; its trained index is served at /kb/<id>.kfi, the file at /kb/<id>.json'),
   // Outside them a hand-off becomes leave-a-message.
   businessHours: key(nullable(BUSINESS_HOURS), null, 'when agents answer, in the site\'s time zone; null: always'),
   // False queues the visitor anyway (tests, or a team that logs in on demand).
   offlineWhenNoAgent: key(boolean, true, 'with no agent logged in, a hand-off becomes leave-a-message'),
   preChatForm: key(boolean, false, 'ask for name / email / phone before the first message'),
   maxTextChars: key(integer(1, PROTOCOL_LIMITS.maxTextChars), PROTOCOL_LIMITS.maxTextChars, 'longest visitor message, in characters (the protocol allows 4,000)'),
+  // Attachments (server/http/uploads.js): images and PDFs, held in memory while they
+  // arrive, so the cap also bounds what one upload costs the server.
+  maxAttachmentBytes: key(integer(1, 64 * 1024 * 1024), 10 * 1024 * 1024, 'largest image or PDF a visitor or agent may send, in bytes (at most 64 MiB)'),
   // The agent console (docs/server.md): a ticket's first-response due time.
   ticketFirstResponseHours: key(integer(1), 24, 'a ticket is due a first reply this many hours after it was left'),
+  ...SITE_WIDGET_KEYS,
 };
 
 // Where conversations are kept (server/store/open-store.js): the embedded LevelDB in
@@ -202,7 +232,7 @@ export const CONFIG_KEYS = {
     maxConnectionsPerIp: key(integer(1), 256, 'open TCP connections (HTTP and WebSocket) per client address'),
     // Also drops connections that send nothing at all.
     headersTimeoutMs: key(integer(100), 10_000, 'a connection must send its complete request headers within this'),
-    requestTimeoutMs: key(integer(100), 30_000, 'the whole request (every route is a GET without a body)'),
+    requestTimeoutMs: key(integer(100), 30_000, 'the whole request, an attachment upload included'),
     keepAliveTimeoutMs: key(integer(100), 5_000, 'an idle keep-alive connection is closed after this'),
     // Each pre-chat form may be up to a frame's 64 KiB; sent once per conversation.
     prechatBurst: key(integer(1), 5, 'pre-chat forms a visitor may send at once'),
@@ -225,6 +255,14 @@ export const CONFIG_KEYS = {
     loginFreeFailures: key(integer(0), 5, 'wrong console logins from one address before the backoff starts (typos)'),
     loginBackoffBaseMs: key(integer(1), 1000, 'first lockout after those; doubles with each further failure'),
     loginBackoffMaxMs: key(integer(1), 60_000, 'longest lockout'),
+    // Uploads: a person sends a few files; each costs up to maxAttachmentBytes of memory
+    // and storage, so far fewer than messages.
+    uploadBurst: key(integer(1), 10, 'attachments one visitor may upload at once'),
+    uploadPerMinute: key(integer(1), 10, 'then this many per minute'),
+    uploadIpBurst: key(integer(1), 60, 'attachments one IP may upload at once'),
+    uploadIpPerMinute: key(integer(1), 60, 'then this many per minute'),
+    // Each is held in memory until stored: this times the largest site cap bounds it.
+    uploadsInFlight: key(integer(1), 16, 'attachment uploads the server receives at once; more get 503 and retry'),
   },
   defaultHandlingSeconds: key(integer(1), 180, 'queue ETA before any conversation was handled (a support chat takes minutes)'),
   agentReconnectGraceSeconds: key(atLeast(0), 60, 'an agent whose console closed has this long to come back before their visitors are queued again'),

@@ -14,6 +14,7 @@ import { AgentDesk } from './routing/agent-desk.js';
 import { VisitorConnection } from './visitor/visitor-connection.js';
 import { AgentConnection } from './agent/agent-connection.js';
 import { createSiteRoutes, REPO_ROOT } from './http/site-routes.js';
+import { createUploadRoutes } from './http/uploads.js';
 import { API_PREFIX, createConsoleRoutes, sessionToken } from './http/console-routes.js';
 import { ConsoleAccounts } from './accounts/console-accounts.js';
 import { TeamDirectory } from './accounts/team-directory.js';
@@ -21,6 +22,7 @@ import { AddressConnections } from './security/address-connections.js';
 import { clientAddress, isTrustedProxy } from './security/client-address.js';
 import { upgradeAllowed } from './security/origins.js';
 import { SiteKnowledge } from './kb/site-knowledge.js';
+import { siteProfile } from './visitor/site-profile.js';
 import { HotQuestions } from './reports/hot-questions.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
@@ -43,7 +45,9 @@ function refuseUpgrade(socket, status) {
 
 /**
  * @param {{configPath?: string, config?: object, port?: number, host?: string, dataDir?: string, quiet?: boolean}} [options]
- * @returns {Promise<{httpUrl: string, wsUrl: string, agentUrl: string, accounts: ConsoleAccounts, config: object, close: () => Promise<void>}>}
+ * @returns {Promise<{httpUrl: string, wsUrl: string, agentUrl: string, accounts: ConsoleAccounts, config: object,
+ *   publishKnowledgeBase: (siteId: string, kbJson: string) => Promise<{version: string, faqs: number, phrasings: number, buildMs: number} | {error: {code: string, message: string}}>,
+ *   close: () => Promise<void>}>}
  */
 export async function startKefuServer(options = {}) {
   // The options are checked like the file's keys (a PORT of "abc" is a ConfigError).
@@ -51,7 +55,7 @@ export async function startKefuServer(options = {}) {
   const config = readConfig(options.configPath, { ...options.config, ...given });
   const log = options.quiet ? createLogger({ write: () => {} }) : createLogger({ level: config.logLevel ?? 'info' });
 
-  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars });
+  const knowledge = await SiteKnowledge.load(config.sites, REPO_ROOT, { maxChars: config.limits.botVerdictChars, dataDir: config.dataDir, log });
   let store;
   try {
     store = await openStore(config, { warn: log.warn });
@@ -76,7 +80,7 @@ export async function startKefuServer(options = {}) {
   const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
 
   const { limits } = config;
-  const routes = createSiteRoutes({ config, log });
+  const routes = createSiteRoutes({ config, log, knowledge, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
   const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
@@ -91,7 +95,8 @@ export async function startKefuServer(options = {}) {
       response.writeHead(400, { connection: 'close' }).end();
       return;
     }
-    (path.startsWith(API_PREFIX) ? consoleRoutes(request, response, path) : routes(request, response)).catch((error) => {
+    const url = new URL(request.url, 'http://localhost');
+    (path.startsWith(API_PREFIX) ? consoleRoutes(request, response, path) : uploads(request, response, url).then((handled) => handled || routes(request, response))).catch((error) => {
       log.error('http_request_failed', { error: error.message });
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -111,6 +116,13 @@ export async function startKefuServer(options = {}) {
     if (!fromProxy(socket) && !admit(socket, socket.remoteAddress)) socket.destroy();
   });
   let ownOrigins = [];
+  // Agents upload and fetch files with their console session (the cookie), for the
+  // conversations their console may see.
+  const consoleConversation = async (request, conversationId) => {
+    const session = await accounts.session(sessionToken(request));
+    return { agent: session?.account ?? null, conversation: session ? await desk.visibleConversation(session.account, conversationId) : null };
+  };
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation });
   const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
@@ -205,7 +217,9 @@ export async function startKefuServer(options = {}) {
     })();
     return closing;
   };
-  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, close };
+  // publishKnowledgeBase: SiteKnowledge.publish (docs/server.md, "Knowledge bases").
+  const publishKnowledgeBase = (siteId, kbJson) => knowledge.publish(siteId, kbJson);
+  return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, publishKnowledgeBase, close };
 }
 
 /** Ctrl-C or SIGTERM closes the server (sockets, then the store) once, then exits. */

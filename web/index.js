@@ -27,6 +27,12 @@ export const show = () => run('show', []);
 export const hide = () => run('hide', []);
 export const identify = (identity) => run('identify', [identity]);
 export const send = (text) => run('send', [text]);
+export const update = (options) => run('update', [options]);
+export const setLocale = (locale) => run('setLocale', [locale]);
+export const prefill = (text) => run('prefill', [text]);
+export const newConversation = () => run('newConversation', []);
+/** Resolves once the widget has loaded (on idle or first open). */
+export const getState = () => new Promise((resolve) => run('getState', [resolve]));
 export const on = (event, listener) => run('on', [event, listener]);
 export const off = (event, listener) => run('off', [event, listener]);
 export const shutdown = () => run('shutdown', []);

@@ -14,8 +14,18 @@ const ASSIST_MATCHES = 3;
 const TICKET_STATUSES = ['open', 'pending', 'solved', 'closed'];
 const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const DAY_MS = 86_400_000;
+const MAX_ATTACHMENT_NAME_CHARS = 200;
 // setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// An image the console uploaded first (POST /attachments): {id, name, width?, height?}.
+function consoleAttachment(value) {
+  if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || !/^[0-9a-f]{64}$/.test(value.id)) return null;
+  const name = typeof value.name === 'string' ? value.name.slice(0, MAX_ATTACHMENT_NAME_CHARS) : '';
+  const dimension = (number) => (Number.isSafeInteger(number) && number > 0 ? number : undefined);
+  const [width, height] = [dimension(value.width), dimension(value.height)];
+  return width && height ? { id: value.id, name, width, height } : { id: value.id, name };
+}
 
 export class AgentConnection {
   #socket;
@@ -196,7 +206,10 @@ export class AgentConnection {
       case 'message': {
         const text = this.#text(frame);
         if (!text) return result({ error: 'text_invalid' });
-        return result(await desk.agentMessage(agent, id, text));
+        if (frame.attachment === undefined) return result(await desk.agentMessage(agent, id, text));
+        const attachment = consoleAttachment(frame.attachment);
+        if (!attachment) return result({ error: 'attachment_invalid' });
+        return result(await desk.agentMessage(agent, id, text, attachment));
       }
       case 'typing': return result(await desk.agentTyping(agent, id, frame.on === true));
       case 'read': return Number.isInteger(frame.upToSeq) ? result(await desk.agentRead(agent, id, frame.upToSeq)) : result({ error: 'upToSeq_invalid' });

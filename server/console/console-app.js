@@ -11,6 +11,7 @@ import { TicketsPanel } from './tickets-panel.js';
 import { VisitorPanel } from './visitor-panel.js';
 import { AssistPanel } from './assist-panel.js';
 import { Attention } from './attention.js';
+import { ConsoleAttachments } from './console-attachments.js';
 import { SessionPanel } from './session-panel.js';
 import { DeskControls } from './desk-controls.js';
 import { AdminPanel } from './admin-panel.js';
@@ -47,6 +48,7 @@ class ConsoleApp {
   #draftTimer = null;
   #badgeFrame = 0;
   #assistQuestions = new Map(); // seq -> the visitor text asked about (for the open conversation)
+  #attachments = new ConsoleAttachments();
   #session;
   #controls;
   #admin;
@@ -62,7 +64,7 @@ class ConsoleApp {
       nodes: {
         empty: $('conversation-empty'), body: $('conversation-body'), title: $('conversation-title'), meta: $('conversation-meta'), messages: $('messages'),
         typing: $('visitor-typing'), composer: $('composer'), reply: $('reply'), sendButton: $('send'), status: $('conversation-status'), accept: $('accept'), transfer: $('transfer'), end: $('end'),
-        modes: [...document.querySelectorAll('#composer input[name=mode]')], canned: $('canned-suggestions'),
+        modes: [...document.querySelectorAll('#composer input[name=mode]')], canned: $('canned-suggestions'), attach: $('attach'),
       },
       actions: {
         accept: (conversationId) => send({ type: 'accept', conversationId }),
@@ -75,11 +77,17 @@ class ConsoleApp {
         assist: (conversationId, seq, text) => this.#askAssist(conversationId, seq, text),
         draft: (conversationId, text) => this.#saveDraft(conversationId, text),
         refreshCanned: () => send({ type: 'canned' }),
+        attachment: (conversationId, attachment) => this.#attachments.node(conversationId, attachment),
       },
     });
     this.#visitor = new VisitorPanel($('visitor'));
     this.#assist = new AssistPanel($('assist'), (answer) => this.#pane.compose(answer));
     this.#assist.clear();
+    this.#attachments.bind({
+      button: $('attach'), input: $('attach-input'), conversationId: () => this.#selectedId,
+      send: (conversationId, text, attachment) => this.#connection.send({ type: 'message', conversationId, text, attachment }),
+      status: (text) => this.#pane.status(text),
+    });
     this.#reports = new ReportsPanel(
       { ratings: $('ratings'), ratingsSummary: $('ratings-summary'), ratingsExport: $('ratings-export'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager'), hotExport: $('hot-export') },
       (offset) => send({ type: 'hot_questions', offset }),

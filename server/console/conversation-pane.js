@@ -27,7 +27,8 @@ export class ConversationPane {
   #cannedMatches = [];
   #cannedIndex = 0;
 
-  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, refreshCanned}}} options */
+  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, refreshCanned, attachment?}}} options
+   *   attachment(conversationId, attachment): the node showing a message's file */
   constructor({ nodes, actions }) {
     this.#nodes = nodes;
     this.#actions = actions;
@@ -247,6 +248,10 @@ export class ConversationPane {
     const parts = [`${s.siteId}`, `state 状态: ${s.state}`];
     if (s.agentName) parts.push(`agent 客服: ${s.agentName}`);
     if (s.handoffReason) parts.push(`hand-off 转人工: ${REASON_LABELS[s.handoffReason] ?? s.handoffReason}`);
+    if (s.verifiedUserId) parts.push(`verified user 已验证用户: ${s.verifiedUserId}`);
+    if (s.locale) parts.push(s.locale);
+    if (s.prechat) parts.push(Object.entries(s.prechat).map(([k, v]) => `${k}: ${v}`).join(', '));
+    if (s.attributes) parts.push(Object.entries(s.attributes).map(([k, v]) => `${k}: ${v}`).join(', '));
     if (s.rating) parts.push(`rating 评价: ${'★'.repeat(s.rating.stars)}`);
     this.#nodes.meta.textContent = parts.join(' · ');
     const mine = this.#isMine();
@@ -258,6 +263,7 @@ export class ConversationPane {
     this.#nodes.reply.disabled = !canWrite;
     this.#nodes.sendButton.disabled = !canWrite;
     this.#nodes.sendButton.textContent = this.#mode === 'note' ? 'Add note 添加备注' : 'Send 发送';
+    if (this.#nodes.attach) this.#nodes.attach.disabled = !mine;
   }
 
   #messageNode(message) {
@@ -266,6 +272,7 @@ export class ConversationPane {
     if (message.tier) label.append(el('span', { className: `tier tier-${message.tier}`, text: TIER_LABELS[message.tier] ?? message.tier }));
     const node = el('li', { className: `message from-${message.author}`, attrs: { 'data-seq': message.seq } }, label, el('span', { className: 'text', text: message.text }));
     if (message.author === 'visitor') node.title = 'Click for KB answers 点击查看知识库答案';
+    if (message.attachment && this.#actions.attachment) node.append(this.#actions.attachment(this.#summary.conversationId, message.attachment));
     if (message.author === 'agent') node.append(el('span', { className: 'receipt' }));
     return node;
   }

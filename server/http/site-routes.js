@@ -1,5 +1,6 @@
 // The HTTP side of the server: the shipped browser files (/kefu/), each site's
-// knowledge base (/kb/<siteId>.json), the demo website (/ and /wechat/), the agent
+// knowledge base (/kb/<siteId>.json) and its trained index (/kb/<siteId>/<version>.kfi,
+// /kb/<siteId>.kfi naming the current one), the demo website (/ and /wechat/), the agent
 // console (/console/) and the older FAQ-only demo (/examples/demo/). Every page carries
 // the strict CSP, which the widget and the console are built to live under.
 //
@@ -11,14 +12,16 @@
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StaticFiles } from './static-files.js';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { KB_VERSION } from '../kb/site-knowledge.js';
+import { chooseEncoding, ifNoneMatchHas, StaticFiles } from './static-files.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data:";
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws:; img-src 'self' data: blob:";
 // The agent console acts with an agent's session: no page may frame it (clickjacking),
 // it talks to its own origin only ('self' covers ws: to the same host and port), and its
 // forms never submit anywhere (a password must not end up in a URL).
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const CONSOLE_FOLDER = join(REPO_ROOT, 'server/console') + sep;
 
 // The types browsers need (instantiateStreaming insists on application/wasm).
@@ -56,6 +59,13 @@ export const REVALIDATE = 'no-cache';
 // A knowledge base is fetched on every page view that opens the widget; an edit reaches
 // visitors within five minutes, and a repeat visit costs no request.
 export const KB_CACHE = 'public, max-age=300';
+// The home screen's data says who is on duty, so it is kept only a minute: a page view
+// after that asks again. The widget asks past the cache when it needs the answer now
+// (a hand-off that found nobody).
+export const SITE_PROFILE_CACHE = 'public, max-age=60';
+// The pointer to a site's current index is asked again on every page view (a 302 to the
+// versioned URL, which is then cached for good).
+const KB_POINTER_CACHE = 'no-cache';
 const VERSIONED = /^\/kefu\/v\/[0-9a-f]{8,64}\//;
 const PUBLIC_ASSET_HEADERS = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
 
@@ -95,11 +105,59 @@ async function isDirectory(path) {
   }
 }
 
+// A few hundred bytes made per request: compressed at a quality that costs microseconds.
+function sendProfile(request, response, bytes) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const sent =
+    encoding === 'br' ? brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : encoding === 'gzip' ? gzipSync(bytes) : bytes;
+  const headers = {
+    'content-type': MIME_TYPES['.json'],
+    'cache-control': SITE_PROFILE_CACHE,
+    'x-content-type-options': 'nosniff',
+    vary: 'Accept-Encoding',
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    'content-length': String(sent.length),
+    ...PUBLIC_ASSET_HEADERS,
+  };
+  // setHeader rather than writeHead's object, so what was sent can be read back (as for files).
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.writeHead(200);
+  response.end(request.method === 'HEAD' ? undefined : sent);
+}
+
 function notFound(response) {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
 }
 
-export function createSiteRoutes({ config, log }) {
+// A site's index: the bytes never change under their URL (the version is their hash),
+// compressed once when they were built (server/kb/index-build-worker.js).
+function sendIndex(request, response, artefact, version) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const bytes = encoding === 'br' ? artefact.br : encoding === 'gzip' ? artefact.gz : artefact.bytes;
+  const etag = `"${version}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  const headers = {
+    'content-type': 'application/octet-stream',
+    'cache-control': IMMUTABLE,
+    etag,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+    ...PUBLIC_ASSET_HEADERS,
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+  };
+  if (ifNoneMatchHas(request.headers['if-none-match'], etag)) {
+    response.writeHead(304, headers).end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  response.end(request.method === 'HEAD' ? undefined : bytes);
+}
+
+/**
+ * @param {{config: object, log: object, knowledge: import('../kb/site-knowledge.js').SiteKnowledge,
+ *   profile?: (siteId: string, locale: string|null) => object|null}} options
+ *   `profile`: the widget's home-screen data for a site (server/visitor/site-profile.js)
+ */
+export function createSiteRoutes({ config, log, knowledge, profile = () => null }) {
   const files = new StaticFiles();
   const sendFile = async (request, response, path, pathname) => {
     const file = (await isDirectory(path)) ? join(path, 'index.html') : path;
@@ -111,10 +169,31 @@ export function createSiteRoutes({ config, log }) {
       return;
     }
     const url = new URL(request.url, 'http://localhost');
+    const index = /^\/kb\/([\w-]{1,64})\/([^/]*)\.kfi$/.exec(url.pathname);
+    if (index) {
+      const artefact = KB_VERSION.test(index[2]) ? knowledge.artefact(index[1], index[2]) : null;
+      if (artefact) sendIndex(request, response, artefact, index[2]);
+      else notFound(response);
+      return;
+    }
+    const current = /^\/kb\/([\w-]{1,64})\.kfi$/.exec(url.pathname);
+    if (current) {
+      const version = knowledge.version(current[1]);
+      if (!version) notFound(response);
+      else response.writeHead(302, { location: `/kb/${current[1]}/${version}.kfi`, 'cache-control': KB_POINTER_CACHE, ...PUBLIC_ASSET_HEADERS }).end();
+      return;
+    }
     const kb = /^\/kb\/([\w-]{1,64})\.json$/.exec(url.pathname);
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
       if (!site || !(await sendFile(request, response, resolve(REPO_ROOT, site.knowledgeBase), url.pathname))) notFound(response);
+      return;
+    }
+    const site = /^\/site\/([\w-]{1,64})\.json$/.exec(url.pathname);
+    if (site) {
+      const body = profile(site[1], url.searchParams.get('locale'));
+      if (!body) return notFound(response);
+      sendProfile(request, response, Buffer.from(JSON.stringify(body)));
       return;
     }
     // Folders without their trailing slash (/console, /wechat) would break relative links.

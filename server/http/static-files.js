@@ -39,7 +39,7 @@ function etagOf(bytes, encoding) {
   return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}${encoding === 'identity' ? '' : `-${encoding}`}"`;
 }
 
-function ifNoneMatchHas(header, etag) {
+export function ifNoneMatchHas(header, etag) {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const trimmed = tag.trim();

@@ -9,7 +9,7 @@
 // place a cross-instance atomic claim in the store can back.
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours.js';
 import { HandlingTimes } from './handling-times.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 import { NO_TEAM } from '../accounts/team-directory.js';
 
 export const AGENT_STATES = ['online', 'away'];
@@ -62,9 +62,24 @@ export class AgentDesk {
 
   /** Agents can take a hand-off now: within business hours and (if required) someone logged in. */
   agentsAvailable(siteId, now = this.#clock()) {
+    return this.availability(siteId, now).state === 'open';
+  }
+
+  /**
+   * Whether a hand-off would reach a person now, and why not: `closed` (outside business
+   * hours), `no_agent` (within them, nobody logged in), else `open` with the wait a new
+   * visitor would have at the back of the queue. The widget's home screen shows it.
+   * @returns {{state: 'open' | 'closed' | 'no_agent', etaSeconds?: number}}
+   */
+  availability(siteId, now = this.#clock()) {
     const site = this.#config.sites[siteId];
-    if (!site || !isWithinBusinessHours(site.businessHours, now)) return false;
-    return !site.offlineWhenNoAgent || this.#presence.agentIds().length > 0;
+    if (!site || !isWithinBusinessHours(site.businessHours, now)) return { state: 'closed' };
+    if (site.offlineWhenNoAgent && this.#presence.agentIds().length === 0) return { state: 'no_agent' };
+    // The wait at the back of the site's team's queue, as the `queued` event would say it.
+    const team = this.#teams.teamOfSite(siteId);
+    let position = 1;
+    for (const id of this.#queue) if (this.#queueTeams.get(id) === team) position += 1;
+    return { state: 'open', etaSeconds: this.#handlingTimes.etaSeconds(position, this.#servingAgents(team).length) };
   }
 
   /** 1-based place among the conversations waiting for the same team; 0 when not queued. */
@@ -162,6 +177,7 @@ export class AgentDesk {
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
       handoffReason: c.handoffReason ?? null, team: c.team ?? null, page: c.visitor?.page ?? null, lastMessage: await this.#lastMessage(c),
+      attributes: c.attributes ?? null,
     };
   }
 
@@ -563,11 +579,14 @@ export class AgentDesk {
     return { error: 'transfer_target_missing' };
   }
 
-  async agentMessage(agent, conversationId, text) {
+  /** `attachment`: a file the agent uploaded to this conversation (server/http/uploads.js). */
+  async agentMessage(agent, conversationId, text, attachment = null) {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
+    const vouched = attachment ? await attachmentOf(this.#store, conversationId, attachment) : null;
+    if (attachment && !vouched) return { error: 'attachment_not_found' };
     const now = this.#clock();
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now });
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now, meta: vouched ? { attachment: vouched } : undefined });
     // The report's first-response time: from the hand-off to a person's first words.
     if (!conversation.firstResponseAt) await this.#store.updateConversation(conversationId, { firstResponseAt: now });
     this.#presence.toVisitors(conversationId, msgFrame(stored));

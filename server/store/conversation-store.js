@@ -4,6 +4,8 @@
 // is kept forever, so a retry — seconds or days later, before or after a crash — gets
 // the original ack back instead of a second copy.
 import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BoundedCache } from './bounded-cache.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { COMMITS_KEY, openCheckedDatabase, writeCommitsFile } from './store-integrity.js';
@@ -477,6 +479,43 @@ export class ConversationStore {
   /** The newest `limit` audit lines, newest first. */
   async auditLog({ limit = 200 } = {}) {
     return this.#db.values({ gt: 'audit:', lt: 'audit;', reverse: true, limit }).all();
+  }
+
+  // ---- Attachments (server/http/uploads.js). The bytes are files in the data folder's
+  // attachments/ (LevelDB would rewrite them on every compaction and the start-up block
+  // scan would read them), named by their SHA-256, so a file sent twice is kept once.
+  // The database holds their type and size (`att:`) and which conversations may read
+  // them (`attlink:`): a hash alone opens nothing.
+
+  /** Stores the bytes under `hash` (once) and lets `conversationId` read them. */
+  async putAttachment({ conversationId, hash, type, size, bytes }) {
+    const folder = join(this.#path, 'attachments');
+    const path = join(folder, hash);
+    if ((await this.#read(`att:${hash}`)) === null) {
+      await mkdir(folder, { recursive: true });
+      // Written whole and synced before it gets its name, and named before the record
+      // that points at it is committed: a crash leaves at worst an unreferenced file.
+      const temporary = `${path}.${randomUUID()}.tmp`;
+      const file = await open(temporary, 'w');
+      try {
+        await file.writeFile(bytes);
+        if (this.#sync) await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, path);
+    }
+    await this.#write([
+      { type: 'put', key: `att:${hash}`, value: { type, size } },
+      { type: 'put', key: `attlink:${conversationId}:${hash}`, value: {} },
+    ]);
+  }
+
+  /** The attachment ({type, size, bytes}) when `conversationId` may read it, else null. */
+  async attachmentFor(conversationId, hash) {
+    if ((await this.#read(`attlink:${conversationId}:${hash}`)) === null) return null;
+    const meta = await this.#read(`att:${hash}`);
+    return meta ? { ...meta, bytes: await readFile(join(this.#path, 'attachments', hash)) } : null;
   }
 
   async close() {

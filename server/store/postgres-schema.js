@@ -96,6 +96,25 @@ export const MIGRATIONS = [
   },
   {
     version: 3,
+    name: 'attachments',
+    sql: `
+      -- Named by the SHA-256 of their bytes: a file sent twice is kept once.
+      CREATE TABLE attachments (
+        hash text PRIMARY KEY,
+        type text NOT NULL,
+        size integer NOT NULL,
+        bytes bytea NOT NULL
+      );
+      -- Who may read one: a hash alone opens nothing.
+      CREATE TABLE attachment_links (
+        conversation_id text NOT NULL REFERENCES conversations (id),
+        hash text NOT NULL REFERENCES attachments (hash),
+        PRIMARY KEY (conversation_id, hash)
+      );
+    `,
+  },
+  {
+    version: 4,
     name: 'agent console: conversation notes, canned replies',
     sql: `
       CREATE TABLE conversation_notes (

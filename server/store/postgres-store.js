@@ -330,6 +330,25 @@ export class PostgresStore {
     return (await this.#query('SELECT entry FROM audit_log ORDER BY at DESC, id DESC LIMIT $1', [limit])).map((row) => row.entry);
   }
 
+  // ---- Attachments (see ConversationStore.putAttachment). In the database, so every
+  // server sharing it can serve a file another one received; bounded by the per-site
+  // upload cap (10 MB by default), a bytea value is simpler than large objects.
+
+  async putAttachment({ conversationId, hash, type, size, bytes }) {
+    await this.#transaction(async (client) => {
+      await client.query('INSERT INTO attachments (hash, type, size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING', [hash, type, size, bytes]);
+      await client.query('INSERT INTO attachment_links (conversation_id, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING', [conversationId, hash]);
+    });
+  }
+
+  async attachmentFor(conversationId, hash) {
+    const [row] = await this.#query(
+      'SELECT a.type, a.size, a.bytes FROM attachment_links l JOIN attachments a ON a.hash = l.hash WHERE l.conversation_id = $1 AND l.hash = $2',
+      [conversationId, hash],
+    );
+    return row ? { type: row.type, size: row.size, bytes: row.bytes } : null;
+  }
+
   async close() {
     await this.#pool.end();
   }

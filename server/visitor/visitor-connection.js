@@ -6,7 +6,7 @@ import { parseFrame, PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../protocol/frame
 import { isOriginAllowed } from '../security/origins.js';
 import { verifyIdentity } from '../security/identity.js';
 import { clientAddress } from '../security/client-address.js';
-import { msgFrame, wireMessage } from '../wire/message-frame.js';
+import { attachmentOf, msgFrame, wireMessage } from '../wire/message-frame.js';
 
 const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 // Close codes: 1008 policy violation (origin, site), 1013 try again later (rate).
@@ -133,6 +133,10 @@ export class VisitorConnection {
       conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
     }
     if (!conversation.identity && verified) conversation = await store.updateConversation(conversation.id, { identity: verified });
+    // The site's own facts about the visitor (Kefu('update', {attributes})), shown to agents.
+    if (frame.attributes && JSON.stringify(frame.attributes) !== JSON.stringify(conversation.attributes ?? null)) {
+      conversation = await store.updateConversation(conversation.id, { attributes: frame.attributes });
+    }
     if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
     conversation = await this.#noteVisit(conversation, frame.page, now);
     // "Offline" was true when the visitor asked; if agents answer again now, the widget
@@ -155,6 +159,8 @@ export class VisitorConnection {
       agentsOnline: desk.agentsAvailable(frame.siteId, now),
       // Asked for once per conversation: a resumed one that has its fields is not asked again.
       preChatForm: Boolean(site.preChatForm) && !conversation.prechat,
+      // The index the widget should answer from: one holding another loads this one.
+      ...(this.#services.knowledge.version(frame.siteId) ? { kbVersion: this.#services.knowledge.version(frame.siteId) } : {}),
     });
     for (const status of desk.statusFramesFor(conversation)) this.send(status);
   }
@@ -208,10 +214,15 @@ export class VisitorConnection {
     // the bot answered is decided here, by the same engine on the site's KB, so a
     // visitor can neither store text as the bot's nor file anything as a hot question.
     const botTurn = frame.bot !== undefined && ['bot', 'ended', 'rated'].includes(conversation.state);
-    const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text) : null;
+    const verdict = botTurn ? knowledge.verdict(this.#siteId, frame.text, this.#locale ?? undefined) : null;
     const botReply = verdict?.tier === 'answer' ? { text: verdict.answer, tier: verdict.tier, faqId: verdict.faqId } : null;
     const unanswered = verdict?.tier === 'suggest' || verdict?.tier === 'handoff';
-    const meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
+    let meta = verdict ? { bot: verdict.faqId ? { tier: verdict.tier, faqId: verdict.faqId } : { tier: verdict.tier } } : undefined;
+    if (frame.attachment) {
+      const attachment = await attachmentOf(store, this.#conversationId, frame.attachment);
+      if (!attachment) return this.#error('attachment_not_found', 'upload the file to /attachments before sending the message that carries it', { cmid: frame.cmid });
+      meta = { ...meta, attachment };
+    }
     const result = await store.appendVisitorMessage(this.#conversationId, {
       cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now, meta, botReply,
       fileHotQuestion: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : null),

@@ -62,7 +62,7 @@ test('a whole conversation: bot answer, hand-off, queue, agent with typing and r
   await agent.request({ type: 'end', conversationId });
   await page.waitForSelector('kefu-chat >> form.rating');
   await page.click('kefu-chat >> form.rating label.star:nth-of-type(5)');
-  await page.fill('kefu-chat >> form.rating textarea', '很快就解决了');
+  await page.fill('kefu-chat >> form.rating input[name=comment]', '很快就解决了');
   await page.click('kefu-chat >> form.rating button[type=submit]');
   await page.waitForSelector('kefu-chat >> .panel[data-phase=rated]');
   const rating = await agent.next((frame) => frame.type === 'rating');

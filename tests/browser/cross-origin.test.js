@@ -112,6 +112,7 @@ test('README snippet on another origin: the widget loads from the chat server an
     '/kefu/v/<hash>/kefu-core.mjs',
     '/kefu/v/<hash>/kefu-core.wasm',
     '/kefu/v/<hash>/kefu-widget.js',
+    '/site/demo.json?locale=en',
   ]);
   await page.close();
 

@@ -392,3 +392,50 @@ TEST_CASE("an event key that is not a short string is rejected and changes nothi
   }
   CHECK(toJsonText(h.session.snapshot()) == snapshotBefore);
 }
+
+TEST_CASE("an attachment travels with its message: in the frame, the view, a restore and a keyed retry, never to the bot") {
+  Harness h;
+  h.connectAndWelcome();
+  const Json attachment = {{"id", std::string(64, 'a')}, {"name", "退款.png"}, {"type", "image/png"}, {"size", 1234}, {"width", 640}, {"height", 480}};
+  // "退款" would be a KB question as text; with a file it goes to the server, unanswered.
+  const Json keyed = {{"type", "send_text"}, {"text", "退款.png"}, {"attachment", attachment}, {"key", "upload:1"}};
+  REQUIRE_FALSE(h.event(keyed));
+  const auto sent = h.sentOfType("message");
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0]["attachment"] == attachment);
+  CHECK_FALSE(sent[0].contains("bot"));
+  REQUIRE(h.view()["messages"].size() == 1);
+  CHECK(h.view()["messages"][0]["attachment"] == attachment);
+
+  // A reload: the journal restores the message with its file, and the same keyed event
+  // (the shell resending after the upload) adds nothing.
+  Session restored(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(restored.restore(h.snapshot, h.journal, 7, h.now + 1000));
+  REQUIRE_FALSE(restored.handle({{"type", "send_text"}, {"text", "退款.png"}, {"attachment", attachment}, {"key", "upload:1"}, {"now", h.now + 1001}}));
+  REQUIRE(restored.view()["messages"].size() == 1);
+  CHECK(restored.view()["messages"][0]["attachment"] == attachment);
+  Session compacted(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(compacted.restore(toJsonText(restored.snapshot()), {}, 8, h.now + 2000));
+  CHECK(compacted.view()["messages"][0]["attachment"] == attachment);
+
+  // An agent's image arrives in a msg frame and is shown with it.
+  Json agentImage = agentMessage(1, "截图.png");
+  agentImage["attachment"] = {{"id", std::string(64, 'b')}, {"name", "截图.png"}, {"type", "image/png"}, {"size", 99}};
+  REQUIRE_FALSE(h.serverSays(agentImage));
+  CHECK(h.view()["messages"][1]["attachment"]["id"] == std::string(64, 'b'));
+}
+
+TEST_CASE("an attachment the protocol would refuse is rejected before it reaches the outbox") {
+  Harness h;
+  h.connectAndWelcome();
+  const std::size_t journalBefore = h.journal.size();
+  for (const Json& bad : {Json("not an object"), Json{{"name", "x.png"}, {"type", "image/png"}, {"size", 1}},
+                          Json{{"id", "a"}, {"name", "x.png"}, {"type", "image/png"}, {"size", -1}}}) {
+    auto error = h.event({{"type", "send_text"}, {"text", "x.png"}, {"attachment", bad}});
+    REQUIRE(error);
+    CHECK(error->code == "attachment_invalid");
+  }
+  CHECK(h.view()["messages"].empty());
+  CHECK(h.sentOfType("message").empty());
+  CHECK(h.journal.size() == journalBefore);
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatSession, KefuError, loadKefuCore, liveChatSessionCount } from '../../web/core/index.js';
+import { ChatSession, FaqEngine, KefuError, loadKefuCore, liveChatSessionCount } from '../../web/core/index.js';
 import { unwrapCoreEffects } from '../../web/core/core-reply.js';
 import { coreBuild, readRepoText } from './core-build.js';
 
@@ -31,6 +31,29 @@ function harness(options = {}) {
   world.take(session.startFresh({ seed: 42, visitorId: 'visitor-1', now: world.now }));
   return { session, world };
 }
+
+test('a running session takes its knowledge from a binary index, and a broken one keeps what it had', () => {
+  const trained = new FaqEngine(core, demoKb);
+  const index = trained.exportIndex();
+  trained.dispose();
+  const { session, world } = harness({ knowledgeBase: undefined });
+  world.welcome();
+  world.event({ type: 'send_text', text: '忘记密码了怎么办' });
+  assert.equal(session.view().messages.filter((m) => m.author === 'bot').length, 0, 'no KB: the question goes to people');
+
+  assert.deepEqual(session.loadIndex(index), { entries: JSON.parse(demoKb).faqs.length });
+  world.event({ type: 'send_text', text: '忘记密码了怎么办' });
+  assert.equal(session.view().messages.at(-1).tier, 'answer');
+  assert.equal(session.suggest('忘记密码', { k: 1 }).length, 1);
+
+  const corrupt = index.slice();
+  corrupt[corrupt.length - 1] ^= 0xff;
+  assert.throws(() => session.loadIndex(corrupt), (error) => error instanceof KefuError && error.code === 'kb_index_corrupt');
+  assert.throws(() => session.loadIndex('not bytes'), (error) => error.code === 'invalid_argument');
+  world.event({ type: 'send_text', text: '怎么退款' });
+  assert.equal(session.view().messages.at(-1).tier, 'answer', 'the loaded index still answers');
+  session.dispose();
+});
 
 test('a whole conversation through the wasm core: bot answer, suggestion, hand-off, agent, end, rating', () => {
   const { session, world } = harness();

@@ -31,7 +31,7 @@ test('a visitor cannot store text as the bot\'s: the bot reply is the KB\'s answ
     await client.request({ type: 'message', cmid: 'c-2', cseq: 2, text: '忘记密码了', clientTime: 2, bot: forged }, 'ack');
     const console = await agent(server);
     const { messages } = await console.request({ type: 'history', conversationId: welcome.conversationId }, 'history');
-    const kbAnswer = demoKb.faqs.find((faq) => faq.id === 'reset-password').answer;
+    const kbAnswer = demoKb.faqs.find((faq) => faq.id === 'reset-password').answer.default;
     assert.deepEqual(messages.map((m) => [m.author, m.text, m.tier ?? null]), [
       ['visitor', '火星快递多久到', 'handoff'],
       ['visitor', '忘记密码了', 'answer'],

@@ -88,7 +88,7 @@ test('KB answer in the browser, hand-off, the agent accepts in the console, chat
     await agent.page.click('#end');
     await visitor.page.waitForSelector('kefu-chat >> form.rating');
     await visitor.page.click('kefu-chat >> form.rating label.star:nth-of-type(4)');
-    await visitor.page.fill('kefu-chat >> form.rating textarea', '回答很快');
+    await visitor.page.fill('kefu-chat >> form.rating input[name=comment]', '回答很快');
     await visitor.page.click('kefu-chat >> form.rating button[type=submit]');
     await visitor.page.waitForSelector('kefu-chat >> .panel[data-phase=rated]');
 

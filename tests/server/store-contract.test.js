@@ -199,6 +199,28 @@ for (const kind of KINDS) {
       assert.deepEqual((await store.cannedReplies('support')).map((r) => r.text), ['Hello']);
     }));
 
+    test('attachments: stored once by hash, readable only by the conversations linked to them, after a reopen', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const first = await store.createConversation({ siteId: 's', visitorId: 'v1', now: 1 });
+      const second = await store.createConversation({ siteId: 's', visitorId: 'v2', now: 1 });
+      const stranger = await store.createConversation({ siteId: 's', visitorId: 'v3', now: 1 });
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+      const hash = 'a'.repeat(64);
+      await store.putAttachment({ conversationId: first.id, hash, type: 'image/png', size: bytes.length, bytes });
+      await store.putAttachment({ conversationId: second.id, hash, type: 'image/png', size: bytes.length, bytes });
+      await store.close();
+      store = await place.open();
+      for (const conversation of [first, second]) {
+        const found = await store.attachmentFor(conversation.id, hash);
+        assert.deepEqual({ ...found, bytes: Buffer.from(found.bytes) }, { type: 'image/png', size: 8, bytes });
+      }
+      assert.equal(await store.attachmentFor(stranger.id, hash), null, 'a conversation without the link reads nothing');
+      assert.equal(await store.attachmentFor(first.id, 'b'.repeat(64)), null);
+      await store.close();
+      place.remove();
+    });
+
     test('a hot-question group change is stored with its message, and not for a duplicate or a refused cseq', async () => {
       const place = await kind.place();
       let store = await place.open();

@@ -224,7 +224,7 @@ test('the bot reply is recorded after the question with replyTo; other tabs get 
     const ack = await tab1.request(message(1, '忘记密码了', { bot: { tier: 'answer', faqId: 'reset-password', answer: '在登录页点击“忘记密码”。' } }), 'ack');
     assert.equal(ack.seq, 1);
     const reply = await tab1.next('msg');
-    const kbAnswer = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8')).faqs.find((faq) => faq.id === 'reset-password').answer;
+    const kbAnswer = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8')).faqs.find((faq) => faq.id === 'reset-password').answer.default;
     assert.deepEqual([reply.seq, reply.author, reply.text, reply.replyTo], [2, 'bot', kbAnswer, 'c-e-1'], 'the KB\'s answer, as the server\'s engine found it');
     const echo = await tab2.next('msg');
     assert.deepEqual([echo.seq, echo.author, echo.cmid], [1, 'visitor', 'c-e-1']);

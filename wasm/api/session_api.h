@@ -17,6 +17,9 @@ class SessionApi {
   //          maxTextChars, outbox: {maxCount, maxBytes, maxAttempts, maxAgeMs}}
   // knowledgeBase: KB JSON text, or empty for a session without a bot.
   std::string configure(const std::string& configJson, const std::string& knowledgeBaseJson);
+  // The bot's knowledge from a binary index (index_codec.h), after configure: no training.
+  // On error ({kb_index_version|kb_index_corrupt}) the knowledge the session had stays.
+  std::string loadIndex(const std::string& indexBytes);
   std::string startFresh(double seed, const std::string& visitorId, double now);
   // journalJson: a JSON array of the record strings the shell stored, in order.
   std::string restore(const std::string& snapshot, const std::string& journalJson, double seed, double now);

@@ -4,6 +4,7 @@
 #include "api/session_api.h"
 #include "base/json_access.h"
 #include "base/json_writer.h"
+#include "faq/index_codec.h"
 
 // SessionApi's once-per-page calls (configure, start, restore) and the per-render ones
 // (view, suggest): compiled for size (wasm/CMakeLists.txt). The per-event calls are in
@@ -56,6 +57,18 @@ std::string SessionApi::configure(const std::string& configJson, const std::stri
   session_ = std::make_unique<session::Session>(config_, faq_.get());
   started_ = false;
   return resultJson(Json::object());
+}
+
+std::string SessionApi::loadIndex(const std::string& indexBytes) {
+  if (!session_) return errorJson({"not_configured", "configure the session first"});
+  auto decoded = decodeIndex(indexBytes);
+  if (!decoded.ok()) return errorJson(decoded.error());
+  const std::size_t entries = decoded.value().kb.entries.size();
+  auto faq = std::make_unique<FaqEngine>();
+  faq->adopt(std::move(decoded.value().kb), std::move(decoded.value().index), decoded.value().thresholds);
+  session_->useKnowledge(faq.get());
+  faq_ = std::move(faq);
+  return resultJson(Json{{"entries", entries}});
 }
 
 std::string SessionApi::startFresh(double seed, const std::string& visitorId, double now) {

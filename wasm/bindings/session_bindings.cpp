@@ -24,6 +24,7 @@ EMSCRIPTEN_BINDINGS(kefu_session) {
   emscripten::class_<kefu::SessionApi>("SessionApi")
       .constructor<>()
       .function("_configure", &kefu::SessionApi::configure)
+      .function("_loadIndex", &kefu::SessionApi::loadIndex)
       .function("_address", &sessionAddress)
       .function("_startFresh", &kefu::SessionApi::startFresh)
       .function("_restore", &kefu::SessionApi::restore)

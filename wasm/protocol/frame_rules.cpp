@@ -14,6 +14,7 @@ const Field kHelloToServer[] = {
     {"locale", Kind::id, false, 0},
     {"identity", Kind::object, false, 0},
     {"page", Kind::object, false, 2},
+    {"attributes", Kind::textFields, false, 0},
 };
 const Field kMessageToServer[] = {
     {"cmid", Kind::id, true, 0},
@@ -21,6 +22,7 @@ const Field kMessageToServer[] = {
     {"text", Kind::text, true, 0},
     {"clientTime", Kind::count, true, 0},
     {"bot", Kind::object, false, 1},
+    {"attachment", Kind::object, false, 3},
 };
 const Field kHandoffToServer[] = {
     {"reason", Kind::choice, true, 2},
@@ -61,6 +63,7 @@ const Field kWelcomeToClient[] = {
     {"state", Kind::id, true, 0},
     {"agentsOnline", Kind::boolean, true, 0},
     {"preChatForm", Kind::boolean, false, 0},
+    {"kbVersion", Kind::id, false, 0},
 };
 const Field kAckToClient[] = {
     {"cmid", Kind::id, true, 0},
@@ -81,6 +84,7 @@ const Field kMsgToClient[] = {
     {"name", Kind::optionalText, false, 0},
     {"cmid", Kind::id, false, 0},
     {"replyTo", Kind::id, false, 0},
+    {"attachment", Kind::object, false, 3},
 };
 const Field kEventToClient[] = {
     {"event", Kind::eventName, true, 0},
@@ -143,6 +147,14 @@ const Field kPageContextObject[] = {
     {"referrer", Kind::optionalText, false, 0},
     {"timeZone", Kind::optionalText, false, 0},
 };
+const Field kAttachmentObject[] = {
+    {"id", Kind::id, true, 0},
+    {"name", Kind::optionalText, true, 0},
+    {"type", Kind::id, true, 0},
+    {"size", Kind::count, true, 0},
+    {"width", Kind::count, false, 0},
+    {"height", Kind::count, false, 0},
+};
 const char* const kAuthorOptions[] = {"visitor", "bot", "agent", "system"};
 const char* const kTierOptions[] = {"answer", "suggest", "handoff"};
 const char* const kHandoffReasonOptions[] = {"visitor", "keyword", "unanswered"};
@@ -150,8 +162,8 @@ const char* const kEndedByOptions[] = {"agent", "visitor", "system"};
 }  // namespace
 
 const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer, {kHelloToServer, 9}},
-    {"message", Direction::toServer, {kMessageToServer, 5}},
+    {"hello", Direction::toServer, {kHelloToServer, 10}},
+    {"message", Direction::toServer, {kMessageToServer, 6}},
     {"handoff", Direction::toServer, {kHandoffToServer, 1}},
     {"read", Direction::toServer, {kReadToServer, 1}},
     {"typing", Direction::toServer, {kTypingToServer, 1}},
@@ -161,10 +173,10 @@ const FrameRule kFrameRules[] = {
     {"resync", Direction::toServer, {kResyncToServer, 1}},
     {"page", Direction::toServer, {kPageToServer, 1}},
     {"ping", Direction::toServer, {kPingToServer, 1}},
-    {"welcome", Direction::toClient, {kWelcomeToClient, 8}},
+    {"welcome", Direction::toClient, {kWelcomeToClient, 9}},
     {"ack", Direction::toClient, {kAckToClient, 4}},
     {"nack", Direction::toClient, {kNackToClient, 2}},
-    {"msg", Direction::toClient, {kMsgToClient, 8}},
+    {"msg", Direction::toClient, {kMsgToClient, 9}},
     {"event", Direction::toClient, {kEventToClient, 1}},
     {"resync", Direction::toClient, {kResyncToClient, 3}},
     {"error", Direction::toClient, {kErrorToClient, 4}},
@@ -190,6 +202,7 @@ const Fields kObjects[] = {
     {kIdentityObject, 4},
     {kBotTurnObject, 4},
     {kPageContextObject, 4},
+    {kAttachmentObject, 6},
 };
 
 const Choice kChoices[] = {

@@ -9,6 +9,12 @@ namespace {
 const Phase kPhases[] = {Phase::prechat, Phase::bot,     Phase::handoff_requested, Phase::queued,          Phase::with_agent,
                          Phase::ended,   Phase::rated,   Phase::offline,           Phase::ticket_submitted};
 
+// A frame's or record's `attachment` object as compact JSON text; empty without one.
+std::string attachmentText(const Json& item) {
+  const Json* attachment = json::field(item, "attachment");
+  return attachment && attachment->is_object() ? toJsonText(*attachment) : std::string();
+}
+
 }  // namespace
 
 const char* phaseName(Phase phase) {
@@ -41,6 +47,7 @@ void readRecord(const Json& item, OutRecord& r) {
   const bool hasFrame = frame && frame->is_object();
   r.frame = hasFrame ? toJsonText(*frame) : "null";
   r.text = hasFrame ? json::stringOr(*frame, "text") : std::string();
+  r.attachment = hasFrame ? attachmentText(*frame) : std::string();
 }
 
 void readRecord(const Json& item, AckRecord& r) {
@@ -70,6 +77,7 @@ void readRecord(const Json& item, MessageRecord& r) {
   r.cmid = json::stringOr(item, "cmid");
   r.replyTo = json::stringOr(item, "replyTo");
   r.tier = json::stringOr(item, "tier");
+  r.attachment = attachmentText(item);
   r.seq = json::intOr(item, "seq");
   r.time = json::intOr(item, "time");
   if (const Json* suggestions = json::field(item, "suggestions"); suggestions && suggestions->is_array()) {

@@ -32,6 +32,7 @@ struct OutRecord {
   std::int64_t at = 0;
   std::string frame;  // the message frame's JSON text, sent as it is on every attempt
   std::string text;   // the frame's text (not written: the frame holds it)
+  std::string attachment;  // the frame's attachment object as JSON text, or empty (likewise)
 };
 // "ack": the server stored the message under `seq`.
 struct AckRecord {
@@ -77,6 +78,7 @@ struct MessageRecord {
   std::string cmid;     // the visitor's own message, echoed
   std::string replyTo;  // the server's copy of a local bot reply: "bot:<replyTo>"
   std::string tier;     // bot replies: answer | suggest | handoff
+  std::string attachment;  // the message's attachment object (protocol rules) as JSON text, or empty
   std::int64_t seq = 0;  // 0 until the server numbered it
   std::int64_t time = 0;
   Suggestions suggestions;
@@ -167,6 +169,7 @@ void writeRecord(Out& out, const SeenRecord& r) {
 template <typename Out>
 void writeRecord(Out& out, const MessageRecord& r) {
   ObjectWriter<Out> record(out);
+  if (!r.attachment.empty()) record.json("attachment", r.attachment);
   record.string("author", r.author);
   if (!r.cmid.empty()) record.string("cmid", r.cmid);
   if (!r.id.empty()) record.string("id", r.id);

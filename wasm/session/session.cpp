@@ -57,7 +57,7 @@ std::optional<Error> Session::handleSendText(std::string_view text, std::int64_t
   return error;
 }
 
-std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64_t now) {
+std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64_t now, std::string_view attachment) {
   const auto first = rawText.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return Error{"text_empty", "the message is empty"};
   const std::string_view text = rawText.substr(first, rawText.find_last_not_of(" \t\r\n") - first + 1);
@@ -73,8 +73,8 @@ std::optional<Error> Session::onVisitorText(std::string_view rawText, std::int64
     next.unanswered = 0;
     record(next);
   }
-  if (phase_.phase != Phase::bot || faq_ == nullptr || faq_->empty()) {
-    enqueueVisitorMessage(text, now, nullptr);
+  if (!attachment.empty() || phase_.phase != Phase::bot || faq_ == nullptr || faq_->empty()) {
+    enqueueVisitorMessage(text, now, nullptr, attachment);
     return std::nullopt;
   }
   return replyAsBot(text, now);
@@ -162,7 +162,7 @@ std::string Session::nextCmid() {
   return cmid;
 }
 
-std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot) {
+std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot, std::string_view attachment) {
   OutRecord out;
   out.cmid = nextCmid();
   out.cseq = nextCseq_;
@@ -170,12 +170,14 @@ std::string Session::enqueueVisitorMessage(std::string_view text, std::int64_t n
   frameScratch_.clear();
   {
     ObjectWriter frame(frameScratch_);
+    if (!attachment.empty()) frame.json("attachment", attachment);
     if (!bot.is_null()) frame.json("bot", toJsonText(bot));
     frame.integer("clientTime", std::max<std::int64_t>(now, 0)).string("cmid", out.cmid).integer("cseq", out.cseq);
     frame.string("text", text).string("type", "message");
   }
   out.frame.assign(frameScratch_.view().data(), frameScratch_.size());
   out.text = text;
+  out.attachment = attachment;
   const std::string cmid = out.cmid;
   writeRecord(newRecord(), out);
   apply(std::move(out));
@@ -291,7 +293,7 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
       if (message.author != "visitor") writeRecord(next(), message);
     }
     for (const auto& entry : outbox_.entries()) {
-      writeRecord(next(), OutRecord{entry.cmid, entry.cseq, entry.createdAt, entry.frame, {}});
+      writeRecord(next(), OutRecord{entry.cmid, entry.cseq, entry.createdAt, entry.frame, {}, {}});
       if (entry.seq != 0) writeRecord(next(), AckRecord{entry.cmid, entry.seq});
       if (entry.delivery == Delivery::sent) writeRecord(next(), SentRecord{entry.cmid});
       if (entry.delivery == Delivery::failed) writeRecord(next(), FailRecord{entry.cmid});
@@ -331,6 +333,7 @@ void Session::apply(const OutRecord& r) {
   message.author = "visitor";
   message.cmid = r.cmid;
   message.text = r.text;
+  message.attachment = r.attachment;
   message.time = r.at;
   messages_.append(std::move(message));
   OutboxEntry entry;

@@ -63,6 +63,9 @@ struct SessionConfig {
 class Session {
  public:
   Session(SessionConfig config, const FaqEngine* faq);
+  // The FAQ engine the bot answers from from now on (the shell loads a site's index after
+  // the conversation has started, so the chat need not wait for it); null: no bot.
+  void useKnowledge(const FaqEngine* faq) { faq_ = faq; }
 
   // A new visitor: ids derive from `seed` (the shell's crypto randomness).
   void startFresh(std::uint64_t seed, const std::string& visitorId, std::int64_t now);
@@ -102,7 +105,12 @@ class Session {
   void rememberKey(std::string key);
 
   // Event handlers.
-  std::optional<Error> onVisitorText(std::string_view text, std::int64_t now);
+  // `attachment` (JSON text, checked already): a file the shell has uploaded, sent with
+  // `text` as its caption and never answered by the bot.
+  std::optional<Error> onVisitorText(std::string_view text, std::int64_t now, std::string_view attachment = {});
+  // A send_text event that carries an `attachment` object: checked against the protocol's
+  // rules for a message frame, then onVisitorText.
+  std::optional<Error> onVisitorAttachment(std::string_view text, const Json& attachment, std::int64_t now);
   // The visitor's text in the bot phase, with a knowledge base: the FAQ engine answers.
   std::optional<Error> replyAsBot(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
@@ -146,7 +154,8 @@ class Session {
 
   std::string nextCmid();
   // Returns the cmid, which also keys the local bot reply to this message.
-  std::string enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot);
+  // `attachment`: the message's attachment object as JSON text (onVisitorText), or empty.
+  std::string enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot, std::string_view attachment = {});
   void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier, Suggestions suggestions,
                           std::int64_t now);
   // The phase record as it stands, moved to `phase`; the caller changes more fields.

@@ -63,7 +63,13 @@ std::optional<Error> Session::handleEvent(const Json& event) {
   std::optional<Error> error;
   if (type == "send_text") {
     if (!json::hasString(event, "text")) return Error{"invalid_event", "send_text needs text"};
-    return handleSendText(json::field(event, "text")->get_ref<const std::string&>(), now);
+    const std::string& text = json::field(event, "text")->get_ref<const std::string&>();
+    if (const Json* attachment = json::field(event, "attachment")) {
+      error = onVisitorAttachment(text, *attachment, now);
+      if (!error) flush(now);
+      return error;
+    }
+    return handleSendText(text, now);
   } else if (type == "frame") {
     if (!json::hasString(event, "text")) return Error{"invalid_event", "frame needs text"};
     return handleFrame(json::field(event, "text")->get_ref<const std::string&>(), now);
@@ -148,6 +154,18 @@ bool Session::matchesHandoffKeyword(std::string_view text) const {
     if (!keyword.empty() && lowered.find(lowerAscii(keyword)) != std::string::npos) return true;
   }
   return false;
+}
+
+std::optional<Error> Session::onVisitorAttachment(std::string_view text, const Json& attachment, std::int64_t now) {
+  if (!attachment.is_object()) return Error{"attachment_invalid", "attachment must be an object"};
+  const std::string attachmentJson = toJsonText(attachment);
+  // The frame it will travel in, checked by the one set of rules every frame meets, so
+  // the outbox never holds a message the server would refuse for ever.
+  std::string probe;
+  ObjectWriter(probe).json("attachment", attachmentJson).integer("clientTime", 0).string("cmid", "c").integer("cseq", 1).string("text", text).string("type", "message");
+  auto checked = protocol::parseFrame(probe, protocol::Direction::toServer, config_.protocol);
+  if (!checked.ok()) return Error{"attachment_invalid", checked.error().message};
+  return onVisitorText(text, now, attachmentJson);
 }
 
 std::optional<Error> Session::replyAsBot(std::string_view text, std::int64_t now) {

@@ -21,6 +21,8 @@ Json messageJson(const MessageRecord& message) {
   if (message.seq != 0) out["seq"] = message.seq;
   if (!message.name.empty()) out["name"] = message.name;
   if (!message.tier.empty()) out["tier"] = message.tier;
+  // Written by toJsonText from a parsed object, so it parses back (snapshot() parses the same way).
+  if (!message.attachment.empty()) out["attachment"] = Json::parse(message.attachment, nullptr, /*allow_exceptions=*/false);
   if (!message.suggestions.empty()) {
     Json suggestions = Json::array();
     for (const auto& [faqId, question] : message.suggestions) suggestions.push_back({{"faqId", faqId}, {"question", question}});
@@ -157,6 +159,8 @@ Json Session::view() const {
               {"unread", unreadCount()},
               {"visitorId", visitorId_},
               {"conversationId", conversationId_},
+              // The shell's credential for the server's HTTP routes (attachment uploads).
+              {"sessionToken", sessionToken_},
               {"messages", std::move(messages)}};
 }
 

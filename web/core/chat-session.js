@@ -1,6 +1,7 @@
 import { CoreHandle } from './core-handle.js';
 import { unwrapCoreEffects, unwrapCoreEffectsReply, unwrapCoreResult } from './core-reply.js';
 import { KefuError } from './kefu-error.js';
+import { localizeKnowledgeBase } from './kb-locale.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
@@ -36,12 +37,26 @@ export class ChatSession extends CoreHandle {
     super(new core.SessionApi(), 'ChatSession');
     this.#core = core;
     try {
-      const kbText = knowledgeBase === undefined ? '' : typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase);
+      // The bot answers in the session's locale where the KB has that language.
+      const kbText = knowledgeBase === undefined ? '' : localizeKnowledgeBase(knowledgeBase, config.locale);
       unwrapCoreResult(this.raw._configure(JSON.stringify(config), kbText));
     } catch (error) {
       this.dispose();
       throw error;
     }
+  }
+
+  /**
+   * The bot's knowledge from a binary index (.kfi bytes from the server, `kefu build-index`
+   * or FaqEngine.exportIndex()), loaded without training, at any time after construction:
+   * a conversation need not wait for its index. On error (kb_index_version,
+   * kb_index_corrupt) the knowledge the session had stays.
+   * @param {Uint8Array} bytes
+   * @returns {{entries: number}}
+   */
+  loadIndex(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new KefuError('invalid_argument', 'loadIndex takes the index as a Uint8Array');
+    return unwrapCoreResult(this.raw._loadIndex(bytes));
   }
 
   static async create(options = {}) {

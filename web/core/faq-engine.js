@@ -1,6 +1,7 @@
 import { CoreHandle } from './core-handle.js';
 import { unwrapCoreRanks, unwrapCoreResult } from './core-reply.js';
 import { KefuError } from './kefu-error.js';
+import { localizeKnowledgeBase } from './kb-locale.js';
 import { loadKefuCore } from './load-core.js';
 import { checkTextAndK } from './query-arguments.js';
 
@@ -41,7 +42,7 @@ export class FaqEngine extends CoreHandle {
   /** Replaces the knowledge base. On error the previous one stays in service. */
   load(knowledgeBase, options = {}) {
     const raw = this.raw;
-    const { limits, thresholds } = options;
+    const { limits, thresholds, locale } = options;
     let stats;
     if (knowledgeBase instanceof ArrayBuffer || ArrayBuffer.isView(knowledgeBase)) {
       const bytes = knowledgeBase instanceof Uint8Array ? knowledgeBase : new Uint8Array(knowledgeBase.buffer ?? knowledgeBase, knowledgeBase.byteOffset ?? 0, knowledgeBase.byteLength);
@@ -50,7 +51,7 @@ export class FaqEngine extends CoreHandle {
       raw._indexInbox(bytes.length).set(bytes);
       stats = unwrapCoreResult(raw._loadReceivedIndex(JSON.stringify({ thresholds })));
     } else {
-      const kbText = typeof knowledgeBase === 'string' ? knowledgeBase : JSON.stringify(knowledgeBase ?? null);
+      const kbText = localizeKnowledgeBase(knowledgeBase, locale);
       stats = unwrapCoreResult(raw._loadKnowledgeBase(kbText, JSON.stringify({ limits, thresholds })));
     }
     // Only once the new KB is in: a failed load keeps the old one, and its entries.

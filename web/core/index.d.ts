@@ -28,9 +28,12 @@ export interface FaqEntry {
   id: string;
   question: string;
   similar?: string[];
-  answer: string;
+  /** One text for every locale, or texts by locale with the one for the others: {default: '…', 'zh-TW': '…', en: '…'}. */
+  answer: string | ({ default: string } & Record<string, string>);
   keywords?: string[];
   category?: string;
+  /** Offered on the widget's home screen. */
+  featured?: boolean;
 }
 
 /** docs/knowledge-base.md; any other field is a `kb_unknown_field` error (nearly always a typo). */
@@ -64,6 +67,8 @@ export interface TierThresholds {
 export interface FaqEngineOptions {
   limits?: KnowledgeBaseLimits;
   thresholds?: TierThresholds;
+  /** Which text of a per-locale answer ({default, "zh-TW": …}) the engine answers with; default: "default". */
+  locale?: string;
 }
 
 export type MatchTier = 'answer' | 'suggest' | 'handoff';
@@ -115,7 +120,7 @@ export type SessionEffect =
   | { type: 'notify'; event: 'message' | 'unread' | 'handoff' | 'error'; detail: Record<string, unknown> };
 
 export type SessionEvent = (
-  | { type: 'send_text'; text: string; now?: number }
+  | { type: 'send_text'; text: string; attachment?: Attachment; now?: number }
   | { type: 'choose_suggestion'; faqId: string; now?: number }
   | { type: 'request_handoff'; now?: number }
   | { type: 'retry'; cmid: string; now?: number }
@@ -134,6 +139,17 @@ export type SessionEvent = (
 export type Phase = 'prechat' | 'bot' | 'handoff_requested' | 'queued' | 'with_agent' | 'ended' | 'rated' | 'offline' | 'ticket_submitted';
 export type Delivery = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/** A file uploaded to the server first (POST /attachments, docs/server.md); `text` is its caption. */
+export interface Attachment {
+  /** SHA-256 of the bytes, hex, as the upload answered. */
+  id: string;
+  name: string;
+  type: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf';
+  size: number;
+  width?: number;
+  height?: number;
+}
+
 export interface ViewMessage {
   id: string;
   author: 'visitor' | 'bot' | 'agent' | 'system';
@@ -144,6 +160,7 @@ export interface ViewMessage {
   tier?: MatchTier;
   delivery?: Delivery;
   suggestions?: { faqId: string; question: string }[];
+  attachment?: Attachment;
 }
 
 export interface SessionView {
@@ -157,6 +174,8 @@ export interface SessionView {
   unread: number;
   visitorId: string;
   conversationId: string;
+  /** The server's token for this conversation ('' before the first welcome): the credential of its HTTP routes. */
+  sessionToken: string;
   messages: ViewMessage[];
 }
 
@@ -174,6 +193,8 @@ export interface SessionConfig {
 export class ChatSession {
   constructor(core: KefuCoreModule, options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase });
   static create(options?: { config?: SessionConfig; knowledgeBase?: string | KnowledgeBase; build?: CoreBuild }): Promise<ChatSession>;
+  /** The bot's knowledge from a binary index (.kfi), at any time; on error the previous knowledge stays. */
+  loadIndex(bytes: Uint8Array): { entries: number };
   startFresh(options?: { seed?: number; visitorId?: string; now?: number }): SessionEffect[];
   restore(stored: { snapshot: string; journal?: string[]; seed?: number; now?: number }): {
     effects: SessionEffect[];

@@ -8,10 +8,10 @@ const LAUNCHER_LABELS = { 'zh-CN': '在线客服', 'zh-TW': '線上客服', en: 
 // Custom properties are the theme surface (documented in docs/embedding.md). Class
 // names need no prefix: the shadow root keeps them apart from the host page's.
 export const LAUNCHER_CSS =
-  ':host{all:initial;position:fixed;z-index:2147483000;right:max(20px,env(safe-area-inset-right));bottom:max(20px,env(safe-area-inset-bottom))}:host([hidden]),[hidden]{display:none}' +
+  ':host{all:initial;position:fixed;z-index:2147483000;right:max(20px,env(safe-area-inset-right));bottom:max(20px,env(safe-area-inset-bottom))}:host(.left){left:max(20px,env(safe-area-inset-left));right:auto}' +
   '.launcher{width:56px;height:56px;border:0;border-radius:50%;background:var(--kefu-accent,#1664ff);color:var(--kefu-on-accent,#fff);box-shadow:0 4px 16px #0003;cursor:pointer;display:grid;place-items:center;position:relative;padding:0}' +
   '.launcher:focus-visible{outline:3px solid var(--kefu-focus,#ffb000);outline-offset:3px}.launcher:before{content:"";width:26px;height:20px;border-radius:9px 9px 9px 2px;background:currentColor}' +
-  '.badge{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:var(--kefu-badge,#f53f3f);color:#fff;font:600 12px/20px sans-serif}';
+  '.badge{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:var(--kefu-badge,#f53f3f);color:#fff;font:600 12px/20px sans-serif}[hidden]{display:none}';
 
 /** zh-TW for Taiwan, Hong Kong, Macau and Hant tags; zh-CN for other Chinese; else en. */
 export function pickLocale(tag) {
@@ -37,6 +37,7 @@ export function showLauncher(config, onActivate, doc = document) {
   adoptStyles(root, LAUNCHER_CSS, config.stylesheetUrl);
   const locale = pickLocale(config.locale);
   host.lang = locale;
+  host.className = config.position || ''; // "left" moves it (and the panel) to the left corner
 
   const button = Object.assign(doc.createElement('button'), { type: 'button', className: 'launcher', onclick: onActivate });
   button.setAttribute('aria-label', LAUNCHER_LABELS[locale]);
@@ -49,8 +50,9 @@ export function showLauncher(config, onActivate, doc = document) {
     host,
     root,
     button,
+    // Only the button: a site with its own launcher still opens the panel (`hide`, then `open`).
     setVisible(visible) {
-      host.hidden = !visible;
+      button.hidden = !visible;
     },
     setUnread(count) {
       badge.hidden = !(count > 0);

@@ -13,14 +13,14 @@ import { scheduleIdle } from './schedule-idle.js';
 const LOADER_VERSION = '0.1.0';
 
 (function installKefu(win, doc) {
-  if (win.Kefu && win.Kefu.version) return; // the loader ran already
-  const queued = (win.Kefu && win.Kefu.q) || [];
-  let paintedBySnippet = win.Kefu && win.Kefu.l;
+  if (win.Kefu?.version) return; // the loader ran already
+  const queued = win.Kefu?.q || [];
+  let paintedBySnippet = win.Kefu?.l;
   const script = doc.currentScript;
   // The widget, its stylesheet and the core live in a folder named after their bytes
   // (scripts/bundle.mjs defines KEFU_ASSET_VERSION), cached for good; only this loader
   // is revalidated, so an upgrade reaches the next page view.
-  const base = new URL(`v/${KEFU_ASSET_VERSION}/`, script && script.src ? script.src : doc.baseURI).href;
+  const base = new URL(`v/${KEFU_ASSET_VERSION}/`, script?.src || doc.baseURI).href;
   const widgetUrl = base + 'kefu-widget.js';
   const api = createCommandApi({
     loadWidget: () => import(/* webpackIgnore: true */ widgetUrl),
@@ -28,7 +28,7 @@ const LOADER_VERSION = '0.1.0';
       // Only the first boot may adopt it: after a shutdown it is gone from the page.
       const painted = paintedBySnippet;
       paintedBySnippet = null;
-      if (painted && painted.host.isConnected) {
+      if (painted?.host.isConnected) {
         painted.button.onclick = onActivate;
         return painted;
       }

@@ -13,7 +13,7 @@ export class ChatTransport {
   #Socket;
   #socket = null;
   #handlers;
-  #identity = null;
+  #helloFields = {};
   #page = null;
   #refusal = null;
 
@@ -36,11 +36,13 @@ export class ChatTransport {
   }
 
   /**
-   * The logged-in user (`Kefu('identify')`). The core writes `hello` without it, so it is
-   * added here, on the way out, and sent on every connection from now on.
+   * What the page said about the visitor: `identity` (`Kefu('identify')`, the logged-in
+   * user) and `attributes` (`Kefu('update')`). The core writes `hello` without them, so
+   * they are added here, on the way out, and sent on every connection from now on.
+   * @param {{identity?: object, attributes?: Record<string, string>}} fields
    */
-  setIdentity(identity) {
-    this.#identity = identity;
+  setHelloFields(fields) {
+    this.#helloFields = fields;
   }
 
   /** The host page (page-context.js), added to every hello like the identity. */
@@ -81,13 +83,11 @@ export class ChatTransport {
   send(frame) {
     if (this.state !== 'open') return false;
     let text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    // Only a hello carries the identity and the page. The core's JSON has no spaces, so
-    // every hello's text contains this; the parse confirms it for the rare other frame that does.
-    if ((this.#identity || this.#page) && text.includes('"type":"hello"')) {
+    // Only a hello carries them (identity, attributes, the page). The core's JSON has no
+    // spaces, so every hello's text contains this; the parse confirms it for the rare other frame that does.
+    if ((Object.keys(this.#helloFields).length > 0 || this.#page) && text.includes('"type":"hello"')) {
       const parsed = JSON.parse(text);
-      if (parsed.type === 'hello') {
-        text = JSON.stringify({ ...parsed, ...(this.#identity ? { identity: this.#identity } : {}), ...(this.#page ? { page: this.#page } : {}) });
-      }
+      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, ...this.#helloFields, ...(this.#page ? { page: this.#page } : {}) });
     }
     this.#socket.send(text);
     return true;

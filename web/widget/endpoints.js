@@ -13,9 +13,19 @@ export function resolveEndpoints(config, pageUrl) {
   const assetBase = new URL(config.assetBase || `${httpOrigin}/kefu/`, pageUrl);
   return {
     serverUrl: serverUrl.href,
+    httpOrigin,
     moduleUrl: new URL('kefu-core.mjs', assetBase).href,
     wasmUrl: new URL('kefu-core.wasm', assetBase).href,
     stylesheetUrl: new URL('kefu-widget.css', assetBase).href,
-    knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
+    // The site's home screen, texts and look, and whether agents are on (server/visitor/site-profile.js).
+    profileUrl: `${httpOrigin}/site/${encodeURIComponent(config.siteId)}.json`,
+    // The server's pointer to the site's current index (a redirect to its versioned URL).
+    knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.kfi`, httpOrigin).href,
+    // The KB JSON, trained in the browser when the site's answers depend on the visitor's
+    // locale (the server's index holds the default texts); null when the page brings its own.
+    knowledgeJsonUrl: config.knowledgeBaseUrl ? null : new URL(`/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
+    // Where the server keeps each version welcome may name; null when the page brings
+    // its own knowledge base.
+    knowledgeVersionsUrl: config.knowledgeBaseUrl ? null : new URL(`/kb/${encodeURIComponent(config.siteId)}/`, httpOrigin).href,
   };
 }

@@ -22,17 +22,30 @@ export class SessionShell {
   #stopped = false;
   #page;
   #welcomed = false; // the server answered this connection's hello: other frames may follow
+  #helloFields = {}; // what ChatTransport adds to hello (identity, attributes)
+  #loadVersion;
+  // The visitor's events while the bot's index is on its way, applied once it is loaded
+  // (or could not be): a question asked early is answered, not handed to people.
+  #held = null;
+  #knowledgeLoads = Promise.resolve(); // one index load at a time, in order
+  #loadsPending = 0;
+  #knowledgeVersion = null; // the version loaded
+  #namedVersion = null; // the version the last welcome named
 
   /**
-   * @param {{core: object, knowledgeBase?: string, config: object, storage: import('./chat-storage.js').ChatStorage,
-   *   serverUrl: string, Socket?: typeof WebSocket}} options
+   * @param {{core: object, knowledge?: Promise<{bytes: Uint8Array, version: string|null}|null>,
+   *   loadVersion?: (version: string) => Promise<{bytes: Uint8Array, version: string}|null>,
+   *   config: object, storage: import('./chat-storage.js').ChatStorage, serverUrl: string, Socket?: typeof WebSocket}} options
+   *   knowledge: the site's index on its way (null: it could not be had, the bot stays
+   *   silent); loadVersion fetches the version a welcome names, when it is not the one held
    * @param {{onRender: (view: object) => void, onNotify: (event: string, detail: object) => void,
    *   onStorageError: (error: unknown) => void}} handlers
    */
-  constructor({ core, knowledgeBase, config, storage, serverUrl, Socket }, handlers) {
-    this.#session = new ChatSession(core, { config, knowledgeBase });
+  constructor({ core, knowledge, loadVersion, config, storage, serverUrl, Socket }, handlers) {
+    this.#session = new ChatSession(core, { config });
     this.#storage = storage;
     this.#handlers = handlers;
+    this.#loadVersion = loadVersion ?? null;
     this.#timer = new WakeTimer(() => this.#feed({ type: 'timer' }));
     this.#transport = new ChatTransport(
       serverUrl,
@@ -43,7 +56,7 @@ export class SessionShell {
         },
         onFrame: (text) => {
           if (!this.#welcomed && text.includes('"type":"welcome"')) this.#welcomed = true;
-          this.#feed({ type: 'frame', text });
+          this.#onFrame(text);
         },
         onClose: () => {
           this.#welcomed = false;
@@ -61,6 +74,7 @@ export class SessionShell {
       if (this.#welcomed) this.#transport.send({ type: 'page', page });
     });
     this.#transport.setPage(this.#page.page);
+    if (knowledge) this.#awaitKnowledge(() => knowledge);
   }
 
   /** Picks up the stored conversation, or starts one; then connects. */
@@ -76,8 +90,16 @@ export class SessionShell {
     }
   }
 
-  /** A visitor or host-page event; a rejected one throws a KefuError and changes nothing. */
+  /**
+   * A visitor or host-page event; a rejected one throws a KefuError and changes nothing.
+   * While the index is on its way the event waits for it (a rejection is then notified).
+   */
   dispatch(event) {
+    if (this.#held) this.#held.push(event);
+    else this.#apply(event);
+  }
+
+  #apply(event) {
     this.#carryOut(this.#session.handle({ ...event, now: Date.now() }));
   }
 
@@ -94,9 +116,13 @@ export class SessionShell {
     return this.#writes;
   }
 
-  setIdentity(identity) {
-    this.#transport.setIdentity(identity);
-    // hello carries the identity, so a connection made before it is remade.
+  /** @param {{identity?: object, attributes?: Record<string, string>}} fields added to every hello */
+  setHelloFields(fields) {
+    // Another tab repeats what this one has (a new follower, a leader change): no reconnect for that.
+    if (JSON.stringify(fields) === JSON.stringify(this.#helloFields)) return;
+    this.#helloFields = fields;
+    this.#transport.setHelloFields(fields);
+    // hello carries them, so a connection made before they changed is remade.
     if (this.#transport.state === 'open' || this.#transport.state === 'opening') {
       this.#transport.close();
       this.#feed({ type: 'disconnected' });
@@ -112,6 +138,8 @@ export class SessionShell {
   }
 
   stop() {
+    // What the visitor sent while the index was on its way is kept, without the bot.
+    if (this.#held) this.#releaseHeld();
     this.#stopped = true;
     this.#page.dispose();
     this.#timer.cancel();
@@ -122,12 +150,71 @@ export class SessionShell {
   #feed(event) {
     if (this.#stopped) return;
     try {
-      this.dispatch(event);
+      this.#apply(event);
     } catch (error) {
       // A malformed or out-of-place frame from the server changes nothing in the core;
       // the conversation carries on. Anything else is worth telling the host page.
       if (error?.code === 'not_welcomed') this.#beforeWelcome(event);
       else if (!String(error?.code).startsWith('frame_') && error?.code !== 'event_invalid_in_state') {
+        this.#handlers.onNotify('error', { code: error?.code ?? 'internal', message: String(error?.message ?? error) });
+      }
+    }
+  }
+
+  // A welcome names the site's current index: a new version (published while this page
+  // was open) is loaded for the conversation that starts, before the visitor's next turn.
+  #onFrame(text) {
+    if (this.#loadVersion && text.startsWith('{"type":"welcome"')) {
+      let version;
+      try {
+        version = JSON.parse(text).kbVersion;
+      } catch {
+        version = undefined; // the core says what is wrong with it
+      }
+      if (typeof version === 'string' && version !== this.#namedVersion) {
+        this.#namedVersion = version;
+        // Decided once the loads before it are done: usually the first one brought it.
+        this.#awaitKnowledge(() => (version === this.#knowledgeVersion ? null : this.#loadVersion(version)));
+      }
+    }
+    this.#feed({ type: 'frame', text });
+  }
+
+  #awaitKnowledge(load) {
+    this.#held ??= [];
+    this.#loadsPending += 1;
+    const notifyError = (error) => this.#handlers.onNotify('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
+    this.#knowledgeLoads = this.#knowledgeLoads
+      .then(load)
+      .catch((error) => {
+        notifyError(error);
+        return null;
+      })
+      .then((knowledge) => {
+        this.#loadsPending -= 1;
+        let loaded = null;
+        if (knowledge && !this.#stopped) {
+          try {
+            loaded = { version: knowledge.version, faqs: this.#session.loadIndex(knowledge.bytes).entries };
+            this.#knowledgeVersion = knowledge.version;
+          } catch (error) {
+            notifyError(error); // a broken index silences the bot (or keeps the last one)
+          }
+        }
+        // The held events first: the page hears kb_ready once the bot has answered them.
+        if (this.#loadsPending === 0) this.#releaseHeld();
+        if (loaded) this.#handlers.onNotify('kb_ready', loaded);
+      });
+  }
+
+  #releaseHeld() {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const event of held) {
+      if (this.#stopped) return;
+      try {
+        this.#apply(event);
+      } catch (error) {
         this.#handlers.onNotify('error', { code: error?.code ?? 'internal', message: String(error?.message ?? error) });
       }
     }

@@ -22,7 +22,7 @@ export class TabSession {
   #leadership;
   #shell = null;
   #pending = new Map(); // event id -> event, in the order typed
-  #identity = null;
+  #helloFields = null;
   #tabId = randomId();
   #counter = 0;
   #stopped = false;
@@ -104,10 +104,11 @@ export class TabSession {
     this.#shell.dispatch({ type: 'panel', open: anyOpen });
   }
 
-  identify(identity) {
-    this.#identity = identity;
-    if (this.#shell) this.#shell.setIdentity(identity);
-    else this.#channel.publish('identify', identity);
+  /** The identity and attributes every hello carries (ChatTransport.setHelloFields). */
+  setHelloFields(fields) {
+    this.#helloFields = fields;
+    if (this.#shell) this.#shell.setHelloFields(fields);
+    else this.#channel.publish('hello', fields);
   }
 
   /** The network is back or the tab is visible again. */
@@ -148,8 +149,8 @@ export class TabSession {
       shell.stop();
       return;
     }
-    // Before start(): the first hello already carries the identity.
-    if (this.#identity) shell.setIdentity(this.#identity);
+    // Before start(): the first hello already carries them.
+    if (this.#helloFields) shell.setHelloFields(this.#helloFields);
     await shell.start();
     if (this.#stopped) {
       shell.stop();
@@ -178,7 +179,7 @@ export class TabSession {
   #onMessage({ type, payload }) {
     if (this.#shell) {
       if (type === 'sync') this.#channel.publish('view', this.#shell.view());
-      else if (type === 'identify') this.#shell.setIdentity(payload);
+      else if (type === 'hello') this.#shell.setHelloFields(payload);
       else if (type === 'panel') this.#panelIn(payload.tab, payload.open);
       else if (type === 'event') this.#applyForwarded(payload);
       return;
@@ -215,16 +216,18 @@ export class TabSession {
   }
 
   #resendPending() {
-    if (this.#identity) this.#channel.publish('identify', this.#identity);
+    if (this.#helloFields) this.#channel.publish('hello', this.#helloFields);
     if (this.#ownPanelOpen) this.#channel.publish('panel', { tab: this.#tabId, open: true });
     for (const [id, event] of this.#pending) this.#channel.publish('event', { id, event });
     this.#channel.publish('sync', { from: this.#tabId });
   }
 }
 
-// Typing indicators are not worth a stored key each: one shown twice does no harm.
+// Typing indicators are not worth a stored key each: one shown twice does no harm. An
+// event keyed already keeps its key (an attachment's message is keyed by its upload,
+// which a reload resends: attachment-uploader.js).
 function keyed(id, event) {
-  return event.type === 'typing' ? event : { ...event, key: id };
+  return event.type === 'typing' ? event : { key: id, ...event };
 }
 
 function randomId() {

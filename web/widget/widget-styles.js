@@ -4,6 +4,8 @@
 // The theme surface is the --kefu-* custom properties (docs/embedding.md); they
 // inherit from the page through the shadow boundary.
 
+import { ATTACHMENT_CSS } from './ui/attachment-styles.js';
+
 export const WIDGET_CSS = `
 .panel{--accent:var(--kefu-accent,#1664ff);--on-accent:var(--kefu-on-accent,#fff);--focus:var(--kefu-focus,#ffb000);
 --bg:var(--kefu-panel-bg,#fff);--fg:var(--kefu-text,#1d2129);--muted:var(--kefu-muted,#4e5969);--line:var(--kefu-line,#e5e6eb);
@@ -69,8 +71,28 @@ border-radius:var(--kefu-radius,12px);box-shadow:0 8px 32px #0003;overflow:hidde
 .star:has(:focus-visible){outline:3px solid var(--focus);border-radius:4px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .launcher[aria-expanded=true]:before{width:18px;height:18px;border-radius:2px;clip-path:polygon(20% 0,50% 30%,80% 0,100% 20%,70% 50%,100% 80%,80% 100%,50% 70%,20% 100%,0 80%,30% 50%,0 20%)}
+${ATTACHMENT_CSS}
+.panel [hidden]{display:none!important}
+:host(.left) .panel{left:max(20px,env(safe-area-inset-left));right:auto}
+.home{padding:4px 0 8px}
+.home h3{margin:12px 0 6px;font-size:13px;font-weight:600;color:var(--muted)}
+.home p{margin:0 0 4px}
+.home .greeting{font-size:16px;font-weight:600;margin:4px 0 6px}
+.home .reply-time{font-size:13px;color:var(--muted)}
+.home .divider{text-align:center;font-size:12px;color:var(--muted);border-top:1px solid var(--line);padding-top:8px;margin-bottom:8px}
+.home-images{display:flex;gap:4px}
+.home .logo{max-height:40px;max-width:160px}
+.home .avatar{width:36px;height:36px;border-radius:50%;object-fit:cover;border:2px solid var(--bg)}
+.suggestions{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;align-items:flex-start;gap:6px}
+.after-chat{display:flex;align-items:center;justify-content:space-between;gap:8px;flex-wrap:wrap}
+.form.rating{gap:4px}
+.form.rating .stars legend{margin:0;font-size:13px}
+.rating-details{display:flex;gap:8px;width:100%}
+.rating-details input{flex:1;min-width:0}
+.ticket-done{font-size:14px!important;color:var(--fg)!important}
 @media (max-width:480px){
 .panel{inset:auto 0;right:0;bottom:auto;top:var(--kefu-viewport-top,0);width:100%;height:100vh;height:var(--kefu-viewport-height,100dvh);border-radius:0}
+:host(.left) .panel{left:0;right:0}
 :host(.kefu-open) .launcher{display:none}
 }
 @media (prefers-reduced-motion:no-preference){.panel{transition:opacity .15s}}

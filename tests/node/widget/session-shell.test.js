@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadKefuCore } from '../../../web/core/index.js';
+import { FaqEngine, loadKefuCore } from '../../../web/core/index.js';
 import { ChatStorage } from '../../../web/widget/chat-storage.js';
 import { SessionShell } from '../../../web/widget/session-shell.js';
 import { coreBuild, readRepoText } from '../core-build.js';
 import { FakeServer } from './fake-socket.js';
 
 const core = await loadKefuCore({ build: coreBuild });
-const knowledgeBase = readRepoText('shared/kb/demo.json');
+// The demo KB's trained index, as the server serves it.
+const trained = new FaqEngine(core, readRepoText('shared/kb/demo.json'));
+const demoIndex = trained.exportIndex();
+trained.dispose();
+const knowledge = Promise.resolve({ bytes: demoIndex, version: null });
 const until = async (condition, what, timeoutMs = 3000) => {
   const started = Date.now();
   while (!condition()) {
@@ -17,12 +21,12 @@ const until = async (condition, what, timeoutMs = 3000) => {
 };
 
 async function startShell(server, storage) {
-  const seen = { views: [], notices: [], storageErrors: [] };
+  const seen = { views: [], notices: [], knowledge: [], storageErrors: [] };
   const shell = new SessionShell(
-    { core, knowledgeBase, config: { siteId: 'demo', locale: 'zh-CN' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    { core, knowledge, config: { siteId: 'demo', locale: 'zh-CN' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
     {
       onRender: (view) => seen.views.push(view),
-      onNotify: (event, detail) => seen.notices.push({ event, detail }),
+      onNotify: (event, detail) => (event === 'kb_ready' ? seen.knowledge : seen.notices).push({ event, detail }),
       onStorageError: (error) => seen.storageErrors.push(error),
     },
   );
@@ -46,11 +50,53 @@ test('the shell connects, says hello, and the bot answers locally while the mess
   shell.stop();
 });
 
+test('the chat runs before the index arrives; a question asked meanwhile waits for it and is answered by the bot', async () => {
+  const server = new FakeServer();
+  let deliver;
+  const late = new Promise((resolve) => {
+    deliver = resolve;
+  });
+  const seen = { notices: [] };
+  const shell = new SessionShell(
+    { core, knowledge: late, config: { siteId: 'demo', locale: 'zh-CN' }, storage: await memoryStorage(), serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    { onRender: () => {}, onNotify: (event, detail) => seen.notices.push({ event, detail }), onStorageError: () => {} },
+  );
+  await shell.start();
+  await until(() => shell.view().connection === 'online', 'the welcome');
+  shell.dispatch({ type: 'send_text', text: '忘记密码了怎么办' });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(shell.view().messages, [], 'held: without the index the bot would hand it to people');
+  assert.deepEqual(server.storedTexts, []);
+  deliver({ bytes: demoIndex, version: 'v1' });
+  await until(() => shell.view().messages.length > 0, 'the held question');
+  assert.equal(shell.view().messages.at(-1).tier, 'answer');
+  assert.deepEqual(seen.notices.filter(({ event }) => event === 'kb_ready'), [{ event: 'kb_ready', detail: { version: 'v1', faqs: 42 } }]);
+  await until(() => server.storedTexts.length === 1, 'the delivery');
+  shell.stop();
+});
+
+test('an index that cannot be had leaves the bot silent; held questions go to people', async () => {
+  const server = new FakeServer();
+  const seen = { notices: [] };
+  const shell = new SessionShell(
+    { core, knowledge: Promise.resolve({ bytes: new Uint8Array([1, 2, 3]), version: null }), config: { siteId: 'demo' }, storage: await memoryStorage(), serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    { onRender: () => {}, onNotify: (event, detail) => seen.notices.push({ event, detail }), onStorageError: () => {} },
+  );
+  await shell.start();
+  shell.dispatch({ type: 'send_text', text: '忘记密码了怎么办' });
+  await until(() => shell.view().messages.length > 0, 'the question');
+  assert.equal(shell.view().messages.at(-1).author, 'visitor');
+  assert.equal(seen.notices[0].event, 'error');
+  assert.equal(seen.notices[0].detail.code, 'kb_index_corrupt');
+  shell.stop();
+});
+
 test('messages typed while the server is unreachable are stored, and delivered once after a reload', async () => {
   const server = new FakeServer();
   server.reachable = false;
   const storage = await memoryStorage();
   const first = await startShell(server, storage);
+  await until(() => first.seen.knowledge.length > 0, 'the index');
   first.shell.dispatch({ type: 'send_text', text: 'one' });
   first.shell.dispatch({ type: 'send_text', text: 'two' });
   await first.shell.settled();
@@ -85,7 +131,7 @@ test('identify() adds the identity to hello and remakes a connection made withou
   const server = new FakeServer();
   const { shell } = await startShell(server, await memoryStorage());
   await until(() => shell.view().connection === 'online', 'the welcome');
-  shell.setIdentity({ id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
+  shell.setHelloFields({ identity: { id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) } });
   await until(() => server.received.filter((f) => f.type === 'hello').length === 2, 'a second hello', 5000);
   assert.deepEqual(server.received.filter((f) => f.type === 'hello').at(-1).identity, { id: 'u-1', name: '王芳', hash: 'ab'.repeat(32) });
   assert.equal(server.received[0].identity, undefined);
@@ -104,7 +150,7 @@ test('a message the server never acknowledges fails, and retry sends it again, o
   const server = new FakeServer();
   const storage = await memoryStorage();
   const shell = new SessionShell(
-    { core, knowledgeBase, config: { siteId: 'demo', outbox: { maxAttempts: 2 } }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
+    { core, knowledge, config: { siteId: 'demo', outbox: { maxAttempts: 2 } }, storage, serverUrl: 'ws://kefu.test/ws', Socket: server.Socket },
     { onRender() {}, onNotify() {}, onStorageError() {} },
   );
   await shell.start();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadKefuCore } from '../../../web/core/index.js';
+import { FaqEngine, loadKefuCore } from '../../../web/core/index.js';
 import { ChatStorage } from '../../../web/widget/chat-storage.js';
 import { SessionShell } from '../../../web/widget/session-shell.js';
 import { TabChannel } from '../../../web/widget/tab-channel.js';
@@ -10,7 +10,11 @@ import { fakeLocks } from './fake-locks.js';
 import { FakeServer } from './fake-socket.js';
 
 const core = await loadKefuCore({ build: coreBuild });
-const knowledgeBase = readRepoText('shared/kb/demo.json');
+// The demo KB's trained index, as the server serves it.
+const trained = new FaqEngine(core, readRepoText('shared/kb/demo.json'));
+const demoIndex = trained.exportIndex();
+trained.dispose();
+const knowledge = Promise.resolve({ bytes: demoIndex, version: null });
 const until = async (condition, what, timeoutMs = 3000) => {
   const started = Date.now();
   while (!condition()) {
@@ -45,7 +49,7 @@ function openTab(world) {
     async (handlers) => {
       const storage = await ChatStorage.open(world.scope, { indexedDB: null, localStorage: world.localStorage });
       const shell = new SessionShell(
-        { core, knowledgeBase, config: { siteId: 'demo' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: world.server.Socket },
+        { core, knowledge, config: { siteId: 'demo' }, storage, serverUrl: 'ws://kefu.test/ws', Socket: world.server.Socket },
         { ...handlers, onStorageError: (error) => tab.rejected.push(error) },
       );
       return shell;

@@ -8,10 +8,15 @@ test('the loader’s URL locates the core; the server URL locates the knowledge 
   const endpoints = resolveEndpoints({ siteId: 'acme', serverUrl: 'wss://chat.example.com/ws', assetBase: 'https://cdn.example.com/kefu/kefu-loader.js' }, 'https://shop.example.com/');
   assert.deepEqual(endpoints, {
     serverUrl: 'wss://chat.example.com/ws',
+    httpOrigin: 'https://chat.example.com',
     moduleUrl: 'https://cdn.example.com/kefu/kefu-core.mjs',
     wasmUrl: 'https://cdn.example.com/kefu/kefu-core.wasm',
     stylesheetUrl: 'https://cdn.example.com/kefu/kefu-widget.css',
-    knowledgeBaseUrl: 'https://chat.example.com/kb/acme.json',
+    httpOrigin: 'https://chat.example.com',
+    profileUrl: 'https://chat.example.com/site/acme.json',
+    knowledgeBaseUrl: 'https://chat.example.com/kb/acme.kfi',
+    knowledgeJsonUrl: 'https://chat.example.com/kb/acme.json',
+    knowledgeVersionsUrl: 'https://chat.example.com/kb/acme/',
   });
 });
 
@@ -19,7 +24,13 @@ test('without assetBase or serverUrl the page’s own server is assumed (ES modu
   const endpoints = resolveEndpoints({ siteId: 'a b' }, 'http://127.0.0.1:8080/shop/');
   assert.equal(endpoints.serverUrl, 'ws://127.0.0.1:8080/ws');
   assert.equal(endpoints.moduleUrl, 'http://127.0.0.1:8080/kefu/kefu-core.mjs');
-  assert.equal(endpoints.knowledgeBaseUrl, 'http://127.0.0.1:8080/kb/a%20b.json');
+  assert.equal(endpoints.knowledgeBaseUrl, 'http://127.0.0.1:8080/kb/a%20b.kfi');
+});
+
+test('a page that brings its own knowledge base gets no server versions for it', () => {
+  const endpoints = resolveEndpoints({ siteId: 'acme', knowledgeBaseUrl: 'https://shop.example.com/faq.json' }, 'https://shop.example.com/');
+  assert.equal(endpoints.knowledgeBaseUrl, 'https://shop.example.com/faq.json');
+  assert.equal(endpoints.knowledgeVersionsUrl, null);
 });
 
 test('a theme becomes custom properties; a value that could escape the rule is dropped', () => {

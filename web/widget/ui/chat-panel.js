@@ -1,16 +1,20 @@
 // The chat window: a non-modal dialog above the launcher (full screen on phones)
 // holding the header, the connection banner, the conversation, the hand-off status and
 // whichever footer the phase calls for — the composer, the pre-chat form, the rating
-// form or the leave-a-message form. It draws from the session's view() and sends the
-// visitor's actions back as session events.
+// form, the leave-a-message form or, after a rating, "new conversation" and the
+// transcript. Before the visitor writes (and after "new conversation", below the old
+// conversation kept as history) the home screen sits at the end of the conversation.
+// It draws from the session's view() and sends the visitor's actions back as session events.
 import { createElement } from '../create-element.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { ConversationStatus } from './conversation-status.js';
 import { Composer } from './composer.js';
+import { HomeScreen } from './home-screen.js';
 import { LeaveMessageForm } from './leave-message-form.js';
 import { MessageList } from './message-list.js';
 import { PreChatForm } from './prechat-form.js';
 import { RatingForm } from './rating-form.js';
+import { AttachmentTray } from './attachment-tray.js';
 
 export class ChatPanel {
   element;
@@ -26,12 +30,23 @@ export class ChatPanel {
   #prechat;
   #rating;
   #leaveMessage;
+  #attachTray = null;
+  #home;
+  #afterChat;
+  #title;
   #view = null;
+  #footerShown = null;
+  #homeData = null;
+  #homeMark = 0; // the home screen shows while the conversation has no more messages than this
+  #newConversation = false; // the visitor chose "new conversation" after this rating
 
   /**
    * @param {Document} doc
    * @param {import('../translator.js').Translator} translator
-   * @param {{dispatch: (event: object) => boolean, suggest: (prefix: string, k: number) => object[], close: () => void}} actions
+   * @param {{dispatch: (event: object) => boolean, suggest: (prefix: string, k: number) => object[], close: () => void,
+   *   attachFiles?: (files: File[]) => void, attachmentUrl?: (id: string) => Promise<string|null>,
+   *   ask: (question: string) => void, newConversation: () => void, transcript: () => void}} actions
+   *   attachFiles: the visitor may send files (the attach button, paste and drop)
    */
   constructor(doc, translator, actions) {
     this.#t = translator;
@@ -45,6 +60,19 @@ export class ChatPanel {
     this.#prechat = new PreChatForm(doc, translator, actions);
     this.#rating = new RatingForm(doc, translator, actions);
     this.#leaveMessage = new LeaveMessageForm(doc, translator, actions);
+    this.#home = new HomeScreen(doc, translator, actions);
+    this.#messages.element.append(this.#home.element);
+    this.#title = createElement(doc, 'h2', { className: 'title', id: 'kefu-title' });
+    // After the rating: the conversation stays above as history.
+    this.#afterChat = {
+      element: createElement(
+        doc,
+        'div',
+        { className: 'after-chat' },
+        createElement(doc, 'button', { type: 'button', className: 'primary new-conversation', on: { click: () => actions.newConversation() } }, t('chat.newConversation')),
+        createElement(doc, 'button', { type: 'button', className: 'link-button transcript', on: { click: () => actions.transcript() } }, t('chat.transcript')),
+      ),
+    };
     this.#handoffBar = createElement(
       doc,
       'div',
@@ -52,6 +80,7 @@ export class ChatPanel {
       createElement(doc, 'button', { type: 'button', className: 'secondary handoff', on: { click: () => actions.dispatch({ type: 'request_handoff' }) } }, t('handoff.button')),
     );
     this.#footer = createElement(doc, 'div', { className: 'footer' });
+    if (actions.attachFiles) this.#attachTray = new AttachmentTray(doc, translator, actions.attachFiles);
     this.element = createElement(
       doc,
       'div',
@@ -73,7 +102,7 @@ export class ChatPanel {
         doc,
         'div',
         { className: 'header' },
-        createElement(doc, 'div', { className: 'header-text' }, createElement(doc, 'h2', { className: 'title', id: 'kefu-title' }, t('panel.title')), this.#subtitle),
+        createElement(doc, 'div', { className: 'header-text' }, this.#title, this.#subtitle),
         createElement(doc, 'button', { type: 'button', className: 'icon-button close', attrs: { 'aria-label': t('panel.close') }, on: { click: () => actions.close() } }, '×'),
       ),
       this.#banner.element,
@@ -83,6 +112,15 @@ export class ChatPanel {
       this.#handoffBar,
       this.#footer,
     );
+    if (this.#attachTray) {
+      this.#footer.before(this.#attachTray.element);
+      this.#attachTray.listen(this.element);
+    }
+  }
+
+  /** The attachment tray, when files may be sent. */
+  get attachments() {
+    return this.#attachTray;
   }
 
   get open() {
@@ -115,24 +153,61 @@ export class ChatPanel {
     this.#banner.refuse(text);
   }
 
+  /** The home screen's content (site config, boot options, availability); redrawn with the view. */
+  setHome(home) {
+    this.#homeData = home;
+    if (this.#view) this.update(this.#view);
+  }
+
+  /**
+   * "New conversation": the home screen again, below the conversation so far.
+   * @returns {boolean} false where a new conversation cannot start (a person is on it, or being asked)
+   */
+  startNewConversation() {
+    const view = this.#view;
+    if (!view || !['bot', 'ended', 'rated'].includes(view.phase)) return false;
+    this.#homeMark = view.messages.length;
+    this.#newConversation = view.phase !== 'bot';
+    this.update(view);
+    this.focusFirstField();
+    return true;
+  }
+
+  /** Puts text in the composer without sending it (the `prefill` command). */
+  prefill(text) {
+    this.#composer.input.value = text;
+  }
+
+  /** Whether the home screen is up (its end, by a message, is the `conversation_started` event). */
+  get homeShown() {
+    return !this.#home.element.hidden;
+  }
+
   update(view) {
     const t = (key, values) => this.#t.t(key, values);
+    if (view.phase !== 'ended' && view.phase !== 'rated') this.#newConversation = false;
     const root = this.element.getRootNode();
     const hadFocus = this.element.contains(root.activeElement);
-    const previousFooter = this.#footerFor(this.#view);
     this.#view = view;
     // For host-page CSS and tests: where the conversation and the line stand.
     this.element.dataset.phase = view.phase;
     this.element.dataset.connection = view.connection;
+    this.#title.textContent = t('panel.title');
     this.#subtitle.textContent = view.phase === 'with_agent' && view.agent.name ? t('panel.subtitle.agent', { name: view.agent.name }) : t('panel.subtitle.bot');
     this.#banner.update(view.connection);
     this.#messages.update(view);
     this.#status.update(view);
+    this.#status.element.hidden = this.#newConversation; // "ended, thank you" belongs to the old one
     this.#handoffBar.hidden = view.phase !== 'bot';
     this.#composer.update(view);
-    this.#leaveMessage.update(view);
+    this.#leaveMessage.update(view, this.#homeData?.availability?.state);
+    const homeShown = Boolean(this.#homeData) && view.messages.length <= this.#homeMark && ['prechat', 'bot', 'ended', 'rated'].includes(view.phase);
+    this.#home.element.hidden = !homeShown;
+    if (homeShown) this.#home.update({ ...this.#homeData, afterHistory: this.#homeMark > 0 });
     const footer = this.#footerFor(view);
-    if (footer !== previousFooter) this.#footer.replaceChildren(footer.element);
+    if (footer !== this.#footerShown) this.#footer.replaceChildren(footer.element);
+    this.#footerShown = footer;
+    if (this.#attachTray) this.#attachTray.element.hidden = footer !== this.#composer;
     // A redraw can remove the focused control (a chosen quick reply, a sent form): focus
     // must not fall back to <body>, where the keyboard user would lose the panel.
     if (hadFocus && this.open && !this.element.contains(root.activeElement)) this.focusFirstField();
@@ -143,10 +218,12 @@ export class ChatPanel {
     if (view.phase === 'prechat') return this.#prechat;
     if (view.phase === 'offline' || view.phase === 'ticket_submitted') return this.#leaveMessage;
     if (view.phase === 'ended' && view.ratingRequested) return this.#rating;
+    if (view.phase === 'rated' && !this.#newConversation) return this.#afterChat;
     return this.#composer;
   }
 
   destroy() {
     this.#banner.destroy();
+    this.#attachTray?.destroy();
   }
 }

@@ -53,6 +53,10 @@ export class Composer {
   }
 
   update(view) {
+    // The site may word it per locale (docs/embedding.md); set on each draw, as the locale can change.
+    const placeholder = this.#t.t('composer.placeholder');
+    this.input.placeholder = placeholder;
+    this.input.setAttribute('aria-label', placeholder);
     this.#phase = view.phase;
     if (view.phase !== 'bot') this.#closeList();
   }

@@ -4,6 +4,7 @@
 // announce new messages; nodes are kept per message id and only changed ones redrawn.
 import { createElement } from '../create-element.js';
 import { renderRichText } from '../rich-text.js';
+import { attachmentView } from './attachment-view.js';
 
 export class MessageList {
   element;
@@ -13,7 +14,7 @@ export class MessageList {
   #items = new Map(); // message id -> {node, key}
   #list;
 
-  /** @param {{dispatch: (event: object) => void}} actions */
+  /** @param {{dispatch: (event: object) => void, attachmentUrl?: (id: string) => Promise<string|null>}} actions */
   constructor(doc, translator, actions) {
     this.#doc = doc;
     this.#t = translator;
@@ -34,7 +35,7 @@ export class MessageList {
     for (const message of view.messages) {
       live.add(message.id);
       const offerChoices = message === last && view.phase === 'bot';
-      const key = JSON.stringify([message.text, message.name, message.tier, offerChoices && message.suggestions]);
+      const key = JSON.stringify([message.text, message.name, message.tier, offerChoices && message.suggestions, message.attachment?.id]);
       let item = this.#items.get(message.id);
       if (!item || item.key !== key) {
         const node = this.#render(message, offerChoices);
@@ -74,6 +75,8 @@ export class MessageList {
     } else {
       renderRichText(bubble, message.text);
     }
+    // A file's message: its text is the file's name, which the attachment shows.
+    if (message.attachment && this.#actions.attachmentUrl) bubble.replaceChildren(attachmentView(doc, t, message.attachment, this.#actions.attachmentUrl));
     const node = createElement(
       doc,
       'li',

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by tests/node/widget/embed-types.test.js: the embedding
 // declarations must describe real usage, and the @ts-expect-error lines must stay errors.
-import { boot, identify, off, on, open, send, shutdown, type KefuEvents } from '../../../../web/index.js';
+import { boot, getState, identify, newConversation, off, on, open, prefill, send, setLocale, shutdown, update, type KefuEvents } from '../../../../web/index.js';
 
 boot({ siteId: 'acme', serverUrl: 'wss://chat.example.com/ws', locale: 'zh-CN', theme: { accent: '#07c160' } });
 on('unread', ({ count }) => document.title.startsWith(String(count)));
@@ -10,6 +10,14 @@ off('error', onError);
 identify({ id: 'u-1', hash: 'ab' });
 send('你好');
 open();
+boot({ siteId: 'acme', position: 'left', texts: { en: { greeting: 'Hi!', brandName: 'ACME' } }, suggestions: ['Where is my order?'], logo: '/logo.png' });
+update({ attributes: { plan: 'pro', seats: 12, trial: false } });
+setLocale('zh-TW');
+prefill('我想退款');
+newConversation();
+getState().then(({ open: isOpen, unread, phase }) => isOpen && unread > 0 && phase === 'with_agent');
+on('rated', ({ stars }) => stars === 5);
+on('conversation_started', () => {});
 shutdown();
 
 // @ts-expect-error siteId is required
@@ -20,3 +28,7 @@ on('opened', () => {});
 on('unread', ({ text }) => text);
 // @ts-expect-error send takes text
 send(42);
+// @ts-expect-error attributes are flat values
+update({ attributes: { plan: { tier: 'pro' } } });
+// @ts-expect-error left or right
+boot({ siteId: 'acme', position: 'top' });
