@@ -173,6 +173,8 @@ export const SITE_KEYS = {
   // Attachments (server/http/uploads.js): images and PDFs, held in memory while they
   // arrive, so the cap also bounds what one upload costs the server.
   maxAttachmentBytes: key(integer(1, 64 * 1024 * 1024), 10 * 1024 * 1024, 'largest image or PDF a visitor or agent may send, in bytes (at most 64 MiB)'),
+  // The agent console (docs/server.md): a ticket's first-response due time.
+  ticketFirstResponseHours: key(integer(1), 24, 'a ticket is due a first reply this many hours after it was left'),
   ...SITE_WIDGET_KEYS,
 };
 

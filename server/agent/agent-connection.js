@@ -3,7 +3,17 @@
 // session (server.js checks the cookie and the Origin at the upgrade), so it belongs to
 // one account from the start; the first frame must still be `login`, which answers
 // `ready`, and nothing else is answered before it.
+import { visitorProfile } from './visitor-profile.js';
+import { deskReport, REPORT_DIMENSIONS } from '../reports/desk-report.js';
+
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
+const MAX_NAME_CHARS = 40;
+const MAX_SHORTCUT_CHARS = 32;
+// Agent assist shows this many FAQ matches per visitor message.
+const ASSIST_MATCHES = 3;
+const TICKET_STATUSES = ['open', 'pending', 'solved', 'closed'];
+const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const DAY_MS = 86_400_000;
 const MAX_ATTACHMENT_NAME_CHARS = 200;
 // setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -117,10 +127,78 @@ export class AgentConnection {
     return typeof frame.text === 'string' && frame.text.trim() !== '' && [...frame.text].length <= limit ? frame.text : null;
   }
 
+  #shortcut(frame) {
+    return typeof frame.shortcut === 'string' && /^[\p{L}\p{N}_-]+$/u.test(frame.shortcut) && frame.shortcut.length <= MAX_SHORTCUT_CHARS ? frame.shortcut : null;
+  }
+
+  // Canned replies belong to a team: the agent reads those of all their teams and saves
+  // to their first one; an agent in no team shares the desk's ('').
+  get #cannedTeams() {
+    return this.account.teamIds.length > 0 ? this.account.teamIds : [''];
+  }
+
+  async #canned() {
+    const { store } = this.#services;
+    const replies = (await Promise.all(this.#cannedTeams.map((team) => store.cannedReplies(team)))).flat();
+    return { type: 'canned', team: this.account.teamIds[0] ?? null, replies };
+  }
+
   // The tickets of the sites this agent may see, newest first.
   async #visibleTickets() {
-    const { store, teams } = this.#services;
-    return (await Promise.all(teams.sitesVisibleTo(this.account).map((siteId) => store.tickets(siteId)))).flat().sort((a, b) => b.createdAt - a.createdAt);
+    const { store, teams, config } = this.#services;
+    const all = (await Promise.all(teams.sitesVisibleTo(this.account).map((siteId) => store.tickets(siteId)))).flat();
+    // The due time follows the site's setting as it is now, so changing it moves every open ticket's.
+    return all.map((t) => this.#withTicketDefaults(t, config)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  #withTicketDefaults(ticket, config = this.#services.config) {
+    return { priority: 'normal', assignee: null, notes: [], ...ticket, firstResponseDueAt: ticket.createdAt + config.sites[ticket.siteId].ticketFirstResponseHours * 3_600_000 };
+  }
+
+  // A changed ticket goes to every console that may see its site.
+  #broadcastTicket(ticket) {
+    const { presence, teams } = this.#services;
+    const shown = this.#withTicketDefaults(ticket);
+    presence.toAgents((other) => (teams.siteVisibleTo(other, ticket.siteId) ? { type: 'ticket', ticket: shown } : null));
+  }
+
+  async #ticketRequest(frame) {
+    const { store, desk } = this.#services;
+    const agent = this.account;
+    const fail = (error) => ({ type: 'result', request: frame.type, ticketId: frame.ticketId, error });
+    const ticket = typeof frame.ticketId === 'string' ? (await this.#visibleTickets()).find((t) => t.id === frame.ticketId) : null;
+    if (!ticket) return fail('unknown_ticket');
+    const now = Date.now();
+    let changes;
+    if (frame.type === 'ticket_update') {
+      changes = {};
+      if (frame.status !== undefined) {
+        if (!TICKET_STATUSES.includes(frame.status)) return fail('status_invalid');
+        changes.status = frame.status;
+      }
+      if (frame.priority !== undefined) {
+        if (!TICKET_PRIORITIES.includes(frame.priority)) return fail('priority_invalid');
+        changes.priority = frame.priority;
+      }
+      if (frame.assignee !== undefined) {
+        const a = frame.assignee;
+        const valid = a === null || (a && ['agent', 'team'].includes(a.kind) && typeof a.name === 'string' && a.name.trim() && a.name.length <= MAX_NAME_CHARS);
+        if (!valid) return fail('assignee_invalid');
+        changes.assignee = a && { kind: a.kind, name: a.name.trim() };
+      }
+    } else {
+      const text = this.#text(frame);
+      if (!text) return fail('text_invalid');
+      if (frame.type === 'ticket_note') changes = { notes: [...ticket.notes, { by: agent.name, text, at: now }] };
+      else {
+        const sent = await desk.ticketReply(agent, ticket, text);
+        if (sent.error) return fail(sent.error);
+        changes = { replies: [...(ticket.replies ?? []), { by: agent.name, text, at: now, seq: sent.seq }], firstResponseAt: ticket.firstResponseAt ?? now, ...(ticket.status === 'open' ? { status: 'pending' } : {}) };
+      }
+    }
+    const updated = await store.updateTicket(ticket.id, { ...changes, updatedBy: agent.name, updatedAt: now });
+    this.#broadcastTicket(updated);
+    return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
   }
 
   async #request(frame) {
@@ -151,15 +229,68 @@ export class AgentConnection {
       case 'history': {
         // A conversation of another team answers exactly like one that does not exist.
         if (!(await desk.visibleConversation(agent, id))) return { type: 'history', conversationId: id, conversation: null, messages: [] };
-        return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id) };
+        return { type: 'history', conversationId: id, conversation: await desk.summary(id), messages: await desk.history(id), notes: await store.notes(id) };
+      }
+      case 'visitor': {
+        const conversation = await desk.visibleConversation(agent, id);
+        if (!conversation) return result({ error: 'unknown_conversation' });
+        return { type: 'visitor', conversationId: id, profile: await visitorProfile(conversation, { store }) };
+      }
+      case 'assist': {
+        const conversation = await desk.visibleConversation(agent, id);
+        const text = this.#text(frame);
+        if (!conversation || !text) return result({ error: conversation ? 'text_invalid' : 'unknown_conversation' });
+        const { tier, matches } = this.#services.knowledge.matches(conversation.siteId, text, ASSIST_MATCHES);
+        return { type: 'assist', conversationId: id, seq: Number.isInteger(frame.seq) ? frame.seq : null, tier, matches };
+      }
+      case 'note': {
+        const text = this.#text(frame);
+        if (!text) return result({ error: 'text_invalid' });
+        const conversation = await desk.visibleConversation(agent, id);
+        if (!conversation) return result({ error: 'unknown_conversation' });
+        // Agents only: a note goes to the consoles that may see the conversation, never
+        // through the visitor presence.
+        const note = await store.addNote(id, { text, by: agent.name, now: Date.now() });
+        this.#services.presence.toAgents((other) => (teams.conversationVisibleTo(other, conversation) ? { type: 'note', conversationId: id, note } : null));
+        return result({ ok: true });
+      }
+      case 'canned': return this.#canned();
+      case 'canned_save': {
+        const shortcut = this.#shortcut(frame);
+        const text = this.#text(frame);
+        if (!shortcut || !text) return { type: 'result', request: frame.type, error: shortcut ? 'text_invalid' : 'shortcut_invalid' };
+        await store.saveCannedReply({ team: this.#cannedTeams[0], shortcut, text });
+        return this.#canned();
+      }
+      case 'canned_delete': {
+        const shortcut = this.#shortcut(frame);
+        if (!shortcut) return { type: 'result', request: frame.type, error: 'shortcut_invalid' };
+        await Promise.all(this.#cannedTeams.map((team) => store.deleteCannedReply(team, shortcut)));
+        return this.#canned();
+      }
+      case 'report': {
+        if (!REPORT_DIMENSIONS.includes(frame.by)) return { type: 'result', request: frame.type, error: 'by_invalid' };
+        const days = Number.isSafeInteger(frame.days) && frame.days > 0 ? frame.days : 30;
+        const records = [];
+        // Only the conversations of sites this agent may see are counted; a team shows by
+        // its name as it is now (the conversation keeps the team's id).
+        for await (const conversation of store.conversations()) {
+          if (!teams.conversationVisibleTo(agent, conversation)) continue;
+          records.push(conversation.team ? { ...conversation, team: teams.get(conversation.team)?.name ?? conversation.team } : conversation);
+        }
+        const since = Date.now() - days * DAY_MS;
+        return { type: 'report', by: frame.by, days, rows: deskReport(records, { by: frame.by, since }) };
       }
       case 'tickets': return { type: 'tickets', tickets: await this.#visibleTickets() };
+      case 'ticket_update':
+      case 'ticket_note':
+      case 'ticket_reply': return this.#ticketRequest(frame);
       case 'ticket_status': {
-        if (typeof frame.ticketId !== 'string' || !['open', 'closed'].includes(frame.status)) return { type: 'result', request: frame.type, error: 'ticket_status_invalid' };
+        if (typeof frame.ticketId !== 'string' || !TICKET_STATUSES.includes(frame.status)) return { type: 'result', request: frame.type, error: 'ticket_status_invalid' };
         if (!(await this.#visibleTickets()).some((ticket) => ticket.id === frame.ticketId)) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
         const ticket = await store.setTicketStatus(frame.ticketId, frame.status, { by: agent.name, now: Date.now() });
         if (!ticket) return { type: 'result', request: frame.type, error: 'unknown_ticket' };
-        this.#services.presence.toAgents((other) => (teams.siteVisibleTo(other, ticket.siteId) ? { type: 'ticket', ticket } : null));
+        this.#broadcastTicket(ticket);
         return { type: 'result', request: frame.type, ok: true, ticketId: ticket.id };
       }
       case 'ratings': {

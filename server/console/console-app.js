@@ -1,63 +1,114 @@
 // The agent console: wires the sign-in, the socket and the views together. Plain
 // ES modules under the strict CSP; every visitor-typed string reaches the page through
-// textContent only.
+// textContent only. Who the agent is (account id, display name, teams) comes from the
+// server's `ready` frame for the signed-in account.
 import { ConsoleConnection } from './console-connection.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationPane } from './conversation-pane.js';
 import { ReportsPanel } from './reports-panel.js';
+import { ReportChartsPanel } from './report-charts-panel.js';
+import { TicketsPanel } from './tickets-panel.js';
+import { VisitorPanel } from './visitor-panel.js';
+import { AssistPanel } from './assist-panel.js';
+import { Attention } from './attention.js';
 import { ConsoleAttachments } from './console-attachments.js';
 import { SessionPanel } from './session-panel.js';
 import { DeskControls } from './desk-controls.js';
 import { AdminPanel } from './admin-panel.js';
+import { el } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
+// Drafts survive a reload of the tab (not other tabs: each keeps its own).
+const DRAFTS_KEY = 'kefu-console-drafts';
+// Waiting times in the list move on this often.
+const WAIT_REFRESH_MS = 15_000;
+const DRAFT_SAVE_MS = 500;
+const BADGE_BATCH_MS = 250;
 
 class ConsoleApp {
   #connection = new ConsoleConnection(new URL('/agent', location.href.replace(/^http/, 'ws')).href);
   #conversations = new Map();
-  #history = new Map(); // conversationId -> messages, once opened
-  #myId = '';
+  #history = new Map(); // conversationId -> {messages, notes}, once opened
+  #unread = new Map(); // conversationId -> messages arrived since the agent last looked
+  #drafts = new Map(JSON.parse(sessionStorage.getItem(DRAFTS_KEY) ?? '[]'));
+  // Who is signed in, from the `ready` frame: {id, displayName, teamIds}.
+  #me = { id: '', displayName: '', teamIds: [], cannedTeam: '' };
   #siteFilter = '';
   #view = 'chats';
+  #selectedId = null;
   #list;
   #pane;
+  #visitor;
+  #assist;
   #reports;
+  #charts;
+  #tickets;
+  #attention = new Attention();
+  #canned = [];
+  #draftTimer = null;
+  #badgeFrame = 0;
+  #assistQuestions = new Map(); // seq -> the visitor text asked about (for the open conversation)
   #attachments = new ConsoleAttachments();
   #session;
   #controls;
   #admin;
 
   constructor() {
-    this.#list = new ConversationList({ queueList: $('queue'), activeList: $('active'), queueCount: $('queue-count'), onSelect: (id) => this.#open(id) });
+    this.#list = new ConversationList({
+      root: $('conversations'),
+      onSelect: (id) => this.#open(id),
+      model: () => ({ conversations: this.#conversations, unread: this.#unread, selectedId: this.#selectedId, myId: this.#me.id, siteFilter: this.#siteFilter }),
+    });
+    const send = (frame) => this.#connection.send(frame);
     this.#pane = new ConversationPane({
       nodes: {
         empty: $('conversation-empty'), body: $('conversation-body'), title: $('conversation-title'), meta: $('conversation-meta'), messages: $('messages'),
-        typing: $('visitor-typing'), composer: $('composer'), reply: $('reply'), status: $('conversation-status'), accept: $('accept'), transfer: $('transfer'), end: $('end'),
-        attach: $('attach'),
+        typing: $('visitor-typing'), composer: $('composer'), reply: $('reply'), sendButton: $('send'), status: $('conversation-status'), accept: $('accept'), transfer: $('transfer'), end: $('end'),
+        modes: [...document.querySelectorAll('#composer input[name=mode]')], canned: $('canned-suggestions'), attach: $('attach'),
       },
       actions: {
-        accept: (conversationId) => this.#connection.send({ type: 'accept', conversationId }),
-        transfer: (conversationId) => this.#connection.send({ type: 'transfer_to_bot', conversationId }),
-        end: (conversationId) => this.#connection.send({ type: 'end', conversationId }),
-        send: (conversationId, text) => this.#connection.send({ type: 'message', conversationId, text }),
-        typing: (conversationId, on) => this.#connection.send({ type: 'typing', conversationId, on }),
-        read: (conversationId, upToSeq) => this.#connection.send({ type: 'read', conversationId, upToSeq }),
+        accept: (conversationId) => send({ type: 'accept', conversationId }),
+        transfer: (conversationId) => send({ type: 'transfer_to_bot', conversationId }),
+        end: (conversationId) => send({ type: 'end', conversationId }),
+        send: (conversationId, text) => send({ type: 'message', conversationId, text }),
+        note: (conversationId, text) => send({ type: 'note', conversationId, text }),
+        typing: (conversationId, on) => send({ type: 'typing', conversationId, on }),
+        read: (conversationId, upToSeq) => send({ type: 'read', conversationId, upToSeq }),
+        assist: (conversationId, seq, text) => this.#askAssist(conversationId, seq, text),
+        draft: (conversationId, text) => this.#saveDraft(conversationId, text),
+        refreshCanned: () => send({ type: 'canned' }),
         attachment: (conversationId, attachment) => this.#attachments.node(conversationId, attachment),
       },
     });
+    this.#visitor = new VisitorPanel($('visitor'));
+    this.#assist = new AssistPanel($('assist'), (answer) => this.#pane.compose(answer));
+    this.#assist.clear();
     this.#attachments.bind({
-      button: $('attach'), input: $('attach-input'), conversationId: () => this.#pane.conversationId,
+      button: $('attach'), input: $('attach-input'), conversationId: () => this.#selectedId,
       send: (conversationId, text, attachment) => this.#connection.send({ type: 'message', conversationId, text, attachment }),
       status: (text) => this.#pane.status(text),
     });
     this.#reports = new ReportsPanel(
-      { tickets: $('tickets'), ratings: $('ratings'), ratingsSummary: $('ratings-summary'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager') },
-      (ticketId, status) => this.#connection.send({ type: 'ticket_status', ticketId, status }),
-      (offset) => this.#connection.send({ type: 'hot_questions', offset }),
+      { ratings: $('ratings'), ratingsSummary: $('ratings-summary'), ratingsExport: $('ratings-export'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager'), hotExport: $('hot-export') },
+      (offset) => send({ type: 'hot_questions', offset }),
     );
+    this.#charts = new ReportChartsPanel(
+      { by: $('report-by'), days: $('report-days'), charts: $('report-charts'), table: $('report-table'), export: $('report-export'), summary: $('report-summary') },
+      (by, days) => send({ type: 'report', by, days }),
+    );
+    this.#tickets = new TicketsPanel({
+      filters: { status: $('filter-status'), priority: $('filter-priority'), assignee: $('filter-assignee'), site: $('filter-site') },
+      table: $('tickets'), detail: $('ticket-detail'), export: $('tickets-export'), count: $('tickets-count'),
+    }, send);
+    this.#bindCannedForm();
+    this.#bindKeys();
+    setInterval(() => this.#list.touchAll(), WAIT_REFRESH_MS);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.#selectedId) this.#markSeen(this.#selectedId);
+    });
     this.#controls = new DeskControls(
       { status: $('my-status'), siteFilter: $('site-filter'), transferForm: $('transfer-form'), transferTarget: $('transfer-target'), transferNote: $('transfer-note'), notes: $('notes') },
-      { send: (frame) => this.#connection.send(frame), onSiteFilter: (siteId) => { this.#siteFilter = siteId; this.#renderList(); } },
+      { send: (frame) => this.#connection.send(frame), onSiteFilter: (siteId) => { this.#siteFilter = siteId; this.#list.reorder(); } },
     );
     this.#admin = new AdminPanel({
       accounts: $('accounts'), teams: $('teams'), audit: $('audit'), status: $('admin-status'), invite: $('invite'), inviteUsername: $('invite-username'),
@@ -74,9 +125,67 @@ class ConsoleApp {
         $('desk').hidden = true;
       },
     });
+    // A click: the one moment browsers let a page ask to notify and to play sound.
+    $('login').addEventListener('submit', () => this.#attention.askPermission());
     this.#listen();
     this.#session.start();
     for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => this.#showView(tab.dataset.view));
+  }
+
+  // Alt+J / Alt+K (or Alt+↓ / Alt+↑) next / previous chat, Alt+A accept, Alt+E end;
+  // Enter sends from the composer. Alt combinations leave typing in the composer alone.
+  #bindKeys() {
+    document.addEventListener('keydown', (event) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || $('desk').hidden) return;
+      const key = event.code;
+      if (key === 'KeyJ' || key === 'ArrowDown') this.#step(1);
+      else if (key === 'KeyK' || key === 'ArrowUp') this.#step(-1);
+      else if (key === 'KeyA') this.#pane.accept();
+      else if (key === 'KeyE') this.#pane.end();
+      else return;
+      event.preventDefault();
+    });
+  }
+
+  #step(direction) {
+    this.#showView('chats');
+    this.#list.flush();
+    const order = this.#list.order();
+    if (order.length === 0) return;
+    const at = order.indexOf(this.#selectedId);
+    const next = at === -1 ? (direction > 0 ? 0 : order.length - 1) : (at + direction + order.length) % order.length;
+    this.#open(order[next]);
+    document.querySelector(`#conversations [data-conversation="${CSS.escape(order[next])}"] button`)?.focus({ preventScroll: false });
+    $('reply').focus();
+  }
+
+  #bindCannedForm() {
+    $('canned-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#connection.send({ type: 'canned_save', shortcut: $('canned-shortcut').value.trim(), text: $('canned-text').value.trim() });
+      $('canned-form').reset();
+    });
+  }
+
+  #renderCanned() {
+    $('canned-team').textContent = this.#me.cannedTeam ? `team 团队: ${this.#me.cannedTeam}` : '';
+    this.#pane.setCanned(this.#canned);
+    $('canned-list').replaceChildren(...this.#canned.map((reply) => el('tr', {},
+      el('td', { text: `/${reply.shortcut}` }), el('td', { text: reply.text }),
+      el('td', {}, el('button', { text: 'Delete 删除', attrs: { type: 'button' }, on: { click: () => this.#connection.send({ type: 'canned_delete', shortcut: reply.shortcut }) } })))));
+  }
+
+  #saveDraft(conversationId, text) {
+    if (text) this.#drafts.set(conversationId, text);
+    else this.#drafts.delete(conversationId);
+    // Kept in memory at once; written to the tab's storage when typing pauses, not per key.
+    clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => sessionStorage.setItem(DRAFTS_KEY, JSON.stringify([...this.#drafts])), DRAFT_SAVE_MS);
+  }
+
+  #askAssist(conversationId, seq, text) {
+    this.#assistQuestions.set(seq, text);
+    this.#connection.send({ type: 'assist', conversationId, seq, text });
   }
 
   #listen() {
@@ -86,14 +195,22 @@ class ConsoleApp {
       $('connection').textContent = { online: 'online 在线', connecting: 'connecting 连接中…', offline: 'offline, reconnecting 离线，重连中…' }[state];
     });
     c.on('ready', (frame) => {
-      this.#myId = frame.account.id;
+      const teamIds = frame.account.teamIds ?? [];
+      // New canned replies go to the first team (the server's rule); shown by its name.
+      const cannedTeam = teamIds.length > 0 ? frame.teams.find((team) => team.id === teamIds[0])?.name ?? '' : '';
+      this.#me = { id: frame.account.id, displayName: frame.account.displayName, teamIds, cannedTeam };
       $('me-name').textContent = `${frame.account.displayName} (${frame.account.role})`;
       $('admin-tab').hidden = frame.account.role !== 'admin';
       $('desk').hidden = false;
       this.#controls.ready(frame);
       this.#conversations = new Map(frame.conversations.map((conversation) => [conversation.conversationId, conversation]));
-      this.#renderList();
-      if (this.#pane.conversationId) this.#connection.send({ type: 'history', conversationId: this.#pane.conversationId });
+      for (const conversation of frame.conversations) {
+        if (!this.#unread.has(conversation.conversationId)) this.#unread.set(conversation.conversationId, Math.max(0, conversation.lastSeq - conversation.agentReadUpTo));
+      }
+      this.#list.reorder();
+      this.#updateBadge();
+      if (this.#selectedId) this.#connection.send({ type: 'history', conversationId: this.#selectedId });
+      this.#connection.send({ type: 'canned' });
       this.#refreshView();
     });
     c.on('agents', (frame) => {
@@ -101,79 +218,174 @@ class ConsoleApp {
       this.#controls.agents(frame.agents);
     });
     c.on('conversation_gone', ({ conversationId }) => {
-      this.#conversations.delete(conversationId);
-      this.#renderList();
+      this.#forget(conversationId);
+      this.#list.reorder();
+      this.#updateBadge();
     });
     c.on('queue', (frame) => {
       for (const entry of frame.entries) {
         const known = this.#conversations.get(entry.conversationId);
         if (known) known.position = entry.position;
       }
-      this.#renderList();
+      this.#list.reorder();
+      this.#updateBadge();
     });
     c.on('conversation', ({ conversation }) => {
+      const before = this.#conversations.get(conversation.conversationId);
       this.#conversations.set(conversation.conversationId, conversation);
-      this.#renderList();
+      if (!before && conversation.state === 'queued') {
+        this.#unread.set(conversation.conversationId, Math.max(1, conversation.lastSeq - conversation.agentReadUpTo));
+        this.#alert(conversation, 'New chat waiting 新会话排队中', conversation.lastMessage?.text ?? '');
+      }
       this.#pane.update(conversation);
-      if (conversation.conversationId === this.#pane.conversationId) this.#controls.show(conversation);
+      // A conversation that left the desk is forgotten (a long shift would keep them all),
+      // unless it is the one open.
+      if (conversation.state !== 'queued' && conversation.state !== 'with_agent' && conversation.conversationId !== this.#selectedId) this.#forget(conversation.conversationId);
+      this.#list.reorder();
+      this.#updateBadge();
+      if (conversation.conversationId === this.#selectedId && this.#visitor.conversationId === conversation.conversationId) this.#connection.send({ type: 'visitor', conversationId: conversation.conversationId });
     });
     c.on('history', (frame) => {
       if (frame.conversation) this.#conversations.set(frame.conversationId, frame.conversation);
-      this.#history.set(frame.conversationId, frame.messages);
-      if (frame.conversation && (frame.conversationId === this.#pane.conversationId || !this.#pane.conversationId)) {
-        this.#pane.show(frame.conversation, frame.messages, this.#myId);
+      const entry = { messages: frame.messages, notes: frame.notes ?? [] };
+      this.#history.set(frame.conversationId, entry);
+      if (frame.conversationId === this.#selectedId && frame.conversation) {
+        this.#pane.show(frame.conversation, entry.messages, entry.notes, this.#identity(), this.#drafts.get(frame.conversationId));
         this.#controls.show(frame.conversation);
+        const lastVisitor = entry.messages.findLast((m) => m.author === 'visitor');
+        if (lastVisitor) this.#askAssist(frame.conversationId, lastVisitor.seq, lastVisitor.text);
       }
-      this.#renderList();
+      this.#list.touch(frame.conversationId);
+      if (conversation.conversationId === this.#selectedId) this.#controls.show(conversation);
     });
-    c.on('msg', ({ conversationId, message }) => {
-      this.#history.get(conversationId)?.push(message);
-      if (conversationId === this.#pane.conversationId) this.#pane.addMessage(message);
+    c.on('msg', ({ conversationId, message }) => this.#onMessage(conversationId, message));
+    c.on('note', ({ conversationId, note }) => {
+      this.#history.get(conversationId)?.notes.push(note);
+      if (conversationId === this.#selectedId) this.#pane.addNote(note);
+    });
+    c.on('visitor', ({ conversationId, profile }) => this.#visitor.render(conversationId, profile));
+    c.on('assist', (frame) => {
+      if (frame.conversationId === this.#selectedId && this.#assistQuestions.has(frame.seq)) {
+        this.#assist.render({ question: this.#assistQuestions.get(frame.seq), tier: frame.tier, matches: frame.matches });
+      }
+    });
+    c.on('canned', (frame) => {
+      this.#canned = frame.replies;
+      this.#renderCanned();
     });
     c.on('visitor_typing', ({ conversationId, on }) => {
-      if (conversationId === this.#pane.conversationId) this.#pane.setVisitorTyping(on);
+      if (conversationId === this.#selectedId) this.#pane.setVisitorTyping(on);
     });
     c.on('visitor_read', ({ conversationId, upToSeq }) => {
       const known = this.#conversations.get(conversationId);
       if (known) known.visitorReadUpTo = Math.max(known.visitorReadUpTo, upToSeq);
-      if (conversationId === this.#pane.conversationId) this.#pane.setVisitorRead(upToSeq);
+      if (conversationId === this.#selectedId) this.#pane.setVisitorRead(upToSeq);
     });
     c.on('result', (frame) => {
-      if (frame.error && frame.conversationId === this.#pane.conversationId) this.#pane.status(`${frame.request}: ${frame.error}`);
-      else if (frame.conversationId === this.#pane.conversationId) this.#pane.status('');
+      if (frame.error && frame.conversationId === this.#selectedId) this.#pane.status(`${frame.request}: ${frame.error}`);
+      else if (frame.error) $('connection').textContent = `${frame.request}: ${frame.error}`;
+      else if (frame.conversationId === this.#selectedId) this.#pane.status('');
     });
-    c.on('ticket', () => this.#view === 'tickets' && this.#refreshView());
+    c.on('ticket', ({ ticket }) => this.#tickets.updated(ticket));
     c.on('rating', () => this.#view === 'ratings' && this.#refreshView());
-    c.on('tickets', (frame) => this.#reports.renderTickets(frame.tickets));
+    c.on('tickets', (frame) => this.#tickets.render(frame.tickets));
     c.on('ratings', (frame) => this.#reports.renderRatings(frame));
     c.on('hot_questions', (frame) => this.#reports.renderHotQuestions(frame));
+    c.on('report', (frame) => this.#charts.render(frame));
   }
 
-  #renderList() {
-    const shown = this.#siteFilter ? new Map([...this.#conversations].filter(([, c]) => c.siteId === this.#siteFilter)) : this.#conversations;
-    this.#list.render(shown, this.#pane.conversationId, this.#myId);
+  #onMessage(conversationId, message) {
+    const conversation = this.#conversations.get(conversationId);
+    this.#history.get(conversationId)?.messages.push(message);
+    if (conversation) {
+      conversation.lastMessage = { author: message.author, text: message.text.slice(0, 120), at: message.time, seq: message.seq };
+      conversation.lastSeq = Math.max(conversation.lastSeq, message.seq);
+    }
+    const looking = conversationId === this.#selectedId && this.#view === 'chats' && document.visibilityState === 'visible';
+    if (conversationId === this.#selectedId) {
+      this.#pane.addMessage(message);
+      if (message.author === 'visitor') this.#askAssist(conversationId, message.seq, message.text);
+    }
+    if (!looking && message.author === 'visitor') {
+      this.#unread.set(conversationId, (this.#unread.get(conversationId) ?? 0) + 1);
+      if (conversation) this.#alert(conversation, `${conversation.visitorName ?? 'Visitor 访客'}: new message 新消息`, message.text);
+      this.#updateBadge();
+    }
+    this.#list.touch(conversationId);
+  }
+
+  // Only for conversations the agent could act on: waiting, or their own.
+  #alert(conversation, title, body) {
+    if (conversation.state === 'with_agent' && conversation.agentId !== this.#me.id) return;
+    this.#attention.alert({ title, body: `${conversation.siteId} · ${body}`.slice(0, 200), tag: conversation.conversationId });
+  }
+
+  // Counted over every conversation, so batched like the list's rows however many messages arrive.
+  #updateBadge() {
+    if (!this.#badgeFrame) this.#badgeFrame = setTimeout(() => this.#renderBadge(), BADGE_BATCH_MS);
+  }
+
+  #renderBadge() {
+    this.#badgeFrame = 0;
+    let count = 0;
+    for (const [id, conversation] of this.#conversations) {
+      if (conversation.state === 'queued' || (conversation.state === 'with_agent' && conversation.agentId === this.#me.id)) count += this.#unread.get(id) ? 1 : 0;
+    }
+    this.#attention.setBadge(count);
+    const waiting = [...this.#conversations.values()].filter((c) => c.state === 'queued').length;
+    const text = waiting ? `(${waiting} waiting 排队)` : '';
+    if ($('queue-count').textContent !== text) $('queue-count').textContent = text;
+  }
+
+  #forget(conversationId) {
+    this.#conversations.delete(conversationId);
+    this.#unread.delete(conversationId);
+    this.#history.delete(conversationId);
+    this.#drafts.delete(conversationId);
+  }
+
+  #markSeen(conversationId) {
+    if (!this.#unread.get(conversationId)) return;
+    this.#unread.set(conversationId, 0);
+    this.#updateBadge();
+    this.#list.touch(conversationId);
+  }
+
+  #identity() {
+    return { myId: this.#me.id, myName: this.#me.displayName };
   }
 
   #open(conversationId) {
+    const previous = this.#selectedId;
+    this.#selectedId = conversationId;
     this.#connection.send({ type: 'history', conversationId });
+    this.#connection.send({ type: 'visitor', conversationId });
+    this.#visitor.loading(conversationId);
+    this.#assist.clear();
+    this.#assistQuestions.clear();
     // Shown at once from what is known; the history reply fills it in.
     const known = this.#conversations.get(conversationId);
+    const cached = this.#history.get(conversationId);
     if (known) {
-      this.#pane.show(known, this.#history.get(conversationId) ?? [], this.#myId);
+      this.#pane.show(known, cached?.messages ?? [], cached?.notes ?? [], this.#identity(), this.#drafts.get(conversationId));
       this.#controls.show(known);
     }
-    this.#renderList();
+    this.#markSeen(conversationId);
+    if (previous) this.#list.touch(previous, { urgent: true });
+    this.#list.touch(conversationId, { urgent: true });
   }
 
   #showView(view) {
     this.#view = view;
     for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
-    for (const name of ['chats', 'tickets', 'ratings', 'hot', 'admin']) $(`view-${name}`).hidden = name !== view;
+    for (const name of ['chats', 'tickets', 'reports', 'ratings', 'hot', 'canned', 'admin']) $(`view-${name}`).hidden = name !== view;
+    if (view === 'chats' && this.#selectedId) this.#markSeen(this.#selectedId);
     if (view === 'admin') this.#admin.refresh();
     this.#refreshView();
   }
 
   #refreshView() {
+    if (this.#view === 'reports') return this.#charts.refresh();
     const request = { tickets: 'tickets', ratings: 'ratings', hot: 'hot_questions' }[this.#view];
     if (request) this.#connection.send({ type: request });
   }

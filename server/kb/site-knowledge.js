@@ -133,6 +133,23 @@ export class SiteKnowledge {
   }
 
   /**
+   * Agent assist: the engine's best `k` FAQ matches for a visitor's text, with the tier
+   * the bot would give it and each candidate's score (the same engine and cut as verdict).
+   * @returns {{tier: string, matches: {faqId: string, question: string, answer: string, score: number}[]}}
+   */
+  matches(siteId, text, k) {
+    const engine = this.#sites.get(siteId)?.current.engine;
+    if (!engine) return { tier: 'handoff', matches: [] };
+    const judged = text.length > this.#maxChars ? [...text].slice(0, this.#maxChars).join('') : text;
+    try {
+      const result = engine.match(judged, { k });
+      return { tier: result.tier, matches: result.candidates.map((c) => ({ faqId: c.id, question: c.question, answer: c.answer, score: c.score })) };
+    } catch {
+      return { tier: 'handoff', matches: [] };
+    }
+  }
+
+  /**
    * Whether the site's KB gives some answers per locale: its index holds the default
    * texts, so a widget whose visitor may need another one trains the KB JSON instead.
    */

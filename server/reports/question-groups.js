@@ -8,6 +8,10 @@
 // rewordings. Texts are cut to `maxChars` code points first: a hot question is a
 // question, and the cut bounds both the work per filing and the size of a group.
 
+const DAY_MS = 86_400_000;
+// A group keeps its counts per day for this many days (the console's trend).
+export const TREND_DAYS = 14;
+
 // Lower-cased, punctuation and spaces dropped: "怎么退款？" and "怎么 退款" are one text.
 export function normalizeQuestion(text) {
   return text.toLowerCase().normalize('NFKC').replace(/[\p{P}\p{S}\s]+/gu, '');
@@ -71,7 +75,17 @@ export class QuestionGroups {
     if (group.examples.length < this.#maxExamples && !group.examples.includes(cut)) group.examples.push(cut);
     if (at !== undefined && (group.lastAskedAt === null || at > group.lastAskedAt)) group.lastAskedAt = at;
     if (tier) group.tiers[tier] = (group.tiers[tier] ?? 0) + 1;
+    if (at !== undefined) this.#countDay(group, at);
     return { group: structuredClone(group), evicted };
+  }
+
+  // Per-UTC-day counts for the console's daily view and trend; only the last
+  // TREND_DAYS are kept, so a group's record stays small however long it lives.
+  #countDay(group, at) {
+    const day = new Date(Math.floor(at / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+    const days = { ...(group.days ?? {}), [day]: (group.days?.[day] ?? 0) + 1 };
+    const oldestKept = new Date(Math.floor(at / DAY_MS) * DAY_MS - (TREND_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+    group.days = Object.fromEntries(Object.entries(days).filter(([d]) => d >= oldestKept));
   }
 
   /** Most asked first (then most recent); `total` groups, `questions` filed in them. */

@@ -18,6 +18,9 @@ import { NO_TEAM } from '../accounts/team-directory.js';
 export const AGENT_STATES = ['online', 'away'];
 const MAX_NOTE_CHARS = 1000;
 
+// The console list previews the last message by its first characters.
+const LAST_MESSAGE_CHARS = 120;
+
 export class AgentDesk {
   #store;
   #presence;
@@ -225,8 +228,21 @@ export class AgentDesk {
       agentId: c.agentId ?? null, agentName: c.agentName ?? null,
       lastSeq: c.lastSeq, visitorReadUpTo: c.visitorReadUpTo ?? 0, agentReadUpTo: c.agentReadUpTo ?? 0,
       online: this.#presence.isVisitorOnline(c.id), prechat: c.prechat ?? null, rating: c.rating ?? null, notes: c.notes ?? [],
+      handoffReason: c.handoffReason ?? null, team: c.team ?? null, page: c.visitor?.page ?? null, lastMessage: await this.#lastMessage(c),
       attributes: c.attributes ?? null,
     };
+  }
+
+  // The list row's preview: who wrote last, the start of it, and when.
+  async #lastMessage(conversation) {
+    if (!conversation.lastSeq) return null;
+    const [last] = await this.#store.messagesAfter(conversation.id, conversation.lastSeq - 1, 1);
+    return last ? { author: last.author, text: last.text.slice(0, LAST_MESSAGE_CHARS), at: last.serverTime, seq: last.seq } : null;
+  }
+
+  /** The visitor moved to another page: the consoles showing the conversation hear of it. */
+  async visitorNavigated(conversation) {
+    if (conversation.state === 'queued' || conversation.state === 'with_agent') await this.#announceConversation(conversation);
   }
 
   /** Every conversation this agent should see at login: waiting or being handled. */
@@ -561,7 +577,10 @@ export class AgentDesk {
     const previousAssignedAt = agent.lastAssignedAt;
     agent.lastAssignedAt = now;
     // Its conversations taken on any instance count towards the account's limit.
-    const claim = await this.#store.claimConversation(conversationId, { agentId: agent.id, agentName: agent.name, now, limit: agent.maxChats, expected, note });
+    // For the reports, the team that handled it: the line it waited in, else (a site no
+    // team claims) the agent's first team.
+    const reportTeamOf = (record) => this.#teams.routingTeamOf(record) || agent.teamIds[0] || null;
+    const claim = await this.#store.claimConversation(conversationId, { agentId: agent.id, agentName: agent.name, now, limit: agent.maxChats, expected, note, reportTeamOf });
     if (claim.error) {
       held.delete(conversationId);
       agent.lastAssignedAt = previousAssignedAt;
@@ -632,7 +651,10 @@ export class AgentDesk {
     if (error) return { error };
     const vouched = attachment ? await attachmentOf(this.#store, conversationId, attachment) : null;
     if (attachment && !vouched) return { error: 'attachment_not_found' };
-    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock(), meta: vouched ? { attachment: vouched } : undefined });
+    const now = this.#clock();
+    const stored = await this.#store.appendServerMessage(conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now, meta: vouched ? { attachment: vouched } : undefined });
+    // The report's first-response time: from the hand-off to a person's first words.
+    if (!conversation.firstResponseAt) await this.#store.updateConversation(conversationId, { firstResponseAt: now });
     this.#presence.toVisitors(conversationId, msgFrame(stored));
     this.#toConsolesOf(conversation, { type: 'msg', conversationId, message: this.#consoleMessage(stored) });
     return { ok: true, seq: stored.seq };
@@ -678,6 +700,17 @@ export class AgentDesk {
     this.#log.info('returned_to_bot', { conversationId, agentId: agent.id });
     this.#freed();
     return { ok: true };
+  }
+
+  /**
+   * An agent's reply to a ticket: a message in the ticket's conversation, which the
+   * visitor's widget receives now if open, or in its resync the next time it opens.
+   */
+  async ticketReply(agent, ticket, text) {
+    if (!ticket.conversationId || !(await this.#store.getConversation(ticket.conversationId))) return { error: 'no_conversation' };
+    const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
+    this.#presence.toVisitors(ticket.conversationId, msgFrame(stored));
+    return { ok: true, seq: stored.seq };
   }
 
   // An agent has room for one more: the queue may move, and the consoles see the load.

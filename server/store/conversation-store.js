@@ -218,14 +218,14 @@ export class ConversationStore {
    * exactly one succeeds; one agent's claims are counted one at a time.
    * @returns {Promise<{conversation: object} | {error: 'unknown_conversation'|'not_waiting'|'agent_at_limit'}>}
    */
-  claimConversation(conversationId, { agentId, agentName, now, limit = Infinity, expected = { state: 'queued' }, note = null }) {
+  claimConversation(conversationId, { agentId, agentName, now, limit = Infinity, expected = { state: 'queued' }, note = null, reportTeamOf = null }) {
     // The agent's chain, then the conversation's: every claim takes them in this order.
     return this.#serialized(`agent:${agentId}`, () => this.#serialized(conversationId, async () => {
       const current = await this.#record(conversationId);
       if (!current) return { error: 'unknown_conversation' };
       if (!claimExpected(current, expected)) return { error: 'not_waiting' };
       if (Number.isFinite(limit) && (await this.#heldBy(agentId)) >= limit) return { error: 'agent_at_limit' };
-      const record = { ...current, ...claimChanges(current, { agentId, agentName, now, note }) };
+      const record = { ...current, ...claimChanges(current, { agentId, agentName, now, note, reportTeamOf }) };
       await this.#write([{ type: 'put', key: `conv:${conversationId}`, value: record }]);
       this.#conversations.set(conversationId, record);
       return { conversation: { ...record, lastSeq: await this.#lastSeq(conversationId) } };
@@ -388,6 +388,52 @@ export class ConversationStore {
     const ratings = [];
     for await (const rating of this.#db.values({ gt: 'rating:', lt: 'rating;' })) ratings.push(rating);
     return ratings;
+  }
+
+  // ---- the agent console: ticket changes, internal notes, canned replies ----------
+
+  /** Merges `changes` into a ticket (status, priority, assignee, notes…); null for an unknown id. */
+  async updateTicket(ticketId, changes) {
+    const ticket = await this.#read(`ticket:${ticketId}`);
+    if (!ticket) return null;
+    const updated = { ...ticket, ...changes, id: ticket.id };
+    await this.#write([{ type: 'put', key: `ticket:${ticketId}`, value: updated }]);
+    return updated;
+  }
+
+  /** An agent-only note on a conversation: kept apart from its messages, so no visitor frame can carry it. */
+  async addNote(conversationId, { text, by, now }) {
+    const note = { id: `${String(now).padStart(15, '0')}-${randomUUID().slice(0, 8)}`, conversationId, text, by, createdAt: now };
+    await this.#write([{ type: 'put', key: `note:${conversationId}:${note.id}`, value: note }]);
+    return note;
+  }
+
+  /** The conversation's notes, oldest first. */
+  async notes(conversationId) {
+    const notes = [];
+    for await (const note of this.#db.values({ gt: `note:${conversationId}:`, lt: `note:${conversationId};` })) notes.push(note);
+    return notes;
+  }
+
+  /** Saves (or replaces) a team's canned reply by its shortcut. */
+  async saveCannedReply({ team, shortcut, text }) {
+    const reply = { team, shortcut, text };
+    await this.#write([{ type: 'put', key: `canned:${team}:${shortcut}`, value: reply }]);
+    return reply;
+  }
+
+  /** True when there was one to delete. */
+  async deleteCannedReply(team, shortcut) {
+    if (!(await this.#read(`canned:${team}:${shortcut}`))) return false;
+    await this.#write([{ type: 'del', key: `canned:${team}:${shortcut}` }]);
+    return true;
+  }
+
+  /** A team's canned replies, by shortcut. */
+  async cannedReplies(team) {
+    const replies = [];
+    for await (const reply of this.#db.values({ gt: `canned:${team}:`, lt: `canned:${team};` })) replies.push(reply);
+    return replies;
   }
 
   // ---- console accounts, sessions and the audit log ---------------------------

@@ -121,6 +121,24 @@ export const MIGRATIONS = [
       CREATE INDEX conversations_held ON conversations ((record->>'agentId')) WHERE record->>'state' = 'with_agent';
     `,
   },
+  {
+    version: 5,
+    name: 'agent console: conversation notes, canned replies',
+    sql: `
+      CREATE TABLE conversation_notes (
+        conversation_id text NOT NULL,
+        id text NOT NULL,
+        note jsonb NOT NULL,
+        PRIMARY KEY (conversation_id, id)
+      );
+      CREATE TABLE canned_replies (
+        team text NOT NULL,
+        shortcut text NOT NULL,
+        reply jsonb NOT NULL,
+        PRIMARY KEY (team, shortcut)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, each in its own transaction. */

@@ -192,7 +192,7 @@ export class PostgresStore {
   }
 
   /** See ConversationStore.claimConversation. */
-  claimConversation(conversationId, { agentId, agentName, now, limit = Infinity, expected = { state: 'queued' }, note = null }) {
+  claimConversation(conversationId, { agentId, agentName, now, limit = Infinity, expected = { state: 'queued' }, note = null, reportTeamOf = null }) {
     return this.#transaction(async (client) => {
       // One agent's claims, from every instance, wait here for each other, so the count
       // below stays true until this one commits; then the conversation's row lock.
@@ -206,7 +206,7 @@ export class PostgresStore {
         if (held >= limit) return { error: 'agent_at_limit' };
       }
       const { rows: [updated] } = await client.query('UPDATE conversations SET record = record || $2::jsonb WHERE id = $1 RETURNING record, last_seq',
-        [conversationId, claimChanges(row.record, { agentId, agentName, now, note })]);
+        [conversationId, claimChanges(row.record, { agentId, agentName, now, note, reportTeamOf })]);
       return { conversation: { ...updated.record, lastSeq: updated.last_seq } };
     });
   }
@@ -357,6 +357,41 @@ export class PostgresStore {
 
   async ratings() {
     return (await this.#query('SELECT rating FROM ratings ORDER BY conversation_id')).map((row) => row.rating);
+  }
+
+  // ---- the agent console: ticket changes, internal notes, canned replies ----------
+
+  /** See ConversationStore.updateTicket. */
+  async updateTicket(ticketId, changes) {
+    const [row] = await this.#query('UPDATE tickets SET ticket = ticket || $2::jsonb WHERE id = $1 RETURNING ticket', [ticketId, { ...changes, id: ticketId }]);
+    return row ? row.ticket : null;
+  }
+
+  /** See ConversationStore.addNote. */
+  async addNote(conversationId, { text, by, now }) {
+    const note = { id: `${String(now).padStart(15, '0')}-${randomUUID().slice(0, 8)}`, conversationId, text, by, createdAt: now };
+    await this.#query('INSERT INTO conversation_notes (conversation_id, id, note) VALUES ($1, $2, $3)', [conversationId, note.id, note]);
+    return note;
+  }
+
+  async notes(conversationId) {
+    return (await this.#query('SELECT note FROM conversation_notes WHERE conversation_id = $1 ORDER BY id', [conversationId])).map((row) => row.note);
+  }
+
+  async saveCannedReply({ team, shortcut, text }) {
+    const reply = { team, shortcut, text };
+    await this.#query(`INSERT INTO canned_replies (team, shortcut, reply) VALUES ($1, $2, $3)
+      ON CONFLICT (team, shortcut) DO UPDATE SET reply = EXCLUDED.reply`, [team, shortcut, reply]);
+    return reply;
+  }
+
+  async deleteCannedReply(team, shortcut) {
+    const { rowCount } = await this.#pool.query('DELETE FROM canned_replies WHERE team = $1 AND shortcut = $2', [team, shortcut]);
+    return rowCount > 0;
+  }
+
+  async cannedReplies(team) {
+    return (await this.#query('SELECT reply FROM canned_replies WHERE team = $1 ORDER BY shortcut', [team])).map((row) => row.reply);
   }
 
   // ---- console accounts, sessions and the audit log (see ConversationStore) ----

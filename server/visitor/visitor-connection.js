@@ -14,6 +14,10 @@ const RESYNC_PAGE = PROTOCOL_LIMITS.maxResyncMessages;
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_LATER = 1013;
 const CLOSE_RESTART = 1012;
+// Real user agents are a few hundred characters; the rest is not worth storing.
+const MAX_USER_AGENT_CHARS = 512;
+// The console shows where the visitor has been; the last few pages are enough.
+const PAGES_KEPT = 10;
 
 export class VisitorConnection {
   #socket;
@@ -29,12 +33,14 @@ export class VisitorConnection {
   #limits = PROTOCOL_LIMITS;
   #closed = false;
   #silenceTimer;
+  #userAgent;
 
   constructor(socket, request, services) {
     this.#socket = socket;
     this.#origin = request.headers.origin;
     this.#ip = clientAddress(request, services.config.trustProxy);
     this.#services = services;
+    this.#userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_CHARS);
     // Drops a socket that never says hello, or goes silent after it.
     this.#silenceTimer = setTimeout(() => socket.terminate(), services.config.limits.helloTimeoutMs);
     this.#silenceTimer.unref();
@@ -88,6 +94,7 @@ export class VisitorConnection {
       case 'ticket': return this.#ticket(frame);
       case 'prechat': return this.#prechat(frame);
       case 'resync': return this.#resync(frame.afterSeq);
+      case 'page': return this.#page(frame.page);
       case 'ping': return this.send({ type: 'pong', t: frame.t });
       default: return this.#error('frame_unknown_type', `no client frame has type "${frame.type}"`);
     }
@@ -138,6 +145,7 @@ export class VisitorConnection {
       conversation = await store.updateConversation(conversation.id, { attributes: frame.attributes });
     }
     if (!conversation.locale && frame.locale) conversation = await store.updateConversation(conversation.id, { locale: frame.locale });
+    conversation = await this.#noteVisit(conversation, frame.page, now);
     // "Offline" was true when the visitor asked; if agents answer again now, the widget
     // should offer them rather than the leave-a-message form.
     if (conversation.state === 'offline' && desk.agentsAvailable(frame.siteId, now)) conversation = await desk.changePhase(conversation.id, { state: 'bot' });
@@ -173,6 +181,30 @@ export class VisitorConnection {
     if ((await limiter.allow(`${this.#siteId}:${this.#visitorId}`, now)) && (await limiters.ip.allow(this.#ip, now))) return false;
     this.#error('rate_limited', `too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs, ...(cmid ? { cmid } : {}) });
     return true;
+  }
+
+  // What the agent console shows about the visitor (docs/server.md): the browser's user
+  // agent (from the upgrade request) and the host page, with the last pages visited.
+  async #noteVisit(conversation, page, now) {
+    const before = conversation.visitor ?? {};
+    const visitor = { ...before, userAgent: this.#userAgent };
+    if (page) {
+      visitor.page = { url: page.url, title: page.title, at: now };
+      if (page.referrer !== undefined) visitor.referrer = page.referrer;
+      if (page.timeZone !== undefined) visitor.timeZone = page.timeZone;
+      const pages = before.pages ?? [];
+      if (pages.at(-1)?.url !== page.url) visitor.pages = [...pages, visitor.page].slice(-PAGES_KEPT);
+    }
+    // A reconnect from the same page changes nothing: no write.
+    if (before.userAgent === visitor.userAgent && before.page?.url === visitor.page?.url && before.page?.title === visitor.page?.title) return conversation;
+    return (await this.#services.store.updateConversation(conversation.id, { visitor })) ?? conversation;
+  }
+
+  async #page(page) {
+    const { store, desk, clock, limiters } = this.#services;
+    if (this.#rateLimited(limiters.visitor)) return;
+    const conversation = await this.#noteVisit(await store.getConversation(this.#conversationId), page, clock());
+    desk.visitorNavigated(conversation);
   }
 
   async #prechat(frame) {
@@ -214,6 +246,8 @@ export class VisitorConnection {
       return;
     }
     conversation = await store.getConversation(this.#conversationId);
+    // For the report's bot-resolved share; written once per conversation.
+    if (botReply && !conversation.botAnswered) conversation = await store.updateConversation(this.#conversationId, { botAnswered: true });
     // Writing after the end starts over with the bot, as the visitor's session does.
     if (conversation.state === 'ended' || conversation.state === 'rated') conversation = await desk.changePhase(this.#conversationId, { state: 'bot' });
     const stored = { author: 'visitor', cmid: frame.cmid, text: frame.text, serverTime: now, seq: result.seq, serverId: result.serverId, meta };

@@ -214,7 +214,8 @@ test('in the console the agent sees the visitor\'s image and sends one; the visi
   await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=delivered]', { timeout: 15_000 });
   await page.click('kefu-chat >> button.handoff');
   await page.waitForSelector('kefu-chat >> .panel[data-phase=queued]');
-  await desk.click('#queue li button');
+  // The one waiting row of the console's conversation list.
+  await desk.click('#conversations li:has-text("waiting 排队 #") button >> nth=0');
   await desk.waitForFunction(() => {
     const image = document.querySelector('#messages li.from-visitor img.attachment-thumb');
     return image && image.complete && image.naturalWidth === 90 && image.src.startsWith('blob:');

@@ -83,6 +83,14 @@ test('role × team × action: an agent of team B gets nothing of team A by guess
       return report.siteId === 'siteA' && report.groups.some((group) => group.question.includes('团队A的秘密问题'));
     },
     'ticket status': async (c) => (await c.request({ type: 'ticket_status', ticketId, status: 'open' }, (f) => f.type === 'result' && f.request === 'ticket_status')).ok === true,
+    // The agent console's requests (issue 18) stand behind the same wall.
+    'visitor profile': async (c) => (await c.request({ type: 'visitor', conversationId: held.conversationId }, (f) => f.type === 'visitor' || (f.type === 'result' && f.request === 'visitor'))).profile !== undefined,
+    assist: async (c) => (await c.request({ type: 'assist', conversationId: held.conversationId, text: '秘密' }, (f) => f.type === 'assist' || (f.type === 'result' && f.request === 'assist'))).type === 'assist',
+    'internal note': async (c) => (await c.request({ type: 'note', conversationId: held.conversationId, text: '内部备注' }, (f) => f.type === 'result' && f.request === 'note')).ok === true,
+    'notes in history': async (c) => ((await c.request({ type: 'history', conversationId: held.conversationId }, 'history')).notes ?? []).some((note) => note.text === '内部备注'),
+    'report by site': async (c) => (await c.request({ type: 'report', by: 'site' }, 'report')).rows.some((row) => row.key === 'siteA'),
+    'ticket update': async (c) => (await c.request({ type: 'ticket_update', ticketId, priority: 'high' }, (f) => f.type === 'result' && f.request === 'ticket_update')).ok === true,
+    'ticket note': async (c) => (await c.request({ type: 'ticket_note', ticketId, text: '内部' }, (f) => f.type === 'result' && f.request === 'ticket_note')).ok === true,
   };
   const cases = [];
   for (const [who, c, allowed] of [['admin', admin.client, true], ['agent of team A', a.client, true], ['agent of team B', b.client, false]]) {
@@ -106,10 +114,22 @@ test('role × team × action: an agent of team B gets nothing of team A by guess
       return false;
     }, false]);
   }
+  const ticketGuesses = {
+    'ticket update': { type: 'ticket_update', ticketId, status: 'solved' },
+    'ticket note': { type: 'ticket_note', ticketId, text: 'peek' },
+    'ticket reply': { type: 'ticket_reply', ticketId, text: 'hijack' },
+  };
+  for (const [action, frame] of Object.entries(ticketGuesses)) {
+    cases.push([`agent of team B: ${action}`, async () => {
+      const reply = await act(frame);
+      assert.equal(reply.error, 'unknown_ticket', `${action}: ${JSON.stringify(reply)}`);
+      return false;
+    }, false]);
+  }
   for (const [name, run, allowed] of cases) {
     await t.test(name, async () => assert.equal(await run(), allowed));
   }
-  t.diagnostic(`permission matrix: ${cases.length} cases (3 roles/teams × ${Object.keys(sees).length} reads + ${Object.keys(guesses).length} actions by id across the team wall)`);
+  t.diagnostic(`permission matrix: ${cases.length} cases (3 roles/teams × ${Object.keys(sees).length} reads + ${Object.keys(guesses).length + Object.keys(ticketGuesses).length} actions by id across the team wall)`);
 
   // Still Ann's, untouched; and team B's console heard nothing of team A meanwhile.
   const { conversation } = await a.client.request({ type: 'history', conversationId: held.conversationId }, 'history');

@@ -32,7 +32,7 @@ test('an agent logs in, accepts a waiting visitor, chats, sees the read receipt,
   await visitor.request({ type: 'message', cmid: 'c1', cseq: 1, text: '<img src=x>火星快递多久到', clientTime: 1, bot: { tier: 'handoff' } }, 'ack');
   visitor.send({ type: 'handoff', reason: 'unanswered' });
   await page.waitForFunction(() => document.title.startsWith('(1) '));
-  await page.click('#queue li button');
+  await page.click('#conversations li button');
   await page.waitForSelector('#messages li');
   assert.equal(await page.locator('#messages img').count(), 0);
   assert.match(await page.locator('#messages').innerText(), /<img src=x>火星快递多久到[\s\S]*|not answered/);
@@ -75,7 +75,7 @@ test('"Back to bot" hands the visitor back to the bot and frees the agent', asyn
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   const welcome = await helloVisitor(visitor, { epoch: 'e2' });
   visitor.send({ type: 'handoff', reason: 'visitor' });
-  await page.click(`#queue li button`);
+  await page.click(`#conversations li button`);
   await page.click('#accept');
   await visitor.next((f) => f.event === 'agent_joined');
   await page.click('#transfer');

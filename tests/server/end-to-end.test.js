@@ -64,7 +64,7 @@ test('KB answer in the browser, hand-off, the agent accepts in the console, chat
     await visitor.page.click('kefu-chat >> button.handoff');
     await visitor.page.waitForSelector('kefu-chat >> .panel[data-phase=queued]');
 
-    await agent.page.click('#queue li button');
+    await agent.page.click('#conversations li button');
     await agent.page.waitForSelector('#messages .tier-answer');
     // The bot history the agent sees: the answered question and the one it could not answer.
     const history = await agent.page.locator('#messages').innerText();
@@ -119,9 +119,10 @@ test('outside business hours the WeChat page offers leave-a-message; the ticket 
     await visitor.page.click('kefu-chat >> form.leave-message button[type=submit]');
     await visitor.page.waitForSelector('kefu-chat >> .panel[data-phase=ticket_submitted]');
     await agent.page.waitForSelector('#tickets tr:has-text("请明天上午回电，谢谢")');
-    assert.match(await agent.page.locator('#tickets').innerText(), /13800000000/);
     await agent.page.click('#tickets tr:has-text("请明天上午回电，谢谢") button');
-    await agent.page.waitForSelector('#tickets tr[data-status=closed]:has-text("小李")');
+    assert.match(await agent.page.locator('#ticket-detail').innerText(), /13800000000/);
+    await agent.page.selectOption('#ticket-status', 'solved');
+    await agent.page.waitForSelector('#tickets tr[data-status=solved]:has-text("请明天上午回电，谢谢")');
     assert.deepEqual(visitor.problems, []);
     assert.deepEqual(agent.problems, []);
     await visitor.context.close();

@@ -229,6 +229,39 @@ for (const kind of KINDS) {
       assert.deepEqual(await store.ratings(), [{ conversationId: 'conv-1', stars: 5, comment: '很好', ratedAt: 7 }]);
     }));
 
+    // ---- the agent console ----
+    test('tickets: updates merge status, priority, assignee and notes; an unknown ticket is null', () => withStore(async (store) => {
+      const ticket = await store.createTicket({ siteId: 's', visitorId: 'v', conversationId: null, message: '请回电', contact: '', now: 5 });
+      await store.updateTicket(ticket.id, { status: 'pending', priority: 'high' });
+      const updated = await store.updateTicket(ticket.id, { assignee: { kind: 'team', name: '售后' }, notes: [{ by: 'Alice', text: '已联系', at: 6 }] });
+      assert.deepEqual([updated.id, updated.status, updated.priority, updated.assignee.name, updated.notes[0].text, updated.message], [ticket.id, 'pending', 'high', '售后', '已联系', '请回电']);
+      assert.deepEqual((await store.tickets('s'))[0], updated);
+      assert.equal(await store.updateTicket('T-none', { status: 'solved' }), null);
+    }));
+
+    test('notes: kept per conversation apart from its messages, oldest first', () => withStore(async (store) => {
+      const conversation = await store.createConversation({ siteId: 's', visitorId: 'v', now: 1 });
+      const other = await store.createConversation({ siteId: 's', visitorId: 'w', now: 1 });
+      await store.addNote(conversation.id, { text: 'VIP 客户', by: 'Alice', now: 20 });
+      await store.addNote(conversation.id, { text: '已退款', by: 'Bob', now: 30 });
+      await store.addNote(other.id, { text: 'other', by: 'Bob', now: 25 });
+      assert.deepEqual((await store.notes(conversation.id)).map((n) => [n.text, n.by, n.createdAt]), [['VIP 客户', 'Alice', 20], ['已退款', 'Bob', 30]]);
+      assert.deepEqual(await store.messagesAfter(conversation.id, 0), [], 'a note is not a message');
+      assert.equal((await store.getConversation(conversation.id)).lastSeq, 0);
+    }));
+
+    test('canned replies: per team, replaced by shortcut, deleted', () => withStore(async (store) => {
+      await store.saveCannedReply({ team: 'sales', shortcut: 'hi', text: '您好 {visitor.name}' });
+      await store.saveCannedReply({ team: 'sales', shortcut: 'bye', text: '再见' });
+      await store.saveCannedReply({ team: 'support', shortcut: 'hi', text: 'Hello' });
+      await store.saveCannedReply({ team: 'sales', shortcut: 'hi', text: '您好，{visitor.name}！' });
+      assert.deepEqual((await store.cannedReplies('sales')).map((r) => [r.shortcut, r.text]), [['bye', '再见'], ['hi', '您好，{visitor.name}！']]);
+      assert.equal(await store.deleteCannedReply('sales', 'bye'), true);
+      assert.equal(await store.deleteCannedReply('sales', 'bye'), false);
+      assert.deepEqual((await store.cannedReplies('sales')).map((r) => r.shortcut), ['hi']);
+      assert.deepEqual((await store.cannedReplies('support')).map((r) => r.text), ['Hello']);
+    }));
+
     test('attachments: stored once by hash, readable only by the conversations linked to them, after a reopen', async () => {
       const place = await kind.place();
       let store = await place.open();

@@ -13,6 +13,7 @@ const Field kHelloToServer[] = {
     {"lastSeq", Kind::count, true, 0},
     {"locale", Kind::id, false, 0},
     {"identity", Kind::object, false, 0},
+    {"page", Kind::object, false, 2},
     {"attributes", Kind::textFields, false, 0},
 };
 const Field kMessageToServer[] = {
@@ -21,7 +22,7 @@ const Field kMessageToServer[] = {
     {"text", Kind::text, true, 0},
     {"clientTime", Kind::count, true, 0},
     {"bot", Kind::object, false, 1},
-    {"attachment", Kind::object, false, 2},
+    {"attachment", Kind::object, false, 3},
 };
 const Field kHandoffToServer[] = {
     {"reason", Kind::choice, true, 2},
@@ -46,6 +47,9 @@ const Field kPrechatToServer[] = {
 };
 const Field kResyncToServer[] = {
     {"afterSeq", Kind::count, true, 0},
+};
+const Field kPageToServer[] = {
+    {"page", Kind::object, true, 2},
 };
 const Field kPingToServer[] = {
     {"t", Kind::count, true, 0},
@@ -80,13 +84,13 @@ const Field kMsgToClient[] = {
     {"name", Kind::optionalText, false, 0},
     {"cmid", Kind::id, false, 0},
     {"replyTo", Kind::id, false, 0},
-    {"attachment", Kind::object, false, 2},
+    {"attachment", Kind::object, false, 3},
 };
 const Field kEventToClient[] = {
     {"event", Kind::eventName, true, 0},
 };
 const Field kResyncToClient[] = {
-    {"messages", Kind::messages, true, 13},
+    {"messages", Kind::messages, true, 14},
     {"lastSeq", Kind::count, true, 0},
     {"more", Kind::boolean, true, 0},
 };
@@ -137,6 +141,12 @@ const Field kBotTurnObject[] = {
     {"answer", Kind::optionalText, false, 0},
     {"candidates", Kind::idList, false, 10},
 };
+const Field kPageContextObject[] = {
+    {"url", Kind::optionalText, true, 0},
+    {"title", Kind::optionalText, true, 0},
+    {"referrer", Kind::optionalText, false, 0},
+    {"timeZone", Kind::optionalText, false, 0},
+};
 const Field kAttachmentObject[] = {
     {"id", Kind::id, true, 0},
     {"name", Kind::optionalText, true, 0},
@@ -152,7 +162,7 @@ const char* const kEndedByOptions[] = {"agent", "visitor", "system"};
 }  // namespace
 
 const FrameRule kFrameRules[] = {
-    {"hello", Direction::toServer, {kHelloToServer, 9}},
+    {"hello", Direction::toServer, {kHelloToServer, 10}},
     {"message", Direction::toServer, {kMessageToServer, 6}},
     {"handoff", Direction::toServer, {kHandoffToServer, 1}},
     {"read", Direction::toServer, {kReadToServer, 1}},
@@ -161,6 +171,7 @@ const FrameRule kFrameRules[] = {
     {"ticket", Direction::toServer, {kTicketToServer, 3}},
     {"prechat", Direction::toServer, {kPrechatToServer, 1}},
     {"resync", Direction::toServer, {kResyncToServer, 1}},
+    {"page", Direction::toServer, {kPageToServer, 1}},
     {"ping", Direction::toServer, {kPingToServer, 1}},
     {"welcome", Direction::toClient, {kWelcomeToClient, 9}},
     {"ack", Direction::toClient, {kAckToClient, 4}},
@@ -171,7 +182,7 @@ const FrameRule kFrameRules[] = {
     {"error", Direction::toClient, {kErrorToClient, 4}},
     {"pong", Direction::toClient, {kPongToClient, 1}},
 };
-const std::size_t kFrameRuleCount = 18;
+const std::size_t kFrameRuleCount = 19;
 
 const FrameRule kEventRules[] = {
     {"queued", Direction::toClient, {kQueuedEvent, 2}},
@@ -190,6 +201,7 @@ const std::size_t kEventRuleCount = 10;
 const Fields kObjects[] = {
     {kIdentityObject, 4},
     {kBotTurnObject, 4},
+    {kPageContextObject, 4},
     {kAttachmentObject, 6},
 };
 

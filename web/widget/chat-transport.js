@@ -14,6 +14,7 @@ export class ChatTransport {
   #socket = null;
   #handlers;
   #helloFields = {};
+  #page = null;
   #refusal = null;
 
   /**
@@ -42,6 +43,11 @@ export class ChatTransport {
    */
   setHelloFields(fields) {
     this.#helloFields = fields;
+  }
+
+  /** The host page (page-context.js), added to every hello like the identity. */
+  setPage(page) {
+    this.#page = page;
   }
 
   open() {
@@ -77,11 +83,11 @@ export class ChatTransport {
   send(frame) {
     if (this.state !== 'open') return false;
     let text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    // Only a hello carries them. The core's JSON has no spaces, so every hello's text
-    // contains this; the parse confirms it for the rare other frame that does.
-    if (Object.keys(this.#helloFields).length > 0 && text.includes('"type":"hello"')) {
+    // Only a hello carries them (identity, attributes, the page). The core's JSON has no
+    // spaces, so every hello's text contains this; the parse confirms it for the rare other frame that does.
+    if ((Object.keys(this.#helloFields).length > 0 || this.#page) && text.includes('"type":"hello"')) {
       const parsed = JSON.parse(text);
-      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, ...this.#helloFields });
+      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, ...this.#helloFields, ...(this.#page ? { page: this.#page } : {}) });
     }
     this.#socket.send(text);
     return true;

@@ -5,6 +5,7 @@
 import { ChatSession } from '../core/chat-session.js';
 import { ChatTransport, REFUSALS } from './chat-transport.js';
 import { WakeTimer } from './wake-timer.js';
+import { PageContext } from './page-context.js';
 
 const REFUSAL_MESSAGES = {
   origin_not_allowed: "the chat server does not allow this page's origin (the site's allowedOrigins)",
@@ -19,6 +20,8 @@ export class SessionShell {
   #handlers;
   #writes = Promise.resolve();
   #stopped = false;
+  #page;
+  #welcomed = false; // the server answered this connection's hello: other frames may follow
   #helloFields = {}; // what ChatTransport adds to hello (identity, attributes)
   #loadVersion;
   // The visitor's events while the bot's index is on its way, applied once it is loaded
@@ -47,15 +50,30 @@ export class SessionShell {
     this.#transport = new ChatTransport(
       serverUrl,
       {
-        onOpen: () => this.#feed({ type: 'connected' }),
-        onFrame: (text) => this.#onFrame(text),
-        onClose: () => this.#feed({ type: 'disconnected' }),
+        onOpen: () => {
+          this.#welcomed = false;
+          this.#feed({ type: 'connected' });
+        },
+        onFrame: (text) => {
+          if (!this.#welcomed && text.includes('"type":"welcome"')) this.#welcomed = true;
+          this.#onFrame(text);
+        },
+        onClose: () => {
+          this.#welcomed = false;
+          this.#feed({ type: 'disconnected' });
+        },
         // Not a lost line for the core to retry: the page is told once, and the
         // transport stays shut whatever the core asks of it.
         onRefused: (code) => this.#handlers.onNotify('error', { code, message: REFUSAL_MESSAGES[code] }),
       },
       Socket,
     );
+    // The console shows where the visitor is: on hello, and as they move around the site.
+    this.#page = new PageContext((page) => {
+      this.#transport.setPage(page);
+      if (this.#welcomed) this.#transport.send({ type: 'page', page });
+    });
+    this.#transport.setPage(this.#page.page);
     if (knowledge) this.#awaitKnowledge(() => knowledge);
   }
 
@@ -123,6 +141,7 @@ export class SessionShell {
     // What the visitor sent while the index was on its way is kept, without the bot.
     if (this.#held) this.#releaseHeld();
     this.#stopped = true;
+    this.#page.dispose();
     this.#timer.cancel();
     this.#transport.close();
     this.#session.dispose();
