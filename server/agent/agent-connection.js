@@ -6,6 +6,9 @@
 import { visitorProfile } from './visitor-profile.js';
 import { deskReport, REPORT_DIMENSIONS } from '../reports/desk-report.js';
 
+// What a console can export as CSV (server/console/csv.js).
+const EXPORT_KINDS = ['tickets', 'report', 'ratings', 'hot_questions'];
+
 const MAX_AGENT_FRAME_CHARS = 64 * 1024;
 const MAX_NAME_CHARS = 40;
 const MAX_SHORTCUT_CHARS = 32;
@@ -312,6 +315,12 @@ export class AgentConnection {
         const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;
         const page = this.#services.hotQuestions.page(siteId, { offset, limit });
         return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, limit, ...page };
+      }
+      case 'exported': {
+        // The console built a CSV from what this account was sent: the audit log's export line.
+        if (!EXPORT_KINDS.includes(frame.what) || !Number.isSafeInteger(frame.rows) || frame.rows < 0) return { type: 'result', request: frame.type, error: 'export_invalid' };
+        await accounts.audit('export', { by: agent.id, what: frame.what, rows: frame.rows });
+        return { type: 'result', request: frame.type, ok: true };
       }
       default: return { type: 'error', code: 'unknown_request', message: `no request "${frame.type}"` };
     }

@@ -16,6 +16,7 @@ import { SessionPanel } from './session-panel.js';
 import { DeskControls } from './desk-controls.js';
 import { AdminPanel } from './admin-panel.js';
 import { el } from './dom.js';
+import { onCsvExport } from './csv.js';
 
 const $ = (id) => document.getElementById(id);
 // Drafts survive a reload of the tab (not other tabs: each keeps its own).
@@ -100,6 +101,7 @@ class ConsoleApp {
       filters: { status: $('filter-status'), priority: $('filter-priority'), assignee: $('filter-assignee'), site: $('filter-site') },
       table: $('tickets'), detail: $('ticket-detail'), export: $('tickets-export'), count: $('tickets-count'),
     }, send);
+    onCsvExport((what, rows) => send({ type: 'exported', what, rows }));
     this.#bindCannedForm();
     this.#bindKeys();
     setInterval(() => this.#list.touchAll(), WAIT_REFRESH_MS);

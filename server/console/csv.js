@@ -1,5 +1,19 @@
 // CSV export of what a console view shows: RFC 4180 quoting, a BOM so spreadsheet
-// programs read the Chinese text as UTF-8, and a download made in the page.
+// programs read the Chinese text as UTF-8, and a download made in the page. Every export
+// is told to the server (`exported`), which writes it to the audit log.
+
+let exportListener = () => {};
+
+/** Who hears of each export: (what, rows) with what one of tickets, report, ratings, hot_questions. */
+export function onCsvExport(listener) {
+  exportListener = listener;
+}
+
+/** Downloads `rows` under `header` as `fileName` and reports the export. */
+export function exportCsv(what, fileName, header, rows) {
+  downloadCsv(fileName, toCsv(header, rows));
+  exportListener(what, rows.length);
+}
 
 /** @param {string[]} header @param {unknown[][]} rows */
 export function toCsv(header, rows) {

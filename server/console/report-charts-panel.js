@@ -4,7 +4,7 @@
 // a CSV export of the rows.
 import { el } from './dom.js';
 import { barChart } from './bar-chart.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { exportCsv } from './csv.js';
 
 const REASONS = ['visitor', 'keyword', 'unanswered'];
 const REASON_LABELS = { visitor: 'asked 要求', keyword: 'keyword 关键词', unanswered: 'unanswered 未回答' };
@@ -72,10 +72,10 @@ export class ReportChartsPanel {
   #export() {
     const report = this.#report;
     if (!report) return;
-    downloadCsv(`kefu-report-by-${report.by}.csv`, toCsv(
+    exportCsv('report', `kefu-report-by-${report.by}.csv`,
       [report.by, 'conversations', 'bot_resolved', 'bot_resolved_share', 'handoffs', ...REASONS.map((r) => `handoff_${r}`), 'first_response_p50_s', 'first_response_p90_s', 'handling_p50_s', 'handling_p90_s', 'csat_average', 'csat_1', 'csat_2', 'csat_3', 'csat_4', 'csat_5'],
       report.rows.map((r) => [r.key, r.conversations, r.botResolved, r.botResolvedShare.toFixed(4), r.handoffs, ...REASONS.map((reason) => r.handoffReasons[reason] ?? 0),
         r.firstResponseP50 ?? '', r.firstResponseP90 ?? '', r.handlingP50 ?? '', r.handlingP90 ?? '', r.csatAverage === null ? '' : r.csatAverage.toFixed(2), ...r.csatDistribution]),
-    ));
+    );
   }
 }

@@ -2,7 +2,7 @@
 // rephrasings, most asked first, with the last days' counts as a trend), each with a
 // CSV export of what it shows.
 import { el, formatTime } from './dom.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { exportCsv } from './csv.js';
 import { sparkline } from './bar-chart.js';
 
 const DAY_MS = 86_400_000;
@@ -28,12 +28,12 @@ export class ReportsPanel {
   constructor(nodes, onHotPage) {
     this.#nodes = nodes;
     this.#onHotPage = onHotPage;
-    nodes.ratingsExport.addEventListener('click', () => downloadCsv('kefu-ratings.csv', toCsv(['rated_at', 'stars', 'comment', 'conversation'],
-      this.#ratings.map((r) => [new Date(r.ratedAt).toISOString(), r.stars, r.comment ?? '', r.conversationId]))));
+    nodes.ratingsExport.addEventListener('click', () => exportCsv('ratings', 'kefu-ratings.csv', ['rated_at', 'stars', 'comment', 'conversation'],
+      this.#ratings.map((r) => [new Date(r.ratedAt).toISOString(), r.stars, r.comment ?? '', r.conversationId])));
     nodes.hotExport.addEventListener('click', () => {
       const days = lastDays(TREND_DAYS);
-      downloadCsv('kefu-hot-questions.csv', toCsv(['question', 'count', 'last_asked', ...days, 'examples'],
-        this.#groups.map((g) => [g.question, g.count, g.lastAskedAt ? new Date(g.lastAskedAt).toISOString() : '', ...days.map((d) => g.days?.[d] ?? 0), g.examples.join(' | ')])));
+      exportCsv('hot_questions', 'kefu-hot-questions.csv', ['question', 'count', 'last_asked', ...days, 'examples'],
+        this.#groups.map((g) => [g.question, g.count, g.lastAskedAt ? new Date(g.lastAskedAt).toISOString() : '', ...days.map((d) => g.days?.[d] ?? 0), g.examples.join(' | ')]));
     });
   }
 

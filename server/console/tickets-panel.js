@@ -3,7 +3,7 @@
 // detail: status, priority, assignee (an agent or a team), internal notes, and replies
 // that reach the visitor's conversation. CSV export of what the filters show.
 import { el, formatTime } from './dom.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { exportCsv } from './csv.js';
 
 const STATUSES = { open: 'open 待处理', pending: 'pending 处理中', solved: 'solved 已解决', closed: 'closed 已关闭' };
 const PRIORITIES = { low: 'low 低', normal: 'normal 普通', high: 'high 高', urgent: 'urgent 紧急' };
@@ -55,7 +55,7 @@ export class TicketsPanel {
   exportCsv() {
     const rows = this.#shown().map((t) => [t.id, t.siteId, new Date(t.createdAt).toISOString(), t.status, t.priority, t.assignee?.kind ?? '', t.assignee?.name ?? '',
       new Date(t.firstResponseDueAt).toISOString(), t.firstResponseAt ? new Date(t.firstResponseAt).toISOString() : '', t.message, t.contact, t.notes.length]);
-    downloadCsv('kefu-tickets.csv', toCsv(['id', 'site', 'created', 'status', 'priority', 'assignee_kind', 'assignee', 'first_response_due', 'first_response_at', 'message', 'contact', 'notes'], rows));
+    exportCsv('tickets', 'kefu-tickets.csv', ['id', 'site', 'created', 'status', 'priority', 'assignee_kind', 'assignee', 'first_response_due', 'first_response_at', 'message', 'contact', 'notes'], rows);
   }
 
   #renderTable() {

@@ -296,3 +296,17 @@ test('an open console closes when its session expires, and the expired cookie op
     short.removeData();
   }
 });
+
+test('a CSV export from the console is an audit line with the account, what and how many rows; a malformed one is refused', async () => {
+  const admin = await createAccount(server, { role: 'admin' });
+  const adminCookie = await logIn(server, admin.username);
+  const agent = await consoleOf({ teamIds: [teamA.id] });
+  const exported = await agent.client.request({ type: 'exported', what: 'tickets', rows: 12 }, (frame) => frame.type === 'result' && frame.request === 'exported');
+  assert.equal(exported.ok, true);
+  const refused = await agent.client.request({ type: 'exported', what: 'accounts', rows: 1 }, (frame) => frame.type === 'result' && frame.request === 'exported');
+  assert.equal(refused.error, 'export_invalid');
+  const audit = (await (await consoleApi(server, 'audit', { method: 'GET', cookie: adminCookie })).json()).entries;
+  const lines = audit.filter((entry) => entry.action === 'export' && entry.by === agent.account.id);
+  assert.deepEqual(lines.map(({ what, rows }) => ({ what, rows })), [{ what: 'tickets', rows: 12 }]);
+  await agent.client.close();
+});
