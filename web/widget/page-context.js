@@ -11,7 +11,9 @@ const TITLE_SETTLE_MS = 300;
 const MAX_CHARS = 2000;
 const cut = (text) => (text.length > MAX_CHARS ? [...text].slice(0, MAX_CHARS).join('') : text);
 
+/** The page as the console sees it; null outside a page (the shell run under Node, in tests). */
 export function currentPage() {
+  if (typeof location === 'undefined' || typeof document === 'undefined') return null;
   const url = new URL(location.href);
   url.hash = '';
   const page = { url: cut(url.href), title: cut(document.title ?? ''), referrer: cut(document.referrer ?? '') };
@@ -37,6 +39,7 @@ export class PageContext {
     this.#onChange = onChange;
     this.#last = currentPage();
     // The Navigation API sees pushState navigations too; older engines get back/forward and hash changes.
+    if (this.#last === null) return; // no page to follow
     globalThis.navigation?.addEventListener?.('navigatesuccess', this.#listen);
     addEventListener('popstate', this.#listen);
     addEventListener('hashchange', this.#listen);
@@ -48,13 +51,14 @@ export class PageContext {
 
   #check() {
     const page = currentPage();
-    if (page.url === this.#last.url && page.title === this.#last.title) return;
+    if (!page || (page.url === this.#last.url && page.title === this.#last.title)) return;
     this.#last = page;
     this.#onChange(page);
   }
 
   dispose() {
     clearTimeout(this.#timer);
+    if (this.#last === null) return;
     globalThis.navigation?.removeEventListener?.('navigatesuccess', this.#listen);
     removeEventListener('popstate', this.#listen);
     removeEventListener('hashchange', this.#listen);
