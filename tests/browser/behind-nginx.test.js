@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -16,6 +16,7 @@ import { launchChromium, watchPage } from './chromium.js';
 import { conversation, startTestServer, widgetOnline } from './kefu-server.js';
 import { createAccount, logIn } from '../server/helpers/console-session.js';
 import { REPO_ROOT } from '../../server/http/site-routes.js';
+import { freePort } from '../server/helpers/free-port.js';
 
 // Where the doc's nginx site has its own addresses, and what the test puts there.
 const NGINX_PROXY_ADDRESS = '127.0.0.2';
@@ -27,16 +28,6 @@ let chat;
 let browser;
 let skipReason = null;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The first ```nginx block of docs/deploy.md with its placeholders replaced, inside an http{} of our own. */
 export function nginxConfig({ dir: root, listenPort, upstreamPort }) {

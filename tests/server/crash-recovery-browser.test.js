@@ -4,7 +4,6 @@
 // bot answer recorded for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +12,10 @@ import { spawnServerProcess } from '../../server/server-process.js';
 import { SETUP_LINE } from '../../server/command-line.js';
 import { setUpFirstAdmin } from './helpers/server-child.js';
 import { logIn, openAgentSocket } from './helpers/console-session.js';
+import { freePort } from './helpers/free-port.js';
 
 const QUESTIONS = ['忘记密码了怎么办', '如何申请退款', '会员多少钱', '怎么开发票', '笔记不同步怎么办', '如何导出笔记'];
 
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test('kill -9 with the widget mid-conversation, restart: every question stored once, in order, with its bot answer', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kefu-crash-browser-'));

@@ -5,10 +5,10 @@
 // and starts it again on the same port and data, as an operator would (fault tests).
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 const PG_ROOT = '/usr/lib/postgresql';
 const START_TIMEOUT_MS = 30_000;
@@ -21,16 +21,6 @@ function serverBinaries() {
   return versions.length > 0 ? join(PG_ROOT, versions[0], 'bin') : null;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
