@@ -202,7 +202,7 @@ export class VisitorConnection {
 
   async #page(page) {
     const { store, desk, clock, limiters } = this.#services;
-    if (this.#rateLimited(limiters.visitor)) return;
+    if (await this.#rateLimited(limiters.visitor)) return;
     const conversation = await this.#noteVisit(await store.getConversation(this.#conversationId), page, clock());
     desk.visitorNavigated(conversation);
   }
