@@ -31,7 +31,7 @@ std::string matchReply(const FaqApi& api, std::string_view text, int topK) {
 
 TEST_CASE("a loaded KB answers its own questions in Chinese and English") {
   FaqApi api;
-  auto loaded = parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""));
+  auto loaded = parse(api.loadKnowledgeBase(readDemoKnowledgeBase(), ""));
   REQUIRE(loaded["ok"] == true);
 
   auto zh = parse(matchReply(api, "忘记密码了怎么办", 3));
@@ -45,7 +45,7 @@ TEST_CASE("a loaded KB answers its own questions in Chinese and English") {
 
 TEST_CASE("a question far from the KB is handed off") {
   FaqApi api;
-  api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), "");
+  api.loadKnowledgeBase(readDemoKnowledgeBase(), "");
   auto result = parse(matchReply(api, "量子力学的基本假设", 3));
   CHECK(result["tier"] == "handoff");
 }
@@ -53,13 +53,13 @@ TEST_CASE("a question far from the KB is handed off") {
 TEST_CASE("bad input gets an error object and the engine keeps working") {
   FaqApi api;
   CHECK(parse(matchReply(api, "hello", 3))["error"]["code"] == "kb_not_loaded");
-  REQUIRE(parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  REQUIRE(parse(api.loadKnowledgeBase(readDemoKnowledgeBase(), ""))["ok"] == true);
 
   auto malformed = parse(api.loadKnowledgeBase("{\"faqs\": [ {", ""));
   CHECK(malformed["ok"] == false);
   CHECK(malformed["error"]["code"] == "kb_invalid_json");
 
-  auto tooLarge = parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), R"({"limits":{"maxBytes":100}})"));
+  auto tooLarge = parse(api.loadKnowledgeBase(readDemoKnowledgeBase(), R"({"limits":{"maxBytes":100}})"));
   CHECK(tooLarge["error"]["code"] == "kb_too_large");
 
   CHECK(parse(api.loadKnowledgeBase("{}", "{\"limits\": 3}"))["error"]["code"] == "invalid_options");
@@ -73,7 +73,7 @@ TEST_CASE("bad input gets an error object and the engine keeps working") {
 
 TEST_CASE("tier thresholds are configurable per KB") {
   FaqApi api;
-  REQUIRE(parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"),
+  REQUIRE(parse(api.loadKnowledgeBase(readDemoKnowledgeBase(),
                                       R"({"thresholds":{"answer":1.0,"suggest":0.0}})"))["ok"] == true);
   CHECK(parse(matchReply(api, "密码忘了", 3))["tier"] == "suggest");
   CHECK(parse(api.loadKnowledgeBase("{}", R"({"thresholds":{"answer":0.2,"suggest":0.5}})"))["error"]["code"] ==
@@ -82,7 +82,7 @@ TEST_CASE("tier thresholds are configurable per KB") {
 
 TEST_CASE("the API exports an index, loads it back, and suggests while typing") {
   FaqApi built;
-  REQUIRE(parse(built.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  REQUIRE(parse(built.loadKnowledgeBase(readDemoKnowledgeBase(), ""))["ok"] == true);
   auto exported = parse(built.exportIndex());
   REQUIRE(exported["ok"] == true);
   CHECK(exported["bytes"] == built.exportedIndex().size());
@@ -169,7 +169,7 @@ TEST_CASE("matchRanks sends each entry once a load and gives the wrapper exactly
   FaqApi api;
   std::map<int, Json> kept;
   CHECK(parse(api.matchRanks("hello", 3)) == parse(matchReply(api, "hello", 3)));  // kb_not_loaded
-  REQUIRE(parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  REQUIRE(parse(api.loadKnowledgeBase(readDemoKnowledgeBase(), ""))["ok"] == true);
   for (int pass = 0; pass < 2; ++pass) {
     for (const char* text : {"忘记密码了怎么办", "How can I get a refund?", "量子力学的基本假设", "密码", "付款",
                              "\xFF\xFE garbage \xC0", ""}) {
@@ -186,6 +186,6 @@ TEST_CASE("matchRanks sends each entry once a load and gives the wrapper exactly
   // A failed load keeps the KB and what was sent of it; a new one is sent afresh.
   CHECK(parse(api.loadKnowledgeBase("{\"faqs\": [", ""))["ok"] == false);
   CHECK(api.matchRanks("忘记密码了怎么办", 5).find('{') == std::string::npos);
-  REQUIRE(parse(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), ""))["ok"] == true);
+  REQUIRE(parse(api.loadKnowledgeBase(readDemoKnowledgeBase(), ""))["ok"] == true);
   CHECK(api.matchRanks("忘记密码了怎么办", 5).find("{\"id\":") != std::string::npos);
 }

@@ -18,7 +18,7 @@ using namespace kefu;
 namespace {
 
 KnowledgeBase demoKb() {
-  auto kb = parseKnowledgeBase(readRepoFile("shared/kb/demo.json"), KnowledgeBaseLimits{});
+  auto kb = parseKnowledgeBase(readDemoKnowledgeBase(), KnowledgeBaseLimits{});
   REQUIRE(kb.ok());
   return kb.value();
 }

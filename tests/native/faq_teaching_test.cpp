@@ -172,7 +172,7 @@ TEST_CASE("FaqApi teach and untaught: errors as values, all lessons or none") {
     return parsed["ok"] == true ? std::string("ok") : parsed["error"]["code"].get<std::string>();
   };
   CHECK(error(api.teach(R"([{"faqId":"reset-password","phrasing":"x"}])")) == "kb_not_loaded");
-  REQUIRE(error(api.loadKnowledgeBase(readRepoFile("shared/kb/demo.json"), "")) == "ok");
+  REQUIRE(error(api.loadKnowledgeBase(readDemoKnowledgeBase(), "")) == "ok");
   const std::size_t phrasings = api.engine().index().variantEntry.size();
   CHECK(error(api.teach("{")) == "invalid_argument");
   CHECK(error(api.teach(R"({"faqId":"reset-password"})")) == "invalid_argument");

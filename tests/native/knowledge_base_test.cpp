@@ -6,7 +6,7 @@
 using namespace kefu;
 
 TEST_CASE("the shipped sample KB parses with every entry") {
-  auto kb = parseKnowledgeBase(readRepoFile("shared/kb/demo.json"), KnowledgeBaseLimits{});
+  auto kb = parseKnowledgeBase(readDemoKnowledgeBase(), KnowledgeBaseLimits{});
   REQUIRE(kb.ok());
   CHECK(kb.value().entries.size() >= 12);
   CHECK(kb.value().entries.front().id == "reset-password");

@@ -23,7 +23,7 @@ struct Harness {
 
   explicit Harness(SessionConfig config = {}, bool withKb = true) : session(config, withKb ? &faq : nullptr) {
     if (withKb) {
-      auto kb = parseKnowledgeBase(readRepoFile("shared/kb/demo.json"), KnowledgeBaseLimits{});
+      auto kb = parseKnowledgeBase(readDemoKnowledgeBase(), KnowledgeBaseLimits{});
       faq.build(std::move(kb.value()));
     }
     session.startFresh(42, "visitor-1", now);
