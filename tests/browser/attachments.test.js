@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { watchPage } from './chromium.js';
 import { AgentClient, conversationIdOf } from './agent-client.js';
-import { dataAttributePage, routeHostPage, screenshot, useKefuWorld, widgetOnline } from './kefu-server.js';
+import { dataAttributePage, routeHostPage, screenshot, switchableServerLine, useKefuWorld, widgetOnline } from './kefu-server.js';
 import { logInPage } from '../server/helpers/console-session.js';
 
 const world = useKefuWorld();
@@ -111,27 +111,21 @@ test('a 10 MB image picked, the page reloaded while it uploads: uploaded again a
 
 test('a file uploaded while the socket is down, then a reload before its message went out: the message is sent once', async () => {
   const context = await world.browser.newContext();
-  let reachable = true;
-  const sockets = [];
-  await context.routeWebSocket(/\/ws$/, (socket) => {
-    sockets.push(socket);
-    if (reachable) socket.connectToServer();
-    else socket.close();
-  });
+  // The page's socket goes through a switch: refused at once while "offline".
+  const line = await switchableServerLine(context);
   const page = await context.newPage();
   const problems = await watchPage(page);
   const welcomed = conversationIdOf(page);
   await openWidget(page);
   const conversationId = await welcomed;
-  reachable = false;
-  for (const socket of sockets) await socket.close();
+  await line.cut();
   await page.waitForSelector('kefu-chat >> .panel:not([data-connection=online])');
   // The upload is plain HTTP and goes through; its message waits in the outbox.
   await page.setInputFiles('kefu-chat >> input.attach-input', { name: '发票.png', mimeType: 'image/png', buffer: png(32, 32, [200, 0, 0]) });
   await page.waitForSelector('kefu-chat >> .messages li.visitor [data-delivery=pending]');
   await page.waitForTimeout(300); // IndexedDB commits the journal
 
-  reachable = true;
+  line.restore();
   await page.reload();
   await page.click('kefu-chat >> button.launcher');
   await widgetOnline(page);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { watchPage } from './chromium.js';
 import { AgentClient } from './agent-client.js';
-import { conversation, dataAttributePage, routeHostPage, useKefuWorld, widgetOnline } from './kefu-server.js';
+import { conversation, dataAttributePage, routeHostPage, switchableServerLine, useKefuWorld, widgetOnline } from './kefu-server.js';
 
 const world = useKefuWorld();
 
@@ -41,14 +41,8 @@ const visitorTexts = async (page) => (await conversation(page)).filter(([author]
 
 test('messages typed while the server is unreachable survive a reload and are delivered exactly once', async () => {
   const context = await world.browser.newContext();
-  let reachable = true;
-  const sockets = [];
-  // The page's socket goes through here: closed at once while "offline".
-  await context.routeWebSocket(/\/ws$/, (socket) => {
-    sockets.push(socket);
-    if (reachable) socket.connectToServer();
-    else socket.close();
-  });
+  // The page's socket goes through a switch: refused at once while "offline".
+  const line = await switchableServerLine(context);
   const page = await context.newPage();
   const problems = await watchPage(page);
   const conversations = welcomedConversations(page);
@@ -56,8 +50,7 @@ test('messages typed while the server is unreachable survive a reload and are de
   await page.click('kefu-chat >> button.launcher');
   await widgetOnline(page);
 
-  reachable = false;
-  for (const socket of sockets) await socket.close();
+  await line.cut();
   await page.waitForSelector('kefu-chat >> .panel:not([data-connection=online])');
   await page.waitForSelector('kefu-chat >> .banner:not([hidden])');
   assert.equal(await page.textContent('kefu-chat >> .banner'), '连接已断开，正在重新连接…');
@@ -71,7 +64,7 @@ test('messages typed while the server is unreachable survive a reload and are de
   assert.deepEqual((await conversation(page)).filter(([author]) => author === 'visitor').map(([, , delivery]) => delivery), ['pending', 'pending', 'pending']);
   await page.waitForTimeout(300); // IndexedDB commits the journal
 
-  reachable = true;
+  line.restore();
   await page.reload();
   await page.click('kefu-chat >> button.launcher');
   await widgetOnline(page);
@@ -189,20 +182,14 @@ for (const [trigger, fire] of [
 ]) {
   test(`${trigger} reconnects at once instead of waiting out the backoff`, async () => {
     const context = await world.browser.newContext();
-    let reachable = true;
-    const sockets = [];
-    await context.routeWebSocket(/\/ws$/, (socket) => {
-      sockets.push(socket);
-      if (reachable) socket.connectToServer();
-      else socket.close();
-    });
+    const line = await switchableServerLine(context);
+    const { sockets } = line;
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(await routeHostPage(page, world.server.httpUrl, 'online.html', dataAttributePage({ locale: 'en' })));
     await page.click('kefu-chat >> button.launcher');
     await widgetOnline(page);
-    reachable = false;
-    for (const socket of sockets) await socket.close();
+    await line.cut();
     // Failed attempts, 30 s of page time apart (each jump fires the due timer once): the
     // backoff is long now.
     for (let i = 0; i < 6; i += 1) {
@@ -215,7 +202,7 @@ for (const [trigger, fire] of [
     assert.ok(attempts >= 6, `reconnect attempts while unreachable: ${attempts}`);
     // Stop the page's clock: from here no timer fires, so only the nudge can reconnect.
     await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
-    reachable = true;
+    line.restore();
     await page.evaluate(fire);
     await widgetOnline(page, 5_000);
     assert.equal(sockets.length, attempts + 1);

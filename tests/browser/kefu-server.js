@@ -82,3 +82,29 @@ export async function screenshot(page, name) {
   await page.screenshot({ path });
   return path;
 }
+
+/**
+ * The widget's /ws sockets in `context` through a switch, as a network drop: `cut()`
+ * closes the open ones and refuses new ones until `restore()`; `sockets` are every one the
+ * pages opened (refused ones too).
+ * @param {import('playwright-core').BrowserContext} context
+ */
+export async function switchableServerLine(context) {
+  let reachable = true;
+  const sockets = [];
+  await context.routeWebSocket(/\/ws$/, (socket) => {
+    sockets.push(socket);
+    if (reachable) socket.connectToServer();
+    else socket.close();
+  });
+  return {
+    sockets,
+    async cut() {
+      reachable = false;
+      for (const socket of sockets) await socket.close();
+    },
+    restore() {
+      reachable = true;
+    },
+  };
+}
