@@ -97,7 +97,7 @@ export async function startKefuServer(options = {}) {
   };
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
-  const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
+  const accounts = new ConsoleAccounts({ store, teams, fanout, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
 
   const { limits } = config;
   const routes = createSiteRoutes({ config, log, knowledge, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });

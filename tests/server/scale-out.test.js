@@ -8,7 +8,7 @@ import { PostgresServer } from './helpers/postgres-server.js';
 import { RedisServer } from './helpers/redis-server.js';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { startTestServer } from './helpers/running-server.js';
-import { openConsole } from './helpers/console-session.js';
+import { TEST_PASSWORD, consoleApi, createAccount, logIn, openAgentSocket, openConsole } from './helpers/console-session.js';
 import { PostgresStore } from '../../server/store/postgres-store.js';
 
 const [postgres, redis] = await Promise.all([PostgresServer.start(), RedisServer.start()]);
@@ -189,5 +189,46 @@ test('the team wall holds across instances: a console hears of its teams\' visit
     assert.equal(wang.drain().filter((f) => JSON.stringify(f).includes(idA)).length, 0, 'Billing never hears of the Sales visitor');
     assert.equal(li.drain().filter((f) => JSON.stringify(f).includes(idB)).length, 0, 'Sales never hears of the Billing visitor');
     for (const c of [li, wang, a.client, b.client]) await c.close();
+  });
+});
+
+test('logout, a password change, an admin reset and disabling close the account\'s consoles on every instance', { skip }, async () => {
+  await withInstances({}, async ([one, two, three]) => {
+    const admin = await createAccount(one, { name: 'Boss', role: 'admin' });
+    const adminCookie = await logIn(one, admin.username);
+    const dee = await createAccount(one, { name: 'Dee' });
+    // A console on `server` on a fresh session cookie (logged in on instance 1).
+    const consoleOn = async (server, password = TEST_PASSWORD) => {
+      const cookie = await logIn(one, dee.username, password);
+      const socket = await openAgentSocket(server, cookie);
+      await socket.request({ type: 'login' }, 'ready');
+      return { socket, cookie };
+    };
+    const endedNow = async (socket) => {
+      assert.equal((await socket.next((f) => f.type === 'error', 5000)).code, 'session_ended');
+      assert.equal(await socket.closed, 1008);
+    };
+
+    // Logout on instance 1 closes that session's console on instance 2, not the other session's on instance 3.
+    const loggedOut = await consoleOn(two);
+    const kept = await consoleOn(three);
+    assert.equal((await consoleApi(one, 'logout', { body: {}, cookie: loggedOut.cookie })).status, 200);
+    await endedNow(loggedOut.socket);
+    assert.equal(kept.socket.drain().filter((f) => f.type === 'error').length, 0, 'the other session stays open');
+
+    // The agent's own password change on instance 1: their consoles elsewhere close.
+    const changing = await consoleOn(one);
+    const response = await consoleApi(one, 'password', { body: { current: TEST_PASSWORD, password: 'a new long password' }, cookie: changing.cookie });
+    assert.equal(response.status, 200);
+    await endedNow(kept.socket);
+
+    // An admin's reset on instance 1, then disabling: the consoles on instances 2 and 3 close.
+    const patch = (body) => consoleApi(one, `accounts/${dee.id}`, { method: 'PATCH', body, cookie: adminCookie });
+    const onTwo = await consoleOn(two, 'a new long password');
+    assert.equal((await patch({ password: TEST_PASSWORD })).status, 200);
+    await endedNow(onTwo.socket);
+    const onThree = await consoleOn(three);
+    assert.equal((await patch({ disabled: true })).status, 200);
+    await endedNow(onThree.socket);
   });
 });
