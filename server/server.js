@@ -94,6 +94,8 @@ export async function startKefuServer(options = {}) {
     ip: bucket('ip', { burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
     prechat: bucket('prechat', { burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
     hello: bucket('hello', { burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
+    upload: bucket('upload', { burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
+    uploadIp: bucket('upload-ip', { burst: config.limits.uploadIpBurst, perMinute: config.limits.uploadIpPerMinute }),
   };
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
@@ -142,7 +144,7 @@ export async function startKefuServer(options = {}) {
     const session = await accounts.session(sessionToken(request));
     return { agent: session?.account ?? null, conversation: session ? await desk.visibleConversation(session.account, conversationId) : null };
   };
-  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation });
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation, limiters });
   const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);

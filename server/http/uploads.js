@@ -15,7 +15,6 @@ import { createHash } from 'node:crypto';
 import { ACCEPTED_TYPES, isImageType, sniffAttachmentType } from '../attachments/attachment-type.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { clientAddress } from '../security/client-address.js';
-import { RateLimiter } from '../security/rate-limiter.js';
 
 const ID = /^[0-9a-f]{64}$/;
 // Served bytes are never a document: no script, no plugin, no frame, even opened directly.
@@ -38,16 +37,14 @@ function sendJson(response, status, body, headers = {}) {
 
 /**
  * @param {{config: object, store: object, log: object, clock: () => number, ownOrigins: () => string[],
- *   consoleConversation: (request, conversationId: string) => Promise<{agent: object|null, conversation: object|null}>}} services
- *   consoleConversation: the agent the request's console session belongs to, and the conversation if they may see it
+ *   consoleConversation: (request, conversationId: string) => Promise<{agent: object|null, conversation: object|null}>,
+ *   limiters: {upload: {allow: (key: string, now: number) => Promise<boolean>}, uploadIp: {allow: (key: string, now: number) => Promise<boolean>}}}} services
+ *   consoleConversation: the agent the request's console session belongs to, and the conversation if they may see it;
+ *   limiters: the server's (shared across instances with Redis), per visitor or agent and per address
  * @returns {(request, response, url: URL) => Promise<boolean>} true when the request was an attachment route
  */
-export function createUploadRoutes({ config, store, log, clock, ownOrigins, consoleConversation }) {
+export function createUploadRoutes({ config, store, log, clock, ownOrigins, consoleConversation, limiters }) {
   let inFlight = 0;
-  const limiters = {
-    visitor: new RateLimiter({ burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
-    ip: new RateLimiter({ burst: config.limits.uploadIpBurst, perMinute: config.limits.uploadIpPerMinute }),
-  };
 
   // The widget runs on the sites' pages: those origins may call these routes (the
   // bearer token, not a cookie, is what authorizes, so CORS is only the browser's gate).
@@ -99,7 +96,7 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, cons
     const { conversationId, siteId, who } = await authorize(request, url);
     const now = clock();
     const ip = clientAddress(request, config.trustProxy);
-    if (!limiters.visitor.allow(who, now) || !limiters.ip.allow(ip, now)) {
+    if (!(await limiters.upload.allow(who, now)) || !(await limiters.uploadIp.allow(ip, now))) {
       throw new UploadRefused(429, 'rate_limited', 'too many uploads; retry in a minute', { retryAfterMs: Math.ceil(60_000 / config.limits.uploadPerMinute) });
     }
     if (inFlight >= config.limits.uploadsInFlight) throw new UploadRefused(503, 'busy', 'the server is receiving too many files; retry shortly', { retryAfterMs: 2000 });

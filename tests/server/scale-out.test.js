@@ -127,6 +127,21 @@ test('rate limits are shared: one visitor\'s burst is one budget across instance
   });
 });
 
+test('attachment uploads share one budget across instances, per visitor and per address', { skip }, async () => {
+  await withInstances({ limits: { uploadBurst: 2, uploadPerMinute: 1, uploadIpBurst: 3, uploadIpPerMinute: 1 } }, async ([one, two, three]) => {
+    const png = (n) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`png ${n}`)]);
+    const upload = (server, token, n) => fetch(`${server.httpUrl}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: png(n) });
+    const { client: v, welcome } = await visitor(one);
+    const statuses = [];
+    for (const [n, server] of [one, two, three].entries()) statuses.push((await upload(server, welcome.sessionToken, n)).status);
+    assert.deepEqual(statuses, [201, 201, 429], 'the third upload is over the visitor\'s burst of 2, wherever it lands');
+    // Another visitor from the same address: one more fits in the address's burst of 3.
+    const { client: w, welcome: other } = await visitor(two);
+    assert.deepEqual([(await upload(three, other.sessionToken, 10)).status, (await upload(one, other.sessionToken, 11)).status], [201, 429]);
+    for (const c of [v, w]) await c.close();
+  });
+});
+
 test('an agent who leaves: their visitor goes back to the queue that consoles on every instance see', { skip }, async () => {
   await withInstances({ agentReconnectGraceSeconds: 0.2 }, async ([one, two, three]) => {
     const { client: li } = await agent(two, '小李');
