@@ -52,6 +52,7 @@ export class AgentDesk {
         if (message.fromAgentId && this.#agents.has(message.fromAgentId)) this.#dispatchSoon();
       }
       if (message.to === 'desk' && message.event === 'status') this.#statusSetElsewhere(message.agentId, message.status);
+      if (message.to === 'desk' && message.event === 'handled') this.#handlingTimes.record(message.seconds);
     });
     this.#config = config;
     this.#log = log;
@@ -706,7 +707,7 @@ export class AgentDesk {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'ended', endedAt: now });
-    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#handled((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on: false });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'ended', by: 'agent' });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'rating_requested' });
@@ -720,7 +721,7 @@ export class AgentDesk {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'bot', endedAt: now });
-    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#handled((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
     this.#log.info('returned_to_bot', { conversationId, agentId: agent.id });
     this.#freed();
@@ -736,6 +737,12 @@ export class AgentDesk {
     const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
     this.#presence.toVisitors(ticket.conversationId, msgFrame(stored));
     return { ok: true, seq: stored.seq };
+  }
+
+  // The ETA's handling times are every instance's: each records the ones it hears of.
+  #handled(seconds) {
+    this.#handlingTimes.record(seconds);
+    this.#fanout.publish({ to: 'desk', event: 'handled', seconds });
   }
 
   // An agent has room for one more: the queue may move, and the consoles see the load.

@@ -79,7 +79,13 @@ test('a visitor on instance 1 and an agent on instance 3 chat live: queue, accep
     assert.equal((await li.next('visitor_read')).upToSeq, reply.seq);
     await li.request({ type: 'read', conversationId: id, upToSeq: ack.seq }, 'result');
     assert.equal((await v.next(isEvent('read'))).upToSeq, ack.seq);
-    for (const c of [li, wang, v]) await c.close();
+
+    // The handling time measured on instance 3 is instance 1's ETA too (not the default).
+    assert.equal((await li.request({ type: 'end', conversationId: id }, 'result')).ok, true);
+    const next = await visitor(one);
+    const queued = await next.client.request({ type: 'handoff', reason: 'visitor' }, isEvent('queued'));
+    assert.ok(queued.etaSeconds < one.config.defaultHandlingSeconds / 2, `ETA ${queued.etaSeconds} s from the measured time, not the default ${one.config.defaultHandlingSeconds} s`);
+    for (const c of [li, wang, v, next.client]) await c.close();
   });
 });
 
