@@ -57,6 +57,7 @@ class ConsoleApp {
   constructor() {
     this.#list = new ConversationList({
       root: $('conversations'),
+      scroller: $('conversations').parentElement,
       onSelect: (id) => this.#open(id),
       model: () => ({ conversations: this.#conversations, unread: this.#unread, selectedId: this.#selectedId, myId: this.#me.id, siteFilter: this.#siteFilter }),
     });
@@ -151,13 +152,12 @@ class ConsoleApp {
 
   #step(direction) {
     this.#showView('chats');
-    this.#list.flush();
     const order = this.#list.order();
     if (order.length === 0) return;
     const at = order.indexOf(this.#selectedId);
     const next = at === -1 ? (direction > 0 ? 0 : order.length - 1) : (at + direction + order.length) % order.length;
     this.#open(order[next]);
-    document.querySelector(`#conversations [data-conversation="${CSS.escape(order[next])}"] button`)?.focus({ preventScroll: false });
+    this.#list.reveal(order[next]);
     $('reply').focus();
   }
 
@@ -258,7 +258,6 @@ class ConsoleApp {
         if (lastVisitor) this.#askAssist(frame.conversationId, lastVisitor.seq, lastVisitor.text);
       }
       this.#list.touch(frame.conversationId);
-      if (conversation.conversationId === this.#selectedId) this.#controls.show(conversation);
     });
     c.on('msg', ({ conversationId, message }) => this.#onMessage(conversationId, message));
     c.on('note', ({ conversationId, note }) => {
