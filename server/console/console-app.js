@@ -78,7 +78,6 @@ class ConsoleApp {
         read: (conversationId, upToSeq) => send({ type: 'read', conversationId, upToSeq }),
         assist: (conversationId, seq, text) => this.#askAssist(conversationId, seq, text),
         draft: (conversationId, text) => this.#saveDraft(conversationId, text),
-        refreshCanned: () => send({ type: 'canned' }),
         attachment: (conversationId, attachment) => this.#attachments.node(conversationId, attachment),
       },
     });
@@ -274,6 +273,8 @@ class ConsoleApp {
       this.#canned = frame.replies;
       this.#renderCanned();
     });
+    // A colleague (or this account in another tab) edited the team's canned replies.
+    c.on('canned_changed', () => this.#connection.send({ type: 'canned' }));
     c.on('visitor_typing', ({ conversationId, on }) => {
       if (conversationId === this.#selectedId) this.#pane.setVisitorTyping(on);
     });

@@ -27,7 +27,7 @@ export class ConversationPane {
   #cannedMatches = [];
   #cannedIndex = 0;
 
-  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, refreshCanned, attachment?}}} options
+  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, attachment?}}} options
    *   attachment(conversationId, attachment): the node showing a message's file */
   constructor({ nodes, actions }) {
     this.#nodes = nodes;
@@ -42,7 +42,7 @@ export class ConversationPane {
     nodes.reply.addEventListener('keydown', (event) => this.#composerKey(event));
     nodes.reply.addEventListener('input', () => {
       this.#typed();
-      this.#updateCanned();
+      this.#searchCanned();
       if (this.#summary) actions.draft(this.#summary.conversationId, nodes.reply.value);
     });
     for (const radio of nodes.modes) radio.addEventListener('change', () => radio.checked && this.#setMode(radio.value));
@@ -189,13 +189,8 @@ export class ConversationPane {
     }
   }
 
-  // "/" at the start of the composer searches the canned replies.
-  #updateCanned() {
-    // A colleague may have added one since: the list is asked for again as the search starts.
-    if (this.#nodes.reply.value === '/') this.#actions.refreshCanned();
-    this.#searchCanned();
-  }
-
+  // "/" at the start of the composer searches the canned replies (kept current by the
+  // server's `canned_changed`).
   #searchCanned() {
     const match = /^\/(\S*)$/u.exec(this.#nodes.reply.value);
     this.#cannedMatches = match ? searchCanned(this.#canned, match[1]).slice(0, CANNED_SHOWN) : [];

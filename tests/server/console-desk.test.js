@@ -283,6 +283,28 @@ test('canned replies per team with /shortcut and variables; internal notes reach
   await context.close();
 });
 
+test('canned replies reach the team\'s other open consoles at once, without a reload; another team hears nothing', async () => {
+  const writer = await openConsole('小韩', '物流');
+  const reader = await openConsole('小冯', '物流');
+  const { client: elsewhere } = await openAgentConsole(server, { name: '小邓', teamIds: [await teamNamed('售前')] });
+  // The reader has its list on screen (and the composer's `/` search reads the same list).
+  await reader.page.click('[data-view=canned]');
+  await writer.page.click('[data-view=canned]');
+  await writer.page.fill('#canned-shortcut', 'ship');
+  await writer.page.fill('#canned-text', '{visitor.name} 您好，您的包裹已发出。');
+  await writer.page.click('#canned-form button[type=submit]');
+  await reader.page.waitForSelector('#canned-list td:text("/ship")', { timeout: 5000 });
+  await writer.page.click('#canned-list tr:has-text("/ship") button');
+  await reader.page.waitForSelector('#canned-list td:text("/ship")', { state: 'detached', timeout: 5000 });
+  // The other team's console: a round trip after both edits, and no word of them.
+  assert.deepEqual((await elsewhere.request({ type: 'canned' }, 'canned')).replies, []);
+  assert.deepEqual(elsewhere.drain().filter((f) => f.type.startsWith('canned')), []);
+  assert.deepEqual([...writer.problems, ...reader.problems], []);
+  await elsewhere.close();
+  await writer.context.close();
+  await reader.context.close();
+});
+
 test('tickets: status, priority, assignee, notes, a reply that reaches the visitor when the widget opens next, the due time, filters and CSV', async () => {
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   const welcome = await helloVisitor(visitor, { visitorId: 'v-frank' });
