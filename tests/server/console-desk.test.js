@@ -454,3 +454,36 @@ test('login view screenshot', async () => {
   await screenshot(page, 'login');
   await context.close();
 });
+
+test('a long list draws only the rows in view: a message to a conversation out of view shows when the agent scrolls to it, and next chat scrolls its row into view', async () => {
+  const { context, page, problems } = await openConsole('小欧');
+  const visitors = [];
+  for (let i = 1; i <= 40; i += 10) {
+    visitors.push(...await Promise.all(Array.from({ length: 10 }, (_, j) => waitingVisitor({ text: `排队问题 ${i + j}`, identity: { id: `u-q${i + j}`, name: `Queue${i + j}`, hash: signUserId(SECRET, `u-q${i + j}`) } }))));
+  }
+  // Waiting visitors are listed in queue order: the last of these is at the bottom.
+  await page.waitForFunction(() => Number(document.querySelector('#conversations li')?.getAttribute('aria-setsize')) >= 40);
+  const listed = Number(await page.getAttribute('#conversations li >> nth=0', 'aria-setsize'));
+  const drawn = await page.locator('#conversations li').count();
+  assert.ok(drawn < listed, `${drawn} rows in the page for ${listed} conversations`);
+  assert.equal(await row(page, 'Queue40').count(), 0, 'the last row is out of view');
+
+  const last = visitors.at(-1).visitor;
+  await last.request({ type: 'message', cmid: 'c2', cseq: 2, text: '还有人吗？最后一位', clientTime: 2 }, 'ack');
+  await page.locator('.lists').evaluate((list) => { list.scrollTop = list.scrollHeight; });
+  await row(page, 'Queue40').waitFor();
+  assert.match(await row(page, 'Queue40').innerText(), /还有人吗？最后一位/);
+  assert.equal(await row(page, 'Queue40').locator('.unread').innerText(), '2');
+
+  // With Queue39 open and the list scrolled back to the top, Alt+J (next chat) opens
+  // Queue40 and scrolls its row into view.
+  await row(page, 'Queue39').locator('button').click();
+  await page.locator('.lists').evaluate((list) => { list.scrollTop = 0; });
+  await row(page, 'Queue39').waitFor({ state: 'detached' });
+  await page.keyboard.press('Alt+KeyJ');
+  await page.waitForSelector('#conversations li button[aria-current="true"]:has-text("Queue40")');
+  assert.equal(await page.innerText('#conversation-title'), 'Queue40');
+  assert.deepEqual(problems, []);
+  await Promise.all(visitors.map(({ visitor }) => visitor.close()));
+  await context.close();
+});
