@@ -26,6 +26,7 @@ export class ConversationPane {
   #canned = [];
   #cannedMatches = [];
   #cannedIndex = 0;
+  #scrollFrame = 0;
 
   /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, attachment?}}} options
    *   attachment(conversationId, attachment): the node showing a message's file */
@@ -227,9 +228,15 @@ export class ConversationPane {
     return this.#summary?.state === 'with_agent' && this.#summary.agentId === this.#myId;
   }
 
+  // In the next frame, once: reading scrollHeight right after appending would lay the
+  // page out in the message handler, and again in the frame.
   #scrollToEnd() {
-    const list = this.#nodes.messages;
-    list.scrollTop = list.scrollHeight;
+    if (this.#scrollFrame) return;
+    this.#scrollFrame = requestAnimationFrame(() => {
+      this.#scrollFrame = 0;
+      const list = this.#nodes.messages;
+      list.scrollTop = list.scrollHeight;
+    });
   }
 
   #markRead() {
@@ -305,5 +312,6 @@ export class ConversationPane {
 
   dispose() {
     clearTimeout(this.#typingTimer);
+    cancelAnimationFrame(this.#scrollFrame);
   }
 }
