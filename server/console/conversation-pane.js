@@ -211,7 +211,10 @@ export class ConversationPane {
     this.#nodes.reply.setAttribute('aria-activedescendant', `canned-${this.#cannedIndex}`);
   }
 
+  // Called on every keystroke that is not a `/` search: when already hidden it writes
+  // nothing (an attribute write per key restyles the composer).
   #hideCanned() {
+    if (this.#nodes.canned.hidden) return;
     this.#nodes.canned.hidden = true;
     this.#nodes.reply.setAttribute('aria-expanded', 'false');
     this.#nodes.reply.removeAttribute('aria-activedescendant');
