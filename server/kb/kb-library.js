@@ -247,10 +247,10 @@ export class KnowledgeLibrary {
   async #recordFile(siteId, kbJson, fileHash, version) {
     const kb = JSON.parse(kbJson);
     const [latest] = await this.#store.kbVersions(siteId, { limit: 1 });
-    const before = latest ? JSON.parse((await this.#store.kbVersion(siteId, latest.number)).kbJson) : { faqs: [] };
+    const before = latest ? JSON.parse((await this.#store.kbVersion(siteId, latest.number)).kbJson) : null;
     const entry = await this.#store.appendKbVersion(siteId, {
       kbJson, version, fileHash, action: 'file', by: null, byName: null, at: this.#clock(), faqs: kb.faqs.length,
-      phrasings: kb.faqs.reduce((sum, faq) => sum + 1 + (faq.similar?.length ?? 0), 0), changes: changesBetween(before, kb),
+      phrasings: kb.faqs.reduce((sum, faq) => sum + 1 + (faq.similar?.length ?? 0), 0), changes: before ? changesBetween(before, kb) : null,
     });
     this.#log.info('kb_file_recorded', { siteId, number: entry.number, version });
   }
