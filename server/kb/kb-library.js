@@ -119,7 +119,8 @@ export class KnowledgeLibrary {
         if (proposal.kind === 'similar') {
           const faq = kb.faqs.find((entry) => String(entry.id) === texts.faqId);
           if (!faq) return { error: 'unknown_faq' };
-          faq.similar = [...(faq.similar ?? []), texts.question.trim()];
+          // Taught twice (two agents, two conversations): one phrasing.
+          if (String(faq.question) !== texts.question.trim() && !(faq.similar ?? []).includes(texts.question.trim())) faq.similar = [...(faq.similar ?? []), texts.question.trim()];
           reviewed.faqId = texts.faqId;
         } else {
           const id = typeof newFaqId === 'string' && newFaqId.trim() !== '' ? newFaqId.trim() : `taught-${proposal.id.slice(-8)}`;

@@ -317,8 +317,9 @@ export class SiteKnowledge {
     site.fileHash = fileHash; // seen: the same bytes again are no new version
     const run = site.queue.then(() => this.#publishNow(siteId, site, text, fileHash));
     site.queue = run.catch(() => {});
-    const published = await run;
-    if (!published.error) this.#onFilePublished(siteId, { text, fileHash, version: published.version });
+    // A timer's callback: a failed install (a disk error) is logged here, not thrown.
+    const published = await run.catch((error) => this.#log.error('kb_install_failed', { siteId, error: error.message }));
+    if (published && !published.error) this.#onFilePublished(siteId, { text, fileHash, version: published.version });
   }
 }
 
