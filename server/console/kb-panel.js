@@ -56,8 +56,12 @@ export class KnowledgePanel {
 
   #renderDraft(draft, published) {
     const serving = published ? `serving 当前版本 #${published.number}` : 'serving the KB file 当前为知识库文件';
+    // A rollback or an edit of the KB file since the draft began: publishing the draft replaces it.
+    const overtaken = draft && published && published.number !== draft.baseNumber
+      ? ` · ⚠ #${published.number} was published after this draft began; publishing the draft replaces it 草稿开始后已有新版本，发布草稿将覆盖它`
+      : '';
     this.#nodes.draft.textContent = draft
-      ? `${serving} · draft 草稿 by ${draft.byName} ${formatTime(draft.at)}: ${draft.changes.join(', ')}`
+      ? `${serving} · draft 草稿 by ${draft.byName} ${formatTime(draft.at)}: ${draft.changes.join(', ')}${overtaken}`
       : `${serving} · no unpublished changes 没有未发布的修改`;
     this.#nodes.publish.disabled = !draft;
     this.#nodes.discard.disabled = !draft;

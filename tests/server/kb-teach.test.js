@@ -239,3 +239,32 @@ test('the KB of record: a restart that lost the index folder serves the last pub
     first.remove();
   }
 });
+
+test('an edit of the KB file while the server runs is served and recorded as a version; a draft begun before it says so', async () => {
+  const { server, kbPath, remove } = await teachServer();
+  try {
+    const admin = await signIn(server, { role: 'admin' });
+    assert.equal((await admin.call('kb/demo/faqs', { faq: { id: 'bitcoin', question: BITCOIN, answer: '暂不支持比特币。' } })).status, 200);
+    assert.equal((await admin.call('kb/demo/publish', {})).status, 200);
+    assert.equal((await admin.call('kb/demo/faqs/remove', { faqId: 'dark-mode' })).status, 200);
+    const draftBase = (await admin.call('kb/demo')).body.draft.baseNumber;
+    assert.equal(draftBase, 2);
+
+    writeFileSync(kbPath, JSON.stringify({ ...demoKb, faqs: [...demoKb.faqs, { id: 'mars', question: '火星快递多久到', answer: '七个月。' }] }));
+    const deadline = Date.now() + 20_000;
+    let versions;
+    do {
+      assert.ok(Date.now() < deadline, 'the file edit was never recorded');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      versions = (await admin.call('kb/demo/versions')).body.versions;
+    } while (versions[0].action !== 'file' || versions.length < 3);
+    assert.deepEqual(versions.map((v) => [v.number, v.action]), [[3, 'file'], [2, 'publish'], [1, 'file']]);
+    assert.equal((await newVisitorAsks(server, '火星快递多久到')).botReply, '七个月。');
+    const working = (await admin.call('kb/demo')).body;
+    assert.deepEqual([working.draft.baseNumber, working.published.number], [2, 3], 'the console can tell the draft was overtaken');
+  } finally {
+    await server.close();
+    server.removeData();
+    remove();
+  }
+});
