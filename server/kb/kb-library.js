@@ -28,6 +28,8 @@ const KINDS = ['similar', 'faq'];
 const MAX_TEXT = 20_000;
 // How many FAQ ids a version's summary names per kind of change (the counts are whole).
 const SUMMARY_IDS = 20;
+// The draft lists its latest changes for the page (`added refund`, `proposal …`).
+const DRAFT_CHANGES = 20;
 
 export class KnowledgeLibrary {
   #store;
@@ -248,6 +250,8 @@ export class KnowledgeLibrary {
   async #recordFile(siteId, kbJson, fileHash, version) {
     const kb = JSON.parse(kbJson);
     const [latest] = await this.#store.kbVersions(siteId, { limit: 1 });
+    // Every instance watches the file: the first to see an edit records it.
+    if (latest?.action === 'file' && latest.fileHash === fileHash) return;
     const before = latest ? JSON.parse((await this.#store.kbVersion(siteId, latest.number)).kbJson) : null;
     const entry = await this.#store.appendKbVersion(siteId, {
       kbJson, version, fileHash, action: 'file', by: null, byName: null, at: this.#clock(), faqs: kb.faqs.length,
@@ -289,7 +293,7 @@ export class KnowledgeLibrary {
     const [latest] = await this.#store.kbVersions(siteId, { limit: 1 });
     const draft = {
       kbJson, by: account.id, byName: account.displayName, at: this.#clock(), baseNumber: previous?.baseNumber ?? latest?.number ?? null,
-      changes: [...(previous?.changes ?? []), change].slice(-SUMMARY_IDS),
+      changes: [...(previous?.changes ?? []), change].slice(-DRAFT_CHANGES),
     };
     await this.#store.saveKbDraft(siteId, draft);
     await this.#accounts.audit('kb_draft_changed', { by: account.id, siteId, change });
