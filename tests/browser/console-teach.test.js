@@ -17,6 +17,7 @@ const demoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', impo
 // Handed off by the demo KB (no FAQ scores near the suggest tier).
 const BITCOIN = '你们支持比特币付款吗';
 const PAYMENT_ANSWER = demoKb.faqs.find((faq) => faq.id === 'payment-methods').answer.default;
+const ENGLISH_ANSWER = 'We accept Alipay, WeChat Pay, UnionPay, cards and PayPal.';
 
 let server;
 let browser;
@@ -90,13 +91,19 @@ test('a handed-off question, taught by an agent and published by an admin, gets 
   await admin.page.waitForSelector('#faq-answer-error:has-text("faqs[")');
   assert.equal(await admin.page.getAttribute('#faq-answer', 'aria-invalid'), 'true');
   await screenshot(admin.page, 'console-kb-editor-validation');
-  await admin.page.click('#faq-form button:has-text("Cancel")');
+  // Mended, with a new English text: the answer stays per locale.
+  await admin.page.fill('#faq-answer', PAYMENT_ANSWER);
+  await admin.page.fill('#faq-answer-en', ENGLISH_ANSWER);
+  await admin.page.click('#faq-form button[type=submit]');
+  await admin.page.waitForSelector('#kb-status:has-text("Saved to the draft")');
 
   await admin.page.click('#kb-publish');
   await admin.page.waitForSelector('#kb-status:has-text("Published #2")', { timeout: 30_000 });
   await admin.page.waitForSelector('#kb-versions tr[data-version="1"] button:has-text("Roll back")');
   assert.match(await admin.page.locator('#kb-versions tr[data-version="2"]').innerText(), /Admin[\s\S]*~1 payment-methods/);
   await screenshot(admin.page, 'console-kb-editor-history');
+  const served = await (await fetch(`${server.httpUrl}/kb/demo.json`)).json();
+  assert.deepEqual(served.faqs.find((faq) => faq.id === 'payment-methods').answer, { default: PAYMENT_ANSWER, en: ENGLISH_ANSWER });
 
   // A new visitor asks the same question: the widget answers it (tier `answer`).
   const context = await browser.newContext();
