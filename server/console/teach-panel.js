@@ -10,12 +10,16 @@ import { el } from './dom.js';
 
 // FAQs listed under the search box at once: enough to pick from, few enough to scan.
 const SHOWN_FAQS = 8;
+// The site's latest proposals shown under the form, with what became of them.
+const SHOWN_PROPOSALS = 5;
+const STATUS_LABELS = { pending: 'pending 待审核', accepted: 'accepted 已采纳', rejected: 'rejected 未采纳' };
 
 export class TeachPanel {
   #root;
   #name;
   #context = null; // {siteId, questions: string[], reply, source}
   #faqs = [];
+  #proposals = [];
   #form = null;
 
   /**
@@ -37,13 +41,15 @@ export class TeachPanel {
     this.#context = context;
     this.#root.hidden = false;
     this.#root.replaceChildren(el('p', { className: 'muted', text: 'Loading the knowledge base… 正在加载知识库…' }));
-    const { status, body } = await consoleApi(`kb/${encodeURIComponent(context.siteId)}`);
+    const path = `kb/${encodeURIComponent(context.siteId)}`;
+    const [working, proposals] = await Promise.all([consoleApi(path), consoleApi(`${path}/proposals`)]);
     if (this.#context !== context) return;
-    if (status !== 200) {
-      this.#root.replaceChildren(el('p', { className: 'field-error', text: errorText(body.error) }));
+    if (working.status !== 200 || proposals.status !== 200) {
+      this.#root.replaceChildren(el('p', { className: 'field-error', text: errorText(working.body.error ?? proposals.body.error) }));
       return;
     }
-    this.#faqs = body.kb.faqs;
+    this.#faqs = working.body.kb.faqs;
+    this.#proposals = proposals.body.proposals.slice(0, SHOWN_PROPOSALS);
     this.#render();
   }
 
@@ -97,7 +103,10 @@ export class TeachPanel {
       this.#propose(chosen === 'similar' ? { kind: 'similar', faqId: faq.value, question: question.value } : { kind: 'faq', question: question.value, answer: answer.value }, status);
     });
     this.#form = form;
-    this.#root.replaceChildren(form);
+    const recent = this.#proposals.length === 0 ? null : el('div', {},
+      el('h3', { text: 'Latest proposals on this site 本站最近的学习建议' }),
+      el('ul', { className: 'teach-recent' }, ...this.#proposals.map((p) => el('li', { text: `${p.question} → ${p.kind === 'similar' ? p.faqId : 'new FAQ 新问答'} · ${p.byName} · ${STATUS_LABELS[p.status] ?? p.status}` }))));
+    this.#root.replaceChildren(form, ...(recent ? [recent] : []));
     question.focus();
   }
 

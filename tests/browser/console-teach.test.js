@@ -105,6 +105,12 @@ test('a handed-off question, taught by an agent and published by an admin, gets 
   const served = await (await fetch(`${server.httpUrl}/kb/demo.json`)).json();
   assert.deepEqual(served.faqs.find((faq) => faq.id === 'payment-methods').answer, { default: PAYMENT_ANSWER, en: ENGLISH_ANSWER });
 
+  // The agent sees what became of their proposals.
+  await agent.page.click('[data-view=chats]');
+  await agent.page.click('#teach-open');
+  await agent.page.waitForSelector(`#teach li:has-text("${BITCOIN} → payment-methods · Ann · accepted")`);
+  await agent.page.waitForSelector(`#teach li:has-text("${BITCOIN} → new FAQ 新问答 · Ann · rejected")`);
+
   // A new visitor asks the same question: the widget answers it (tier `answer`).
   const context = await browser.newContext();
   const page = await context.newPage();
