@@ -126,7 +126,7 @@ test('a widget that fails to load is reported as an error event; the next open r
 test('a broken knowledge base silences the bot but not the chat: reported once, messages still delivered', async () => {
   const page = await world.browser.newPage();
   const problems = await watchPage(page);
-  await page.route('**/kb/demo.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"faqs": [' }));
+  await page.route('**/kb/demo.kfi', (route) => route.fulfill({ contentType: 'application/json', body: '{"faqs": [' }));
   const url = await routeHostPage(
     page,
     world.server.httpUrl,
