@@ -146,11 +146,14 @@ function sendIndex(request, response, artefact, tag, contentType = 'application/
     ...PUBLIC_ASSET_HEADERS,
     ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
   };
+  // setHeader rather than writeHead's object, so what was sent can be read back (as for files).
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   if (ifNoneMatchHas(request.headers['if-none-match'], etag)) {
-    response.writeHead(304, headers).end();
+    response.writeHead(304).end();
     return;
   }
-  response.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  response.setHeader('content-length', String(bytes.length));
+  response.writeHead(200);
   response.end(request.method === 'HEAD' ? undefined : bytes);
 }
 
