@@ -152,9 +152,8 @@ export class AttachmentUploader {
 
   // 'sent' (the record now holds its attachment), 'refused' (dropped, the visitor told why) or 'retry'.
   async #upload(record) {
-    let response = await this.#post(record, record.tried ? await this.#serverOffset(record) : 0);
-    // The server has another part than the one asked about (a write that settled late): once more from there.
-    if (response.status === 409 && Number.isSafeInteger(response.body?.error?.offset)) response = await this.#post(record, response.body.error.offset);
+    // A 409 (the server has another part than the one asked about) is retried like a lost line: it asks again.
+    const response = await this.#post(record, record.tried ? await this.#serverOffset(record) : 0);
     this.#onProgress(null);
     if (response.status === 201) {
       const { id, type, size } = response.body;

@@ -181,7 +181,7 @@ export class ChatWidget {
           return index;
         },
         (error) => {
-          if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
+          this.#knowledgeError(error);
           return null;
         },
       );
@@ -233,11 +233,11 @@ export class ChatWidget {
     const profile = await this.#profileRequest;
     if (this.#destroyed) return;
     const server = { versionsUrl: this.#endpoints.knowledgeVersionsUrl, locales: Array.isArray(profile?.answerLocales) ? profile.answerLocales : [] };
-    try {
-      await this.#answers.load(index, this.#t.locale, server);
-    } catch (error) {
-      if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
-    }
+    await this.#answers.load(index, this.#t.locale, server).catch((error) => this.#knowledgeError(error));
+  }
+
+  #knowledgeError(error) {
+    if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
   }
 
   #followerTypeahead() {

@@ -36,17 +36,14 @@ export class LocalizedAnswers {
     if (index.answers) texts = index.answers.get(locale) ?? {};
     else if (index.version && versionsUrl && locales.includes(locale)) texts = await fetchTexts(new URL(`${index.version}.${locale}.json`, versionsUrl).href);
     if (this.#wanted !== wanted) return;
-    this.#texts = new Map(Object.entries(texts).filter(([, text]) => typeof text === 'string'));
+    this.#texts = new Map(Object.entries(texts).filter(([id, text]) => id && typeof text === 'string'));
     this.#onChange();
   }
 
   /** The view with each bot answer in the locale's text where it has one. */
   localize(view) {
-    if (this.#texts.size === 0 || !view.messages.some((message) => message.faqId && this.#texts.has(message.faqId))) return view;
-    const messages = view.messages.map((message) =>
-      message.author === 'bot' && message.faqId && this.#texts.has(message.faqId) ? { ...message, text: this.#texts.get(message.faqId) } : message,
-    );
-    return { ...view, messages };
+    if (this.#texts.size === 0) return view;
+    return { ...view, messages: view.messages.map((message) => (this.#texts.has(message.faqId) ? { ...message, text: this.#texts.get(message.faqId) } : message)) };
   }
 }
 
@@ -57,6 +54,6 @@ async function fetchTexts(url) {
     const { answers } = await response.json();
     return answers !== null && typeof answers === 'object' ? answers : {};
   } catch (error) {
-    throw new KefuError('kb_load_failed', `could not load ${url} (${error?.message ?? error}); the bot answers with the default texts`);
+    throw new KefuError('kb_load_failed', `could not load ${url} (${error?.message ?? error})`);
   }
 }
