@@ -2,7 +2,7 @@
 // demo pages and the agent console, plus two WebSocket endpoints — `/ws` for visitors
 // (protocol v1) and `/agent` for the console. docs/server.md describes all of it.
 import { createServer } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { readConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -148,7 +148,7 @@ export async function startKefuServer(options = {}) {
     const session = await accounts.session(sessionToken(request));
     return { agent: session?.account ?? null, conversation: session ? await desk.visibleConversation(session.account, conversationId) : null };
   };
-  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation, limiters });
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation, limiters, partialFolder: join(resolve(config.dataDir), 'uploads-partial') });
   const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);
