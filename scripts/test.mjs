@@ -8,8 +8,9 @@
 // KEFU_TEST_ONLY=native,wasm,node,server,browser,fuzz runs a subset (the build of the
 // shipped cores always runs).
 // Steps run side by side, KEFU_TEST_LANES at a time (default: one per core), each as soon
-// as the build it needs is done: most steps wait on sockets, timers and child processes,
-// and one step at a time left a core idle. The cores that the node, server and browser
+// as the build it needs is done: node --test runs one file at a time on two cores, and
+// Catch2 and the fuzzers are single-threaded, so one step at a time kept one core busy
+// (less while tests waited on sockets and timers). The cores that the node, server and browser
 // steps load are built first; the rest of the build runs under nice alongside them.
 // Every line a step prints is prefixed with the step's id; KEFU_TEST_LANES=1 runs one step at
 // a time, in the order below.
