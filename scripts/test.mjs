@@ -85,9 +85,7 @@ const NODE_FLAGS = ['--no-concurrent-recompilation'];
 // Listed longest first: a free lane takes the first step whose build is done. `needs`
 // names the build (below) a step waits for.
 const steps = [
-  // Two server test files at a time (node's default on two cores is one): they mostly
-  // wait on sockets, timers and the servers they start, each on its own port and folder.
-  { id: 'server', group: 'server', needs: 'shipped', name: 'server (node:test)', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', '--test-concurrency=2', 'tests/server/'], count: countNodeTest },
+  { id: 'server', group: 'server', needs: 'shipped', name: 'server (node:test)', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', 'tests/server/'], count: countNodeTest },
   { id: 'browser', group: 'browser', needs: 'shipped', name: 'browser (headless Chromium)', command: process.execPath, args: [...NODE_FLAGS, '--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/browser/'], count: countNodeTest },
   // The whole wasm tree, not only the shipped cores: packed-tarball.test.js packs the
   // package, and npm's prepack runs the wasm build, which must find nothing left to do.
