@@ -43,6 +43,12 @@ export class AgentConnection {
   #loginTimer;
   #expiryTimer;
   #loggedIn = false;
+  // Per conversation, the highest seq this console was given or can fetch (the `ready`
+  // and `conversation` summaries' lastSeq, a `history` reply, a `msg`): a `msg` beyond
+  // it + 1 means another instance stored and acked messages but died before publishing
+  // them, so the missing ones are read from the store and sent first (#relayMessage).
+  #passedSeq = new Map(); // conversationId -> seq
+  #catchingUp = new Map(); // conversationId -> msg frames waiting behind a store read, in order
   tokenHash;
   // The account as this socket opened it ({id, name, displayName, role, teamIds, maxChats}):
   // a change by an admin ends the session, and the console reconnects with the new one.
@@ -78,7 +84,62 @@ export class AgentConnection {
   }
 
   send(frame) {
+    if (frame.type === 'msg') return this.#relayMessage(frame);
+    if (frame.type === 'ready') for (const conversation of frame.conversations) this.#notePassed(conversation.conversationId, conversation.lastSeq);
+    else if (frame.type === 'conversation' && frame.conversation && !this.#passedSeq.has(frame.conversation.conversationId)) this.#notePassed(frame.conversation.conversationId, frame.conversation.lastSeq);
+    else if (frame.type === 'history' && frame.messages.length > 0) this.#notePassed(frame.conversationId, frame.messages.at(-1).seq);
+    this.#write(frame);
+  }
+
+  #write(frame) {
     if (this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  #notePassed(conversationId, seq) {
+    if (Number.isInteger(seq)) this.#passedSeq.set(conversationId, Math.max(seq, this.#passedSeq.get(conversationId) ?? 0));
+  }
+
+  // Messages of one conversation reach the console in seq order: one that reveals a gap
+  // waits for the missing ones from the store, and the later ones wait behind it. The
+  // console keeps one copy of each seq (a resent message is published again).
+  #relayMessage(frame) {
+    const { conversationId } = frame;
+    const waiting = this.#catchingUp.get(conversationId);
+    if (waiting) return waiting.push(frame);
+    if (!this.#gapBefore(frame)) return this.#pass(frame);
+    this.#catchingUp.set(conversationId, [frame]);
+    this.#catchUp(conversationId);
+  }
+
+  #gapBefore(frame) {
+    const passed = this.#passedSeq.get(frame.conversationId);
+    return passed !== undefined && frame.message.seq > passed + 1;
+  }
+
+  #pass(frame) {
+    this.#notePassed(frame.conversationId, frame.message.seq);
+    this.#write(frame);
+  }
+
+  async #catchUp(conversationId) {
+    const { desk, log } = this.#services;
+    const waiting = this.#catchingUp.get(conversationId);
+    while (waiting.length > 0) {
+      const frame = waiting.shift();
+      if (this.#gapBefore(frame)) {
+        const afterSeq = this.#passedSeq.get(conversationId);
+        try {
+          const missing = await desk.messagesAfter(conversationId, afterSeq, frame.message.seq - afterSeq - 1);
+          log.info('agent_gap_filled', { agentId: this.account.id, conversationId, afterSeq, messages: missing.length });
+          for (const message of missing) this.#pass({ type: 'msg', conversationId, message });
+        } catch (error) {
+          // The frame still goes: a console that reloads gets the rest from `history`.
+          log.error('agent_gap_fill_failed', { agentId: this.account.id, conversationId, error: error.message });
+        }
+      }
+      this.#pass(frame);
+    }
+    this.#catchingUp.delete(conversationId);
   }
 
   /** Closes with 1012 ("service restart"): the console reconnects and logs in again (`ready` has it all). */

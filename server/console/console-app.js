@@ -310,7 +310,11 @@ class ConsoleApp {
 
   #onMessage(conversationId, message) {
     const conversation = this.#conversations.get(conversationId);
-    this.#history.get(conversationId)?.messages.push(message);
+    const history = this.#history.get(conversationId);
+    // One copy of each seq: the server sends a message again when its visitor resent it
+    // (the instance that stored it may have died before passing it on).
+    if (history?.messages.some((known) => known.seq === message.seq)) return;
+    history?.messages.push(message);
     if (conversation) {
       conversation.lastMessage = { author: message.author, text: message.text.slice(0, 120), at: message.time, seq: message.seq };
       conversation.lastSeq = Math.max(conversation.lastSeq, message.seq);

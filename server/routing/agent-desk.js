@@ -763,6 +763,11 @@ export class AgentDesk {
     return messages;
   }
 
+  /** The conversation's stored messages after `afterSeq` (at most `limit`), as the console gets them. */
+  async messagesAfter(conversationId, afterSeq, limit) {
+    return (await this.#store.messagesAfter(conversationId, afterSeq, limit)).map((message) => this.#consoleMessage(message));
+  }
+
   // What the console shows of a message: the wire fields plus the bot's tier for
   // the visitor's questions (the FAQ engine's verdict on each turn).
   #consoleMessage(stored) {
