@@ -200,6 +200,9 @@ const FANOUT = object(
   {
     kind: key(oneOf('local', 'redis'), 'local', '"local": one server alone; "redis": instances share live events and rate limits through the Redis at url'),
     url: key(nullable(kind('a redis:// URL like "redis://127.0.0.1:6379"', (value) => typeof value === 'string' && /^rediss?:\/\/\S+$/.test(value))), null, 'the Redis connection URL (kind "redis" only)'),
+    // Three heartbeats without news and an instance counts as gone: its agents and
+    // visitors stop counting, and consoles check the store for what it never published.
+    heartbeatMs: key(integer(50), 5000, 'how often each instance announces its agents and visitors to the others'),
   },
   '{"kind": "local"} or {"kind": "redis", "url": "redis://…"}',
   (fanout) => {

@@ -76,7 +76,7 @@ export async function startKefuServer(options = {}) {
   }
   const hotQuestions = new HotQuestions(store, config);
   await hotQuestions.restore();
-  const presence = new Presence({ fanout });
+  const presence = new Presence({ fanout, heartbeatMs: config.fanout.heartbeatMs });
   // Messages published while this instance's subscription was down are gone: its
   // visitors and consoles reconnect and catch up from the store.
   fanout.onGap(() => {

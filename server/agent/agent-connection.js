@@ -86,13 +86,21 @@ export class AgentConnection {
   send(frame) {
     if (frame.type === 'msg') return this.#relayMessage(frame);
     if (frame.type === 'ready') for (const conversation of frame.conversations) this.#notePassed(conversation.conversationId, conversation.lastSeq);
-    else if (frame.type === 'conversation' && frame.conversation && !this.#passedSeq.has(frame.conversation.conversationId)) this.#notePassed(frame.conversation.conversationId, frame.conversation.lastSeq);
+    else if (frame.type === 'conversation' && frame.conversation) this.#noteSummary(frame.conversation);
     else if (frame.type === 'history' && frame.messages.length > 0) this.#notePassed(frame.conversationId, frame.messages.at(-1).seq);
     this.#write(frame);
   }
 
   #write(frame) {
     if (this.#socket.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  // A conversation the console starts to follow counts from its summary's lastSeq (the
+  // console reads the history when it opens it); one that is no longer waiting or being
+  // handled gets no messages, so it is forgotten until it comes back.
+  #noteSummary(conversation) {
+    if (conversation.state !== 'queued' && conversation.state !== 'with_agent') this.#passedSeq.delete(conversation.conversationId);
+    else if (!this.#passedSeq.has(conversation.conversationId)) this.#notePassed(conversation.conversationId, conversation.lastSeq);
   }
 
   #notePassed(conversationId, seq) {
@@ -119,6 +127,22 @@ export class AgentConnection {
   #pass(frame) {
     this.#notePassed(frame.conversationId, frame.message.seq);
     this.#write(frame);
+  }
+
+  /** Sends what the store holds beyond what this console was given, in the conversations it follows. */
+  async catchUpWithStore() {
+    const { desk, log } = this.#services;
+    for (const [conversationId, passed] of this.#passedSeq) {
+      try {
+        const conversation = await desk.visibleConversation(this.account, conversationId);
+        if (!conversation || conversation.lastSeq <= passed || (conversation.state !== 'queued' && conversation.state !== 'with_agent')) continue;
+        const missing = await desk.messagesAfter(conversationId, passed, conversation.lastSeq - passed);
+        log.info('agent_caught_up', { agentId: this.account.id, conversationId, afterSeq: passed, messages: missing.length });
+        for (const message of missing) this.#relayMessage({ type: 'msg', conversationId, message });
+      } catch (error) {
+        log.error('agent_catch_up_failed', { agentId: this.account.id, conversationId, error: error.message });
+      }
+    }
   }
 
   async #catchUp(conversationId) {

@@ -23,6 +23,7 @@ export class Presence {
   #remoteVisitors = new Map(); // instance id -> {conversationIds: Set, until}
   #heartbeat;
   #clock;
+  #instancesHeard = new Map(); // instance id -> until (any message from it counts)
 
   constructor({ fanout, heartbeatMs = 5000, clock = Date.now }) {
     this.#fanout = fanout;
@@ -34,6 +35,7 @@ export class Presence {
   }
 
   #receive(message) {
+    this.#instancesHeard.set(message.origin, this.#expiry());
     if (message.to === 'visitors') this.#deliverToVisitors(message.conversationId, message.frame, null);
     else if (message.to === 'agents') this.#deliverToAccounts(message.frames);
     else if (message.to === 'presence') this.#remoteAgents.set(message.origin, { accounts: message.accounts, until: this.#expiry() });
@@ -60,6 +62,18 @@ export class Presence {
   #heartbeatTick() {
     this.#announceAgents();
     if (this.#fanout.shared) this.#fanout.publish({ to: 'visitors_online', conversationIds: [...this.#visitors.keys()] });
+    this.#noticeInstancesGone();
+  }
+
+  // An instance gone quiet may have died between storing (and acking) a message and
+  // publishing it, with no later message of that conversation to reveal the gap: the
+  // consoles here compare what they were given with the store.
+  #noticeInstancesGone() {
+    const now = this.#clock();
+    const gone = [...this.#instancesHeard].filter(([, until]) => until < now).map(([instance]) => instance);
+    if (gone.length === 0) return;
+    for (const instance of gone) this.#instancesHeard.delete(instance);
+    for (const agent of this.#agents) agent.catchUpWithStore();
   }
 
   addVisitor(conversationId, connection) {
