@@ -26,6 +26,7 @@ import { upgradeAllowed } from './security/origins.js';
 import { SiteKnowledge } from './kb/site-knowledge.js';
 import { siteProfile } from './visitor/site-profile.js';
 import { HotQuestions } from './reports/hot-questions.js';
+import { KnowledgeLibrary } from './kb/kb-library.js';
 
 // ws closes the socket (1009) above this; frames between the protocol limit and this
 // get a `frame_too_large` error instead, so a client learns why.
@@ -101,7 +102,10 @@ export async function startKefuServer(options = {}) {
 
   const { limits } = config;
   const routes = createSiteRoutes({ config, log, knowledge, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
-  const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now });
+  // Before the port opens: every site serves its KB of record (kb-library.js) from the first request.
+  const library = new KnowledgeLibrary({ store, knowledge, sites: config.sites, root: REPO_ROOT, accounts, fanout, clock: Date.now, log });
+  await library.start();
+  const consoleRoutes = createConsoleRoutes({ accounts, teams, config, log, clock: Date.now, library, desk });
   const http = createServer({
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -240,8 +244,9 @@ export async function startKefuServer(options = {}) {
     })();
     return closing;
   };
-  // publishKnowledgeBase: SiteKnowledge.publish (docs/server.md, "Knowledge bases").
-  const publishKnowledgeBase = (siteId, kbJson) => knowledge.publish(siteId, kbJson);
+  // publishKnowledgeBase: SiteKnowledge.publish (docs/server.md, "Knowledge bases"),
+  // recorded in the site's version history.
+  const publishKnowledgeBase = (siteId, kbJson) => library.publishText(siteId, kbJson);
   return { httpUrl, wsUrl: `ws://${hostForUrl}:${port}/ws`, agentUrl: `ws://${hostForUrl}:${port}/agent`, accounts, teams, desk, config, publishKnowledgeBase, close };
 }
 

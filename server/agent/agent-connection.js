@@ -21,6 +21,12 @@ const MAX_ATTACHMENT_NAME_CHARS = 200;
 // setTimeout's ceiling (about 24.8 days); a longer session is checked again at reconnect.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// Canned replies belong to a team: an account reads those of all its teams and saves to
+// its first one; an account in no team shares the desk's ('').
+function cannedTeamsOf(account) {
+  return account.teamIds?.length > 0 ? account.teamIds : [''];
+}
+
 // An image the console uploaded first (POST /attachments): {id, name, width?, height?}.
 function consoleAttachment(value) {
   if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || !/^[0-9a-f]{64}$/.test(value.id)) return null;
@@ -134,16 +140,21 @@ export class AgentConnection {
     return typeof frame.shortcut === 'string' && /^[\p{L}\p{N}_-]+$/u.test(frame.shortcut) && frame.shortcut.length <= MAX_SHORTCUT_CHARS ? frame.shortcut : null;
   }
 
-  // Canned replies belong to a team: the agent reads those of all their teams and saves
-  // to their first one; an agent in no team shares the desk's ('').
-  get #cannedTeams() {
-    return this.account.teamIds.length > 0 ? this.account.teamIds : [''];
-  }
-
   async #canned() {
     const { store } = this.#services;
-    const replies = (await Promise.all(this.#cannedTeams.map((team) => store.cannedReplies(team)))).flat();
+    const replies = (await Promise.all(cannedTeamsOf(this.account).map((team) => store.cannedReplies(team)))).flat();
     return { type: 'canned', team: this.account.teamIds[0] ?? null, replies };
+  }
+
+  // A team's canned replies changed: every console that reads them, on every instance,
+  // hears it and asks for its list again (an account's list spans all of its teams, so
+  // each one is answered from its own).
+  #cannedChanged(teams) {
+    if (teams.length === 0) return;
+    this.#services.presence.toAgents((other) => {
+      const changed = cannedTeamsOf(other).filter((team) => teams.includes(team));
+      return changed.length > 0 ? { type: 'canned_changed', teams: changed } : null;
+    });
   }
 
   // The tickets of the sites this agent may see, newest first.
@@ -262,13 +273,17 @@ export class AgentConnection {
         const shortcut = this.#shortcut(frame);
         const text = this.#text(frame);
         if (!shortcut || !text) return { type: 'result', request: frame.type, error: shortcut ? 'text_invalid' : 'shortcut_invalid' };
-        await store.saveCannedReply({ team: this.#cannedTeams[0], shortcut, text });
+        const team = cannedTeamsOf(this.account)[0];
+        await store.saveCannedReply({ team, shortcut, text });
+        this.#cannedChanged([team]);
         return this.#canned();
       }
       case 'canned_delete': {
         const shortcut = this.#shortcut(frame);
         if (!shortcut) return { type: 'result', request: frame.type, error: 'shortcut_invalid' };
-        await Promise.all(this.#cannedTeams.map((team) => store.deleteCannedReply(team, shortcut)));
+        const teams = cannedTeamsOf(this.account);
+        const deleted = await Promise.all(teams.map((team) => store.deleteCannedReply(team, shortcut)));
+        this.#cannedChanged(teams.filter((_, i) => deleted[i]));
         return this.#canned();
       }
       case 'report': {

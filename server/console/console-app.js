@@ -15,6 +15,8 @@ import { ConsoleAttachments } from './console-attachments.js';
 import { SessionPanel } from './session-panel.js';
 import { DeskControls } from './desk-controls.js';
 import { AdminPanel } from './admin-panel.js';
+import { KnowledgePanel } from './kb-panel.js';
+import { TeachPanel } from './teach-panel.js';
 import { el } from './dom.js';
 import { onCsvExport } from './csv.js';
 
@@ -53,10 +55,14 @@ class ConsoleApp {
   #session;
   #controls;
   #admin;
+  #kb;
+  #teach = new TeachPanel($('teach'), 'teach');
+  #hotTeach = new TeachPanel($('hot-teach'), 'hot-teach');
 
   constructor() {
     this.#list = new ConversationList({
       root: $('conversations'),
+      scroller: $('conversations').parentElement,
       onSelect: (id) => this.#open(id),
       model: () => ({ conversations: this.#conversations, unread: this.#unread, selectedId: this.#selectedId, myId: this.#me.id, siteFilter: this.#siteFilter }),
     });
@@ -77,7 +83,6 @@ class ConsoleApp {
         read: (conversationId, upToSeq) => send({ type: 'read', conversationId, upToSeq }),
         assist: (conversationId, seq, text) => this.#askAssist(conversationId, seq, text),
         draft: (conversationId, text) => this.#saveDraft(conversationId, text),
-        refreshCanned: () => send({ type: 'canned' }),
         attachment: (conversationId, attachment) => this.#attachments.node(conversationId, attachment),
       },
     });
@@ -92,7 +97,13 @@ class ConsoleApp {
     this.#reports = new ReportsPanel(
       { ratings: $('ratings'), ratingsSummary: $('ratings-summary'), ratingsExport: $('ratings-export'), hot: $('hot-questions'), hotSummary: $('hot-summary'), hotPager: $('hot-pager'), hotExport: $('hot-export') },
       (offset) => send({ type: 'hot_questions', offset }),
+      (siteId, group) => this.#hotTeach.open({ siteId, questions: [group.question, ...group.examples.filter((text) => text !== group.question)], source: { hotQuestion: group.question } }),
     );
+    $('teach-open').addEventListener('click', () => this.#teachFromConversation());
+    this.#kb = new KnowledgePanel({
+      site: $('kb-site'), publish: $('kb-publish'), discard: $('kb-discard'), draft: $('kb-draft'), status: $('kb-status'), proposals: $('kb-proposals'), proposalSummary: $('kb-proposal-summary'),
+      search: $('kb-search'), add: $('kb-add'), faqs: $('kb-faqs'), faqCount: $('kb-faq-count'), form: $('faq-form'), versions: $('kb-versions'),
+    });
     this.#charts = new ReportChartsPanel(
       { by: $('report-by'), days: $('report-days'), charts: $('report-charts'), table: $('report-table'), export: $('report-export'), summary: $('report-summary') },
       (by, days) => send({ type: 'report', by, days }),
@@ -151,13 +162,12 @@ class ConsoleApp {
 
   #step(direction) {
     this.#showView('chats');
-    this.#list.flush();
     const order = this.#list.order();
     if (order.length === 0) return;
     const at = order.indexOf(this.#selectedId);
     const next = at === -1 ? (direction > 0 ? 0 : order.length - 1) : (at + direction + order.length) % order.length;
     this.#open(order[next]);
-    document.querySelector(`#conversations [data-conversation="${CSS.escape(order[next])}"] button`)?.focus({ preventScroll: false });
+    this.#list.reveal(order[next]);
     $('reply').focus();
   }
 
@@ -203,6 +213,7 @@ class ConsoleApp {
       this.#me = { id: frame.account.id, displayName: frame.account.displayName, teamIds, cannedTeam };
       $('me-name').textContent = `${frame.account.displayName} (${frame.account.role})`;
       $('admin-tab').hidden = frame.account.role !== 'admin';
+      $('kb-tab').hidden = frame.account.role !== 'admin';
       $('desk').hidden = false;
       this.#controls.ready(frame);
       this.#conversations = new Map(frame.conversations.map((conversation) => [conversation.conversationId, conversation]));
@@ -258,7 +269,6 @@ class ConsoleApp {
         if (lastVisitor) this.#askAssist(frame.conversationId, lastVisitor.seq, lastVisitor.text);
       }
       this.#list.touch(frame.conversationId);
-      if (conversation.conversationId === this.#selectedId) this.#controls.show(conversation);
     });
     c.on('msg', ({ conversationId, message }) => this.#onMessage(conversationId, message));
     c.on('note', ({ conversationId, note }) => {
@@ -275,6 +285,8 @@ class ConsoleApp {
       this.#canned = frame.replies;
       this.#renderCanned();
     });
+    // A colleague (or this account in another tab) edited the team's canned replies.
+    c.on('canned_changed', () => this.#connection.send({ type: 'canned' }));
     c.on('visitor_typing', ({ conversationId, on }) => {
       if (conversationId === this.#selectedId) this.#pane.setVisitorTyping(on);
     });
@@ -357,7 +369,18 @@ class ConsoleApp {
     return { myId: this.#me.id, myName: this.#me.displayName };
   }
 
+  // The open conversation's visitor messages (newest first) and the agent's last reply.
+  #teachFromConversation() {
+    const conversation = this.#conversations.get(this.#selectedId);
+    const messages = this.#history.get(this.#selectedId)?.messages ?? [];
+    const asked = messages.filter((m) => m.author === 'visitor' && m.text).reverse();
+    if (!conversation || asked.length === 0) return;
+    const reply = messages.findLast((m) => m.author === 'agent')?.text ?? '';
+    this.#teach.open({ siteId: conversation.siteId, questions: asked.map((m) => m.text), reply, source: { conversationId: conversation.conversationId, seq: asked[0].seq } });
+  }
+
   #open(conversationId) {
+    this.#teach.close();
     const previous = this.#selectedId;
     this.#selectedId = conversationId;
     this.#connection.send({ type: 'history', conversationId });
@@ -380,9 +403,10 @@ class ConsoleApp {
   #showView(view) {
     this.#view = view;
     for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
-    for (const name of ['chats', 'tickets', 'reports', 'ratings', 'hot', 'canned', 'admin']) $(`view-${name}`).hidden = name !== view;
+    for (const name of ['chats', 'tickets', 'reports', 'ratings', 'hot', 'canned', 'kb', 'admin']) $(`view-${name}`).hidden = name !== view;
     if (view === 'chats' && this.#selectedId) this.#markSeen(this.#selectedId);
     if (view === 'admin') this.#admin.refresh();
+    if (view === 'kb') this.#kb.refresh();
     this.#refreshView();
   }
 

@@ -26,8 +26,9 @@ export class ConversationPane {
   #canned = [];
   #cannedMatches = [];
   #cannedIndex = 0;
+  #scrollFrame = 0;
 
-  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, refreshCanned, attachment?}}} options
+  /** @param {{nodes: object, actions: {accept, transfer, end, send, note, typing, read, assist, draft, attachment?}}} options
    *   attachment(conversationId, attachment): the node showing a message's file */
   constructor({ nodes, actions }) {
     this.#nodes = nodes;
@@ -42,7 +43,7 @@ export class ConversationPane {
     nodes.reply.addEventListener('keydown', (event) => this.#composerKey(event));
     nodes.reply.addEventListener('input', () => {
       this.#typed();
-      this.#updateCanned();
+      this.#searchCanned();
       if (this.#summary) actions.draft(this.#summary.conversationId, nodes.reply.value);
     });
     for (const radio of nodes.modes) radio.addEventListener('change', () => radio.checked && this.#setMode(radio.value));
@@ -189,13 +190,8 @@ export class ConversationPane {
     }
   }
 
-  // "/" at the start of the composer searches the canned replies.
-  #updateCanned() {
-    // A colleague may have added one since: the list is asked for again as the search starts.
-    if (this.#nodes.reply.value === '/') this.#actions.refreshCanned();
-    this.#searchCanned();
-  }
-
+  // "/" at the start of the composer searches the canned replies (kept current by the
+  // server's `canned_changed`).
   #searchCanned() {
     const match = /^\/(\S*)$/u.exec(this.#nodes.reply.value);
     this.#cannedMatches = match ? searchCanned(this.#canned, match[1]).slice(0, CANNED_SHOWN) : [];
@@ -215,7 +211,10 @@ export class ConversationPane {
     this.#nodes.reply.setAttribute('aria-activedescendant', `canned-${this.#cannedIndex}`);
   }
 
+  // Called on every keystroke that is not a `/` search: when already hidden it writes
+  // nothing (an attribute write per key restyles the composer).
   #hideCanned() {
+    if (this.#nodes.canned.hidden) return;
     this.#nodes.canned.hidden = true;
     this.#nodes.reply.setAttribute('aria-expanded', 'false');
     this.#nodes.reply.removeAttribute('aria-activedescendant');
@@ -232,9 +231,15 @@ export class ConversationPane {
     return this.#summary?.state === 'with_agent' && this.#summary.agentId === this.#myId;
   }
 
+  // In the next frame, once: reading scrollHeight right after appending would lay the
+  // page out in the message handler, and again in the frame.
   #scrollToEnd() {
-    const list = this.#nodes.messages;
-    list.scrollTop = list.scrollHeight;
+    if (this.#scrollFrame) return;
+    this.#scrollFrame = requestAnimationFrame(() => {
+      this.#scrollFrame = 0;
+      const list = this.#nodes.messages;
+      list.scrollTop = list.scrollHeight;
+    });
   }
 
   #markRead() {
@@ -310,5 +315,6 @@ export class ConversationPane {
 
   dispose() {
     clearTimeout(this.#typingTimer);
+    cancelAnimationFrame(this.#scrollFrame);
   }
 }

@@ -1,6 +1,7 @@
 // The satisfaction list and the hot questions the bot could not answer (grouped
-// rephrasings, most asked first, with the last days' counts as a trend), each with a
-// CSV export of what it shows.
+// rephrasings, most asked first, with the last days' counts as a trend, and a "Teach"
+// button that proposes an answer for the group: teach-panel.js), each with a CSV export
+// of what it shows.
 import { el, formatTime } from './dom.js';
 import { exportCsv } from './csv.js';
 import { sparkline } from './bar-chart.js';
@@ -18,16 +19,19 @@ export function lastDays(count, now = Date.now()) {
 export class ReportsPanel {
   #nodes;
   #onHotPage;
+  #onTeach;
   #ratings = [];
   #groups = [];
 
   /**
    * @param {object} nodes
    * @param {(offset: number) => void} onHotPage asks for the hot-questions page at offset
+   * @param {(siteId: string, group: object) => void} onTeach opens the teach form for a group
    */
-  constructor(nodes, onHotPage) {
+  constructor(nodes, onHotPage, onTeach) {
     this.#nodes = nodes;
     this.#onHotPage = onHotPage;
+    this.#onTeach = onTeach;
     nodes.ratingsExport.addEventListener('click', () => exportCsv('ratings', 'kefu-ratings.csv', ['rated_at', 'stars', 'comment', 'conversation'],
       this.#ratings.map((r) => [new Date(r.ratedAt).toISOString(), r.stars, r.comment ?? '', r.conversationId])));
     nodes.hotExport.addEventListener('click', () => {
@@ -46,7 +50,7 @@ export class ReportsPanel {
 
   // One page of groups, most asked first; the pager asks the server for the next one
   // (the reply never carries every question ever filed).
-  renderHotQuestions({ groups, threshold, total, questions, offset, limit }) {
+  renderHotQuestions({ siteId, groups, threshold, total, questions, offset, limit }) {
     this.#groups = groups;
     const days = lastDays(TREND_DAYS);
     this.#nodes.hotSummary.textContent = questions
@@ -63,7 +67,8 @@ export class ReportsPanel {
         el('span', { className: 'trend-text', text: ` today 今日 ${today} ${trend} ` }),
         sparkline(counts, label),
         el('span', { className: 'visually-hidden', text: label }),
-        el('p', { className: 'examples', text: g.examples.join(' · ') }));
+        el('p', { className: 'examples', text: g.examples.join(' · ') }),
+        el('button', { text: 'Teach the bot 教机器人', attrs: { type: 'button' }, on: { click: () => this.#onTeach(siteId, g) } }));
     }));
     this.#nodes.hot.start = offset + 1;
     const pager = this.#nodes.hotPager;

@@ -11,6 +11,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { isSameOrigin } from '../security/origins.js';
 import { clientAddress } from '../security/client-address.js';
 import { CONSOLE_CSP } from './site-routes.js';
+import { kbRoutes } from './kb-routes.js';
 
 export const SESSION_COOKIE = 'kefu_console';
 export const API_PREFIX = '/console/api/';
@@ -47,13 +48,13 @@ class RequestError extends Error {
   }
 }
 
-async function readJson(request) {
+async function readJson(request, maxBytes) {
   if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) throw new RequestError(415, 'json_required');
   const chunks = [];
   let size = 0;
   for await (const chunk of request) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new RequestError(413, 'body_too_large');
+    if (size > maxBytes) throw new RequestError(413, 'body_too_large');
     chunks.push(chunk);
   }
   try {
@@ -66,11 +67,12 @@ async function readJson(request) {
 }
 
 /**
- * @param {{accounts: import('../accounts/console-accounts.js').ConsoleAccounts, teams: import('../accounts/team-directory.js').TeamDirectory, config: object, log: object, clock: () => number}} services
+ * @param {{accounts: import('../accounts/console-accounts.js').ConsoleAccounts, teams: import('../accounts/team-directory.js').TeamDirectory, config: object, log: object, clock: () => number,
+ *   library: import('../kb/kb-library.js').KnowledgeLibrary, desk: import('../routing/agent-desk.js').AgentDesk}} services
  * @returns {(request, response, pathname: string) => Promise<void>}
  */
-export function createConsoleRoutes({ accounts, teams, config, log, clock }) {
-  // name -> {method, role: null (anyone) | 'account' (logged in) | 'admin', run(context)}
+export function createConsoleRoutes({ accounts, teams, config, log, clock, library, desk }) {
+  // [method, pattern, role: null (anyone) | 'account' (logged in) | 'admin', run(context), maxBodyBytes?]
   const routes = [
     // Who is logged in: null before login (with whether the first admin is still to be made).
     ['GET', /^session$/, null, async ({ auth }) => (auth ? [200, { account: auth.account }] : [200, { account: null, setup: (await accounts.setupToken()) !== null }])],
@@ -122,6 +124,7 @@ export function createConsoleRoutes({ accounts, teams, config, log, clock }) {
       await accounts.audit('team_changed', { by: auth.account.id, teamId: result.team.id, siteIds: result.team.siteIds, pickFromQueue: result.team.pickFromQueue });
       return [200, { team: result.team }];
     }],
+    ...kbRoutes({ library, teams, desk, config }),
   ];
 
   return async function handle(request, response, pathname) {
@@ -130,7 +133,7 @@ export function createConsoleRoutes({ accounts, teams, config, log, clock }) {
     if (matching.length === 0) return reply(response, 404, { error: 'not_found' });
     const route = matching.find(([method]) => method === request.method);
     if (!route) return reply(response, 405, { error: 'method_not_allowed' }, { allow: matching.map(([method]) => method).join(', ') });
-    const [method, pattern, role, run] = route;
+    const [method, pattern, role, run, maxBodyBytes = MAX_BODY_BYTES] = route;
     try {
       // A change must come from a console page of this server: no other origin, no
       // plain form (which cannot send a JSON content type without a CORS preflight).
@@ -138,7 +141,7 @@ export function createConsoleRoutes({ accounts, teams, config, log, clock }) {
       const auth = await accounts.session(sessionToken(request));
       if (role !== null && !auth) throw new RequestError(401, 'unauthenticated');
       if (role === 'admin' && auth.account.role !== 'admin') throw new RequestError(403, 'forbidden');
-      const body = method === 'GET' ? {} : await readJson(request);
+      const body = method === 'GET' ? {} : await readJson(request, maxBodyBytes);
       const [status, payload, headers] = await run({ request, auth, body, match: pattern.exec(path), ip: clientAddress(request, config.trustProxy), now: clock() });
       reply(response, status, payload, headers);
     } catch (error) {

@@ -129,6 +129,34 @@ function notFound(response) {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('not found');
 }
 
+// A site's KB JSON as it serves it now (the file's, or one published from the console):
+// compressed at most once per encoding and text, not per request (a real KB is hundreds
+// of KB).
+const compressedJson = new WeakMap(); // the served {text, etag} -> {identity, br, gzip}
+function sendKnowledgeBase(request, response, json) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const forms = compressedJson.get(json) ?? compressedJson.set(json, {}).get(json);
+  forms.identity ??= Buffer.from(json.text);
+  forms[encoding] ??= encoding === 'br' ? brotliCompressSync(forms.identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }) : gzipSync(forms.identity);
+  const bytes = forms[encoding];
+  const etag = encoding === 'identity' ? json.etag : `${json.etag.slice(0, -1)}-${encoding}"`;
+  const headers = {
+    'content-type': MIME_TYPES['.json'],
+    'cache-control': KB_CACHE,
+    etag,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+    ...PUBLIC_ASSET_HEADERS,
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+  };
+  if (ifNoneMatchHas(request.headers['if-none-match'], etag)) {
+    response.writeHead(304, headers).end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  response.end(request.method === 'HEAD' ? undefined : bytes);
+}
+
 // A site's index: the bytes never change under their URL (the version is their hash),
 // compressed once when they were built (server/kb/index-build-worker.js).
 function sendIndex(request, response, artefact, version) {
@@ -186,6 +214,8 @@ export function createSiteRoutes({ config, log, knowledge, profile = () => null 
     const kb = /^\/kb\/([\w-]{1,64})\.json$/.exec(url.pathname);
     if (kb) {
       const site = Object.hasOwn(config.sites, kb[1]) ? config.sites[kb[1]] : null;
+      const json = site ? knowledge.json(kb[1]) : null;
+      if (json) return sendKnowledgeBase(request, response, json);
       if (!site || !(await sendFile(request, response, resolve(REPO_ROOT, site.knowledgeBase), url.pathname))) notFound(response);
       return;
     }

@@ -41,6 +41,7 @@ export class SiteKnowledge {
   #dataDir;
   #log;
   #disposed = new AbortController();
+  #onFilePublished = () => {};
 
   /**
    * @param {Record<string, {knowledgeBase: string}>} sites config.sites
@@ -83,6 +84,25 @@ export class SiteKnowledge {
     const site = this.#sites.get(siteId);
     if (!site) return null;
     return [site.current, site.previous].find((kept) => kept?.version === version) ?? null;
+  }
+
+  /**
+   * The KB JSON the site serves now ({text, etag}), for `/kb/<site>.json`: the file's, or
+   * the one last published; null while the site serves an index kept from an earlier run
+   * whose JSON this process has not seen (server/kb/kb-library.js publishes it at start).
+   */
+  json(siteId) {
+    return this.#sites.get(siteId)?.json ?? null;
+  }
+
+  /** The SHA-256 of the site's KB file as last read (kb-library.js tells file edits from console ones by it). */
+  fileHash(siteId) {
+    return this.#sites.get(siteId)?.fileHash ?? null;
+  }
+
+  /** `listener(siteId, {text, fileHash, version})` after an edited KB file was published. */
+  onFilePublished(listener) {
+    this.#onFilePublished = listener;
   }
 
   /**
@@ -191,7 +211,7 @@ export class SiteKnowledge {
     const fileHash = sha256(text);
     const folder = join(this.#dataDir, 'kb', siteId);
     const kept = await this.#readKept(folder);
-    const site = { folder, fileHash, current: kept, previous: null, kb: null, queue: Promise.resolve(), watcher: null, settleTimer: null };
+    const site = { folder, fileHash, current: kept, previous: null, kb: null, json: null, queue: Promise.resolve(), watcher: null, settleTimer: null };
     if (!kept || kept.fileHash !== fileHash) {
       if (!builds.has(fileHash)) builds.set(fileHash, buildIndex(text, this.#disposed.signal));
       const built = await builds.get(fileHash);
@@ -200,7 +220,10 @@ export class SiteKnowledge {
       else await this.#install(site, built, fileHash);
     }
     // The file's answers by locale and featured entries, when it is what the site serves.
-    if (site.current.fileHash === fileHash) site.kb = describe(JSON.parse(text));
+    if (site.current.fileHash === fileHash) {
+      site.kb = describe(JSON.parse(text));
+      site.json = jsonOf(text);
+    }
     this.#sites.set(siteId, site);
     if (watchFiles) this.#watch(siteId, site, path);
   }
@@ -229,6 +252,7 @@ export class SiteKnowledge {
     }
     const version = await this.#install(site, built, fileHash);
     site.kb = describe(JSON.parse(kbText));
+    site.json = jsonOf(kbText);
     const published = { version, faqs: built.entries, phrasings: built.phrasings, buildMs: built.buildMs };
     this.#log.info('kb_published', { siteId, ...published, publishMs: Math.round(performance.now() - started) });
     return published;
@@ -293,7 +317,15 @@ export class SiteKnowledge {
     site.fileHash = fileHash; // seen: the same bytes again are no new version
     const run = site.queue.then(() => this.#publishNow(siteId, site, text, fileHash));
     site.queue = run.catch(() => {});
+    // A timer's callback: a failed install (a disk error) is logged here, not thrown.
+    const published = await run.catch((error) => this.#log.error('kb_install_failed', { siteId, error: error.message }));
+    if (published && !published.error) this.#onFilePublished(siteId, { text, fileHash, version: published.version });
   }
+}
+
+// The served KB JSON, tagged by its own hash (the index's version names other bytes).
+function jsonOf(text) {
+  return { text, etag: `"${sha256(text).slice(0, 32)}"` };
 }
 
 // What the server needs from a KB besides its engine (which has accepted it, so it parses).

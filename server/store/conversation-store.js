@@ -436,6 +436,69 @@ export class ConversationStore {
     return replies;
   }
 
+  // ---- teaching the bot (server/kb/kb-library.js): agents' proposals, the admins'
+  // unpublished draft of a site's KB, and every published version with its KB JSON ----
+
+  /** Stores a proposal whole (new or reviewed); ids sort in filing order. */
+  async saveKbProposal(proposal) {
+    await this.#write([{ type: 'put', key: `kbprop:${proposal.siteId}:${proposal.id}`, value: proposal }]);
+    return proposal;
+  }
+
+  async kbProposal(siteId, proposalId) {
+    return this.#read(`kbprop:${siteId}:${proposalId}`);
+  }
+
+  /** The site's proposals, oldest first. */
+  async kbProposals(siteId) {
+    return this.#db.values({ gt: `kbprop:${siteId}:`, lt: `kbprop:${siteId};` }).all();
+  }
+
+  /** The site's draft ({kbJson, by, at, …}) or null when none is pending. */
+  async kbDraft(siteId) {
+    return this.#read(`kbdraft:${siteId}`);
+  }
+
+  async saveKbDraft(siteId, draft) {
+    await this.#write([{ type: 'put', key: `kbdraft:${siteId}`, value: draft }]);
+    return draft;
+  }
+
+  async deleteKbDraft(siteId) {
+    await this.#write([{ type: 'del', key: `kbdraft:${siteId}` }]);
+  }
+
+  /**
+   * Records a published version under the site's next number (1, 2, …). The KB JSON is
+   * kept apart from the entry, so the history lists without reading every KB.
+   * @returns {Promise<object>} the entry with its `number` (without kbJson)
+   */
+  appendKbVersion(siteId, { kbJson, ...entry }) {
+    return this.#serialized(`kbversion:${siteId}`, async () => {
+      const [last] = await this.#db.values({ gt: `kbver:${siteId}:`, lt: `kbver:${siteId};`, reverse: true, limit: 1 }).all();
+      const number = (last?.number ?? 0) + 1;
+      const key = String(number).padStart(SEQ_WIDTH, '0');
+      const stored = { ...entry, siteId, number };
+      await this.#write([{ type: 'put', key: `kbver:${siteId}:${key}`, value: stored }, { type: 'put', key: `kbverjson:${siteId}:${key}`, value: { kbJson } }]);
+      return stored;
+    });
+  }
+
+  /** The site's versions, newest first, at most `limit`, without their KB JSON. */
+  async kbVersions(siteId, { limit = 200 } = {}) {
+    return this.#db.values({ gt: `kbver:${siteId}:`, lt: `kbver:${siteId};`, reverse: true, limit }).all();
+  }
+
+  /** One version with its kbJson, or null. */
+  async kbVersion(siteId, number) {
+    if (!Number.isSafeInteger(number) || number < 1) return null;
+    const key = String(number).padStart(SEQ_WIDTH, '0');
+    const entry = await this.#read(`kbver:${siteId}:${key}`);
+    if (!entry) return null;
+    const { kbJson } = await this.#read(`kbverjson:${siteId}:${key}`);
+    return { ...entry, kbJson };
+  }
+
   // ---- console accounts, sessions and the audit log ---------------------------
   // Written with the same synced batches as messages: an account or a session that was
   // confirmed survives a killed process.

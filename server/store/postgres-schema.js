@@ -139,6 +139,30 @@ export const MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'teaching the bot: KB proposals, drafts and published versions',
+    sql: `
+      CREATE TABLE kb_proposals (
+        site_id text NOT NULL,
+        id text NOT NULL,
+        proposal jsonb NOT NULL,
+        PRIMARY KEY (site_id, id)
+      );
+      CREATE TABLE kb_drafts (
+        site_id text PRIMARY KEY,
+        draft jsonb NOT NULL
+      );
+      -- The KB JSON apart from the entry: the history lists without reading every KB.
+      CREATE TABLE kb_versions (
+        site_id text NOT NULL,
+        number integer NOT NULL,
+        entry jsonb NOT NULL,
+        kb_json text NOT NULL,
+        PRIMARY KEY (site_id, number)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, each in its own transaction. */

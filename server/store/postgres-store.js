@@ -394,6 +394,61 @@ export class PostgresStore {
     return (await this.#query('SELECT reply FROM canned_replies WHERE team = $1 ORDER BY shortcut', [team])).map((row) => row.reply);
   }
 
+  // ---- teaching the bot (see ConversationStore.saveKbProposal) -------------------
+
+  async saveKbProposal(proposal) {
+    await this.#query(`INSERT INTO kb_proposals (site_id, id, proposal) VALUES ($1, $2, $3)
+      ON CONFLICT (site_id, id) DO UPDATE SET proposal = EXCLUDED.proposal`, [proposal.siteId, proposal.id, proposal]);
+    return proposal;
+  }
+
+  async kbProposal(siteId, proposalId) {
+    const [row] = await this.#query('SELECT proposal FROM kb_proposals WHERE site_id = $1 AND id = $2', [siteId, proposalId]);
+    return row ? row.proposal : null;
+  }
+
+  async kbProposals(siteId) {
+    return (await this.#query('SELECT proposal FROM kb_proposals WHERE site_id = $1 ORDER BY id', [siteId])).map((row) => row.proposal);
+  }
+
+  async kbDraft(siteId) {
+    const [row] = await this.#query('SELECT draft FROM kb_drafts WHERE site_id = $1', [siteId]);
+    return row ? row.draft : null;
+  }
+
+  async saveKbDraft(siteId, draft) {
+    await this.#query(`INSERT INTO kb_drafts (site_id, draft) VALUES ($1, $2)
+      ON CONFLICT (site_id) DO UPDATE SET draft = EXCLUDED.draft`, [siteId, draft]);
+    return draft;
+  }
+
+  async deleteKbDraft(siteId) {
+    await this.#query('DELETE FROM kb_drafts WHERE site_id = $1', [siteId]);
+  }
+
+  // Servers sharing the database may publish at once: the primary key takes one number
+  // once, and the loser takes the next.
+  async appendKbVersion(siteId, { kbJson, ...entry }) {
+    for (;;) {
+      const [last] = await this.#query('SELECT max(number) AS number FROM kb_versions WHERE site_id = $1', [siteId]);
+      const number = (last?.number ?? 0) + 1;
+      const stored = { ...entry, siteId, number };
+      const inserted = await this.#query(`INSERT INTO kb_versions (site_id, number, entry, kb_json) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (site_id, number) DO NOTHING RETURNING number`, [siteId, number, stored, kbJson]);
+      if (inserted.length > 0) return stored;
+    }
+  }
+
+  async kbVersions(siteId, { limit = 200 } = {}) {
+    return (await this.#query('SELECT entry FROM kb_versions WHERE site_id = $1 ORDER BY number DESC LIMIT $2', [siteId, limit])).map((row) => row.entry);
+  }
+
+  async kbVersion(siteId, number) {
+    if (!Number.isSafeInteger(number) || number < 1) return null;
+    const [row] = await this.#query('SELECT entry, kb_json FROM kb_versions WHERE site_id = $1 AND number = $2', [siteId, number]);
+    return row ? { ...row.entry, kbJson: row.kb_json } : null;
+  }
+
   // ---- console accounts, sessions and the audit log (see ConversationStore) ----
 
   async createAccount(account) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tests/fuzz/server-frames.fuzz.mjs --seconds N [--seed S]
+// node tests/fuzz/server-frames.fuzz.mjs --seconds N [--seed S] [--executions M]
 //
 // A seeded fuzzer for the server's frame handling. It starts `server/main.js` as a child
 // process and, over both sockets (/ws and /agent), before and after the greeting, sends:
@@ -34,6 +34,9 @@ function option(name, fallback) {
   return at >= 0 ? process.argv[at + 1] : fallback;
 }
 const seconds = Number(option('seconds', 10));
+// --executions M: run at least M executions even past --seconds, so a bounded run (the
+// test in npm test) checks the same amount of input on a slow or busy machine.
+const minExecutions = Number(option('executions', 0));
 const seed = Number(option('seed', Date.now() % 2 ** 31));
 
 // mulberry32: small, seedable, good enough to pick mutations.
@@ -173,6 +176,10 @@ const recent = []; // [{path, bytes (base64)}]
 const started = Date.now();
 const deadline = started + seconds * 1000;
 
+function running() {
+  return Date.now() < deadline || executions < minExecutions;
+}
+
 function remember(path, bytes) {
   recent.push({ path, bytes: bytes.toString('base64') });
   if (recent.length > REPLAY_TAIL) recent.shift();
@@ -251,7 +258,7 @@ async function connectionRound() {
       : { type: 'login' };
     socket.write(encodeFrame({ payload: JSON.stringify(greeting) }));
     if (!(await answered((f) => ['welcome', 'ready', 'error'].includes(f.type)))) return checkServer(`no answer to ${greeting.type}`);
-    for (let batch = 0; batch < 20 && Date.now() < deadline && socket.closeCode === null; batch += 1) {
+    for (let batch = 0; batch < 20 && running() && socket.closeCode === null; batch += 1) {
       for (let i = 0, n = 1 + int(16); i < n; i += 1) {
         const input = chance(0.85) ? { bytes: wrap(jsonInput()) } : wireInput();
         send(input.bytes);
@@ -275,7 +282,7 @@ async function connectionRound() {
   }
 }
 
-while (Date.now() < deadline) await connectionRound();
+while (running()) await connectionRound();
 await checkServer('final check');
 await server.stop();
 process.stdout.write(`${JSON.stringify({ target: TARGET, executions, seconds: Math.round((Date.now() - started) / 100) / 10, crashes, seed })}\n`);

@@ -283,6 +283,28 @@ test('canned replies per team with /shortcut and variables; internal notes reach
   await context.close();
 });
 
+test('canned replies reach the team\'s other open consoles at once, without a reload; another team hears nothing', async () => {
+  const writer = await openConsole('小韩', '物流');
+  const reader = await openConsole('小冯', '物流');
+  const { client: elsewhere } = await openAgentConsole(server, { name: '小邓', teamIds: [await teamNamed('售前')] });
+  // The reader has its list on screen (and the composer's `/` search reads the same list).
+  await reader.page.click('[data-view=canned]');
+  await writer.page.click('[data-view=canned]');
+  await writer.page.fill('#canned-shortcut', 'ship');
+  await writer.page.fill('#canned-text', '{visitor.name} 您好，您的包裹已发出。');
+  await writer.page.click('#canned-form button[type=submit]');
+  await reader.page.waitForSelector('#canned-list td:text("/ship")', { timeout: 5000 });
+  await writer.page.click('#canned-list tr:has-text("/ship") button');
+  await reader.page.waitForSelector('#canned-list td:text("/ship")', { state: 'detached', timeout: 5000 });
+  // The other team's console: a round trip after both edits, and no word of them.
+  assert.deepEqual((await elsewhere.request({ type: 'canned' }, 'canned')).replies, []);
+  assert.deepEqual(elsewhere.drain().filter((f) => f.type.startsWith('canned')), []);
+  assert.deepEqual([...writer.problems, ...reader.problems], []);
+  await elsewhere.close();
+  await writer.context.close();
+  await reader.context.close();
+});
+
 test('tickets: status, priority, assignee, notes, a reply that reaches the visitor when the widget opens next, the due time, filters and CSV', async () => {
   const visitor = await SocketClient.open(server.wsUrl, { origin: server.origin });
   const welcome = await helloVisitor(visitor, { visitorId: 'v-frank' });
@@ -430,5 +452,38 @@ test('login view screenshot', async () => {
   const page = await context.newPage();
   await page.goto(`${server.httpUrl}/console/`);
   await screenshot(page, 'login');
+  await context.close();
+});
+
+test('a long list draws only the rows in view: a message to a conversation out of view shows when the agent scrolls to it, and next chat scrolls its row into view', async () => {
+  const { context, page, problems } = await openConsole('小欧');
+  const visitors = [];
+  for (let i = 1; i <= 40; i += 10) {
+    visitors.push(...await Promise.all(Array.from({ length: 10 }, (_, j) => waitingVisitor({ text: `排队问题 ${i + j}`, identity: { id: `u-q${i + j}`, name: `Queue${i + j}`, hash: signUserId(SECRET, `u-q${i + j}`) } }))));
+  }
+  // Waiting visitors are listed in queue order: the last of these is at the bottom.
+  await page.waitForFunction(() => Number(document.querySelector('#conversations li')?.getAttribute('aria-setsize')) >= 40);
+  const listed = Number(await page.getAttribute('#conversations li >> nth=0', 'aria-setsize'));
+  const drawn = await page.locator('#conversations li').count();
+  assert.ok(drawn < listed, `${drawn} rows in the page for ${listed} conversations`);
+  assert.equal(await row(page, 'Queue40').count(), 0, 'the last row is out of view');
+
+  const last = visitors.at(-1).visitor;
+  await last.request({ type: 'message', cmid: 'c2', cseq: 2, text: '还有人吗？最后一位', clientTime: 2 }, 'ack');
+  await page.locator('.lists').evaluate((list) => { list.scrollTop = list.scrollHeight; });
+  await row(page, 'Queue40').waitFor();
+  assert.match(await row(page, 'Queue40').innerText(), /还有人吗？最后一位/);
+  assert.equal(await row(page, 'Queue40').locator('.unread').innerText(), '2');
+
+  // With Queue39 open and the list scrolled back to the top, Alt+J (next chat) opens
+  // Queue40 and scrolls its row into view.
+  await row(page, 'Queue39').locator('button').click();
+  await page.locator('.lists').evaluate((list) => { list.scrollTop = 0; });
+  await row(page, 'Queue39').waitFor({ state: 'detached' });
+  await page.keyboard.press('Alt+KeyJ');
+  await page.waitForSelector('#conversations li button[aria-current="true"]:has-text("Queue40")');
+  assert.equal(await page.innerText('#conversation-title'), 'Queue40');
+  assert.deepEqual(problems, []);
+  await Promise.all(visitors.map(({ visitor }) => visitor.close()));
   await context.close();
 });

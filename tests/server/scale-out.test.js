@@ -191,3 +191,20 @@ test('the team wall holds across instances: a console hears of its teams\' visit
     for (const c of [li, wang, a.client, b.client]) await c.close();
   });
 });
+
+test('a canned reply saved on one instance reaches the team\'s consoles on the others at once; another team hears nothing', { skip }, async () => {
+  await withInstances({}, async ([one, two, three]) => {
+    const support = (await one.teams.create({ name: 'Support' })).team;
+    const sales = (await one.teams.create({ name: 'Sales' })).team;
+    for (let i = 0; i < 100 && !(two.teams.get(sales.id) && three.teams.get(sales.id)); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { client: writer } = await openConsole(one, { name: '小韩', teamIds: [support.id] });
+    const { client: reader } = await openConsole(two, { name: '小冯', teamIds: [support.id] });
+    const { client: other } = await openConsole(three, { name: '小邓', teamIds: [sales.id] });
+    await writer.request({ type: 'canned_save', shortcut: 'ship', text: '您的包裹已发出。' }, 'canned');
+    assert.deepEqual((await reader.next('canned_changed')).teams, [support.id]);
+    assert.deepEqual((await reader.request({ type: 'canned' }, 'canned')).replies.map((r) => r.shortcut), ['ship']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(other.drain().filter((f) => f.type === 'canned_changed'), []);
+    for (const c of [writer, reader, other]) await c.close();
+  });
+});

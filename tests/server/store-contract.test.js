@@ -357,6 +357,60 @@ for (const kind of KINDS) {
       place.remove();
     });
 
+    test('KB proposals: per site, in filing order, replaced whole by id', () => withStore(async (store) => {
+      const proposal = (id, siteId, status = 'pending') => ({ id, siteId, kind: 'similar', faqId: 'refund', question: `q ${id}`, status });
+      await store.saveKbProposal(proposal('001', 'a'));
+      await store.saveKbProposal(proposal('002', 'b'));
+      await store.saveKbProposal(proposal('003', 'a'));
+      await store.saveKbProposal(proposal('001', 'a', 'rejected'));
+      assert.deepEqual((await store.kbProposals('a')).map((p) => [p.id, p.status]), [['001', 'rejected'], ['003', 'pending']]);
+      assert.equal((await store.kbProposal('a', '003')).question, 'q 003');
+      assert.equal(await store.kbProposal('b', '003'), null);
+    }));
+
+    test('KB drafts: one per site, replaced, deleted', () => withStore(async (store) => {
+      assert.equal(await store.kbDraft('a'), null);
+      await store.saveKbDraft('a', { kbJson: '{"faqs":[]}', by: 'x', at: 1 });
+      await store.saveKbDraft('a', { kbJson: '{"faqs":[1]}', by: 'y', at: 2 });
+      assert.deepEqual(await store.kbDraft('a'), { kbJson: '{"faqs":[1]}', by: 'y', at: 2 });
+      assert.equal(await store.kbDraft('b'), null);
+      await store.deleteKbDraft('a');
+      assert.equal(await store.kbDraft('a'), null);
+    }));
+
+    test('KB versions: numbered per site from 1, listed newest first without their JSON, read back whole after reopening', async () => {
+      const place = await kind.place();
+      let store = await place.open();
+      const first = await store.appendKbVersion('a', { kbJson: 'KB 1', version: 'v1', by: 'x', at: 1, action: 'publish' });
+      await store.appendKbVersion('b', { kbJson: 'KB b', version: 'vb', by: 'x', at: 2, action: 'publish' });
+      const second = await store.appendKbVersion('a', { kbJson: 'KB 2', version: 'v2', by: 'y', at: 3, action: 'rollback', of: 1 });
+      assert.deepEqual([first.number, second.number], [1, 2]);
+      assert.equal(second.kbJson, undefined);
+      await store.close();
+      store = await place.open();
+      assert.deepEqual(await store.kbVersions('a'), [
+        { version: 'v2', by: 'y', at: 3, action: 'rollback', of: 1, siteId: 'a', number: 2 },
+        { version: 'v1', by: 'x', at: 1, action: 'publish', siteId: 'a', number: 1 },
+      ]);
+      assert.deepEqual((await store.kbVersions('a', { limit: 1 })).map((v) => v.number), [2]);
+      assert.equal((await store.kbVersion('a', 1)).kbJson, 'KB 1');
+      assert.equal(await store.kbVersion('a', 3), null);
+      assert.equal(await store.kbVersion('b', 2), null);
+      await store.close();
+      place.remove();
+    });
+
+    test('KB versions: concurrent appends, from several writers, each get their own number', () => withStore(async (store, place) => {
+      const other = kind.severalWriters ? await place.open() : store;
+      try {
+        const appended = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? other : store).appendKbVersion('a', { kbJson: `KB ${i}`, version: `v${i}`, by: 'x', at: i, action: 'publish' })));
+        assert.deepEqual(appended.map((v) => v.number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+        for (const v of appended) assert.equal((await store.kbVersion('a', v.number)).kbJson, `KB ${v.version.slice(1)}`);
+      } finally {
+        if (other !== store) await other.close();
+      }
+    }));
+
     test('audit log: newest first, limited', () => withStore(async (store) => {
       for (const at of [5, 1, 9]) await store.appendAudit({ at, action: 'login', accountId: `a${at}` });
       assert.deepEqual((await store.auditLog()).map((entry) => entry.at), [9, 5, 1]);
