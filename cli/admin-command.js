@@ -41,8 +41,9 @@ export async function adminCommand(args) {
   const store = await openStore(config, { warn: (event, fields) => console.error(`kefu admin: ${event} ${JSON.stringify(fields)}`) });
   try {
     // Only read here (the new account's teams are checked): no running instance to tell.
-    const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites), fanout: new LocalFanout() });
-    const accounts = new ConsoleAccounts({ store, teams, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
+    const fanout = new LocalFanout();
+    const teams = await TeamDirectory.load({ store, siteIds: Object.keys(config.sites), fanout });
+    const accounts = new ConsoleAccounts({ store, teams, fanout, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
     const { account, error } = await accounts.create({ username: values.username, displayName: values.name ?? values.username, password, role: values.role }, { by: null });
     if (error) throw new Error(`account not created (${error})`);
     console.log(`created ${account.role} "${account.username}" (${account.id}); log in at the console`);

@@ -34,10 +34,20 @@ const LOADER = { entry: 'web/embed/loader-entry.js', out: LOADER_FILE, format: '
 // before an upgrade still finds its widget; older ones go.
 const VERSIONS_KEPT = 2;
 
+// Writes only bytes that changed: npm test packs the package (prepack rebuilds) while other
+// steps serve and load these files, and a rewrite in place could be read half-written.
+// Returns whether it wrote.
+function writeIfChanged(path, bytes) {
+  if (existsSync(path) && Buffer.compare(readFileSync(path), Buffer.from(bytes)) === 0) return false;
+  writeFileSync(path, bytes);
+  return true;
+}
+
 async function bundle({ entry, out, format, external }, define) {
-  await build({
+  const { outputFiles } = await build({
     entryPoints: [`${root}${entry}`],
     outfile: `${root}${out}`,
+    write: false,
     bundle: true,
     minify: true,
     format,
@@ -47,6 +57,9 @@ async function bundle({ entry, out, format, external }, define) {
     external,
     define,
   });
+  let changed = false;
+  for (const file of outputFiles) changed = writeIfChanged(file.path, file.contents) || changed;
+  return changed;
 }
 
 export function precompress(path) {
@@ -83,10 +96,10 @@ function writeVersionedFolder() {
 export async function bundleWeb() {
   for (const entry of BUNDLES) await bundle(entry);
   // The <link> fallback for engines without constructable stylesheets: same rules.
-  writeFileSync(`${root}dist/kefu-widget.css`, `${LAUNCHER_CSS}\n${WIDGET_CSS}`);
+  writeIfChanged(`${root}dist/kefu-widget.css`, `${LAUNCHER_CSS}\n${WIDGET_CSS}`);
   const version = writeVersionedFolder();
-  await bundle(LOADER, { KEFU_ASSET_VERSION: JSON.stringify(version) });
-  precompress(`${root}${LOADER_FILE}`);
+  const loaderChanged = await bundle(LOADER, { KEFU_ASSET_VERSION: JSON.stringify(version) });
+  if (loaderChanged || !['.br', '.gz'].every((suffix) => existsSync(`${root}${LOADER_FILE}${suffix}`))) precompress(`${root}${LOADER_FILE}`);
   return { version };
 }
 

@@ -10,14 +10,14 @@
 // A crashing input is kept in test-results/fuzz/<target>/ (the JSON line names it); the
 // exit status is non-zero when any target failed. npm test runs this briefly
 // (scripts/test.mjs, group "fuzz").
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BUILD_DIRS, buildFuzz } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FUZZ_DIR = 'tests/fuzz';
-const BUILD_DIR = `${root}build/fuzz`;
+const BUILD_DIR = BUILD_DIRS.fuzz;
 
 function parseArgs(argv) {
   const options = { seconds: 60, targets: [] };
@@ -40,20 +40,6 @@ function nativeTargets() {
 
 function jsTargets() {
   return readdirSync(`${root}${FUZZ_DIR}`).filter((file) => file.endsWith('.fuzz.mjs')).map((file) => ({ kind: 'js', target: file.slice(0, -'.fuzz.mjs'.length), file: `${FUZZ_DIR}/${file}` }));
-}
-
-function buildNative() {
-  const run = (command, args) => {
-    // The build's output goes to stderr: stdout is the JSON lines.
-    const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
-    if (result.status !== 0) throw new Error(`fuzz: ${command} ${args.join(' ')} failed`);
-  };
-  if (spawnSync('clang++', ['--version']).status !== 0) throw new Error('fuzz: clang++ is missing (scripts/setup installs clang)');
-  if (!existsSync(`${BUILD_DIR}/CMakeCache.txt`)) {
-    const ninja = spawnSync('ninja', ['--version']).status === 0 ? ['-G', 'Ninja'] : [];
-    run('cmake', ['-S', root, '-B', BUILD_DIR, ...ninja, '-DCMAKE_BUILD_TYPE=RelWithDebInfo', '-DCMAKE_C_COMPILER=clang', '-DCMAKE_CXX_COMPILER=clang++', '-DKEFU_FUZZ=ON']);
-  }
-  run('cmake', ['--build', BUILD_DIR, '-j', String(availableParallelism())]);
 }
 
 function collect(child) {
@@ -109,7 +95,7 @@ async function main() {
   const unknown = options.targets.filter((name) => !all.some(({ target }) => target === name));
   if (unknown.length > 0) throw new Error(`fuzz: no target ${unknown.join(', ')} (there are ${all.map(({ target }) => target).join(', ')})`);
   const chosen = options.targets.length > 0 ? all.filter(({ target }) => options.targets.includes(target)) : all;
-  if (chosen.some(({ kind }) => kind === 'native')) buildNative();
+  if (chosen.some(({ kind }) => kind === 'native')) await buildFuzz();
   let failed = 0;
   for (const target of chosen) {
     const result = target.kind === 'native' ? await runNative(target, options.seconds) : await runJs(target, options.seconds);

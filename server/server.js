@@ -2,7 +2,7 @@
 // demo pages and the agent console, plus two WebSocket endpoints — `/ws` for visitors
 // (protocol v1) and `/agent` for the console. docs/server.md describes all of it.
 import { createServer } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { readConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -95,10 +95,12 @@ export async function startKefuServer(options = {}) {
     ip: bucket('ip', { burst: config.limits.ipBurst, perMinute: config.limits.ipPerMinute }),
     prechat: bucket('prechat', { burst: config.limits.prechatBurst, perMinute: config.limits.prechatPerMinute }),
     hello: bucket('hello', { burst: config.limits.helloBurst, perMinute: config.limits.helloPerMinute }),
+    upload: bucket('upload', { burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
+    uploadIp: bucket('upload-ip', { burst: config.limits.uploadIpBurst, perMinute: config.limits.uploadIpPerMinute }),
   };
   const loginBackoff = new LoginBackoff({ freeFailures: config.limits.loginFreeFailures, baseDelayMs: config.limits.loginBackoffBaseMs, maxDelayMs: config.limits.loginBackoffMaxMs });
 
-  const accounts = new ConsoleAccounts({ store, teams, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
+  const accounts = new ConsoleAccounts({ store, teams, fanout, loginBackoff, sessionHours: config.consoleSessionHours, defaultMaxChats: config.agentMaxChats });
 
   const { limits } = config;
   const routes = createSiteRoutes({ config, log, knowledge, profile: (siteId, locale) => siteProfile({ config, desk, knowledge }, siteId, locale) });
@@ -146,7 +148,7 @@ export async function startKefuServer(options = {}) {
     const session = await accounts.session(sessionToken(request));
     return { agent: session?.account ?? null, conversation: session ? await desk.visibleConversation(session.account, conversationId) : null };
   };
-  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation });
+  const uploads = createUploadRoutes({ config, store, log, clock: Date.now, ownOrigins: () => ownOrigins, consoleConversation, limiters, partialFolder: join(resolve(config.dataDir), 'uploads-partial') });
   const services = { store, desk, presence, accounts, teams, config, log, limiters, knowledge, hotQuestions, clock: Date.now, ownOrigins: () => ownOrigins };
   const socketOptions = { noServer: true, maxPayload: limits.maxFrameBytes * SOCKET_PAYLOAD_FACTOR };
   const visitors = new WebSocketServer(socketOptions);

@@ -116,11 +116,11 @@ export function identify(identity: KefuIdentity): void;
 export function send(text: string): void;
 /** Custom attributes, merged with earlier ones, shown to agents. */
 export function update(options: { attributes: KefuAttributes }): void;
-/** The panel's language, now. */
+/** The panel's language and the bot's answers (per-locale KB texts), now. */
 export function setLocale(locale: KefuLocale | string): void;
 /** Opens the panel with this text in the composer, not sent. */
 export function prefill(text: string): void;
-/** The home screen again after a conversation ended (the old one stays above as history). */
+/** The home screen again; after the end, another conversation on the server (the old one stays above as history). */
 export function newConversation(): void;
 /** Resolves once the widget has loaded (on idle or at the first open). */
 export function getState(): Promise<KefuState>;

@@ -47,15 +47,17 @@ const instanceCount = Number(option('instances', 1));
 const storeKind = option('store', 'leveldb');
 const killOne = process.argv.includes('--kill-one');
 const restart = option('restart', null);
-// An account holds at most 100 conversations at once (its limit's ceiling): enough agents for every visitor.
+// An account holds at most 100 conversations at once (its limit's ceiling): enough agents
+// on every instance for the visitors handed to that instance's agents (a third each with
+// three instances), at least two per instance.
 const MAX_CHATS = 100;
-const agentCount = Number(option('agents', Math.max(2 * instanceCount, Math.ceil(visitorCount / MAX_CHATS))));
+const agentCount = Number(option('agents', instanceCount * Math.max(2, Math.ceil(Math.ceil(visitorCount / instanceCount) / MAX_CHATS))));
 const connectBatch = 100; // sockets opened per tick, so the accept queue is not flooded
 const handoffsAtOnce = 20; // visitors waiting for an agent at a time (the queue stays short)
 const AGENT_PASSWORD = 'bench agent password';
 
 if (instanceCount > 1 && storeKind !== 'postgres') throw new Error('--instances > 1 needs --store postgres (a LevelDB folder belongs to one process)');
-if (Math.ceil(visitorCount / agentCount) > MAX_CHATS) throw new Error(`--agents ${agentCount} cannot hold ${visitorCount} visitors (at most ${MAX_CHATS} each)`);
+if (Math.floor(agentCount / instanceCount) * MAX_CHATS < Math.ceil(visitorCount / instanceCount)) throw new Error(`--agents ${agentCount} cannot hold ${visitorCount} visitors (at most ${MAX_CHATS} each, spread over ${instanceCount} instance(s))`);
 if (killOne && instanceCount < 2) throw new Error('--kill-one needs --instances 2 or more (someone must survive)');
 if (restart !== null && !['postgres', 'redis'].includes(restart)) throw new Error('--restart takes postgres or redis');
 if ((restart === 'postgres' && storeKind !== 'postgres') || (restart === 'redis' && instanceCount < 2)) throw new Error(`--restart ${restart} needs a ${restart === 'postgres' ? '--store postgres' : 'Redis: --instances 2 or more'}`);

@@ -40,9 +40,15 @@ export class ConsoleAccounts {
   #defaultMaxChats;
   #setupToken = null;
   #sessionsEnded = new Set(); // listeners (accountId | null, tokenHash | null)
+  #fanout;
 
-  constructor({ store, teams, loginBackoff, clock = Date.now, sessionHours, defaultMaxChats }) {
+  /** `fanout`: the bus to the other instances (server/fanout/), whose consoles end too. */
+  constructor({ store, teams, fanout, loginBackoff, clock = Date.now, sessionHours, defaultMaxChats }) {
     this.#store = store;
+    this.#fanout = fanout;
+    fanout.subscribe((message) => {
+      if (message.to === 'sessions') this.#notifySessionsEnded(message.ended);
+    });
     this.#teams = teams;
     this.#loginBackoff = loginBackoff;
     this.#clock = clock;
@@ -50,12 +56,22 @@ export class ConsoleAccounts {
     this.#defaultMaxChats = defaultMaxChats;
   }
 
-  /** Live consoles listen here: `listener({accountId})` or `listener({tokenHash})` when those sessions end. */
+  /**
+   * Live consoles listen here: `listener({accountId})` or `listener({tokenHash})` when
+   * those sessions end, whichever instance ended them.
+   */
   onSessionsEnded(listener) {
     this.#sessionsEnded.add(listener);
   }
 
+  // The sessions are already gone from the store, so no instance would open them again;
+  // the consoles already open on them, here and on every other instance, close now.
   #endSessions(which) {
+    this.#notifySessionsEnded(which);
+    this.#fanout.publish({ to: 'sessions', ended: which });
+  }
+
+  #notifySessionsEnded(which) {
     for (const listener of this.#sessionsEnded) listener(which);
   }
 

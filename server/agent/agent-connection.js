@@ -328,7 +328,7 @@ export class AgentConnection {
         const pageSize = config.limits.hotQuestionsPageSize;
         const offset = Number.isSafeInteger(frame.offset) && frame.offset > 0 ? frame.offset : 0;
         const limit = Number.isSafeInteger(frame.limit) && frame.limit > 0 ? Math.min(frame.limit, pageSize) : pageSize;
-        const page = this.#services.hotQuestions.page(siteId, { offset, limit });
+        const page = await this.#services.hotQuestions.page(siteId, { offset, limit });
         return { type: 'hot_questions', siteId, threshold: config.hotQuestionSimilarity, offset, limit, ...page };
       }
       case 'exported': {

@@ -1,6 +1,7 @@
 // The HTTP side of the server: the shipped browser files (/kefu/), each site's
 // knowledge base (/kb/<siteId>.json) and its trained index (/kb/<siteId>/<version>.kfi,
-// /kb/<siteId>.kfi naming the current one), the demo website (/ and /wechat/), the agent
+// /kb/<siteId>.kfi naming the current one, with its per-locale answer texts
+// /kb/<siteId>/<version>.<locale>.json), the demo website (/ and /wechat/), the agent
 // console (/console/) and the older FAQ-only demo (/examples/demo/). Every page carries
 // the strict CSP, which the widget and the console are built to live under.
 //
@@ -157,14 +158,15 @@ function sendKnowledgeBase(request, response, json) {
   response.end(request.method === 'HEAD' ? undefined : bytes);
 }
 
-// A site's index: the bytes never change under their URL (the version is their hash),
-// compressed once when they were built (server/kb/index-build-worker.js).
-function sendIndex(request, response, artefact, version) {
+// A site's index, or its answer texts for a locale: the bytes never change under their URL
+// (the version is their hash), compressed once when they were built
+// (server/kb/index-build-worker.js, server/kb/locale-answers.js).
+function sendIndex(request, response, artefact, tag, contentType = 'application/octet-stream') {
   const encoding = chooseEncoding(request.headers['accept-encoding']);
   const bytes = encoding === 'br' ? artefact.br : encoding === 'gzip' ? artefact.gz : artefact.bytes;
-  const etag = `"${version}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  const etag = `"${tag}${encoding === 'identity' ? '' : `-${encoding}`}"`;
   const headers = {
-    'content-type': 'application/octet-stream',
+    'content-type': contentType,
     'cache-control': IMMUTABLE,
     etag,
     vary: 'Accept-Encoding',
@@ -172,11 +174,14 @@ function sendIndex(request, response, artefact, version) {
     ...PUBLIC_ASSET_HEADERS,
     ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
   };
+  // setHeader rather than writeHead's object, so what was sent can be read back (as for files).
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   if (ifNoneMatchHas(request.headers['if-none-match'], etag)) {
-    response.writeHead(304, headers).end();
+    response.writeHead(304).end();
     return;
   }
-  response.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  response.setHeader('content-length', String(bytes.length));
+  response.writeHead(200);
   response.end(request.method === 'HEAD' ? undefined : bytes);
 }
 
@@ -201,6 +206,13 @@ export function createSiteRoutes({ config, log, knowledge, profile = () => null 
     if (index) {
       const artefact = KB_VERSION.test(index[2]) ? knowledge.artefact(index[1], index[2]) : null;
       if (artefact) sendIndex(request, response, artefact, index[2]);
+      else notFound(response);
+      return;
+    }
+    const answers = /^\/kb\/([\w-]{1,64})\/([0-9a-f]{32})\.([A-Za-z0-9-]{1,35})\.json$/.exec(url.pathname);
+    if (answers) {
+      const artefact = knowledge.localeAnswers(answers[1], answers[2], answers[3]);
+      if (artefact) sendIndex(request, response, artefact, `${answers[2]}.${answers[3]}`, MIME_TYPES['.json']);
       else notFound(response);
       return;
     }

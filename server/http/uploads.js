@@ -3,6 +3,11 @@
 //
 //   GET  /attachments/limits?siteId=<id>   the site's cap and the accepted types (public)
 //   POST /attachments                      the file's bytes as the body → 201 {id, type, size}
+//   POST /attachments?upload=<uploadId>&offset=<n>&length=<total>
+//                                          the file from byte n on, resumable: 201 once whole,
+//                                          200 {offset} when cut short, 409 {offset} when n is not
+//                                          what the server has (partial-uploads.js)
+//   GET  /attachments/uploads/<uploadId>   {offset}: how much of that upload the server has
 //   GET  /attachments/<id>                 the bytes, to the parties of the conversation only
 //
 // Who asks: a visitor by `Authorization: Bearer <session token>` (the conversation is the
@@ -15,9 +20,11 @@ import { createHash } from 'node:crypto';
 import { ACCEPTED_TYPES, isImageType, sniffAttachmentType } from '../attachments/attachment-type.js';
 import { isOriginAllowed } from '../security/origins.js';
 import { clientAddress } from '../security/client-address.js';
-import { RateLimiter } from '../security/rate-limiter.js';
+import { PartialUploads } from './partial-uploads.js';
 
 const ID = /^[0-9a-f]{64}$/;
+// The client's name for a resumable upload: random, chosen when the file was picked.
+const UPLOAD_ID = /^[0-9A-Za-z_-]{8,64}$/;
 // Served bytes are never a document: no script, no plugin, no frame, even opened directly.
 export const ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'application/pdf': 'pdf' };
@@ -38,16 +45,17 @@ function sendJson(response, status, body, headers = {}) {
 
 /**
  * @param {{config: object, store: object, log: object, clock: () => number, ownOrigins: () => string[],
- *   consoleConversation: (request, conversationId: string) => Promise<{agent: object|null, conversation: object|null}>}} services
- *   consoleConversation: the agent the request's console session belongs to, and the conversation if they may see it
+ *   consoleConversation: (request, conversationId: string) => Promise<{agent: object|null, conversation: object|null}>,
+ *   limiters: {upload: {allow: (key: string, now: number) => Promise<boolean>}, uploadIp: {allow: (key: string, now: number) => Promise<boolean>}},
+ *   partialFolder: string}} services
+ *   consoleConversation: the agent the request's console session belongs to, and the conversation if they may see it;
+ *   limiters: the server's (shared across instances with Redis), per visitor or agent and per address;
+ *   partialFolder: where resumable uploads keep their bytes until they are whole
  * @returns {(request, response, url: URL) => Promise<boolean>} true when the request was an attachment route
  */
-export function createUploadRoutes({ config, store, log, clock, ownOrigins, consoleConversation }) {
+export function createUploadRoutes({ config, store, log, clock, ownOrigins, consoleConversation, limiters, partialFolder }) {
   let inFlight = 0;
-  const limiters = {
-    visitor: new RateLimiter({ burst: config.limits.uploadBurst, perMinute: config.limits.uploadPerMinute }),
-    ip: new RateLimiter({ burst: config.limits.uploadIpBurst, perMinute: config.limits.uploadIpPerMinute }),
-  };
+  const partials = new PartialUploads(partialFolder);
 
   // The widget runs on the sites' pages: those origins may call these routes (the
   // bearer token, not a cookie, is what authorizes, so CORS is only the browser's gate).
@@ -99,18 +107,21 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, cons
     const { conversationId, siteId, who } = await authorize(request, url);
     const now = clock();
     const ip = clientAddress(request, config.trustProxy);
-    if (!limiters.visitor.allow(who, now) || !limiters.ip.allow(ip, now)) {
+    if (!(await limiters.upload.allow(who, now)) || !(await limiters.uploadIp.allow(ip, now))) {
       throw new UploadRefused(429, 'rate_limited', 'too many uploads; retry in a minute', { retryAfterMs: Math.ceil(60_000 / config.limits.uploadPerMinute) });
     }
     if (inFlight >= config.limits.uploadsInFlight) throw new UploadRefused(503, 'busy', 'the server is receiving too many files; retry shortly', { retryAfterMs: 2000 });
     const maxBytes = config.sites[siteId]?.maxAttachmentBytes ?? 0;
+    const resumable = url.searchParams.get('upload');
     inFlight += 1;
     let bytes;
     try {
-      bytes = await readBody(request, maxBytes);
+      if (resumable === null) bytes = await readBody(request, maxBytes);
+      else bytes = await resumableBody(request, response, url, { conversationId, uploadId: resumable, maxBytes });
     } finally {
       inFlight -= 1;
     }
+    if (bytes === null) return; // not whole yet: answered with the offset
     if (bytes.length === 0) throw new UploadRefused(400, 'empty', 'the file is empty');
     const sniffed = sniffAttachmentType(bytes);
     if (!sniffed) {
@@ -126,6 +137,31 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, cons
     await store.putAttachment({ conversationId, hash, type: sniffed.type, size: bytes.length, bytes });
     log.info('attachment_stored', { conversationId, type: sniffed.type, size: bytes.length, by: who.startsWith('agent:') ? 'agent' : 'visitor' });
     sendJson(response, 201, { id: hash, type: sniffed.type, size: bytes.length }, corsHeaders(request));
+  };
+
+  // The part of a resumable upload this request carries, appended to what the server has:
+  // the whole file once it is complete, else null (the response says how far it got).
+  const resumableBody = async (request, response, url, { conversationId, uploadId, maxBytes }) => {
+    const offset = Number(url.searchParams.get('offset'));
+    const length = Number(url.searchParams.get('length'));
+    if (!UPLOAD_ID.test(uploadId) || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 1 || offset >= length) {
+      throw new UploadRefused(400, 'invalid_upload', 'a resumable upload needs upload=<8 to 64 letters, digits, _ or ->, offset and length (0 ≤ offset < length)');
+    }
+    if (length > maxBytes) throw new UploadRefused(413, 'too_large', `the file is larger than this site's limit of ${maxBytes} bytes`, { maxBytes });
+    const result = await partials.append(conversationId, uploadId, request, { offset, length });
+    if (result.status === 'mismatch') throw new UploadRefused(409, 'offset_mismatch', `the server has ${result.offset} bytes of this upload`, { offset: result.offset });
+    if (result.status === 'too_long') throw new UploadRefused(400, 'invalid_upload', `the body runs past the announced length of ${length} bytes`);
+    if (result.status === 'partial') {
+      sendJson(response, 200, { offset: result.offset }, corsHeaders(request));
+      return null;
+    }
+    return result.bytes;
+  };
+
+  const uploadOffset = async (request, response, url, uploadId) => {
+    const { conversationId } = await authorize(request, url);
+    if (!UPLOAD_ID.test(uploadId)) throw new UploadRefused(404, 'not_found', 'no such upload');
+    sendJson(response, 200, { offset: await partials.offset(conversationId, uploadId) }, corsHeaders(request));
   };
 
   const download = async (request, response, url, id) => {
@@ -168,6 +204,8 @@ export function createUploadRoutes({ config, store, log, clock, ownOrigins, cons
         await upload(request, response, url);
       } else if (path === '/attachments/limits' && request.method === 'GET') {
         limits(request, response, url);
+      } else if (path.startsWith('/attachments/uploads/') && request.method === 'GET') {
+        await uploadOffset(request, response, url, path.slice('/attachments/uploads/'.length));
       } else if (request.method === 'GET' || request.method === 'HEAD') {
         await download(request, response, url, path.slice('/attachments/'.length));
       } else {

@@ -18,19 +18,26 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { FaqEngine } from '../../web/core/index.js';
 import { answerFor, featuredQuestions } from '../../web/core/kb-locale.js';
 import { buildIndex } from './index-build.js';
+import { compressLocaleAnswers, LOCALE_TAG, localeAnswerTexts } from './locale-answers.js';
 
 /** A site's knowledge base could not be read or the core rejected it; the message names
  * the site's config key, the file and the core's error code. */
 export class KnowledgeBaseError extends Error {}
 
-// A version is the first 128 bits of the index bytes' SHA-256, in hex: the URL changes
-// exactly when the bytes do (a new core that encodes the same KB differently included).
+// A version is the first 128 bits of the SHA-256 of the index bytes and of its per-locale
+// answer texts (none: the index bytes' alone), in hex: the URLs change exactly when the
+// bytes do (a new core that encodes the same KB differently included).
 export const KB_VERSION = /^[0-9a-f]{32}$/;
-const versionOf = (bytes) => sha256(bytes).slice(0, 32);
+const versionOf = (bytes, answerTexts) => {
+  const hash = createHash('sha256').update(bytes);
+  for (const [locale, text] of answerTexts) hash.update(`\0${locale}\0`).update(text);
+  return hash.digest('hex').slice(0, 32);
+};
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 // Editors write a file in several steps; one rebuild once they are done.
 const WATCH_SETTLE_MS = 100;
 const FORMS = { kfi: 'bytes', 'kfi.br': 'br', 'kfi.gz': 'gz' };
+const ANSWER_FORMS = { json: 'bytes', 'json.br': 'br', 'json.gz': 'gz' };
 
 export class SiteKnowledge {
   #sites = new Map(); // siteId -> site state (see #startSite)
@@ -84,6 +91,14 @@ export class SiteKnowledge {
     const site = this.#sites.get(siteId);
     if (!site) return null;
     return [site.current, site.previous].find((kept) => kept?.version === version) ?? null;
+  }
+
+  /**
+   * The answer texts of `locale` published with the site's index `version` (see
+   * locale-answers.js): {bytes, br, gz} of their JSON; or null (no such text, version or site).
+   */
+  localeAnswers(siteId, version, locale) {
+    return this.artefact(siteId, version)?.answers?.get(locale) ?? null;
   }
 
   /**
@@ -170,12 +185,12 @@ export class SiteKnowledge {
   }
 
   /**
-   * Whether the site's KB gives some answers per locale: its index holds the default
-   * texts, so a widget whose visitor may need another one trains the KB JSON instead.
+   * The locales the site's current KB has answer texts of its own for: its index holds the
+   * default texts, and a widget in one of these locales fetches that locale's texts too.
+   * @returns {string[]}
    */
-  localizedAnswers(siteId) {
-    const kb = this.#sites.get(siteId)?.kb;
-    return Boolean(kb) && [...kb.answers.values()].some((answer) => answer !== null && typeof answer === 'object');
+  answerLocales(siteId) {
+    return [...(this.#sites.get(siteId)?.current.answers?.keys() ?? [])];
   }
 
   /**
@@ -217,7 +232,7 @@ export class SiteKnowledge {
       const built = await builds.get(fileHash);
       if (!built.ok && !kept) throw new KnowledgeBaseError(`sites.${siteId}.knowledgeBase: ${shownPath}: ${built.code}: ${built.message}`);
       if (!built.ok) this.#log.error('kb_rejected', { siteId, file: shownPath, code: built.code, error: built.message, serving: kept.version });
-      else await this.#install(site, built, fileHash);
+      else await this.#install(site, built, fileHash, localeAnswerTexts(JSON.parse(text)));
     }
     // The file's answers by locale and featured entries, when it is what the site serves.
     if (site.current.fileHash === fileHash) {
@@ -231,10 +246,16 @@ export class SiteKnowledge {
   // The version this site served when the server last stopped, if this core still reads it.
   async #readKept(folder) {
     try {
-      const { version, fileHash } = JSON.parse(await readFile(join(folder, 'current.json'), 'utf8'));
-      const kept = { version, fileHash };
+      const { version, fileHash, locales = [] } = JSON.parse(await readFile(join(folder, 'current.json'), 'utf8'));
+      const kept = { version, fileHash, answers: new Map() };
       for (const [suffix, form] of Object.entries(FORMS)) kept[form] = new Uint8Array(await readFile(join(folder, `${version}.${suffix}`)));
-      if (versionOf(kept.bytes) !== version) return null;
+      for (const locale of locales.filter((name) => LOCALE_TAG.test(name))) {
+        const files = {};
+        for (const [suffix, form] of Object.entries(ANSWER_FORMS)) files[form] = new Uint8Array(await readFile(join(folder, `${version}.${locale}.${suffix}`)));
+        kept.answers.set(locale, files);
+      }
+      const answerTexts = [...kept.answers].map(([locale, files]) => [locale, Buffer.from(files.bytes).toString('utf8')]);
+      if (versionOf(kept.bytes, answerTexts) !== version) return null;
       kept.engine = await FaqEngine.create(kept.bytes);
       return kept;
     } catch {
@@ -250,32 +271,38 @@ export class SiteKnowledge {
       this.#log.error('kb_rejected', { siteId, code: built.code, error: built.message, serving: site.current.version });
       return { error: { code: built.code, message: built.message } };
     }
-    const version = await this.#install(site, built, fileHash);
-    site.kb = describe(JSON.parse(kbText));
+    const kb = JSON.parse(kbText);
+    const version = await this.#install(site, built, fileHash, localeAnswerTexts(kb));
+    site.kb = describe(kb);
     site.json = jsonOf(kbText);
     const published = { version, faqs: built.entries, phrasings: built.phrasings, buildMs: built.buildMs };
     this.#log.info('kb_published', { siteId, ...published, publishMs: Math.round(performance.now() - started) });
     return published;
   }
 
-  // Makes a built index the site's current version: on disk first, then in service.
-  async #install(site, built, fileHash) {
-    const version = versionOf(built.bytes);
+  // Makes a built index (and the KB's per-locale answer texts) the site's current version:
+  // on disk first, then in service.
+  async #install(site, built, fileHash, answerTexts) {
+    const version = versionOf(built.bytes, answerTexts);
     site.fileHash = fileHash;
     if (site.current?.version !== version) {
       const engine = await FaqEngine.create(built.bytes);
+      const answers = await compressLocaleAnswers(answerTexts);
       await mkdir(site.folder, { recursive: true });
       for (const [suffix, form] of Object.entries(FORMS)) await writeFile(join(site.folder, `${version}.${suffix}`), built[form]);
+      for (const [locale, files] of answers) {
+        for (const [suffix, form] of Object.entries(ANSWER_FORMS)) await writeFile(join(site.folder, `${version}.${locale}.${suffix}`), files[form]);
+      }
       const retired = site.current;
       retired?.engine?.dispose();
       site.previous = retired ? { ...retired, engine: null } : null;
-      site.current = { version, fileHash, bytes: built.bytes, br: built.br, gz: built.gz, engine };
+      site.current = { version, fileHash, bytes: built.bytes, br: built.br, gz: built.gz, answers, engine };
       await this.#prune(site);
     }
     site.current.fileHash = fileHash;
     // Written last, and whole (rename): a crash mid-publish leaves the previous version named.
     const pointer = join(site.folder, 'current.json');
-    await writeFile(`${pointer}.tmp`, JSON.stringify({ version, fileHash }));
+    await writeFile(`${pointer}.tmp`, JSON.stringify({ version, fileHash, locales: [...site.current.answers.keys()] }));
     await rename(`${pointer}.tmp`, pointer);
     return version;
   }

@@ -6,9 +6,10 @@
 // delivered to this instance's sockets and published for the others, which deliver it
 // to theirs: a visitor on one instance and an agent on another chat as on one server.
 // Each instance also announces its logged-in consoles' accounts (id, name, role, teamIds:
-// what the team wall needs, no secrets) on every change and every `heartbeatMs`; another
-// instance's accounts count until `3 × heartbeatMs` without news, so an instance that
-// died stops counting its agents by itself. Frames for agents are decided per account
+// what the team wall needs, no secrets; with the desk's status and maxChats, so every
+// console's agent list is the same) and its connected visitors' conversations, on every
+// change and every `heartbeatMs`; another instance's accounts and visitors count until
+// `3 × heartbeatMs` without news, so an instance that died stops counting them by itself. Frames for agents are decided per account
 // (`toAgents(frameFor)`): a function cannot cross instances, so the sending instance
 // computes the frame of every remote account too and publishes each frame with the
 // account ids it is for.
@@ -18,6 +19,8 @@ export class Presence {
   #fanout;
   #heartbeatMs;
   #remoteAgents = new Map(); // instance id -> {accounts, until}
+  #agentStates = new Map(); // account id -> {status, maxChats} of this instance's logged-in accounts (the desk's)
+  #remoteVisitors = new Map(); // instance id -> {conversationIds: Set, until}
   #heartbeat;
   #clock;
 
@@ -26,22 +29,44 @@ export class Presence {
     this.#heartbeatMs = heartbeatMs;
     this.#clock = clock;
     fanout.subscribe((message) => this.#receive(message));
-    this.#heartbeat = setInterval(() => this.#announceAgents(), heartbeatMs);
+    this.#heartbeat = setInterval(() => this.#heartbeatTick(), heartbeatMs);
     this.#heartbeat.unref();
   }
 
   #receive(message) {
     if (message.to === 'visitors') this.#deliverToVisitors(message.conversationId, message.frame, null);
     else if (message.to === 'agents') this.#deliverToAccounts(message.frames);
-    else if (message.to === 'presence') this.#remoteAgents.set(message.origin, { accounts: message.accounts, until: this.#clock() + 3 * this.#heartbeatMs });
+    else if (message.to === 'presence') this.#remoteAgents.set(message.origin, { accounts: message.accounts, until: this.#expiry() });
+    else if (message.to === 'visitors_online') this.#remoteVisitors.set(message.origin, { conversationIds: new Set(message.conversationIds), until: this.#expiry() });
+    else if (message.to === 'visitor_online') this.#visitorOnlineElsewhere(message);
+  }
+
+  #expiry() {
+    return this.#clock() + 3 * this.#heartbeatMs;
+  }
+
+  // One visitor's conversation came or went on another instance, between its heartbeats.
+  #visitorOnlineElsewhere({ origin, conversationId, online }) {
+    if (!this.#remoteVisitors.has(origin)) this.#remoteVisitors.set(origin, { conversationIds: new Set(), until: this.#expiry() });
+    const { conversationIds } = this.#remoteVisitors.get(origin);
+    if (online) conversationIds.add(conversationId);
+    else conversationIds.delete(conversationId);
   }
 
   #announceAgents() {
     this.#fanout.publish({ to: 'presence', accounts: this.#localAccounts() });
   }
 
+  #heartbeatTick() {
+    this.#announceAgents();
+    if (this.#fanout.shared) this.#fanout.publish({ to: 'visitors_online', conversationIds: [...this.#visitors.keys()] });
+  }
+
   addVisitor(conversationId, connection) {
-    if (!this.#visitors.has(conversationId)) this.#visitors.set(conversationId, new Set());
+    if (!this.#visitors.has(conversationId)) {
+      this.#visitors.set(conversationId, new Set());
+      this.#fanout.publish({ to: 'visitor_online', conversationId, online: true });
+    }
     this.#visitors.get(conversationId).add(connection);
   }
 
@@ -49,12 +74,21 @@ export class Presence {
     const connections = this.#visitors.get(conversationId);
     if (!connections) return;
     connections.delete(connection);
-    if (connections.size === 0) this.#visitors.delete(conversationId);
+    if (connections.size === 0) {
+      this.#visitors.delete(conversationId);
+      this.#fanout.publish({ to: 'visitor_online', conversationId, online: false });
+    }
   }
 
-  /** A visitor tab of this conversation is connected to this instance. */
+  /** A visitor tab of this conversation is connected to this instance or to another one. */
   isVisitorOnline(conversationId) {
-    return this.#visitors.has(conversationId);
+    if (this.#visitors.has(conversationId)) return true;
+    const now = this.#clock();
+    for (const [instance, remote] of this.#remoteVisitors) {
+      if (remote.until < now) this.#remoteVisitors.delete(instance);
+      else if (remote.conversationIds.has(conversationId)) return true;
+    }
+    return false;
   }
 
   /** Sends to every tab of the conversation, on every instance, except `except` (the one that already knows). */
@@ -81,13 +115,22 @@ export class Presence {
 
   removeAgent(connection) {
     this.#agents.delete(connection);
+    if (![...this.#agents].some((agent) => agent.account.id === connection.account.id)) this.#agentStates.delete(connection.account.id);
+    this.#announceAgents();
+  }
+
+  /** The desk's view of a logged-in account here ({status, maxChats}), announced to the other instances. */
+  setAgentState(accountId, state) {
+    this.#agentStates.set(accountId, state);
     this.#announceAgents();
   }
 
   // One entry per account (one agent may have two consoles open).
   #localAccounts() {
     const accounts = new Map();
-    for (const { account } of this.#agents) accounts.set(account.id, { id: account.id, name: account.name, role: account.role, teamIds: account.teamIds ?? [] });
+    for (const { account } of this.#agents) {
+      accounts.set(account.id, { id: account.id, name: account.name, role: account.role, teamIds: account.teamIds ?? [], ...this.#agentStates.get(account.id) });
+    }
     return [...accounts.values()];
   }
 
@@ -111,6 +154,14 @@ export class Presence {
   /** Distinct account ids logged in on any instance. */
   agentIds() {
     return this.#allAccounts().map((account) => account.id);
+  }
+
+  /**
+   * The accounts logged in on any instance, one entry each: {id, name, role, teamIds}
+   * and, once the desk has set them, {status, maxChats}.
+   */
+  agents() {
+    return this.#allAccounts();
   }
 
   /**

@@ -49,10 +49,28 @@ export class QuestionGroups {
     this.#maxExamples = maxExamples;
   }
 
-  /** A group as stored and reported: {number, question, count, examples, lastAskedAt, tiers}. */
+  /** A group as stored and reported: {number, question, count, examples, lastAskedAt, tiers}; replaces one of its number. */
   restore(group) {
+    if (this.#groups.has(group.number)) this.remove(group.number);
     this.#add(group);
     this.#nextNumber = Math.max(this.#nextNumber, group.number + 1);
+  }
+
+  /** New groups are numbered from `number` on at least (numbers another instance has given out). */
+  reserveNumbers(number) {
+    this.#nextNumber = Math.max(this.#nextNumber, number);
+  }
+
+  /** Forgets a group (evicted, here or by another instance); nothing when it is not here. */
+  remove(number) {
+    const entry = this.#groups.get(number);
+    if (!entry) return;
+    for (const bigram of entry.bigrams) {
+      const numbers = this.#postings.get(bigram);
+      numbers.delete(number);
+      if (numbers.size === 0) this.#postings.delete(bigram);
+    }
+    this.#groups.delete(number);
   }
 
   /**
@@ -132,13 +150,7 @@ export class QuestionGroups {
     for (const { group } of this.#groups.values()) {
       if (victim === null || group.count < victim.count || (group.count === victim.count && (group.lastAskedAt ?? 0) < (victim.lastAskedAt ?? 0))) victim = group;
     }
-    const { bigrams } = this.#groups.get(victim.number);
-    for (const bigram of bigrams) {
-      const numbers = this.#postings.get(bigram);
-      numbers.delete(victim.number);
-      if (numbers.size === 0) this.#postings.delete(bigram);
-    }
-    this.#groups.delete(victim.number);
+    this.remove(victim.number);
     return victim.number;
   }
 }

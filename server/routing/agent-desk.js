@@ -51,6 +51,8 @@ export class AgentDesk {
         this.#announceAgents();
         if (message.fromAgentId && this.#agents.has(message.fromAgentId)) this.#dispatchSoon();
       }
+      if (message.to === 'desk' && message.event === 'status') this.#statusSetElsewhere(message.agentId, message.status);
+      if (message.to === 'desk' && message.event === 'handled') this.#handlingTimes.record(message.seconds);
     });
     this.#config = config;
     this.#log = log;
@@ -123,9 +125,9 @@ export class AgentDesk {
     return 0;
   }
 
-  // Agents online (not away) who take the team's conversations: the ETA divides by them.
+  // Agents online (not away), on any instance, who take the team's conversations: the ETA divides by them.
   #servingAgents(team) {
-    return [...this.#agents.values()].filter((agent) => agent.status === 'online' && this.#teams.serves(agent, team));
+    return this.#presence.agents().filter((agent) => (agent.status ?? 'online') === 'online' && this.#teams.serves(agent, team));
   }
 
   #queuedEvent(conversationId) {
@@ -405,11 +407,15 @@ export class AgentDesk {
     clearTimeout(this.#departures.get(account.id));
     this.#departures.delete(account.id);
     const known = this.#agents.get(account.id);
-    this.#agents.set(account.id, {
+    // Away on a console on another instance: away here too (the state is the account's).
+    const elsewhere = this.#presence.agents().find((agent) => agent.id === account.id && agent.status);
+    const agent = {
       id: account.id, name: account.displayName, role: account.role, teamIds: account.teamIds ?? [],
-      maxChats: account.maxChats ?? this.#config.agentMaxChats, status: known?.status ?? 'online',
+      maxChats: account.maxChats ?? this.#config.agentMaxChats, status: known?.status ?? elsewhere?.status ?? 'online',
       consoles: (known?.consoles ?? 0) + 1, lastAssignedAt: known?.lastAssignedAt ?? 0,
-    });
+    };
+    this.#agents.set(account.id, agent);
+    this.#presence.setAgentState(account.id, { status: agent.status, maxChats: agent.maxChats });
     this.#dispatchSoon();
     this.#announceAgents();
   }
@@ -441,20 +447,40 @@ export class AgentDesk {
     const agent = this.#agents.get(agentId);
     if (!agent || !AGENT_STATES.includes(status)) return { error: 'status_invalid' };
     agent.status = status;
+    this.#presence.setAgentState(agentId, { status, maxChats: agent.maxChats });
+    this.#fanout.publish({ to: 'desk', event: 'status', agentId, status });
     this.#log.info('agent_status', { agentId, status });
     this.#announceAgents();
     if (status === 'online') this.#dispatchSoon();
     return { ok: true, status };
   }
 
+  // The account set its state on a console on another instance: its consoles here follow.
+  #statusSetElsewhere(agentId, status) {
+    const agent = this.#agents.get(agentId);
+    if (!agent || !AGENT_STATES.includes(status)) return;
+    agent.status = status;
+    this.#presence.setAgentState(agentId, { status, maxChats: agent.maxChats });
+    if (status === 'online') this.#dispatchSoon();
+  }
+
+  // A logged-in agent on this instance, else on another one (as its instance announced
+  // it): a transfer may go to either, the store's claim decides.
+  #agentAnywhere(agentId) {
+    const here = this.#agents.get(agentId);
+    if (here) return here;
+    const remote = this.#presence.agents().find((agent) => agent.id === agentId);
+    return remote ? { ...remote, status: remote.status ?? 'online', maxChats: remote.maxChats ?? this.#config.agentMaxChats, lastAssignedAt: 0 } : null;
+  }
+
   /**
-   * The agents logged in now, with their state and load: all of them, or (with
-   * `viewer`) those an account may see: an admin every one, an agent those sharing a team.
+   * The agents logged in now on any instance, with their state and load: all of them, or
+   * (with `viewer`) those an account may see: an admin every one, an agent those sharing a team.
    */
   agentList(viewer = null) {
     const visible = (agent) => !viewer || viewer.role === 'admin' || agent.id === viewer.id || agent.teamIds.some((teamId) => (viewer.teamIds ?? []).includes(teamId));
-    return [...this.#agents.values()].filter(visible).map((agent) => ({
-      id: agent.id, name: agent.name, status: agent.status, teamIds: agent.teamIds, active: this.#held.get(agent.id)?.size ?? 0, maxChats: agent.maxChats,
+    return this.#presence.agents().map((agent) => this.#agents.get(agent.id) ?? agent).filter(visible).map((agent) => ({
+      id: agent.id, name: agent.name, status: agent.status ?? 'online', teamIds: agent.teamIds ?? [], active: this.#held.get(agent.id)?.size ?? 0, maxChats: agent.maxChats ?? this.#config.agentMaxChats,
     }));
   }
 
@@ -626,7 +652,7 @@ export class AgentDesk {
     const now = this.#clock();
     const entry = { at: now, byId: agent.id, byName: agent.name, text: note ?? '' };
     if (typeof toAgentId === 'string') {
-      const target = this.#agents.get(toAgentId);
+      const target = this.#agentAnywhere(toAgentId);
       if (!target || toAgentId === agent.id) return { error: 'agent_unavailable' };
       if (target.status !== 'online') return { error: 'agent_away' };
       if (!this.#teams.conversationVisibleTo(target, { ...conversation, agentId: null })) return { error: 'agent_not_in_team' };
@@ -681,7 +707,7 @@ export class AgentDesk {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'ended', endedAt: now });
-    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#handled((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'typing', on: false });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'ended', by: 'agent' });
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'rating_requested' });
@@ -695,7 +721,7 @@ export class AgentDesk {
     const { conversation, error } = await this.#assigned(agent, conversationId);
     if (error) return { error };
     await this.changePhase(conversationId, { state: 'bot', endedAt: now });
-    this.#handlingTimes.record((now - conversation.acceptedAt) / 1000);
+    this.#handled((now - conversation.acceptedAt) / 1000);
     this.#presence.toVisitors(conversationId, { type: 'event', event: 'returned_to_bot' });
     this.#log.info('returned_to_bot', { conversationId, agentId: agent.id });
     this.#freed();
@@ -711,6 +737,12 @@ export class AgentDesk {
     const stored = await this.#store.appendServerMessage(ticket.conversationId, { author: 'agent', name: agent.name, agentId: agent.id, text, now: this.#clock() });
     this.#presence.toVisitors(ticket.conversationId, msgFrame(stored));
     return { ok: true, seq: stored.seq };
+  }
+
+  // The ETA's handling times are every instance's: each records the ones it hears of.
+  #handled(seconds) {
+    this.#handlingTimes.record(seconds);
+    this.#fanout.publish({ to: 'desk', event: 'handled', seconds });
   }
 
   // An agent has room for one more: the queue may move, and the consoles see the load.

@@ -258,13 +258,16 @@ export class ConversationStore {
    * stored in the same batch right after the message (seq + 1, `replyTo` = cmid), so
    * history shows it and a crash cannot keep one without the other.
    *
-   * `fileHotQuestion()` is called once the message will be stored (not for a duplicate
-   * or a wrong cseq); the hot-question group change it returns ({siteId, group, evicted},
-   * reports/hot-questions.js), if any, is stored in the message's batch.
+   * `fileHotQuestion(shared)`, given for a question the bot could not answer, is called
+   * once the message will be stored (not for a duplicate or a wrong cseq); the
+   * hot-question group change it returns ({siteId, group, evicted},
+   * reports/hot-questions.js), if any, is stored in the message's batch. `shared` is
+   * null here (this process is the only writer); PostgresStore passes what other
+   * instances stored.
    *
    * @returns {Promise<{seq: number, serverId: string, duplicate: boolean, reply: object|null} | {expectedCseq: number}>}
    */
-  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = () => null }) {
+  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = null }) {
     return this.#serialized(conversationId, async () => {
       const earlier = await this.#read(`cmid:${conversationId}:${cmid}`);
       if (earlier) return { seq: earlier.seq, serverId: earlier.serverId, duplicate: true };
@@ -280,7 +283,7 @@ export class ConversationStore {
       const [stored, reply] = await this.#append(conversationId, messages, (seq, serverId) => {
         const operations = [{ type: 'put', key: `cmid:${conversationId}:${cmid}`, value: { seq, serverId } }];
         if (epoch !== undefined) operations.push({ type: 'put', key: cseqKey, value: { next: cseq + 1 } });
-        const filed = fileHotQuestion();
+        const filed = fileHotQuestion?.(null);
         if (filed) operations.push(...this.#hotQuestionGroupOperations(filed));
         return operations;
       });
@@ -362,6 +365,11 @@ export class ConversationStore {
     for await (const [key, group] of this.#db.iterator({ gt: 'hotgroup:', lt: 'hotgroup;' })) {
       yield { siteId: key.slice('hotgroup:'.length, key.lastIndexOf(':')), group };
     }
+  }
+
+  /** Group changes stored by other processes since: none, this process is the only writer (see PostgresStore). */
+  async hotQuestionChanges() {
+    return { reset: false, groups: [] };
   }
 
   // Operations storing a changed group and dropping an evicted one, for a message's batch.

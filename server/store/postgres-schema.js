@@ -163,6 +163,27 @@ export const MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'hot questions filed by several instances: versions per site, evicted groups kept a while',
+    sql: `
+      -- A group's version is the site's at its last change; an evicted group stays a
+      -- while with no group (the other instances learn it is gone).
+      ALTER TABLE hot_question_groups ALTER COLUMN question_group DROP NOT NULL;
+      ALTER TABLE hot_question_groups ADD COLUMN version bigint NOT NULL DEFAULT 0;
+      ALTER TABLE hot_question_groups ADD COLUMN evicted_at bigint;
+      CREATE INDEX hot_question_groups_version ON hot_question_groups (site_id, version);
+      -- One row per site, locked by each filing: the version, the next group number and
+      -- the count filed on the UTC day.
+      CREATE TABLE hot_question_sites (
+        site_id text PRIMARY KEY,
+        version bigint NOT NULL,
+        next_number integer NOT NULL,
+        day integer NOT NULL,
+        filed integer NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, each in its own transaction. */

@@ -27,6 +27,11 @@ const RECONNECT_PAUSE_MS = 250;
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 const connectionLost = (error) => CONNECTION_CODES.has(error.code) || /Connection terminated|Client has encountered a connection error/.test(error.message);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const DAY_MS = 86_400_000;
+// An evicted hot-question group is kept (without its group) this long, so the other
+// instances learn it is gone; one that has not caught up with a site for longer reads
+// the site's groups afresh.
+const EVICTED_KEPT_MS = DAY_MS;
 
 export class StoreUnreachableError extends Error {
   code = 'store_unreachable';
@@ -218,10 +223,12 @@ export class PostgresStore {
   }
 
   /** See ConversationStore.appendVisitorMessage: the same arguments and results. */
-  appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = () => null }) {
+  async appendVisitorMessage(conversationId, { cmid, cseq, epoch, text, clientTime, now, meta, botReply = null, fileHotQuestion = null }) {
     // Filed at most once, even when the transaction is run again.
     let filed;
-    return this.#transaction(async (client, { afterUnknownCommit }) => {
+    let storedGroup = null; // {siteId, version} once the group change is in the transaction
+    const result = await this.#transaction(async (client, { afterUnknownCommit }) => {
+      storedGroup = null;
       const lastSeq = await this.#lockConversation(client, conversationId);
       // Read after the lock is granted: a statement sees what committed before it began,
       // so the checks must not share the statement that waited for the lock.
@@ -254,10 +261,15 @@ export class PostgresStore {
         }
         return also;
       });
-      if (filed === undefined) filed = fileHotQuestion();
-      if (filed) await this.#storeHotQuestionGroup(client, filed);
+      if (fileHotQuestion) {
+        const site = await this.#lockHotQuestionSite(client, conversationId, now);
+        if (filed === undefined) filed = fileHotQuestion(await this.#sharedHotQuestions(client, site, now));
+        if (filed) storedGroup = await this.#storeHotQuestionGroup(client, site, filed, now);
+      }
       return { seq: stored.seq, serverId: stored.serverId, duplicate: false, reply: reply ?? null };
     }, { retryUnknownCommit: true });
+    if (storedGroup) this.#sawHotQuestionVersion(storedGroup.siteId, storedGroup.version, now);
+    return result;
   }
 
   /** Bot, agent and system messages: numbered in the same sequence as the visitor's. */
@@ -338,14 +350,69 @@ export class PostgresStore {
 
   /** Every stored hot-question group, per site in filing order (reports/hot-questions.js). */
   async *hotQuestionGroups() {
-    const rows = await this.#query('SELECT site_id, question_group FROM hot_question_groups ORDER BY site_id, number');
+    // The versions first: a group changed between the two reads is handed over again later.
+    const now = Date.now();
+    for (const site of await this.#query('SELECT site_id, version FROM hot_question_sites')) this.#sawHotQuestionVersion(site.site_id, Number(site.version), now);
+    const rows = await this.#query('SELECT site_id, question_group FROM hot_question_groups WHERE question_group IS NOT NULL ORDER BY site_id, number');
     for (const row of rows) yield { siteId: row.site_id, group: row.question_group };
   }
 
-  async #storeHotQuestionGroup(client, { siteId, group, evicted }) {
-    await client.query(`INSERT INTO hot_question_groups (site_id, number, question_group) VALUES ($1, $2, $3)
-      ON CONFLICT (site_id, number) DO UPDATE SET question_group = EXCLUDED.question_group`, [siteId, group.number, group]);
-    if (evicted !== null) await client.query('DELETE FROM hot_question_groups WHERE site_id = $1 AND number = $2', [siteId, evicted]);
+  /**
+   * The site's group changes other instances stored since this store last handed them
+   * over: {reset, groups: [{number, group | null (evicted)}]}; with `reset` the groups
+   * are all the site has (read afresh).
+   */
+  hotQuestionChanges(siteId, now) {
+    return this.#hotQuestionChangesWith((sql, values) => this.#query(sql, values), siteId, now);
+  }
+
+  // What each site's groups have been read up to: {version, at}.
+  #hotQuestionSeen = new Map();
+
+  #sawHotQuestionVersion(siteId, version, at) {
+    const seen = this.#hotQuestionSeen.get(siteId);
+    this.#hotQuestionSeen.set(siteId, { version: Math.max(version, seen?.version ?? 0), at });
+  }
+
+  async #hotQuestionChangesWith(query, siteId, now) {
+    const seen = this.#hotQuestionSeen.get(siteId);
+    // Evicted groups older than EVICTED_KEPT_MS are gone from the table: read afresh.
+    const reset = seen !== undefined && now - seen.at > EVICTED_KEPT_MS;
+    const since = reset ? -1 : seen?.version ?? 0;
+    const rows = await query('SELECT number, question_group, version FROM hot_question_groups WHERE site_id = $1 AND version > $2 ORDER BY number', [siteId, since]);
+    this.#sawHotQuestionVersion(siteId, Math.max(since, ...rows.map((row) => Number(row.version))), now);
+    const groups = rows.filter((row) => !reset || row.question_group !== null).map((row) => ({ number: row.number, group: row.question_group }));
+    return { reset, groups };
+  }
+
+  // The site's row, locked until the transaction ends: one instance files for a site at a time.
+  async #lockHotQuestionSite(client, conversationId, now) {
+    const { rows: [{ site_id: siteId }] } = await client.query(`SELECT record->>'siteId' AS site_id FROM conversations WHERE id = $1`, [conversationId]);
+    await client.query(`INSERT INTO hot_question_sites (site_id, version, next_number, day, filed)
+      SELECT $1, coalesce(max(version), 0), coalesce(max(number), 0) + 1, $2, 0 FROM hot_question_groups WHERE site_id = $1
+      ON CONFLICT (site_id) DO NOTHING`, [siteId, Math.floor(now / DAY_MS)]);
+    const { rows: [site] } = await client.query('SELECT version, next_number, day, filed FROM hot_question_sites WHERE site_id = $1 FOR UPDATE', [siteId]);
+    return { siteId, version: Number(site.version), nextNumber: site.next_number, day: site.day, filed: site.filed };
+  }
+
+  // HotQuestions.file's `shared`: what other instances stored, read under the site's lock.
+  async #sharedHotQuestions(client, site, now) {
+    const changes = await this.#hotQuestionChangesWith(async (sql, values) => (await client.query(sql, values)).rows, site.siteId, now);
+    return { ...changes, nextNumber: site.nextNumber, filedToday: site.day === Math.floor(now / DAY_MS) ? site.filed : 0 };
+  }
+
+  async #storeHotQuestionGroup(client, site, { siteId, group, evicted }, now) {
+    const version = site.version + 1;
+    const day = Math.floor(now / DAY_MS);
+    await client.query(`INSERT INTO hot_question_groups (site_id, number, question_group, version) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (site_id, number) DO UPDATE SET question_group = EXCLUDED.question_group, version = EXCLUDED.version, evicted_at = NULL`, [siteId, group.number, group, version]);
+    if (evicted !== null) {
+      await client.query('UPDATE hot_question_groups SET question_group = NULL, version = $3, evicted_at = $4 WHERE site_id = $1 AND number = $2', [siteId, evicted, version, now]);
+      await client.query('DELETE FROM hot_question_groups WHERE site_id = $1 AND question_group IS NULL AND evicted_at < $2', [siteId, now - EVICTED_KEPT_MS]);
+    }
+    await client.query('UPDATE hot_question_sites SET version = $2, next_number = greatest(next_number, $3), day = $4, filed = $5 WHERE site_id = $1',
+      [siteId, version, group.number + 1, day, (site.day === day ? site.filed : 0) + 1]);
+    return { siteId, version };
   }
 
   async rate(conversationId, { stars, comment, now }) {

@@ -14,6 +14,7 @@ const LOCALES = new Set(['zh-CN', 'zh-TW', 'en']);
 export function siteProfile({ config, desk, knowledge }, siteId, locale) {
   const site = Object.hasOwn(config.sites, siteId) ? config.sites[siteId] : null;
   if (!site) return null;
+  const answerLocales = knowledge.answerLocales(siteId);
   const hours = describeBusinessHours(site.businessHours, LOCALES.has(locale) ? locale : 'en');
   return {
     name: site.name,
@@ -23,8 +24,10 @@ export function siteProfile({ config, desk, knowledge }, siteId, locale) {
     accent: site.accent,
     position: site.position,
     suggestions: knowledge.suggestedQuestions(siteId, site.suggestedQuestions),
-    // The widget then trains the KB JSON for its visitor's locale (web/widget/chat-widget.js).
-    localizedAnswers: knowledge.localizedAnswers(siteId),
+    // The locales with answer texts of their own, published beside the index as
+    // /kb/<siteId>/<version>.<locale>.json: a widget in one of them fetches its texts.
+    localizedAnswers: answerLocales.length > 0,
+    answerLocales,
     availability: { ...desk.availability(siteId), ...(hours ? { hours } : {}) },
   };
 }

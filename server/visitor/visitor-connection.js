@@ -233,7 +233,7 @@ export class VisitorConnection {
     }
     const result = await store.appendVisitorMessage(this.#conversationId, {
       cmid: frame.cmid, cseq: frame.cseq, epoch: this.#epoch, text: frame.text, clientTime: frame.clientTime, now, meta, botReply,
-      fileHotQuestion: () => (unanswered ? hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }) : null),
+      fileHotQuestion: unanswered ? (shared) => hotQuestions.file({ siteId: this.#siteId, visitorId: this.#visitorId, text: frame.text, tier: verdict.tier, at: now }, shared) : null,
     });
     if (result.expectedCseq !== undefined) return this.send({ type: 'nack', cmid: frame.cmid, expectedCseq: result.expectedCseq });
     this.send({ type: 'ack', cmid: frame.cmid, cseq: frame.cseq, seq: result.seq, serverId: result.serverId });

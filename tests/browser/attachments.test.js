@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { watchPage } from './chromium.js';
 import { AgentClient, conversationIdOf } from './agent-client.js';
 import { dataAttributePage, routeHostPage, screenshot, switchableServerLine, useKefuWorld, widgetOnline } from './kefu-server.js';
@@ -62,7 +63,7 @@ const imageShown = (page) => page.waitForFunction(() => {
   return image && image.complete && image.naturalWidth > 0 && image.src.startsWith('blob:');
 }, null, { timeout: 15_000 });
 
-test('a 10 MB image picked, the page reloaded while it uploads: uploaded again after the reload, delivered once, shown in the thread', async () => {
+test('a 10 MB image picked, the page reloaded while it uploads: after the reload only the rest is sent, delivered once, shown in the thread', async () => {
   const context = await world.browser.newContext();
   const page = await context.newPage();
   const problems = await watchPage(page);
@@ -73,21 +74,27 @@ test('a 10 MB image picked, the page reloaded while it uploads: uploaded again a
   // Valid PNG data then padding to 10 MB (decoders stop at IEND).
   const image = png(64, 48, [255, 200, 0]);
   const bytes = Buffer.concat([image, Buffer.alloc(10_000_000 - image.length)]);
-  // The first upload never completes: the reload interrupts it.
-  let stalled = 0;
-  const stall = (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    stalled += 1;
-    return undefined; // left hanging
-  };
-  await page.route('**/attachments', stall);
+  const uploads = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() === 'POST' && url.pathname === '/attachments') uploads.push(Object.fromEntries(url.searchParams));
+  });
+  // A slow uplink (1 MB/s), so the reload comes while the bytes are on their way, also on a busy machine.
+  const network = await context.newCDPSession(page);
+  await network.send('Network.enable');
+  await network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
   await page.setInputFiles('kefu-chat >> input.attach-input', { name: '截图.png', mimeType: 'image/png', buffer: bytes });
   await page.waitForSelector('kefu-chat >> .attach-status progress:not([hidden])');
+  await page.waitForFunction(() => {
+    const status = document.querySelector('kefu-chat').shadowRoot.querySelector('.attach-status [role=status]')?.textContent ?? '';
+    return Number(/(\d+)%$/.exec(status)?.[1] ?? 0) >= 20;
+  }, null, { timeout: 15_000 });
   assert.match(await page.textContent('kefu-chat >> .attach-status [role=status]'), /^正在上传 截图\.png… \d+%$/);
   await screenshot(page, 'attachment-uploading');
-  assert.equal(stalled, 1);
+  assert.equal(uploads.length, 1);
+  assert.equal(uploads[0].offset, '0');
 
-  await page.unroute('**/attachments', stall);
+  await network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await page.reload();
   await page.click('kefu-chat >> button.launcher');
   await widgetOnline(page);
@@ -103,7 +110,13 @@ test('a 10 MB image picked, the page reloaded while it uploads: uploaded again a
   await page.waitForTimeout(300);
   const visitorMessages = (await storedMessages(conversationId)).filter((message) => message.author === 'visitor');
   assert.equal(visitorMessages.length, 1, 'delivered exactly once');
-  assert.deepEqual(visitorMessages[0].attachment, { id: visitorMessages[0].attachment.id, name: '截图.png', type: 'image/png', size: 10_000_000, width: 64, height: 48 });
+  // The bytes the server put together are the file's: its id is their SHA-256.
+  assert.deepEqual(visitorMessages[0].attachment, { id: createHash('sha256').update(bytes).digest('hex'), name: '截图.png', type: 'image/png', size: 10_000_000, width: 64, height: 48 });
+  // After the reload the same upload went on from what the server had: less than the file.
+  assert.equal(uploads.length, 2, JSON.stringify(uploads));
+  assert.equal(uploads[1].upload, uploads[0].upload);
+  const resumedAt = Number(uploads[1].offset);
+  assert.ok(resumedAt >= 1_000_000 && resumedAt < 10_000_000, `the second upload started at byte ${resumedAt}`);
   assert.equal(await page.locator('kefu-chat >> .messages li.visitor').count(), 1);
   assert.deepEqual(problems, []);
   await context.close();

@@ -91,7 +91,7 @@ async function requestsToChatServer(body) {
   return seen;
 }
 
-test('README snippet on another origin: the widget loads from the chat server and chats; a repeat visit fetches only the loader', async () => {
+test('README snippet on another origin: the widget loads from the chat server and chats; a repeat visit fetches only the loader and the KB pointer', async () => {
   host.pages.set('/snippet.html', snippetPage());
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -103,11 +103,16 @@ test('README snippet on another origin: the widget loads from the chat server an
   assert.deepEqual(await page.evaluate(() => window.kefuErrors), undefined);
   assert.deepEqual(problems, []);
   // What a visitor downloads before the panel is usable, as sent (brotli).
-  const sent = Object.fromEntries(firstVisit.map(({ path, bytes, encoding }) => [path.replace(/\/v\/[0-9a-f]+\//, '/v/<hash>/'), `${bytes} B ${encoding}`]));
+  const versioned = (path) => path.replace(/\/v\/[0-9a-f]+\//, '/v/<hash>/').replace(/\/kb\/demo\/[0-9a-f]{32}\./, '/kb/demo/<version>.');
+  const sent = Object.fromEntries(firstVisit.map(({ path, bytes, encoding }) => [versioned(path), `${bytes} B ${encoding}`]));
   console.log(`# first visit from another origin: ${JSON.stringify(sent)}`);
-  for (const { path, encoding } of firstVisit) assert.equal(encoding, 'br', `${path} is sent brotli-compressed`);
-  assert.deepEqual(firstVisit.map(({ path }) => path.replace(/\/v\/[0-9a-f]+\//, '/v/<hash>/')).sort(), [
-    '/kb/demo.json',
+  // The KB pointer is a redirect with no body; everything with one comes brotli-compressed.
+  for (const { path, encoding, status } of firstVisit) if (status !== 302) assert.equal(encoding, 'br', `${path} is sent brotli-compressed`);
+  // The bilingual demo KB: its trained index (the default texts) and its English texts beside it.
+  assert.deepEqual(firstVisit.map(({ path }) => versioned(path)).sort(), [
+    '/kb/demo.kfi',
+    '/kb/demo/<version>.en.json',
+    '/kb/demo/<version>.kfi',
     '/kefu/kefu-loader.js',
     '/kefu/v/<hash>/kefu-core.mjs',
     '/kefu/v/<hash>/kefu-core.wasm',
@@ -125,7 +130,9 @@ test('README snippet on another origin: the widget loads from the chat server an
     await again.waitForFunction(() => window.kefuReady);
   });
   console.log(`# repeat visit: ${JSON.stringify(repeatVisit)}`);
-  assert.deepEqual(repeatVisit.map(({ path }) => path), ['/kefu/kefu-loader.js']);
+  // The loader and the KB pointer (a redirect, asked on every page view so a new KB
+  // version reaches the page; docs/server.md, "Knowledge bases"): nothing else.
+  assert.deepEqual(repeatVisit.map(({ path }) => path).sort(), ['/kb/demo.kfi', '/kefu/kefu-loader.js']);
   assert.ok(repeatVisit[0].bytes <= 2048, 'the loader is at most 2 KB');
   await context.close();
 });

@@ -12,8 +12,8 @@ import { syntheticKb } from '../../bench/faq/synthetic-kb.mjs';
 import { answerFor } from '../../web/core/kb-locale.js';
 
 const world = useKefuWorld();
-// The demo KB's answers with their default texts only: a KB that answers per locale is
-// trained in the widget (the index holds one text per answer), and this is about the index.
+// The demo KB's answers with their default texts only: this is about the index (the
+// per-locale texts beside it are widget-home.test.js's).
 const bilingualDemoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8'));
 const demoKb = { ...bilingualDemoKb, faqs: bilingualDemoKb.faqs.map((faq) => ({ ...faq, answer: answerFor(faq.answer) })) };
 

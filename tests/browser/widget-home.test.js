@@ -90,23 +90,44 @@ Kefu('boot', {siteId: 'demo', locale: 'en', texts: {en: {greeting: 'Hello from b
   await page.close();
 });
 
-test('a zh-TW visitor of a bilingual KB gets the zh-TW answer where the KB has one, else the default; so does the server\'s record', async () => {
+test('a zh-TW visitor of a bilingual KB gets the zh-TW answer where the KB has one, else the default, from the binary index; setLocale switches the answers at once; so does the server\'s record', async () => {
   const agent = await AgentClient.login(world.server, '小林');
   const { page, problems, welcomed } = await openPage({ locale: 'zh-TW' });
   await page.click('kefu-chat >> button.launcher');
   await widgetOnline(page);
   const conversationId = await welcomed;
-  await page.fill('kefu-chat >> textarea', '忘记密码了怎么办');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('kefu-chat >> .messages li.bot');
-  await page.fill('kefu-chat >> textarea', '怎么开发票');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('kefu-chat >> .messages li.bot >> nth=1');
-  const bot = (await conversation(page)).filter(([author]) => author === 'bot').map(([, text]) => text);
-  assert.deepEqual(bot, [answerOf('reset-password')['zh-TW'], answerOf('invoice').default]);
+  const botTexts = async () => (await conversation(page)).filter(([author]) => author === 'bot').map(([, text]) => text);
+  const ask = async (text, count) => {
+    await page.fill('kefu-chat >> textarea', text);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`kefu-chat >> .messages li.bot >> nth=${count - 1}`);
+  };
+  await ask('忘记密码了怎么办', 1);
+  await page.waitForFunction((expected) => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.bot .bubble')].at(0)?.textContent === expected, answerOf('reset-password')['zh-TW']);
+  await ask('怎么开发票', 2);
+  assert.deepEqual(await botTexts(), [answerOf('reset-password')['zh-TW'], answerOf('invoice').default]);
+  await screenshot(page, 'answers-zh-TW');
+
+  // No reload: the answers on screen and the next one are English.
+  await page.evaluate(() => window.Kefu('setLocale', 'en'));
+  await page.waitForFunction((expected) => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.bot .bubble')].at(0)?.textContent === expected, answerOf('reset-password').en);
+  await ask('如何申请退款', 3);
+  assert.deepEqual(await botTexts(), [answerOf('reset-password').en, answerOf('invoice').en, answerOf('refund').en]);
+  await screenshot(page, 'answers-after-setLocale-en');
+
+  // The binary index and each locale's texts beside it; the KB JSON is never trained here.
+  const kbRequests = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname).filter((path) => path.startsWith('/kb/')));
+  assert.ok(kbRequests.includes('/kb/demo.kfi'), kbRequests.join(' ')); // the pointer to /kb/demo/<version>.kfi
+  assert.ok(kbRequests.some((path) => /^\/kb\/demo\/[0-9a-f]{32}\.zh-TW\.json$/.test(path)), kbRequests.join(' '));
+  assert.ok(kbRequests.some((path) => /^\/kb\/demo\/[0-9a-f]{32}\.en\.json$/.test(path)), kbRequests.join(' '));
+  assert.ok(!kbRequests.includes('/kb/demo.json'), kbRequests.join(' '));
+
+  // The server recorded each reply in the locale the visitor read then (setLocale made
+  // the connection again with it: the last question is stored once the line is back).
+  await page.waitForFunction(() => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor .delivery')].filter((line) => ['delivered', 'read'].includes(line.dataset.delivery)).length === 3);
   agent.send({ type: 'history', conversationId });
   const { messages } = await agent.next((frame) => frame.type === 'history' && frame.conversationId === conversationId);
-  assert.deepEqual(messages.filter((m) => m.author === 'bot').map((m) => m.text), bot);
+  assert.deepEqual(messages.filter((m) => m.author === 'bot').map((m) => m.text), [answerOf('reset-password')['zh-TW'], answerOf('invoice').default, answerOf('refund').en]);
   assert.deepEqual(problems, []);
   agent.close();
   await page.close();
@@ -148,6 +169,8 @@ test('commands and events: update reaches agents, getState, prefill, setLocale; 
   await page.evaluate(() => {
     window.kefuEvents = [];
     for (const name of ['conversation_started', 'conversation_ended', 'rated']) window.Kefu('on', name, (detail) => window.kefuEvents.push([name, detail ?? null]));
+    // Any error event is a console error, which watchPage counts as a problem.
+    window.Kefu('on', 'error', (detail) => console.error('kefu error event', JSON.stringify(detail)));
   });
   const state = () => page.evaluate(() => new Promise((resolve) => window.Kefu('getState', resolve)));
   await page.evaluate(() => window.Kefu('update', { attributes: { plan: 'pro', seats: 12 } }));
@@ -192,21 +215,60 @@ test('commands and events: update reaches agents, getState, prefill, setLocale; 
   const transcript = readFileSync(await download.path(), 'utf8');
   for (const line of ['You: I need a person', 'Mei: Hello, Mei here.']) assert.ok(transcript.includes(line), transcript);
 
-  const before = await conversation(page);
+  const texts = async () => (await conversation(page)).map(([author, text]) => [author, text]);
+  const siteConversations = async () => {
+    agent.send({ type: 'report', by: 'site', days: 1 });
+    const report = await agent.next((frame) => frame.type === 'report');
+    return report.rows.find((row) => row.key === 'demo')?.conversations ?? 0;
+  };
+  const conversationsBefore = await siteConversations();
+  const before = await texts();
+  const secondWelcome = conversationIdOf(page);
   await page.click('kefu-chat >> button.new-conversation');
-  await page.waitForSelector('kefu-chat >> .home .divider:not([hidden])');
-  assert.deepEqual(await conversation(page), before, 'the old conversation stays as history');
+  await page.waitForSelector('kefu-chat >> .messages li.divider');
+  await page.waitForSelector('kefu-chat >> .home:not([hidden])');
+  assert.deepEqual(await texts(), before, 'the old conversation stays as history');
   assert.equal(await page.evaluate(() => document.querySelector('kefu-chat').shadowRoot.activeElement?.tagName), 'TEXTAREA');
   await screenshot(page, 'new-conversation');
+  // Another conversation on the server: the console and the reports see two.
+  const secondId = await secondWelcome;
+  assert.notEqual(secondId, conversationId);
   await page.click('kefu-chat >> .home .suggestions button >> nth=1');
   await page.waitForSelector('kefu-chat >> .panel[data-phase=bot]');
   await page.waitForFunction(() => window.kefuEvents.filter(([name]) => name === 'conversation_started').length === 2);
+  await page.waitForSelector('kefu-chat >> .messages li.bot >> nth=1');
+  // The console has each conversation's own history: the old one's messages are not the new one's.
+  const historyOf = async (id) => {
+    agent.send({ type: 'history', conversationId: id });
+    return (await agent.next((frame) => frame.type === 'history' && frame.conversationId === id)).messages.map((m) => m.text);
+  };
+  const [oldHistory, newHistory] = [await historyOf(conversationId), await historyOf(secondId)];
+  assert.ok(oldHistory.includes('Hello, Mei here.') && !newHistory.includes('Hello, Mei here.'), JSON.stringify({ oldHistory, newHistory }));
+  assert.equal(newHistory[0], (await texts()).at(-2)[1], 'the new conversation starts with the question asked after the divider');
+  assert.equal(await siteConversations(), conversationsBefore + 1);
   assert.deepEqual(await page.evaluate(() => window.kefuEvents), [
     ['conversation_started', null],
     ['conversation_ended', null],
     ['rated', { stars: 4 }],
     ['conversation_started', null],
   ]);
+  const both = await texts();
+  assert.deepEqual(both.slice(0, before.length), before);
+
+  // After a reload: the same two conversations, the divider between them, the new one resumed.
+  const resumed = conversationIdOf(page);
+  await page.reload();
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  assert.equal(await resumed, secondId);
+  await page.waitForSelector('kefu-chat >> .messages li.divider');
+  // The page boots in its own locale again (zh-CN); in English, the same thread as before.
+  await page.evaluate(() => window.Kefu('setLocale', 'en'));
+  await page.waitForFunction((expected) => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.bot .bubble')].at(-1)?.textContent === expected, both.at(-1)[1]);
+  assert.deepEqual(await texts(), both);
+  const order = await page.$$eval('kefu-chat >> .messages li', (items) => items.map((item) => (item.classList.contains('divider') ? 'divider' : 'message')));
+  assert.equal(order.indexOf('divider'), before.length, 'the divider sits between the two conversations');
+  await screenshot(page, 'new-conversation-after-reload');
   assert.deepEqual(problems, []);
   agent.close();
   await page.close();

@@ -124,6 +124,78 @@ test('what the shell stored restores the session after a reload', () => {
   reloaded.dispose();
 });
 
+test('a bot answer in the view carries its FAQ id, also after a reload (the widget shows the locale\'s text by it)', () => {
+  const { session, world } = harness();
+  world.welcome();
+  world.event({ type: 'send_text', text: '忘记密码了怎么办' });
+  world.event({ type: 'send_text', text: '付款' });
+  world.event({ type: 'choose_suggestion', faqId: session.view().messages.at(-1).suggestions[0].faqId });
+  const answers = (view) => view.messages.filter((m) => m.author === 'bot').map((m) => [m.tier, m.faqId]);
+  const expected = [['answer', 'reset-password'], ['suggest', undefined], ['answer', world.lastSent('message').bot.faqId]];
+  assert.deepEqual(answers(session.view()), expected);
+  session.dispose();
+  const reloaded = new ChatSession(core, { config: { siteId: 'demo' }, knowledgeBase: demoKb });
+  reloaded.restore({ snapshot: world.snapshot, journal: world.journal, now: world.now + 5000 });
+  assert.deepEqual(answers(reloaded.view()), expected);
+  reloaded.dispose();
+});
+
+test('new_conversation after the end: the next hello has no token, numbering starts again, the old messages stay above a divider, also after a reload', () => {
+  const { session, world } = harness();
+  world.welcome();
+  assert.throws(() => world.event({ type: 'new_conversation' }), (error) => error.code === 'invalid_in_state');
+  world.event({ type: 'send_text', text: '忘记密码了怎么办' });
+  const question = world.lastSent('message');
+  world.server({ type: 'ack', cmid: question.cmid, cseq: question.cseq, seq: 1, serverId: 'c:1' });
+  world.event({ type: 'request_handoff' });
+  world.server({ type: 'event', event: 'agent_joined', name: '小李' });
+  world.server({ type: 'msg', seq: 7, serverId: 'c:7', author: 'agent', text: '还有问题吗', time: 3 });
+  world.server({ type: 'event', event: 'ended', by: 'agent' });
+  const old = session.view().messages.map((m) => [m.author, m.text]);
+
+  const effects = world.event({ type: 'new_conversation' });
+  assert.deepEqual(effects.filter((e) => e.type === 'disconnect' || e.type === 'connect').map((e) => e.type), ['disconnect', 'connect']);
+  assert.ok(effects.some((e) => e.type === 'persist' && 'snapshot' in e), 'a snapshot replaces the old journal');
+  const view = session.view();
+  assert.equal(view.phase, 'bot');
+  assert.deepEqual(view.messages.slice(0, -1).map((m) => [m.author, m.text]), old);
+  assert.equal(view.messages.at(-1).author, 'divider');
+
+  const helloAfter = (target) => {
+    target.sent.length = 0;
+    target.event({ type: 'connected' });
+    return target.lastSent('hello');
+  };
+  const hello = helloAfter(world);
+  assert.equal(hello.sessionToken, null);
+  assert.equal(hello.lastSeq, 0);
+  world.server({ type: 'welcome', v: 1, sessionToken: 't2', conversationId: 'c2', lastSeq: 0, nextCseq: 1, state: 'bot', agentsOnline: true });
+  world.event({ type: 'send_text', text: '怎么开发票' });
+  const first = world.lastSent('message');
+  assert.equal(first.cseq, 1, 'the new conversation numbers from 1');
+  world.server({ type: 'ack', cmid: first.cmid, cseq: 1, seq: 1, serverId: 'c2:1' });
+  world.server({ type: 'msg', seq: 2, serverId: 'c2:2', author: 'agent', text: '新的对话你好', time: 9 });
+  const shown = session.view().messages.map((m) => [m.author, m.text]);
+  assert.deepEqual(shown.at(-1), ['agent', '新的对话你好'], 'seq 2 of the new conversation is not taken for an old one');
+  session.dispose();
+
+  const reloaded = new ChatSession(core, { config: { siteId: 'demo' }, knowledgeBase: demoKb });
+  reloaded.restore({ snapshot: world.snapshot, journal: world.journal, now: world.now + 5000 });
+  assert.deepEqual(reloaded.view().messages.map((m) => [m.author, m.text]), shown);
+  const again = { sent: [], now: world.now + 6000 };
+  again.event = (event) => {
+    for (const effect of reloaded.handle({ now: (again.now += 10), ...event })) if (effect.type === 'send') again.sent.push(effect.frame);
+  };
+  again.lastSent = (type) => again.sent.filter((frame) => frame.type === type).at(-1);
+  const resumed = helloAfter(again);
+  assert.equal(resumed.sessionToken, 't2');
+  assert.equal(resumed.lastSeq, 2);
+  reloaded.handle({ type: 'frame', text: JSON.stringify({ type: 'welcome', v: 1, sessionToken: 't2', conversationId: 'c2', lastSeq: 2, nextCseq: 2, state: 'bot', agentsOnline: true }), now: again.now + 10 });
+  again.event({ type: 'send_text', text: '再问一个' });
+  assert.equal(again.lastSent('message').cseq, 2);
+  reloaded.dispose();
+});
+
 test('every example frame from shared/protocol is understood; every invalid one is rejected with its code', () => {
   for (const fixture of fixtures.valid.filter((f) => f.direction === 'toClient')) {
     const { session, world } = harness();

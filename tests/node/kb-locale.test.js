@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaqEngine } from '../../web/core/index.js';
-import { answerFor, featuredQuestions, localizeKnowledgeBase } from '../../web/core/kb-locale.js';
+import { answerFor, answersByLocale, featuredQuestions, localizeKnowledgeBase } from '../../web/core/kb-locale.js';
 
 const KB = {
   faqs: [
@@ -41,4 +41,13 @@ test('FaqEngine answers with the text of its locale option; an answer object wit
     byDefault.dispose();
   }
   await assert.rejects(FaqEngine.create({ faqs: [{ id: 'a', question: 'q', answer: { en: 'x' } }] }), (error) => error.code === 'kb_invalid_entry');
+});
+
+test('each locale\'s own texts by FAQ id, for the widget to show over the default texts: only the entries that have one', () => {
+  assert.deepEqual([...answersByLocale(KB)], [
+    ['en', { pw: 'Choose "Forgot password" on the sign-in page.', invoice: 'Request an invoice on the order page.' }],
+    ['zh-TW', { pw: '在登入頁點擊忘記密碼。' }],
+  ]);
+  assert.deepEqual([...answersByLocale({ faqs: [{ id: 1, answer: '一个' }] })], []);
+  assert.deepEqual([...answersByLocale(null)], []);
 });

@@ -167,3 +167,60 @@ test('uploads past limits.uploadsInFlight get 503 while the others arrive, and g
     client.close();
   });
 });
+
+// A resumable upload's first part, cut off after `sent` bytes (a reload, a lost line).
+function cutOffUpload(server, token, query, bytes, sent) {
+  return new Promise((resolve) => {
+    const request = httpRequest(`${server.httpUrl}/attachments${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'content-length': String(bytes.length) } });
+    request.on('error', () => resolve());
+    request.write(bytes.subarray(0, sent), () => setTimeout(() => {
+      request.destroy();
+      resolve();
+    }, 100));
+  });
+}
+
+test('a resumable upload cut off keeps what arrived: the rest completes it (type checked on the whole file); a wrong offset is 409; another conversation has none of it', async () => {
+  await withTestServer({}, async (server) => {
+    const { client, welcome } = await visitor(server);
+    const token = welcome.sessionToken;
+    const file = Buffer.concat([PNG, Buffer.alloc(300_000, 7)]);
+    const offsetOf = async (id, bearer = token) => (await (await fetch(`${server.httpUrl}/attachments/uploads/${id}`, { headers: { authorization: `Bearer ${bearer}` } })).json()).offset;
+    const query = (id, offset, length = file.length) => `?upload=${id}&offset=${offset}&length=${length}`;
+
+    assert.equal(await offsetOf('upload-one'), 0);
+    await cutOffUpload(server, token, query('upload-one', 0), file, 120_000);
+    let kept = 0;
+    for (let tries = 0; tries < 50 && kept < 120_000; tries += 1) {
+      kept = await offsetOf('upload-one');
+      if (kept < 120_000) await new Promise((done) => setTimeout(done, 20));
+    }
+    assert.equal(kept, 120_000);
+    // The same upload id from another conversation opens nothing of it.
+    const other = await visitor(server);
+    assert.equal(await offsetOf('upload-one', other.welcome.sessionToken), 0);
+
+    const wrong = await upload(server, token, file.subarray(5), 'image/png', query('upload-one', 5));
+    assert.equal(wrong.status, 409);
+    assert.deepEqual((await wrong.json()).error, { code: 'offset_mismatch', message: 'the server has 120000 bytes of this upload', offset: 120_000 });
+
+    const rest = await upload(server, token, file.subarray(kept), 'image/png', query('upload-one', kept));
+    assert.equal(rest.status, 201);
+    assert.deepEqual(await rest.json(), { id: sha256(file), type: 'image/png', size: file.length });
+    assert.deepEqual(Buffer.from(await (await download(server, token, sha256(file))).arrayBuffer()), file);
+    assert.equal(await offsetOf('upload-one'), 0, 'a completed upload leaves nothing behind');
+
+    // Claimed a PNG, the whole is a PDF: refused once whole, like a one-piece upload.
+    const forged = Buffer.concat([PDF, Buffer.alloc(1000)]);
+    const first = await upload(server, token, forged.subarray(0, 500), 'image/png', query('upload-two', 0, forged.length));
+    assert.deepEqual([first.status, await first.json()], [200, { offset: 500 }]);
+    const whole = await upload(server, token, forged.subarray(500), 'image/png', query('upload-two', 500, forged.length));
+    assert.equal(whole.status, 415);
+    assert.equal((await whole.json()).error.code, 'type_mismatch');
+    // Bad parameters and a length over the cap are refused before any byte is kept.
+    assert.equal((await upload(server, token, PNG, 'image/png', '?upload=x&offset=0&length=3')).status, 400);
+    assert.equal((await upload(server, token, PNG, 'image/png', query('upload-three', 0, 100 * 1024 * 1024))).status, 413);
+    client.close();
+    other.client.close();
+  });
+});

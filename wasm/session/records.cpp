@@ -77,6 +77,7 @@ void readRecord(const Json& item, MessageRecord& r) {
   r.cmid = json::stringOr(item, "cmid");
   r.replyTo = json::stringOr(item, "replyTo");
   r.tier = json::stringOr(item, "tier");
+  r.faqId = json::stringOr(item, "faqId");
   r.attachment = attachmentText(item);
   r.seq = json::intOr(item, "seq");
   r.time = json::intOr(item, "time");

@@ -78,6 +78,7 @@ struct MessageRecord {
   std::string cmid;     // the visitor's own message, echoed
   std::string replyTo;  // the server's copy of a local bot reply: "bot:<replyTo>"
   std::string tier;     // bot replies: answer | suggest | handoff
+  std::string faqId;    // a bot answer's FAQ: the widget shows that FAQ's text in the visitor's locale
   std::string attachment;  // the message's attachment object (protocol rules) as JSON text, or empty
   std::int64_t seq = 0;  // 0 until the server numbered it
   std::int64_t time = 0;
@@ -172,6 +173,7 @@ void writeRecord(Out& out, const MessageRecord& r) {
   if (!r.attachment.empty()) record.json("attachment", r.attachment);
   record.string("author", r.author);
   if (!r.cmid.empty()) record.string("cmid", r.cmid);
+  if (!r.faqId.empty()) record.string("faqId", r.faqId);
   if (!r.id.empty()) record.string("id", r.id);
   record.string("k", r.seq != 0 ? "msg" : "bot");
   if (!r.name.empty()) record.string("name", r.name);

@@ -289,8 +289,9 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
     };
     writeRecord(next(), SessionRecord{sessionToken_, conversationId_});
     for (const auto& message : messages_) {
-      // Visitor messages come back with their outbox records.
-      if (message.author != "visitor") writeRecord(next(), message);
+      // Visitor messages come back with their outbox records; those no longer in it (an
+      // earlier conversation's) as messages.
+      if (message.author != "visitor" || !outbox_.find(message.cmid)) writeRecord(next(), message);
     }
     for (const auto& entry : outbox_.entries()) {
       writeRecord(next(), OutRecord{entry.cmid, entry.cseq, entry.createdAt, entry.frame, {}, {}});

@@ -115,6 +115,7 @@ class Session {
   std::optional<Error> replyAsBot(std::string_view text, std::int64_t now);
   std::optional<Error> onChooseSuggestion(const std::string& faqId, std::int64_t now);
   std::optional<Error> onRequestHandoff(const char* reason, std::int64_t now);
+  std::optional<Error> onNewConversation(std::int64_t now);
   std::optional<Error> onFrame(std::string_view text, std::int64_t now);
   std::optional<Error> onServerFrame(const Json& frame, std::int64_t now);
   std::optional<Error> onAck(std::string_view cmid, std::int64_t seq);
@@ -157,7 +158,7 @@ class Session {
   // `attachment`: the message's attachment object as JSON text (onVisitorText), or empty.
   std::string enqueueVisitorMessage(std::string_view text, std::int64_t now, const Json& bot, std::string_view attachment = {});
   void addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier, Suggestions suggestions,
-                          std::int64_t now);
+                          std::int64_t now, const std::string& faqId = {});
   // The phase record as it stands, moved to `phase`; the caller changes more fields.
   PhaseRecord phaseChange(Phase phase) const;
   void send(const Json& frame);

@@ -141,6 +141,8 @@ std::optional<Error> Session::handleEvent(const Json& event) {
     viewChanged_ = true;
   } else if (type == "typing") {
     if (phase_.phase == Phase::with_agent) send({{"type", "typing"}, {"on", json::boolOr(event, "on")}});
+  } else if (type == "new_conversation") {
+    error = onNewConversation(now);
   } else {
     return Error{"invalid_event", "unknown event type \"" + type + "\""};
   }
@@ -184,7 +186,7 @@ std::optional<Error> Session::replyAsBot(std::string_view text, std::int64_t now
     bot["faqId"] = best.id;
     bot["answer"] = best.answer;
     const std::string cmid = enqueueVisitorMessage(text, now, bot);
-    addLocalBotMessage(cmid, best.answer, "answer", {}, now);
+    addLocalBotMessage(cmid, best.answer, "answer", {}, now, best.id);
     if (phase_.unanswered != 0) {
       PhaseRecord next = phaseChange(phase_.phase);
       next.unanswered = 0;
@@ -219,10 +221,64 @@ std::optional<Error> Session::onChooseSuggestion(const std::string& faqId, std::
     if (entry.id != faqId) continue;
     if (!outbox_.hasRoomFor(entry.question.size())) return Error{"outbox_full", "too many messages are waiting to be sent"};
     const std::string cmid = enqueueVisitorMessage(entry.question, now, {{"tier", "answer"}, {"faqId", entry.id}, {"answer", entry.answer}});
-    addLocalBotMessage(cmid, entry.answer, "answer", {}, now);
+    addLocalBotMessage(cmid, entry.answer, "answer", {}, now, entry.id);
     return std::nullopt;
   }
   return Error{"unknown_faq", "no FAQ has id \"" + faqId + "\""};
+}
+
+// After the end (and the rating): the next message opens another conversation on the
+// server, and the one before stays on screen as history, above a divider. The server
+// opens one for a hello without a session token; everything numbered in the old one
+// (seqs, cseqs, read positions) starts again, so the old messages keep no seq and leave
+// the outbox, and a snapshot replaces the journal: a restore rebuilds this state, not
+// the old counters.
+std::optional<Error> Session::onNewConversation(std::int64_t now) {
+  if (phase_.phase != Phase::ended && phase_.phase != Phase::rated) return invalidInState("a new conversation", phase_.phase);
+  // What the old conversation still owes the server (a message, the rating) goes there first.
+  if (outbox_.unacknowledged() > 0 || !pendingControl_.empty()) {
+    return Error{"outbox_pending", "the last conversation has messages still on their way; try again once they are delivered"};
+  }
+  outbox_.trimAcknowledged(0);
+  outbox_.resetReadCursor();
+  std::vector<MessageRecord> history(messages_.begin(), messages_.end());
+  messages_ = MessageList(config_.maxMessages);
+  for (auto& message : history) {
+    message.seq = 0;
+    messages_.append(std::move(message));
+  }
+  MessageRecord divider;
+  divider.id = "new:" + nextCmid();
+  divider.author = "divider";
+  divider.time = now;
+  messages_.append(std::move(divider));
+  messages_.trim();
+  sessionToken_.clear();
+  conversationId_.clear();
+  lastSeq_ = 0;
+  seenUpTo_ = 0;
+  agentReadUpTo_ = 0;
+  nextCseq_ = 1;
+  earlyMessages_.clear();
+  resyncRequestedAt_ = 0;
+  PhaseRecord fresh;
+  fresh.phase = Phase::bot;
+  fresh.prechatDone = phase_.prechatDone;
+  phase_ = fresh;
+  effects_.snapshot(snapshotText(&lastSnapshotRecords_));
+  journalSinceSnapshot_ = 0;
+  viewChanged_ = true;
+  // A connection that said hello with the old token is made again without it.
+  if (connected_) {
+    effects_.add(EffectTag::disconnect);
+    connected_ = false;
+    welcomed_ = false;
+    agentTyping_ = false;
+    reconnectAttempts_ = 0;
+    reconnectAt_ = 0;
+    effects_.add(EffectTag::connect);
+  }
+  return std::nullopt;
 }
 
 std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t) {
@@ -239,13 +295,14 @@ std::optional<Error> Session::onRequestHandoff(const char* reason, std::int64_t)
 }
 
 void Session::addLocalBotMessage(const std::string& cmid, const std::string& text, const std::string& tier, Suggestions suggestions,
-                                 std::int64_t now) {
+                                 std::int64_t now, const std::string& faqId) {
   MessageRecord message;
   message.id = "bot:" + cmid;
   message.author = "bot";
   message.text = text;
   message.time = now;
   message.tier = tier;
+  message.faqId = faqId;
   message.suggestions = std::move(suggestions);
   writeRecord(newRecord(), message);
   apply(std::move(message));

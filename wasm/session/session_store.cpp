@@ -21,6 +21,7 @@ Json messageJson(const MessageRecord& message) {
   if (message.seq != 0) out["seq"] = message.seq;
   if (!message.name.empty()) out["name"] = message.name;
   if (!message.tier.empty()) out["tier"] = message.tier;
+  if (!message.faqId.empty()) out["faqId"] = message.faqId;
   // Written by toJsonText from a parsed object, so it parses back (snapshot() parses the same way).
   if (!message.attachment.empty()) out["attachment"] = Json::parse(message.attachment, nullptr, /*allow_exceptions=*/false);
   if (!message.suggestions.empty()) {

@@ -128,6 +128,7 @@ export type SessionEvent = (
   | { type: 'leave_message'; message: string; contact?: string; now?: number }
   | { type: 'submit_prechat'; fields: Record<string, string>; now?: number }
   | { type: 'panel'; open: boolean; now?: number }
+  | { type: 'new_conversation'; now?: number }
   | { type: 'typing'; on: boolean; now?: number }
   | { type: 'frame'; text: string; now?: number }
   | { type: 'connected' | 'disconnected' | 'timer'; now?: number }
@@ -152,12 +153,15 @@ export interface Attachment {
 
 export interface ViewMessage {
   id: string;
-  author: 'visitor' | 'bot' | 'agent' | 'system';
+  /** `divider`: where a `new_conversation` began (the messages above are the earlier one's). */
+  author: 'visitor' | 'bot' | 'agent' | 'system' | 'divider';
   text: string;
   time: number;
   seq?: number;
   name?: string;
   tier?: MatchTier;
+  /** The FAQ a bot answer came from. */
+  faqId?: string;
   delivery?: Delivery;
   suggestions?: { faqId: string; question: string }[];
   attachment?: Attachment;

@@ -3,6 +3,8 @@
 // text for the visitor's locale is chosen here, before the KB reaches it: FaqEngine and
 // ChatSession call this at load, the server calls answerFor for its own verdicts. An
 // answer is a string (every locale), or an object of locale → text with a "default".
+// The widget keeps the default texts in its index and shows a locale's own texts over
+// them by FAQ id (answersByLocale), so switching locale needs no new index.
 
 /**
  * The answer text for `locale`: the locale's own text where the entry has one, else its
@@ -42,6 +44,26 @@ export function localizeKnowledgeBase(knowledgeBase, locale) {
     return entry.answer !== null && typeof entry.answer === 'object' && !Array.isArray(entry.answer) ? { ...entry, answer: answerFor(entry.answer, locale) ?? entry.answer } : entry;
   });
   return JSON.stringify({ ...kb, faqs });
+}
+
+/**
+ * Each locale's own answer texts by FAQ id: only the entries with a text of their own in
+ * that locale (the others give the default, which the index holds).
+ * @param {object} kb the parsed KB
+ * @returns {Map<string, Record<string, string>>} locale -> {faqId: text}, locales in sorted order
+ */
+export function answersByLocale(kb) {
+  const byLocale = new Map();
+  for (const faq of Array.isArray(kb?.faqs) ? kb.faqs : []) {
+    const answer = faq?.answer;
+    if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) continue;
+    for (const [locale, text] of Object.entries(answer)) {
+      if (locale === 'default' || typeof text !== 'string') continue;
+      if (!byLocale.has(locale)) byLocale.set(locale, {});
+      byLocale.get(locale)[String(faq.id)] = text;
+    }
+  }
+  return new Map([...byLocale.keys()].sort().map((locale) => [locale, byLocale.get(locale)]));
 }
 
 /**

@@ -2,10 +2,11 @@
 // A file is uploaded over HTTP first (POST /attachments, with the conversation's
 // session token) and only then sent as a message that names it. Each file is kept in
 // IndexedDB from the moment it is picked until its message is delivered, so a reload
-// at any point resumes it: a file not yet stored is uploaded again (the server keeps
-// one copy per SHA-256, so a second upload costs bytes, not storage), and a stored one
-// is sent again under the same event key, which the core applies at most once. The
-// message therefore reaches the conversation exactly once.
+// at any point resumes it: a file not yet whole on the server sends only the bytes the
+// server does not have (it keeps what arrived under the file's upload id, and says how
+// much: server/http/partial-uploads.js), and a stored one is sent again under the same
+// event key, which the core applies at most once. The message therefore reaches the
+// conversation exactly once.
 
 const DB_VERSION = 1;
 const STORE = 'pending';
@@ -151,7 +152,8 @@ export class AttachmentUploader {
 
   // 'sent' (the record now holds its attachment), 'refused' (dropped, the visitor told why) or 'retry'.
   async #upload(record) {
-    const response = await this.#post(record);
+    // A 409 (the server has another part than the one asked about) is retried like a lost line: it asks again.
+    const response = await this.#post(record, record.tried ? await this.#serverOffset(record) : 0);
     this.#onProgress(null);
     if (response.status === 201) {
       const { id, type, size } = response.body;
@@ -166,24 +168,39 @@ export class AttachmentUploader {
       this.#onRefused({ code: response.body?.error?.code ?? 'failed', name: record.name, max: response.body?.error?.maxBytes });
       return 'refused';
     }
-    return 'retry'; // offline, a stale token before the next welcome, rate limited, a server error
+    return 'retry'; // offline, a stale token before the next welcome, rate limited, cut short, a server error
   }
 
-  #post(record) {
+  // How much of this file the server kept from an earlier try (0 when it cannot say).
+  async #serverOffset(record) {
+    try {
+      const response = await fetch(`${this.#httpOrigin}/attachments/uploads/${record.id}`, { credentials: 'omit', headers: { authorization: `Bearer ${this.#token}` } });
+      const { offset } = response.ok ? await response.json() : {};
+      return Number.isSafeInteger(offset) && offset >= 0 && offset < record.size ? offset : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  // The file from byte `offset` on, under its upload id (the record's).
+  async #post(record, offset) {
+    if (!record.tried) await this.#put({ ...record, tried: true }); // a reload asks the server what it has
+    record.tried = true;
     return new Promise((resolve) => {
       const request = new XMLHttpRequest();
       this.#request = request;
-      request.open('POST', `${this.#httpOrigin}/attachments`);
+      request.open('POST', `${this.#httpOrigin}/attachments?upload=${record.id}&offset=${offset}&length=${record.size}`);
       request.setRequestHeader('authorization', `Bearer ${this.#token}`);
       request.setRequestHeader('content-type', record.type);
       request.responseType = 'json';
+      const percent = (sent) => Math.floor((100 * (offset + sent)) / record.size);
       request.upload.onprogress = (event) => {
-        if (event.lengthComputable) this.#onProgress({ name: record.name, percent: Math.floor((100 * event.loaded) / event.total) });
+        if (event.lengthComputable) this.#onProgress({ name: record.name, percent: percent(event.loaded) });
       };
       request.onload = () => resolve({ status: request.status, body: request.response });
       request.onerror = request.onabort = request.ontimeout = () => resolve({ status: 0, body: null });
-      this.#onProgress({ name: record.name, percent: 0 });
-      request.send(record.blob);
+      this.#onProgress({ name: record.name, percent: percent(0) });
+      request.send(record.blob.slice(offset));
     });
   }
 

@@ -18,6 +18,7 @@ import { themeCss } from './theme.js';
 import { AttachmentUploader } from './attachment-uploader.js';
 import { AttachmentDownloads } from './attachment-downloads.js';
 import { fetchKnowledgeIndex } from './knowledge-index.js';
+import { LocalizedAnswers } from './localized-answers.js';
 
 // What the panel shows before the core has loaded: an empty conversation, connecting.
 const LOADING_VIEW = {
@@ -50,7 +51,13 @@ export class ChatWidget {
   #tabs = null;
   #faq = null; // a follower tab's own typeahead index
   #typeaheadSource = null; // {core, bytes} until a follower loads its own index from them
-  #view = LOADING_VIEW;
+  #view = LOADING_VIEW; // as drawn: the bot's answers in the visitor's locale
+  #coreView = LOADING_VIEW; // as the core made it: the index's default answer texts
+  #index = null; // {version, answers?}: the index the bot answers from, once it is loaded
+  // Drawn again with the new texts; not before the core's first view (that one is `ready`).
+  #answers = new LocalizedAnswers(() => this.#coreView !== LOADING_VIEW && this.#render(this.#coreView));
+  #sessionLocale = null; // the locale the session's hello carries; setLocale may change it
+  #helloFieldsSent = false;
   #ready = false;
   #destroyed = false;
   #viewport;
@@ -161,31 +168,31 @@ export class ChatWidget {
   }
 
   async #load() {
-    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeJsonUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
+    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
     const corePromise = loadKefuCore({ moduleUrl, wasmUrl });
     // The index downloads while the core compiles; the conversation starts without it
     // and the bot joins in once it is loaded (SessionShell holds a question asked before).
-    const locale = this.#t.locale;
+    // It holds the default answer texts; the visitor's locale's are shown over them, and
+    // are fetched before the index is handed on, so an early question is answered in them.
     const fetchIndex = (url) =>
-      fetchKnowledgeIndex(url, corePromise, { locale }).catch((error) => {
-        if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
-        return null;
-      });
-    // The server's index holds each answer's default text: a KB that answers some
-    // questions per locale is trained here instead, in the visitor's (and then keeps
-    // that version until the page is loaded again).
-    const localized = knowledgeJsonUrl !== null && (await this.#profileRequest)?.localizedAnswers === true;
-    const knowledge = fetchIndex(localized ? knowledgeJsonUrl : knowledgeBaseUrl);
-    const loadVersion = knowledgeVersionsUrl && !localized ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
+      fetchKnowledgeIndex(url, corePromise).then(
+        async (index) => {
+          this.#index = { version: index.version, answers: index.answers };
+          await this.#loadAnswers();
+          return index;
+        },
+        (error) => {
+          this.#knowledgeError(error);
+          return null;
+        },
+      );
+    const knowledge = fetchIndex(knowledgeBaseUrl);
+    const loadVersion = knowledgeVersionsUrl ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
     const core = await corePromise;
     if (this.#destroyed) return;
     const siteId = this.#config.siteId;
-    const sessionConfig = {
-      siteId,
-      // Also which text of a per-locale KB answer the bot gives (web/core/kb-locale.js).
-      locale: this.#t.locale,
-      preChatForm: this.#config.preChatForm === true || this.#config.preChatForm === 'true',
-    };
+    this.#sessionLocale = this.#t.locale;
+    const sessionConfig = { siteId, locale: this.#sessionLocale, preChatForm: this.#config.preChatForm === true || this.#config.preChatForm === 'true' };
     const handlers = {
       onView: (view) => this.#render(view),
       onNotify: (event, detail) => {
@@ -217,6 +224,21 @@ export class ChatWidget {
     const early = this.#beforeReady;
     this.#beforeReady = [];
     for (const event of early) this.#dispatch(event);
+  }
+
+  // The answer texts of the visitor's locale for the index the bot answers from (none
+  // loaded yet: taken up once it is). A failure leaves the default texts.
+  async #loadAnswers() {
+    const index = this.#index;
+    if (!index) return;
+    const profile = await this.#profileRequest;
+    if (this.#destroyed) return;
+    const server = { versionsUrl: this.#endpoints.knowledgeVersionsUrl, locales: Array.isArray(profile?.answerLocales) ? profile.answerLocales : [] };
+    await this.#answers.load(index, this.#t.locale, server).catch((error) => this.#knowledgeError(error));
+  }
+
+  #knowledgeError(error) {
+    if (!this.#destroyed) this.#emit('error', { code: error?.code ?? 'kb_load_failed', message: String(error?.message ?? error) });
   }
 
   #followerTypeahead() {
@@ -261,8 +283,16 @@ export class ChatWidget {
 
   #sendHelloFields() {
     // Before the session exists #load sends them; with nothing to add, a hello stays as the core wrote it.
-    if (!this.#tabs || (!this.#identity && !this.#attributes)) return;
-    this.#tabs.setHelloFields({ ...(this.#identity ? { identity: this.#identity } : {}), ...(this.#attributes ? { attributes: this.#attributes } : {}) });
+    if (!this.#tabs) return;
+    const fields = {
+      ...(this.#identity ? { identity: this.#identity } : {}),
+      ...(this.#attributes ? { attributes: this.#attributes } : {}),
+      // After setLocale: the server records the bot's replies in the visitor's new locale.
+      ...(this.#t.locale !== this.#sessionLocale ? { locale: this.#t.locale } : {}),
+    };
+    if (Object.keys(fields).length === 0 && !this.#helloFieldsSent) return;
+    this.#helloFieldsSent = true;
+    this.#tabs.setHelloFields(fields);
   }
 
   #createPanel() {
@@ -278,7 +308,7 @@ export class ChatWidget {
     });
   }
 
-  /** The panel's words in another language, now; the bot's answers and the server's texts from the next page view. */
+  /** The panel's words and the bot's answers in another language, now; the server's texts from the next page view. */
   #setLocale(tag) {
     if (typeof tag !== 'string' || !tag) {
       this.#emit('error', { code: 'invalid_argument', message: 'setLocale takes a locale like "zh-TW"' });
@@ -295,9 +325,18 @@ export class ChatWidget {
     this.#showHome();
     this.#panel.update(this.#view);
     this.#labelLauncher();
+    this.#loadAnswers();
+    this.#sendHelloFields();
   }
 
+  // After the end: another conversation on the server, the old one kept above a divider
+  // (the core's new_conversation). While talking to the bot: the home screen again.
   #newConversation() {
+    if (ENDED_PHASES.has(this.#view.phase)) {
+      if (this.#dispatch({ type: 'new_conversation' })) this.#setOpen(true);
+      this.#panel.focusFirstField();
+      return;
+    }
     if (!this.#panel.startNewConversation()) {
       this.#emit('error', { code: 'invalid_in_state', message: `no new conversation while ${this.#view.phase}` });
       return;
@@ -345,6 +384,7 @@ export class ChatWidget {
   #downloadTranscript() {
     const doc = this.#root.ownerDocument;
     const lines = this.#view.messages.map((message) => {
+      if (message.author === 'divider') return `--- ${this.#t.t('chat.newConversationStarted')} ---`;
       const author = message.author === 'agent' && message.name ? message.name : this.#t.t(`author.${message.author}`);
       // A "did you mean" or "no answer" turn has no text of its own: the panel words it.
       const text = message.text || (message.tier === 'suggest' ? [this.#t.t('bot.didYouMean'), ...(message.suggestions ?? []).map((choice) => choice.question)].join(' ') : this.#t.t('bot.noAnswer'));
@@ -405,9 +445,11 @@ export class ChatWidget {
     this.#emit(open ? 'open' : 'close');
   }
 
-  #render(view) {
+  #render(coreView) {
     const before = this.#view;
     const homeBefore = this.#panel.homeShown;
+    this.#coreView = coreView;
+    const view = this.#answers.localize(coreView);
     this.#view = view;
     if (view !== LOADING_VIEW) {
       // The token first: the thread may ask for files while it draws.

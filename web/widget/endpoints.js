@@ -21,11 +21,8 @@ export function resolveEndpoints(config, pageUrl) {
     profileUrl: `${httpOrigin}/site/${encodeURIComponent(config.siteId)}.json`,
     // The server's pointer to the site's current index (a redirect to its versioned URL).
     knowledgeBaseUrl: new URL(config.knowledgeBaseUrl || `/kb/${encodeURIComponent(config.siteId)}.kfi`, httpOrigin).href,
-    // The KB JSON, trained in the browser when the site's answers depend on the visitor's
-    // locale (the server's index holds the default texts); null when the page brings its own.
-    knowledgeJsonUrl: config.knowledgeBaseUrl ? null : new URL(`/kb/${encodeURIComponent(config.siteId)}.json`, httpOrigin).href,
-    // Where the server keeps each version welcome may name; null when the page brings
-    // its own knowledge base.
+    // Where the server keeps each version welcome may name, and each version's per-locale
+    // answer texts; null when the page brings its own knowledge base.
     knowledgeVersionsUrl: config.knowledgeBaseUrl ? null : new URL(`/kb/${encodeURIComponent(config.siteId)}/`, httpOrigin).href,
   };
 }

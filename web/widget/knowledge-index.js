@@ -4,6 +4,7 @@
 // host's own knowledgeBaseUrl) still works: it is trained here, then handed on as bytes.
 import { FaqEngine } from '../core/faq-engine.js';
 import { KefuError } from '../core/kefu-error.js';
+import { answersByLocale } from '../core/kb-locale.js';
 
 // A page must not wait for ever on a stalled download: past this the bot stays silent.
 const FETCH_TIMEOUT_MS = 30_000;
@@ -14,12 +15,13 @@ const OPEN_BRACE = 0x7b;
 /**
  * @param {string} url
  * @param {Promise<object>} corePromise the core, needed only to train a KB JSON
- * @param {{locale?: string}} [options] which text of a per-locale answer a KB JSON's index keeps
- * @returns {Promise<{bytes: Uint8Array, version: string|null}>} version: the content hash
- *   the server named the bytes by (null for another URL); throws a KefuError
- *   (kb_load_failed, or the core's kb_* for a KB JSON it refuses)
+ * @returns {Promise<{bytes: Uint8Array, version: string|null, answers?: Map<string, Record<string, string>>}>}
+ *   version: the content hash the server named the bytes by (null for another URL);
+ *   answers: a KB JSON's per-locale texts by FAQ id (its index keeps the default texts,
+ *   as the server's does); throws a KefuError (kb_load_failed, or the core's kb_* for a
+ *   KB JSON it refuses)
  */
-export async function fetchKnowledgeIndex(url, corePromise, { locale } = {}) {
+export async function fetchKnowledgeIndex(url, corePromise) {
   let response;
   let bytes;
   try {
@@ -31,9 +33,10 @@ export async function fetchKnowledgeIndex(url, corePromise, { locale } = {}) {
   if (!bytes) throw new KefuError('kb_load_failed', `could not load ${url} (HTTP ${response.status}); the bot stays silent`);
   const version = VERSIONED_INDEX.exec(new URL(response.url || url).pathname)?.[1] ?? null;
   if (firstNonSpace(bytes) !== OPEN_BRACE) return { bytes, version };
-  const engine = new FaqEngine(await corePromise, new TextDecoder().decode(bytes), { locale });
+  const text = new TextDecoder().decode(bytes);
+  const engine = new FaqEngine(await corePromise, text);
   try {
-    return { bytes: engine.exportIndex(), version };
+    return { bytes: engine.exportIndex(), version, answers: answersByLocale(JSON.parse(text)) };
   } finally {
     engine.dispose();
   }

@@ -79,7 +79,7 @@ ${ATTACHMENT_CSS}
 .home p{margin:0 0 4px}
 .home .greeting{font-size:16px;font-weight:600;margin:4px 0 6px}
 .home .reply-time{font-size:13px;color:var(--muted)}
-.home .divider{text-align:center;font-size:12px;color:var(--muted);border-top:1px solid var(--line);padding-top:8px;margin-bottom:8px}
+.messages li.divider,.home .divider{text-align:center;font-size:12px;color:var(--muted);border-top:1px solid var(--line);padding-top:8px;margin-bottom:8px}
 .home-images{display:flex;gap:4px}
 .home .logo{max-height:40px;max-width:160px}
 .home .avatar{width:36px;height:36px;border-radius:50%;object-fit:cover;border:2px solid var(--bg)}

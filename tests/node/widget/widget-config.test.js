@@ -15,7 +15,6 @@ test('the loader’s URL locates the core; the server URL locates the knowledge 
     httpOrigin: 'https://chat.example.com',
     profileUrl: 'https://chat.example.com/site/acme.json',
     knowledgeBaseUrl: 'https://chat.example.com/kb/acme.kfi',
-    knowledgeJsonUrl: 'https://chat.example.com/kb/acme.json',
     knowledgeVersionsUrl: 'https://chat.example.com/kb/acme/',
   });
 });

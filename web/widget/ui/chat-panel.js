@@ -38,7 +38,6 @@ export class ChatPanel {
   #footerShown = null;
   #homeData = null;
   #homeMark = 0; // the home screen shows while the conversation has no more messages than this
-  #newConversation = false; // the visitor chose "new conversation" after this rating
 
   /**
    * @param {Document} doc
@@ -160,14 +159,15 @@ export class ChatPanel {
   }
 
   /**
-   * "New conversation": the home screen again, below the conversation so far.
+   * "New conversation" while the bot is talking: the home screen again, below the
+   * conversation so far. (After the end, the core starts one on the server: its divider
+   * message brings the home screen back.)
    * @returns {boolean} false where a new conversation cannot start (a person is on it, or being asked)
    */
   startNewConversation() {
     const view = this.#view;
-    if (!view || !['bot', 'ended', 'rated'].includes(view.phase)) return false;
+    if (!view || view.phase !== 'bot') return false;
     this.#homeMark = view.messages.length;
-    this.#newConversation = view.phase !== 'bot';
     this.update(view);
     this.focusFirstField();
     return true;
@@ -185,7 +185,6 @@ export class ChatPanel {
 
   update(view) {
     const t = (key, values) => this.#t.t(key, values);
-    if (view.phase !== 'ended' && view.phase !== 'rated') this.#newConversation = false;
     const root = this.element.getRootNode();
     const hadFocus = this.element.contains(root.activeElement);
     this.#view = view;
@@ -197,13 +196,16 @@ export class ChatPanel {
     this.#banner.update(view.connection);
     this.#messages.update(view);
     this.#status.update(view);
-    this.#status.element.hidden = this.#newConversation; // "ended, thank you" belongs to the old one
     this.#handoffBar.hidden = view.phase !== 'bot';
     this.#composer.update(view);
     this.#leaveMessage.update(view, this.#homeData?.availability?.state);
-    const homeShown = Boolean(this.#homeData) && view.messages.length <= this.#homeMark && ['prechat', 'bot', 'ended', 'rated'].includes(view.phase);
+    // Nothing said yet in this conversation: none at all, none since "new conversation"
+    // while the bot talked, or none since the divider of a new conversation on the server
+    // (which says so itself in the list).
+    const afterDivider = view.messages.at(-1)?.author === 'divider';
+    const homeShown = Boolean(this.#homeData) && (view.messages.length <= this.#homeMark || afterDivider) && ['prechat', 'bot', 'ended', 'rated'].includes(view.phase);
     this.#home.element.hidden = !homeShown;
-    if (homeShown) this.#home.update({ ...this.#homeData, afterHistory: this.#homeMark > 0 });
+    if (homeShown) this.#home.update({ ...this.#homeData, afterHistory: this.#homeMark > 0 && !afterDivider });
     const footer = this.#footerFor(view);
     if (footer !== this.#footerShown) this.#footer.replaceChildren(footer.element);
     this.#footerShown = footer;
@@ -218,7 +220,7 @@ export class ChatPanel {
     if (view.phase === 'prechat') return this.#prechat;
     if (view.phase === 'offline' || view.phase === 'ticket_submitted') return this.#leaveMessage;
     if (view.phase === 'ended' && view.ratingRequested) return this.#rating;
-    if (view.phase === 'rated' && !this.#newConversation) return this.#afterChat;
+    if (view.phase === 'rated') return this.#afterChat;
     return this.#composer;
   }
 

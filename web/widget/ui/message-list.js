@@ -64,6 +64,8 @@ export class MessageList {
   #render(message, offerChoices) {
     const doc = this.#doc;
     const t = this.#t;
+    // Where a new conversation began: the earlier one stays above as history.
+    if (message.author === 'divider') return createElement(doc, 'li', { className: 'divider', attrs: { 'data-id': message.id } }, t.t('chat.newConversationStarted'));
     const author = message.author === 'agent' && message.name ? message.name : t.t(`author.${message.author}`);
     const bubble = createElement(doc, 'div', { className: 'bubble' });
     if (message.author === 'visitor') {
