@@ -276,7 +276,7 @@ TEST_CASE("a truncated, altered or foreign index is kb_index_corrupt, never a cr
 
 TEST_CASE("an index of another format version is kb_index_version") {
   const std::string bytes = encodeIndex(demoEngine());
-  for (std::uint32_t version : {1u, 2u, kIndexFormatVersion + 1}) {
+  for (std::uint32_t version : {1u, 2u, 3u, kIndexFormatVersion + 1}) {
     std::string other = bytes;
     other[4] = static_cast<char>(version);
     CHECK(errorCode(other) == "kb_index_version");
@@ -292,6 +292,13 @@ TEST_CASE("a well-checksummed index whose sections lie is still rejected") {
     CHECK(errorCode(resigned(bytes, payload.substr(0, payload.size() - cut))) == "kb_index_corrupt");
   }
   CHECK(errorCode(resigned(bytes, payload + '\0')) == "kb_index_corrupt");
+  // The first FAQ's similar-question count (after the 88 bytes of parameters and
+  // thresholds, and the one-byte entry count) raised to 2^32 − 1: believed, it would size
+  // billions of texts before a byte of them was read.
+  REQUIRE(demoEngine().knowledgeBase().entries.size() < 128);
+  std::string manySimilar = payload;
+  manySimilar.replace(89, 1, "\xFF\xFF\xFF\xFF\x0F");
+  CHECK(errorCode(resigned(bytes, manySimilar)) == "kb_index_corrupt");
   // A NaN ranking parameter (the first four payload bytes) would poison every score.
   std::string nanParam = payload;
   nanParam.replace(0, 4, "\xFF\xFF\xFF\x7F");

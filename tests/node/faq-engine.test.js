@@ -136,10 +136,12 @@ test('truncated, altered, foreign or old-format index bytes are KefuErrors, and 
     assertKefuError(() => engine.load(altered), 'kb_index_corrupt');
     assertKefuError(() => engine.load(new Uint8Array([1, 2, 3])), 'kb_index_corrupt');
     assertKefuError(() => engine.load(new TextEncoder().encode('{"faqs": [] } padding')), 'kb_index_corrupt');
-    // The format version is the u32 after the KFI1 signature; format 2 came before this one.
-    const older = bytes.slice();
-    older[4] = 2;
-    assertKefuError(() => engine.load(older), 'kb_index_version');
+    // The format version is the u32 after the KFI1 signature; formats 2 and 3 came before this one.
+    for (const version of [2, 3]) {
+      const older = bytes.slice();
+      older[4] = version;
+      assertKefuError(() => engine.load(older), 'kb_index_version');
+    }
     assert.equal(engine.match('怎么退款').candidates[0].id, 'refund');
   } finally {
     engine.dispose();

@@ -101,16 +101,7 @@ std::string FaqApi::loadIndex(const std::string& indexBytes, const std::string& 
   return loadStoredIndex(readIndex(indexBytes), optionsJson);
 }
 
-std::string& FaqApi::indexInbox(std::size_t size) {
-  indexInbox_.assign(size, '\0');
-  return indexInbox_;
-}
-
-std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) {
-  auto stored = readIndex(indexInbox_);
-  indexInbox_ = {};  // read: everything below works from what it holds
-  return loadStoredIndex(std::move(stored), optionsJson);
-}
+std::string FaqApi::loadReceivedIndex(const std::string& optionsJson) { return loadStoredIndex(indexInbox_.take(), optionsJson); }
 
 std::string FaqApi::loadStoredIndex(Result<StoredIndex> stored, const std::string& optionsJson) {
   if (!stored.ok()) return errorJson(stored.error());

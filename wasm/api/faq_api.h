@@ -11,6 +11,7 @@
 
 #include "api/replies.h"
 #include "faq/faq_engine.h"
+#include "api/index_inbox.h"
 #include "faq/index_codec.h"
 
 namespace kefu {
@@ -22,11 +23,10 @@ class FaqApi {
   // A binary index (faq/index_codec.h) instead of KB JSON; options may override its
   // thresholds but not its limits (it was validated when it was built).
   std::string loadIndex(const std::string& indexBytes, const std::string& optionsJson);
-  // The same, for bytes the JS side writes straight into wasm memory: indexInbox(size)
-  // makes room for them, the wrapper copies its Uint8Array there, and loadReceivedIndex()
-  // decodes them and frees the room. Passed as an argument, the bytes were in the heap
-  // twice (Embind's wire copy and the std::string made from it) at an index load's peak.
-  std::string& indexInbox(std::size_t size);
+  // The same, for bytes the JS side writes straight into wasm memory (api/index_inbox.h):
+  // indexInbox(size) makes room for them, the wrapper copies its Uint8Array there, and
+  // loadReceivedIndex() decodes them and frees the room.
+  std::string& indexInbox(std::size_t size) { return indexInbox_.room(size); }
   std::string loadReceivedIndex(const std::string& optionsJson);
   // The best `topK` entries for `text`, for a caller that keeps the entries it is sent
   // (the JS wrapper does): "<tier>", then per candidate "\n<entry index> <score>", followed by " " and the
@@ -65,7 +65,7 @@ class FaqApi {
   FaqEngine engine_;
   bool loaded_ = false;
   std::string exportedIndex_;
-  std::string indexInbox_;
+  IndexInbox indexInbox_;
   // Per entry, whether matchRanks has sent its texts since the KB was loaded.
   mutable std::vector<unsigned char> entrySent_;  // not vector<bool>: its code costs download bytes
 };

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/index_inbox.h"
 #include "faq/faq_engine.h"
 #include "session/session.h"
 
@@ -18,8 +19,11 @@ class SessionApi {
   // knowledgeBase: KB JSON text, or empty for a session without a bot.
   std::string configure(const std::string& configJson, const std::string& knowledgeBaseJson);
   // The bot's knowledge from a binary index (index_codec.h), after configure: no training.
-  // On error ({kb_index_version|kb_index_corrupt}) the knowledge the session had stays.
-  std::string loadIndex(const std::string& indexBytes);
+  // The JS side writes the bytes into indexInbox(size) (api/index_inbox.h), then calls
+  // loadReceivedIndex(). On error ({kb_index_version|kb_index_corrupt}) the knowledge the
+  // session had stays.
+  std::string& indexInbox(std::size_t size) { return indexInbox_.room(size); }
+  std::string loadReceivedIndex();
   std::string startFresh(double seed, const std::string& visitorId, double now);
   // journalJson: a JSON array of the record strings the shell stored, in order.
   std::string restore(const std::string& snapshot, const std::string& journalJson, double seed, double now);
@@ -50,6 +54,7 @@ class SessionApi {
   std::unique_ptr<session::Session> session_;
   session::SessionConfig config_;
   bool started_ = false;
+  IndexInbox indexInbox_;
   std::string reply_;  // the last reply (effectsReply, keepReply)
 };
 

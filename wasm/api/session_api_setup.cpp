@@ -59,9 +59,11 @@ std::string SessionApi::configure(const std::string& configJson, const std::stri
   return resultJson(Json::object());
 }
 
-std::string SessionApi::loadIndex(const std::string& indexBytes) {
+std::string SessionApi::loadReceivedIndex() {
+  auto stored = indexInbox_.take();
   if (!session_) return errorJson({"not_configured", "configure the session first"});
-  auto decoded = decodeIndex(indexBytes);
+  if (!stored.ok()) return errorJson(stored.error());
+  auto decoded = deriveIndex(std::move(stored.value()));
   if (!decoded.ok()) return errorJson(decoded.error());
   const std::size_t entries = decoded.value().kb.entries.size();
   auto faq = std::make_unique<FaqEngine>();

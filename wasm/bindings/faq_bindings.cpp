@@ -7,6 +7,7 @@
 #include <emscripten/bind.h>
 
 #include "api/faq_api.h"
+#include "bindings/index_inbox_view.h"
 
 namespace {
 
@@ -17,20 +18,13 @@ emscripten::val exportedIndexView(const kefu::FaqApi& api) {
   return emscripten::val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
 }
 
-// Room for an index's bytes inside the wasm heap, as a Uint8Array the JS wrapper fills at
-// once (before anything else can grow the heap) and then hands over with _loadReceivedIndex.
-emscripten::val indexInboxView(kefu::FaqApi& api, int size) {
-  std::string& inbox = api.indexInbox(size > 0 ? static_cast<std::size_t>(size) : 0);
-  return emscripten::val(emscripten::typed_memory_view(inbox.size(), reinterpret_cast<unsigned char*>(inbox.data())));
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(kefu_faq) {
   emscripten::class_<kefu::FaqApi>("FaqApi")
       .constructor<>()
       .function("_loadKnowledgeBase", &kefu::FaqApi::loadKnowledgeBase)
-      .function("_indexInbox", &indexInboxView)
+      .function("_indexInbox", &kefu::indexInboxView<kefu::FaqApi>)
       .function("_loadReceivedIndex", &kefu::FaqApi::loadReceivedIndex)
       .function("_matchRanks", &kefu::FaqApi::matchRanks)
       .function("_suggest", &kefu::FaqApi::suggest)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/session_api.h"
+#include "bindings/index_inbox_view.h"
 
 namespace {
 
@@ -24,7 +25,8 @@ EMSCRIPTEN_BINDINGS(kefu_session) {
   emscripten::class_<kefu::SessionApi>("SessionApi")
       .constructor<>()
       .function("_configure", &kefu::SessionApi::configure)
-      .function("_loadIndex", &kefu::SessionApi::loadIndex)
+      .function("_indexInbox", &kefu::indexInboxView<kefu::SessionApi>)
+      .function("_loadReceivedIndex", &kefu::SessionApi::loadReceivedIndex)
       .function("_address", &sessionAddress)
       .function("_startFresh", &kefu::SessionApi::startFresh)
       .function("_restore", &kefu::SessionApi::restore)

@@ -40,14 +40,6 @@ class Writer {
   void zigzag(std::int32_t value) {
     varint((static_cast<std::uint32_t>(value) << 1) ^ static_cast<std::uint32_t>(value >> 31));
   }
-  void text(const std::string& value) {
-    varint(static_cast<std::uint32_t>(value.size()));
-    out_ += value;
-  }
-  void texts(const std::vector<std::string>& values) {
-    varint(static_cast<std::uint32_t>(values.size()));
-    for (const auto& value : values) text(value);
-  }
   std::string& bytes() { return out_; }
 
  private:
@@ -96,23 +88,18 @@ class Reader {
     const std::uint32_t value = varint();
     return static_cast<std::int32_t>((value >> 1) ^ (0u - (value & 1u)));
   }
-  std::string text() {
-    const std::uint32_t size = varint();
-    if (!need(size)) return {};
-    std::string value(bytes_.substr(at_, size));
-    at_ += size;
-    return value;
-  }
   // A count is believed only if that many items of at least minBytes each could follow.
   std::uint32_t count(std::size_t minBytes) {
     const std::uint32_t value = varint();
     if (!failed_ && static_cast<std::uint64_t>(value) * minBytes > bytes_.size() - at_) failed_ = true;
     return failed_ ? 0 : value;
   }
-  std::vector<std::string> texts() {
-    std::vector<std::string> values(count(1));
-    for (auto& value : values) value = text();
-    return values;
+  // `size` bytes as a text (the caller has checked they are there).
+  std::string bytes(std::size_t size) {
+    if (!need(size)) return {};
+    std::string value(bytes_.substr(at_, size));
+    at_ += size;
+    return value;
   }
   bool atEnd() const { return at_ == bytes_.size(); }
   std::size_t remaining() const { return bytes_.size() - at_; }
@@ -210,6 +197,83 @@ bool readCentroids(Reader& r, std::uint32_t termCount, std::size_t idLimit, Stor
   return !r.failed();
 }
 
+// Every text of a KB by column, in the order the index stores them: ids, standard
+// questions, similar questions, keywords, categories, answers, synonym words. Texts of a
+// kind side by side compress better than each FAQ's texts together (brotli finds the
+// repeats between a FAQ's id, question and phrasings, and answers sit with answers);
+// one list, so writing and reading agree.
+template <typename Kb, typename Visit>
+void forEachTextByColumn(Kb& kb, Visit visit) {
+  for (auto& entry : kb.entries) visit(entry.id);
+  for (auto& entry : kb.entries) visit(entry.question);
+  for (auto& entry : kb.entries) {
+    for (auto& similar : entry.similar) visit(similar);
+  }
+  for (auto& entry : kb.entries) {
+    for (auto& keyword : entry.keywords) visit(keyword);
+  }
+  for (auto& entry : kb.entries) visit(entry.category);
+  for (auto& entry : kb.entries) visit(entry.answer);
+  for (auto& group : kb.synonyms) {
+    for (auto& word : group) visit(word);
+  }
+}
+
+// The KB's shape (entries; per entry, its similar questions and keywords; synonym groups
+// and their sizes), every text's length, then every text's bytes, by column.
+void writeTexts(Writer& w, const KnowledgeBase& kb) {
+  w.varint(static_cast<std::uint32_t>(kb.entries.size()));
+  for (const auto& entry : kb.entries) w.varint(static_cast<std::uint32_t>(entry.similar.size()));
+  for (const auto& entry : kb.entries) w.varint(static_cast<std::uint32_t>(entry.keywords.size()));
+  w.varint(static_cast<std::uint32_t>(kb.synonyms.size()));
+  for (const auto& group : kb.synonyms) w.varint(static_cast<std::uint32_t>(group.size()));
+  forEachTextByColumn(kb, [&w](const std::string& text) { w.varint(static_cast<std::uint32_t>(text.size())); });
+  forEachTextByColumn(kb, [&w](const std::string& text) { w.bytes() += text; });
+}
+
+// `count` list sizes, each believed only if, together, that many texts of at least one
+// length byte each could follow (nothing is allocated for a lie).
+bool readSizes(Reader& r, std::size_t count, std::vector<std::uint32_t>& sizes, std::uint64_t& texts) {
+  sizes.resize(count);
+  for (auto& size : sizes) {
+    size = r.varint();
+    texts += size;
+    if (r.failed() || texts > r.remaining()) return false;
+  }
+  return true;
+}
+
+bool readTexts(Reader& r, KnowledgeBase& kb) {
+  // An entry takes at least six bytes: its two list sizes, and the lengths of its id,
+  // question, category and answer.
+  const std::uint32_t entries = r.count(6);
+  std::vector<std::uint32_t> similar, keywords, groups;
+  std::uint64_t texts = 4ull * entries;
+  if (r.failed() || !readSizes(r, entries, similar, texts) || !readSizes(r, entries, keywords, texts)) return false;
+  const std::uint32_t groupCount = r.count(1);
+  if (r.failed() || !readSizes(r, groupCount, groups, texts)) return false;
+  kb.entries.resize(entries);
+  for (std::size_t e = 0; e < entries; ++e) {
+    kb.entries[e].similar.resize(similar[e]);
+    kb.entries[e].keywords.resize(keywords[e]);
+  }
+  kb.synonyms.resize(groupCount);
+  for (std::size_t g = 0; g < groupCount; ++g) kb.synonyms[g].resize(groups[g]);
+  // The lengths, then the bytes: the lengths' sum is checked against the bytes left
+  // before any text is copied.
+  std::vector<std::uint32_t> lengths;
+  lengths.reserve(static_cast<std::size_t>(texts));
+  std::uint64_t textBytes = 0;
+  forEachTextByColumn(kb, [&](const std::string&) {
+    lengths.push_back(r.varint());
+    textBytes += lengths.back();
+  });
+  if (r.failed() || textBytes > r.remaining()) return false;
+  std::size_t next = 0;
+  forEachTextByColumn(kb, [&](std::string& text) { text = r.bytes(lengths[next++]); });
+  return !r.failed();
+}
+
 // The stored centroid lists spread over the whole vocabulary (one start per term).
 Postings centroidsByTerm(StoredIndex& stored) {
   Postings postings = std::move(stored.centroids);
@@ -231,18 +295,7 @@ std::string encodeIndex(const FaqEngine& engine) {
   w.f64(engine.thresholds().answer);
   w.f64(engine.thresholds().answerConfidence);
   w.f64(engine.thresholds().suggest);
-  const KnowledgeBase& kb = engine.knowledgeBase();
-  w.varint(static_cast<std::uint32_t>(kb.entries.size()));
-  for (const auto& entry : kb.entries) {
-    w.text(entry.id);
-    w.text(entry.question);
-    w.text(entry.answer);
-    w.text(entry.category);
-    w.texts(entry.similar);
-    w.texts(entry.keywords);
-  }
-  w.varint(static_cast<std::uint32_t>(kb.synonyms.size()));
-  for (const auto& group : kb.synonyms) w.texts(group);
+  writeTexts(w, engine.knowledgeBase());
   w.varint(static_cast<std::uint32_t>(index.terms.size()));
   w.u32(index.vocabularyChecksum());
   writeCentroids(w, index.centroidPostings);
@@ -284,17 +337,7 @@ Result<StoredIndex> readIndex(std::string_view bytes) {
   stored.thresholds.answerConfidence = r.f64();
   stored.thresholds.suggest = r.f64();
   KnowledgeBase& kb = stored.kb;
-  kb.entries.resize(r.count(6));
-  for (auto& entry : kb.entries) {
-    entry.id = r.text();
-    entry.question = r.text();
-    entry.answer = r.text();
-    entry.category = r.text();
-    entry.similar = r.texts();
-    entry.keywords = r.texts();
-  }
-  kb.synonyms.resize(r.count(1));
-  for (auto& group : kb.synonyms) group = r.texts();
+  consistent = readTexts(r, kb) && consistent;
   stored.termCount = r.varint();
   stored.vocabularyChecksum = r.u32();
   // Out-of-range thresholds would break every tier.

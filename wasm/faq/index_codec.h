@@ -4,8 +4,10 @@
 //
 // Layout, little-endian throughout:
 //   "KFI1" magic · u32 format version · u32 payload bytes · u32 CRC-32 of the payload ·
-//   payload: ranking parameters and tier thresholds (fixed width); the KB's texts, once
-//   (entries, synonym groups), each text a varint length and its UTF-8; the vocabulary's
+//   payload: ranking parameters and tier thresholds (fixed width); the KB's texts, once,
+//   by column (index_codec.cpp: its shape as varint counts, every text's varint length,
+//   then every text's UTF-8: ids, questions, similar questions, keywords, categories,
+//   answers, synonym words); the vocabulary's
 //   size and checksum; the centroid postings in three columns (per listed term: varint
 //   term-id gap and count; every entry id as a varint gap; every weight as a zigzag varint
 //   of its fixed-point value, faq_index.h).
@@ -26,8 +28,9 @@
 
 namespace kefu {
 
-// 3: texts once, derived vocabulary, fixed-point centroid weights (2 stored every array).
-constexpr std::uint32_t kIndexFormatVersion = 3;
+// 4: texts by column. 3: texts once, each FAQ's together; derived vocabulary, fixed-point
+// centroid weights. 2 stored every array.
+constexpr std::uint32_t kIndexFormatVersion = 4;
 
 struct DecodedIndex {
   KnowledgeBase kb;

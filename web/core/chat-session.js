@@ -56,7 +56,11 @@ export class ChatSession extends CoreHandle {
    */
   loadIndex(bytes) {
     if (!(bytes instanceof Uint8Array)) throw new KefuError('invalid_argument', 'loadIndex takes the index as a Uint8Array');
-    return unwrapCoreResult(this.raw._loadIndex(bytes));
+    const raw = this.raw;
+    // Written straight into the room the core makes for them (as FaqEngine.load does): a
+    // view into the wasm heap, filled before anything else runs in the module.
+    raw._indexInbox(bytes.length).set(bytes);
+    return unwrapCoreResult(raw._loadReceivedIndex());
   }
 
   static async create(options = {}) {
