@@ -17,17 +17,30 @@ export function currentPage() {
   const url = new URL(location.href);
   url.hash = '';
   const page = { url: cut(url.href), title: cut(document.title ?? ''), referrer: cut(document.referrer ?? '') };
-  try {
-    page.timeZone = cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
-  } catch {
-    // an engine without time zone data: the console shows none
-  }
+  const zone = timeZone();
+  if (zone !== null) page.timeZone = zone;
   return page;
+}
+
+// The first Intl.DateTimeFormat of a page loads the engine's time zone data (over 200 ms
+// with a phone's CPU): asked once, and only when a hello or page frame goes out, which
+// is after the bot's index has loaded.
+let knownTimeZone;
+function timeZone() {
+  if (knownTimeZone === undefined) {
+    try {
+      knownTimeZone = cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
+    } catch {
+      knownTimeZone = null; // an engine without time zone data: the console shows none
+    }
+  }
+  return knownTimeZone;
 }
 
 export class PageContext {
   #onChange;
-  #last;
+  #last; // undefined until first asked for (see timeZone)
+  #onPage = typeof location !== 'undefined' && typeof document !== 'undefined';
   #timer = null;
   #listen = () => {
     clearTimeout(this.#timer);
@@ -37,28 +50,30 @@ export class PageContext {
   /** @param {(page: object) => void} onChange called when the URL or the title changed */
   constructor(onChange) {
     this.#onChange = onChange;
-    this.#last = currentPage();
     // The Navigation API sees pushState navigations too; older engines get back/forward and hash changes.
-    if (this.#last === null) return; // no page to follow
+    if (!this.#onPage) return; // no page to follow
     globalThis.navigation?.addEventListener?.('navigatesuccess', this.#listen);
     addEventListener('popstate', this.#listen);
     addEventListener('hashchange', this.#listen);
   }
 
+  /** The page as last seen; null outside a page. */
   get page() {
+    if (this.#last === undefined) this.#last = currentPage();
     return this.#last;
   }
 
   #check() {
+    const last = this.page;
     const page = currentPage();
-    if (!page || (page.url === this.#last.url && page.title === this.#last.title)) return;
+    if (!page || (page.url === last.url && page.title === last.title)) return;
     this.#last = page;
     this.#onChange(page);
   }
 
   dispose() {
     clearTimeout(this.#timer);
-    if (this.#last === null) return;
+    if (!this.#onPage) return;
     globalThis.navigation?.removeEventListener?.('navigatesuccess', this.#listen);
     removeEventListener('popstate', this.#listen);
     removeEventListener('hashchange', this.#listen);
