@@ -85,6 +85,9 @@ export class ChatWidget {
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
     const profile = this.#fetchProfile(); // first: the home screen waits for it
     this.#profileRequest = profile;
+    // Then what the bot needs, before the panel is built: the index and the core are the
+    // longest way to a ready bot.
+    const downloads = this.#download();
     const theme = typeof config.accent === 'string' ? { ...config.theme, accent: config.accent } : config.theme;
     adoptStyles(root, WIDGET_CSS + themeCss(theme), this.#endpoints.stylesheetUrl);
     this.#downloads = new AttachmentDownloads(this.#endpoints.httpOrigin);
@@ -117,7 +120,7 @@ export class ChatWidget {
     this.#listen(root.ownerDocument, 'visibilitychange', () => {
       if (root.ownerDocument.visibilityState === 'visible') this.#tabs?.nudge();
     });
-    this.#load().catch((error) => {
+    this.#load(downloads).catch((error) => {
       if (this.#destroyed) return;
       this.#emit('error', { code: error?.code ?? 'widget_load_failed', message: String(error?.message ?? error) });
       this.#panel.showError(this.#t.t('error.generic'));
@@ -166,8 +169,9 @@ export class ChatWidget {
     this.#panel.element.remove();
   }
 
-  async #load() {
-    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
+  /** Starts downloading the core and the site's index; nothing waits on them yet. */
+  #download() {
+    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl } = this.#endpoints;
     const corePromise = loadKefuCore({ moduleUrl, wasmUrl });
     // The index downloads while the core compiles; the conversation starts without it
     // and the bot joins in once it is loaded (SessionShell holds a question asked before).
@@ -187,6 +191,12 @@ export class ChatWidget {
       );
     const knowledge = fetchIndex(knowledgeBaseUrl);
     const loadVersion = knowledgeVersionsUrl ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
+    return { corePromise, knowledge, loadVersion };
+  }
+
+  /** @param {{corePromise: Promise<object>, knowledge: Promise<object|null>, loadVersion?: (version: string) => Promise<object|null>}} downloads from #download */
+  async #load({ corePromise, knowledge, loadVersion }) {
+    const { serverUrl } = this.#endpoints;
     const core = await corePromise;
     if (this.#destroyed) return;
     const siteId = this.#config.siteId;
