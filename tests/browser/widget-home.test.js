@@ -122,7 +122,9 @@ test('a zh-TW visitor of a bilingual KB gets the zh-TW answer where the KB has o
   assert.ok(kbRequests.some((path) => /^\/kb\/demo\/[0-9a-f]{32}\.en\.json$/.test(path)), kbRequests.join(' '));
   assert.ok(!kbRequests.includes('/kb/demo.json'), kbRequests.join(' '));
 
-  // The server recorded each reply in the locale the visitor read then.
+  // The server recorded each reply in the locale the visitor read then (setLocale made
+  // the connection again with it: the last question is stored once the line is back).
+  await page.waitForFunction(() => [...document.querySelector('kefu-chat').shadowRoot.querySelectorAll('.messages li.visitor .delivery')].filter((line) => ['delivered', 'read'].includes(line.dataset.delivery)).length === 3);
   agent.send({ type: 'history', conversationId });
   const { messages } = await agent.next((frame) => frame.type === 'history' && frame.conversationId === conversationId);
   assert.deepEqual(messages.filter((m) => m.author === 'bot').map((m) => m.text), [answerOf('reset-password')['zh-TW'], answerOf('invoice').default, answerOf('refund').en]);

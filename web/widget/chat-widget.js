@@ -54,7 +54,8 @@ export class ChatWidget {
   #view = LOADING_VIEW; // as drawn: the bot's answers in the visitor's locale
   #coreView = LOADING_VIEW; // as the core made it: the index's default answer texts
   #index = null; // {version, answers?}: the index the bot answers from, once it is loaded
-  #answers = new LocalizedAnswers(() => this.#render(this.#coreView));
+  // Drawn again with the new texts; not before the core's first view (that one is `ready`).
+  #answers = new LocalizedAnswers(() => this.#coreView !== LOADING_VIEW && this.#render(this.#coreView));
   #sessionLocale = null; // the locale the session's hello carries; setLocale may change it
   #helloFieldsSent = false;
   #ready = false;
