@@ -17,10 +17,6 @@ export class Translator {
   locale;
   #strings;
   #siteTexts = {}; // locale -> {string key -> text}
-  // One formatter per locale, made when a time is first shown: the first one of a page
-  // costs the engine's locale data (over 200 ms with a phone's CPU), and toLocaleTimeString
-  // would make a new one per message drawn.
-  #timeFormat = null;
 
   /** @param {string} [tag] the boot `locale`; without it the browser's language decides */
   constructor(tag) {
@@ -58,7 +54,6 @@ export class Translator {
 
   /** Clock time of a message in the visitor's locale. */
   time(ms) {
-    if (this.#timeFormat?.locale !== this.locale) this.#timeFormat = { locale: this.locale, format: new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' }) };
-    return this.#timeFormat.format.format(ms);
+    return new Date(ms).toLocaleTimeString(this.locale, { hour: '2-digit', minute: '2-digit' });
   }
 }
