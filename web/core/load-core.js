@@ -39,10 +39,11 @@ async function instantiateCore(baseName, options) {
   }
   // The wasm downloads and compiles while the module's JS downloads and runs (compiling
   // needs no imports): on a slow CPU the JS would otherwise hold the wasm's request back.
-  const compiling = compileFromUrl(String(options.wasmUrl ?? distUrl(`${baseName}.wasm`)));
-  compiling.catch(() => {}); // reported by the instantiation below, if the JS loaded
-  const { default: createModule } = await import(/* @vite-ignore */ String(options.moduleUrl ?? distUrl(`${baseName}.mjs`)));
-  return startModule(createModule, async (imports) => ({ instance: await WebAssembly.instantiate(await compiling, imports) }));
+  const [{ default: createModule }, wasm] = await Promise.all([
+    import(/* @vite-ignore */ String(options.moduleUrl ?? distUrl(`${baseName}.mjs`))),
+    compileFromUrl(String(options.wasmUrl ?? distUrl(`${baseName}.wasm`))),
+  ]);
+  return startModule(createModule, (imports) => WebAssembly.instantiate(wasm, imports).then((instance) => ({ instance })));
 }
 
 function fileFromUrl(url) {

@@ -14,7 +14,7 @@ export class ChatTransport {
   #socket = null;
   #handlers;
   #helloFields = {};
-  #readPage = null;
+  #page = null;
   #refusal = null;
 
   /**
@@ -45,13 +45,9 @@ export class ChatTransport {
     this.#helloFields = fields;
   }
 
-  /**
-   * The host page (page-context.js), added to every hello like the identity; read as each
-   * hello goes out, not before (its first read costs the time zone's lookup).
-   * @param {() => object|null} read
-   */
-  setPageSource(read) {
-    this.#readPage = read;
+  /** The host page (page-context.js), added to every hello like the identity. */
+  setPage(page) {
+    this.#page = page;
   }
 
   open() {
@@ -89,10 +85,9 @@ export class ChatTransport {
     let text = typeof frame === 'string' ? frame : JSON.stringify(frame);
     // Only a hello carries them (identity, attributes, the page). The core's JSON has no
     // spaces, so every hello's text contains this; the parse confirms it for the rare other frame that does.
-    if ((Object.keys(this.#helloFields).length > 0 || this.#readPage) && text.includes('"type":"hello"')) {
+    if ((Object.keys(this.#helloFields).length > 0 || this.#page) && text.includes('"type":"hello"')) {
       const parsed = JSON.parse(text);
-      const page = this.#readPage?.();
-      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, ...this.#helloFields, ...(page ? { page } : {}) });
+      if (parsed.type === 'hello') text = JSON.stringify({ ...parsed, ...this.#helloFields, ...(this.#page ? { page: this.#page } : {}) });
     }
     this.#socket.send(text);
     return true;

@@ -86,9 +86,13 @@ export class ChatWidget {
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
     const profile = this.#fetchProfile(); // first: the home screen waits for it
     this.#profileRequest = profile;
-    // Then what the bot needs, before the panel is built: the index and the core are the
-    // longest way to a ready bot.
-    const downloads = this.#download();
+    // Then what the bot needs, before the panel is built and drawn: #load starts the core's
+    // and the index's downloads before it first waits (the rest of it runs after this).
+    this.#load().catch((error) => {
+      if (this.#destroyed) return;
+      this.#emit('error', { code: error?.code ?? 'widget_load_failed', message: String(error?.message ?? error) });
+      this.#panel.showError(this.#t.t('error.generic'));
+    });
     const theme = typeof config.accent === 'string' ? { ...config.theme, accent: config.accent } : config.theme;
     adoptStyles(root, WIDGET_CSS + themeCss(theme), this.#endpoints.stylesheetUrl);
     this.#downloads = new AttachmentDownloads(this.#endpoints.httpOrigin);
@@ -120,11 +124,6 @@ export class ChatWidget {
     this.#listen(globalThis, 'pageshow', (event) => event.persisted && this.#tabs?.dispatch({ type: 'panel', open: this.#panel.open }));
     this.#listen(root.ownerDocument, 'visibilitychange', () => {
       if (root.ownerDocument.visibilityState === 'visible') this.#tabs?.nudge();
-    });
-    this.#load(downloads).catch((error) => {
-      if (this.#destroyed) return;
-      this.#emit('error', { code: error?.code ?? 'widget_load_failed', message: String(error?.message ?? error) });
-      this.#panel.showError(this.#t.t('error.generic'));
     });
   }
 
@@ -170,9 +169,8 @@ export class ChatWidget {
     this.#panel.element.remove();
   }
 
-  /** Starts downloading the core and the site's index; nothing waits on them yet. */
-  #download() {
-    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl } = this.#endpoints;
+  async #load() {
+    const { moduleUrl, wasmUrl, knowledgeBaseUrl, knowledgeVersionsUrl, serverUrl } = this.#endpoints;
     const corePromise = loadKefuCore({ moduleUrl, wasmUrl });
     // The index downloads while the core compiles; the conversation starts without it
     // and the bot joins in once it is loaded (SessionShell holds a question asked before).
@@ -192,12 +190,6 @@ export class ChatWidget {
       );
     const knowledge = fetchIndex(knowledgeBaseUrl);
     const loadVersion = knowledgeVersionsUrl ? (version) => fetchIndex(new URL(`${version}.kfi`, knowledgeVersionsUrl).href) : undefined;
-    return { corePromise, knowledge, loadVersion };
-  }
-
-  /** @param {{corePromise: Promise<object>, knowledge: Promise<object|null>, loadVersion?: (version: string) => Promise<object|null>}} downloads from #download */
-  async #load({ corePromise, knowledge, loadVersion }) {
-    const { serverUrl } = this.#endpoints;
     const core = await corePromise;
     if (this.#destroyed) return;
     const siteId = this.#config.siteId;

@@ -16,31 +16,27 @@ export function currentPage() {
   if (typeof location === 'undefined' || typeof document === 'undefined') return null;
   const url = new URL(location.href);
   url.hash = '';
-  const page = { url: cut(url.href), title: cut(document.title ?? ''), referrer: cut(document.referrer ?? '') };
-  const zone = timeZone();
-  if (zone !== null) page.timeZone = zone;
-  return page;
-}
-
-// The first Intl.DateTimeFormat of a page loads the engine's time zone data (over 200 ms
-// with a phone's CPU): asked once, and only when a hello or page frame goes out, which
-// is after the bot's index has loaded.
-let knownTimeZone;
-function timeZone() {
-  if (knownTimeZone === undefined) {
-    try {
-      knownTimeZone = cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
-    } catch {
-      knownTimeZone = null; // an engine without time zone data: the console shows none
-    }
-  }
-  return knownTimeZone;
+  return {
+    url: cut(url.href),
+    title: cut(document.title ?? ''),
+    referrer: cut(document.referrer ?? ''),
+    // Read as the frame is written (JSON.stringify), not now: the first Intl.DateTimeFormat
+    // of a page loads the engine's time zone data, over 100 ms of main thread with a
+    // phone's CPU, which must not hold up the bot's index load (the first hello goes
+    // out after it).
+    get timeZone() {
+      try {
+        return cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
+      } catch {
+        return undefined; // an engine without time zone data: the console shows none
+      }
+    },
+  };
 }
 
 export class PageContext {
   #onChange;
-  #last; // undefined until first asked for (see timeZone)
-  #onPage = typeof location !== 'undefined' && typeof document !== 'undefined';
+  #last;
   #timer = null;
   #listen = () => {
     clearTimeout(this.#timer);
@@ -50,30 +46,28 @@ export class PageContext {
   /** @param {(page: object) => void} onChange called when the URL or the title changed */
   constructor(onChange) {
     this.#onChange = onChange;
+    this.#last = currentPage();
     // The Navigation API sees pushState navigations too; older engines get back/forward and hash changes.
-    if (!this.#onPage) return; // no page to follow
+    if (this.#last === null) return; // no page to follow
     globalThis.navigation?.addEventListener?.('navigatesuccess', this.#listen);
     addEventListener('popstate', this.#listen);
     addEventListener('hashchange', this.#listen);
   }
 
-  /** The page as last seen; null outside a page. */
   get page() {
-    if (this.#last === undefined) this.#last = currentPage();
     return this.#last;
   }
 
   #check() {
-    const last = this.page;
     const page = currentPage();
-    if (!page || (page.url === last.url && page.title === last.title)) return;
+    if (!page || (page.url === this.#last.url && page.title === this.#last.title)) return;
     this.#last = page;
     this.#onChange(page);
   }
 
   dispose() {
     clearTimeout(this.#timer);
-    if (!this.#onPage) return;
+    if (this.#last === null) return;
     globalThis.navigation?.removeEventListener?.('navigatesuccess', this.#listen);
     removeEventListener('popstate', this.#listen);
     removeEventListener('hashchange', this.#listen);

@@ -70,9 +70,10 @@ export class SessionShell {
     );
     // The console shows where the visitor is: on hello, and as they move around the site.
     this.#page = new PageContext((page) => {
+      this.#transport.setPage(page);
       if (this.#welcomed) this.#transport.send({ type: 'page', page });
     });
-    this.#transport.setPageSource(() => this.#page.page);
+    this.#transport.setPage(this.#page.page);
     if (knowledge) this.#awaitKnowledge(() => knowledge);
   }
 
