@@ -79,10 +79,10 @@ test('a 10 MB image picked, the page reloaded while it uploads: after the reload
     const url = new URL(request.url());
     if (request.method() === 'POST' && url.pathname === '/attachments') uploads.push(Object.fromEntries(url.searchParams));
   });
-  // A slow uplink (2 MB/s), so the reload comes while the bytes are on their way.
+  // A slow uplink (1 MB/s), so the reload comes while the bytes are on their way, also on a busy machine.
   const network = await context.newCDPSession(page);
   await network.send('Network.enable');
-  await network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2_000_000 });
+  await network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
   await page.setInputFiles('kefu-chat >> input.attach-input', { name: '截图.png', mimeType: 'image/png', buffer: bytes });
   await page.waitForSelector('kefu-chat >> .attach-status progress:not([hidden])');
   await page.waitForFunction(() => {
