@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // npm run bench:kb -- KB.json [--cpu N]      (a KB, or a dataset in ../shared/datasets' shape)
 // npm run bench:kb -- --synthetic N [--similar S] [--cpu N]   (bench/faq/synthetic-kb.mjs)
+//   --profile FILE   also writes a CDP CPU profile of open → ready (.cpuprofile, for
+//                    DevTools) and prints to stderr the page's requests (start → end, ms
+//                    after the snippet) and the functions with the most self time
 //
 // A real knowledge base as a visitor meets it: the reference server publishes the KB as
 // the demo site's (training its index in a worker), then Debian's Chromium, its CPU
@@ -14,7 +17,7 @@
 //   openToReadyMs            the snippet running (panel open) → the bot's index loaded (kb_ready)
 //   firstAnswerMs            the question sent → the bot's answer drawn
 //   wasmHeapBytes            the wasm memories the page instantiated (the core and its index)
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { loadavg } from 'node:os';
 import { launchChromium } from '../../tests/browser/chromium.js';
@@ -26,6 +29,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const cpu = option('--cpu', 1);
 const syntheticFaqs = option('--synthetic', 0);
+const profileFile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
 const file = args.find((arg, at) => !arg.startsWith('--') && !args[at - 1]?.startsWith('--'));
 if ((!file && !(syntheticFaqs > 0)) || !(cpu >= 1)) {
   console.error('usage: npm run bench:kb -- KB.json [--cpu N]  |  npm run bench:kb -- --synthetic N [--similar S] [--cpu N]');
@@ -79,11 +83,17 @@ try {
       };
     }
   });
+  if (profileFile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.goto(await routeHostPage(page, server.httpUrl, 'kb.html', PAGE, { csp: null }));
   await page.waitForFunction(() => window.kbReadyAt || window.kefuErrors.length > 0, null, { timeout: 600_000, polling: 50 });
   const errors = await page.evaluate(() => window.kefuErrors);
   if (errors.length > 0) throw new Error(`the widget reported ${JSON.stringify(errors)}`);
   const openToReadyMs = await page.evaluate(() => window.kbReadyAt - window.snippetAt);
+  if (profileFile) await writeProfile(cdp, page, profileFile);
   await page.waitForSelector('kefu-chat >> .panel[data-connection=online]', { state: 'attached', timeout: 60_000 });
 
   const firstAnswerMs = await page.evaluate(
@@ -126,4 +136,22 @@ try {
 } finally {
   await browser.close();
   await server.close();
+}
+
+// Where open → ready went: the requests in order, and the hottest functions.
+async function writeProfile(cdp, page, path) {
+  const { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(path, JSON.stringify(profile));
+  const requests = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((entry) => ({ name: entry.name.replace(location.origin, ''), start: entry.startTime - window.snippetAt, end: entry.responseEnd - window.snippetAt })),
+  );
+  for (const { name, start, end } of requests) console.error(`request ${Math.round(start)}..${Math.round(end)} ms  ${name}`);
+  const selfUs = new Map();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const { functionName, url, lineNumber } = byId.get(profile.samples[i]).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\//, '')}:${lineNumber + 1}`;
+    selfUs.set(key, (selfUs.get(key) ?? 0) + profile.timeDeltas[i]);
+  }
+  for (const [key, us] of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.error(`self ${Math.round(us / 1000)} ms  ${key}`);
 }

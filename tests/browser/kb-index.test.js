@@ -106,3 +106,37 @@ test('a KB published while the widget is open reaches it at its next conversatio
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('nothing on the way to the bot being ready asks for the time zone: the hello asks for it, and still carries it', async () => {
+  const context = await world.browser.newContext({ timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  await page.addInitScript(() => {
+    // The first Intl.DateTimeFormat of a page loads the engine's time zone data (a long
+    // task on a phone): when the page made its first one, against when the bot was ready.
+    window.firstDateFormatAt = null;
+    const note = () => (window.firstDateFormatAt ??= performance.now());
+    Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
+      construct: (target, args) => (note(), Reflect.construct(target, args)),
+      apply: (target, self, args) => (note(), Reflect.apply(target, self, args)),
+    });
+    window.hellos = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (text) {
+      if (typeof text === 'string' && text.includes('"type":"hello"')) window.hellos.push(JSON.parse(text));
+      return send.call(this, text);
+    };
+    window.Kefu = window.Kefu || function () { (window.Kefu.q = window.Kefu.q || []).push(arguments); };
+    window.Kefu('on', 'kb_ready', () => (window.kbReadyAt ??= performance.now()));
+  });
+  await page.goto(await routeHostPage(page, world.server.httpUrl, 'time-zone.html', dataAttributePage()));
+  await page.click('kefu-chat >> button.launcher');
+  await widgetOnline(page);
+  await page.waitForFunction(() => window.kbReadyAt !== undefined && window.hellos.length > 0);
+  const { firstDateFormatAt, kbReadyAt, hellos } = await page.evaluate(() => ({ firstDateFormatAt: window.firstDateFormatAt, kbReadyAt: window.kbReadyAt, hellos: window.hellos }));
+  assert.ok(firstDateFormatAt === null || firstDateFormatAt >= kbReadyAt, `a date format was made at ${firstDateFormatAt} ms, the bot was ready at ${kbReadyAt} ms`);
+  assert.equal(hellos[0].page.timeZone, 'Asia/Shanghai');
+  assert.equal(hellos[0].page.title, 'ACME Store');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -133,6 +133,36 @@ TEST_CASE("a phrasing's training reads at most its postings budget, rarest terms
   CHECK(buildFaqIndex(kb, some).centroidPostings.weights != buildFaqIndex(kb, untrained).centroidPostings.weights);
 }
 
+TEST_CASE("terms used by more FAQs than trainingMaxTermFaqs keep the mean's centroid weights") {
+  const KnowledgeBase kb = demoKb();
+  RankingParams untrainedParams;
+  untrainedParams.trainingEpochs = 0;
+  const FaqIndex untrained = buildFaqIndex(kb, untrainedParams);
+  RankingParams params;
+  params.trainingMaxTermFaqs = 3;
+  const FaqIndex trained = buildFaqIndex(kb, params);
+  REQUIRE(trained.terms.size() == untrained.terms.size());
+  auto weightsOf = [](const FaqIndex& index, std::size_t term) {
+    const Postings& c = index.centroidPostings;
+    return std::make_pair(std::vector<std::uint32_t>(c.ids.begin() + c.start[term], c.ids.begin() + c.start[term + 1]),
+                          std::vector<float>(c.weights.begin() + c.start[term], c.weights.begin() + c.start[term + 1]));
+  };
+  std::size_t common = 0, movedRare = 0;
+  for (std::size_t term = 0; term < trained.terms.size(); ++term) {
+    if (!trained.trainedTerms[term]) {
+      ++common;
+      CHECK(weightsOf(trained, term) == weightsOf(untrained, term));
+    } else if (weightsOf(trained, term) != weightsOf(untrained, term)) {
+      ++movedRare;
+    }
+  }
+  CHECK(common > 0);
+  CHECK(movedRare > 0);
+  // No term left: nothing is learned.
+  params.trainingMaxTermFaqs = 0;
+  CHECK(buildFaqIndex(kb, params).centroidPostings.weights == untrained.centroidPostings.weights);
+}
+
 TEST_CASE("training widens the lead of the FAQ whose phrasings share the question's pattern") {
   KnowledgeBase kb;
   kb.entries.push_back({"goodbye", "goodbye", {"goodbye now", "say goodbye", "goodbye my friend"}, "Bye!", {}, ""});

@@ -170,10 +170,16 @@ double pruningOf(std::size_t entries) { return std::min(1.0, static_cast<double>
 // scores come out calibrated: the gap between the top two FAQs means the same thing on
 // every KB, which the answer tier's margin relies on. This is also what teaches "how do
 // I say X in French" to mean translation rather than X.
-void refineCentroids(const RankingParams& params, const std::vector<SparseVector>& examples,
+// Only the terms of `trainedTerms` take part (RankingParams::trainingMaxTermFaqs): the
+// examples lose the others here.
+void refineCentroids(const RankingParams& params, std::vector<SparseVector>& examples,
                      const std::vector<std::uint32_t>& exampleEntry, const std::vector<float>& entryMass,
+                     const std::vector<bool>& trainedTerms,
                      std::vector<std::vector<std::pair<std::uint32_t, float>>>& centroidByTerm) {
   if (params.trainingEpochs <= 0 || examples.empty() || !(params.trainingTemperature > 0)) return;
+  for (SparseVector& example : examples) {
+    example.erase(std::remove_if(example.begin(), example.end(), [&](const auto& entry) { return !trainedTerms[entry.first]; }), example.end());
+  }
   std::vector<float> scores(entryMass.size(), 0.0f);
   std::vector<std::uint32_t> touched;
   std::vector<std::pair<std::uint32_t, float>> rivals;  // (entry, score − the truth's score)
@@ -414,6 +420,10 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     index.termWeights[term] = static_cast<float>(std::sqrt(idf)) * termKindWeight(params, index.terms[term]);
   }
   index.unknownTermIdf = static_cast<float>(std::sqrt(std::log(1.0 + (entries + 0.5) / 0.5)));
+  index.trainedTerms.resize(index.terms.size());
+  for (std::size_t term = 0; term < index.terms.size(); ++term) {
+    index.trainedTerms[term] = entryFrequency[term] <= static_cast<std::uint32_t>(std::max(0, params.trainingMaxTermFaqs));
+  }
 
   // Both prunings are for speed on large KBs, where a common term's lists run to
   // thousands. On a small KB every list is short, and the pruned weak evidence is what
@@ -491,7 +501,7 @@ FaqIndex indexOf(const KnowledgeBase& kb, const RankingParams& params, Postings*
     index.centroidPostings = std::move(*trainedCentroids);
     return index;
   }
-  refineCentroids(params, examples, index.variantEntry, entryMass, centroidByTerm);
+  refineCentroids(params, examples, index.variantEntry, entryMass, index.trainedTerms, centroidByTerm);
   examples = {};
 
   // The trained centroids' postings, also counted (pass 0) before they are stored (pass 1).
@@ -644,13 +654,18 @@ FaqIndex changedFaqIndex(const FaqIndex& before, const KnowledgeBase& kbAfter, c
     if (!change.taught || x.empty()) continue;
 
     // The training's steps (refineCentroids) on this phrasing alone, as many as a full
-    // training visits each phrasing: its FAQ scored without it (leave-one-out).
+    // training visits each phrasing: its FAQ scored without it (leave-one-out), on the
+    // terms the training moves.
     const float mass = next * extra.share;
+    SparseVector trained;
+    for (const auto& entry : x) {
+      if (index.trainedTerms[entry.first]) trained.push_back(entry);
+    }
     float selfDot = 0.0f;
-    for (const auto& [term, weight] : x) selfDot += weight * weight;
+    for (const auto& [term, weight] : trained) selfDot += weight * weight;
     for (int step = 0; step < params.trainingEpochs && params.trainingTemperature > 0 && mass > 1.5f; ++step) {
       touched.clear();
-      for (const auto& [term, weight] : x) {
+      for (const auto& [term, weight] : trained) {
         for (const auto& [entry, centroidWeight] : centroidByTerm[term]) {
           if (scores[entry] == 0.0f) touched.push_back(entry);
           scores[entry] += weight * centroidWeight * scale[entry];
@@ -671,9 +686,9 @@ FaqIndex changedFaqIndex(const FaqIndex& before, const KnowledgeBase& kbAfter, c
                                    params.trainingPriorCorrection * (std::log(phrasings[rival.first]) - std::log(phrasings[truth])));
         total += rival.second;
       }
-      if (total - 1.0 > kMinRivalProbability) add(truth, x, static_cast<float>(params.trainingRate * (total - 1.0) / total));
+      if (total - 1.0 > kMinRivalProbability) add(truth, trained, static_cast<float>(params.trainingRate * (total - 1.0) / total));
       for (const auto& [entry, odds] : rivals) {
-        if (odds >= kMinRivalProbability * total) add(entry, x, static_cast<float>(-params.trainingRate * odds / total));
+        if (odds >= kMinRivalProbability * total) add(entry, trained, static_cast<float>(-params.trainingRate * odds / total));
       }
       rivals.clear();
     }

@@ -48,6 +48,11 @@ struct RankingParams {
   // size and never runs longer than about these two limits' product allows.
   int trainingPhrasingVisits = 100000;
   int trainingPostingsPerPhrasing = 4096;
+  // Terms used by more FAQs than this are left out of the training (neither scored nor
+  // moved): they say little about which FAQ a phrasing is, and their centroid lists are
+  // the longest, so scoring them was most of a large KB's build (faq_index.cpp). Their
+  // centroid weights stay the mean's. No KB under this many FAQs is affected.
+  int trainingMaxTermFaqs = 200;
   // Phrasing vector length normalization: 1 = cosine; lower favours long phrasings more.
   float lengthNormPower = 0.4f;
   // Centroid terms whose contribution to any query could be at most this are dropped
@@ -81,6 +86,9 @@ struct FaqIndex {
   // The mean phrasing vector length the phrasing vectors are scaled by (lengthNormPower's
   // pivot, faq_index.cpp): derived, kept so a taught phrasing is scaled like the others.
   float variantPivotNorm = 1.0f;
+  // Per term: used by at most params.trainingMaxTermFaqs FAQs, so the training (and
+  // teaching) moves its centroid weights. Derived from the texts, not stored.
+  std::vector<bool> trainedTerms;
 
   void indexTerms();
   // CRC-32 of the vocabulary in id order: an index file's centroids are stored by term id,

@@ -6,7 +6,7 @@ const loadedModules = new Map();
 
 /**
  * Loads the wasm core once per build and resolves to the Emscripten module.
- * Browsers compile while downloading (instantiateStreaming) and fall back to an
+ * Browsers compile while downloading (compileStreaming, beside the module JS's download) and fall back to an
  * ArrayBuffer when the server sends the wrong MIME type; Node reads the file,
  * which also sidesteps Emscripten 3.1.6 calling fetch() on a file path.
  *
@@ -37,9 +37,13 @@ async function instantiateCore(baseName, options) {
     const wasmBytes = await readFile(options.wasmUrl ? fileFromUrl(options.wasmUrl) : distUrl(`${baseName}.wasm`));
     return startModule(createModule, (imports) => WebAssembly.instantiate(wasmBytes, imports));
   }
-  const { default: createModule } = await import(/* @vite-ignore */ String(options.moduleUrl ?? distUrl(`${baseName}.mjs`)));
-  const wasmUrl = String(options.wasmUrl ?? distUrl(`${baseName}.wasm`));
-  return startModule(createModule, (imports) => instantiateFromUrl(wasmUrl, imports));
+  // The wasm downloads and compiles while the module's JS downloads and runs (compiling
+  // needs no imports): on a slow CPU the JS would otherwise hold the wasm's request back.
+  const [{ default: createModule }, wasm] = await Promise.all([
+    import(/* @vite-ignore */ String(options.moduleUrl ?? distUrl(`${baseName}.mjs`))),
+    compileFromUrl(String(options.wasmUrl ?? distUrl(`${baseName}.wasm`))),
+  ]);
+  return startModule(createModule, (imports) => WebAssembly.instantiate(wasm, imports).then((instance) => ({ instance })));
 }
 
 function fileFromUrl(url) {
@@ -47,10 +51,10 @@ function fileFromUrl(url) {
   return text.startsWith('file:') ? new URL(text).pathname : text;
 }
 
-async function instantiateFromUrl(url, imports) {
-  if (typeof WebAssembly.instantiateStreaming === 'function') {
+async function compileFromUrl(url) {
+  if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.instantiateStreaming(fetch(url, { credentials: 'same-origin' }), imports);
+      return await WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
     } catch (streamingError) {
       // Typically a server that does not send application/wasm; only a real network
       // or compile failure should reach the visitor, so retry the slow way.
@@ -59,7 +63,7 @@ async function instantiateFromUrl(url, imports) {
   }
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new KefuError('core_load_failed', `fetching ${url} answered HTTP ${response.status}`);
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 function startModule(createModule, instantiate) {

@@ -86,6 +86,13 @@ export class ChatWidget {
     this.#endpoints = resolveEndpoints(config, root.ownerDocument.baseURI);
     const profile = this.#fetchProfile(); // first: the home screen waits for it
     this.#profileRequest = profile;
+    // Then what the bot needs, before the panel is built and drawn: #load starts the core's
+    // and the index's downloads before it first waits (the rest of it runs after this).
+    this.#load().catch((error) => {
+      if (this.#destroyed) return;
+      this.#emit('error', { code: error?.code ?? 'widget_load_failed', message: String(error?.message ?? error) });
+      this.#panel.showError(this.#t.t('error.generic'));
+    });
     const theme = typeof config.accent === 'string' ? { ...config.theme, accent: config.accent } : config.theme;
     adoptStyles(root, WIDGET_CSS + themeCss(theme), this.#endpoints.stylesheetUrl);
     this.#downloads = new AttachmentDownloads(this.#endpoints.httpOrigin);
@@ -117,11 +124,6 @@ export class ChatWidget {
     this.#listen(globalThis, 'pageshow', (event) => event.persisted && this.#tabs?.dispatch({ type: 'panel', open: this.#panel.open }));
     this.#listen(root.ownerDocument, 'visibilitychange', () => {
       if (root.ownerDocument.visibilityState === 'visible') this.#tabs?.nudge();
-    });
-    this.#load().catch((error) => {
-      if (this.#destroyed) return;
-      this.#emit('error', { code: error?.code ?? 'widget_load_failed', message: String(error?.message ?? error) });
-      this.#panel.showError(this.#t.t('error.generic'));
     });
   }
 

@@ -16,13 +16,22 @@ export function currentPage() {
   if (typeof location === 'undefined' || typeof document === 'undefined') return null;
   const url = new URL(location.href);
   url.hash = '';
-  const page = { url: cut(url.href), title: cut(document.title ?? ''), referrer: cut(document.referrer ?? '') };
-  try {
-    page.timeZone = cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
-  } catch {
-    // an engine without time zone data: the console shows none
-  }
-  return page;
+  return {
+    url: cut(url.href),
+    title: cut(document.title ?? ''),
+    referrer: cut(document.referrer ?? ''),
+    // Read as the frame is written (JSON.stringify), not now: the first Intl.DateTimeFormat
+    // of a page loads the engine's time zone data, over 100 ms of main thread with a
+    // phone's CPU, which must not hold up the bot's index load (the first hello goes
+    // out after it).
+    get timeZone() {
+      try {
+        return cut(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '');
+      } catch {
+        return undefined; // an engine without time zone data: the console shows none
+      }
+    },
+  };
 }
 
 export class PageContext {

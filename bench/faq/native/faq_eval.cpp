@@ -57,6 +57,7 @@ bool setParam(RankingParams& p, TierThresholds& t, const std::string& name, floa
   if (name == "epochs") return p.trainingEpochs = static_cast<int>(value), true;
   if (name == "visits") return p.trainingPhrasingVisits = static_cast<int>(value), true;
   if (name == "postings") return p.trainingPostingsPerPhrasing = static_cast<int>(value), true;
+  if (name == "maxterm") return p.trainingMaxTermFaqs = static_cast<int>(value), true;
   return false;
 }
 
