@@ -439,3 +439,23 @@ TEST_CASE("an attachment the protocol would refuse is rejected before it reaches
   CHECK(h.sentOfType("message").empty());
   CHECK(h.journal.size() == journalBefore);
 }
+
+TEST_CASE("a snapshot keeps the thread in order: the visitor's messages stay between the replies they came with") {
+  Harness h;
+  h.connectAndWelcome();
+  REQUIRE_FALSE(h.event({{"type", "send_text"}, {"text", "第一句"}}));
+  REQUIRE_FALSE(h.serverSays(agentMessage(2, "客服回复")));
+  REQUIRE_FALSE(h.event({{"type", "send_text"}, {"text", "第二句"}}));
+  const auto texts = [](const Json& view) {
+    std::vector<std::string> out;
+    for (const auto& message : view["messages"]) out.push_back(message["text"].get<std::string>());
+    return out;
+  };
+  const std::vector<std::string> before = texts(h.view());
+  REQUIRE(before.size() >= 3);
+
+  // A reload after the journal was compacted into a snapshot shows the same thread.
+  Session compacted(SessionConfig{}, &h.faq);
+  REQUIRE_FALSE(compacted.restore(toJsonText(h.session.snapshot()), {}, 8, h.now + 1000));
+  CHECK(texts(compacted.view()) == before);
+}

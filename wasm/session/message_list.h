@@ -20,6 +20,10 @@ class MessageList {
   // Drops the oldest messages beyond the limit.
   void trim();
   MessageRecord* find(const std::string& id);
+  bool contains(const std::string& id) const {
+    auto indexed = positionById_.find(id);
+    return indexed != positionById_.end() && indexed->second >= trimmed_;
+  }
   // Agent and system messages numbered above `seenUpTo`.
   std::int64_t unreadAbove(std::int64_t seenUpTo) const;
   // A new conversation numbers from 1 again: the old seqs no longer count as unread.

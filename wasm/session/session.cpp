@@ -288,16 +288,26 @@ std::string Session::snapshotText(std::size_t* recordCount) const {
       return state;
     };
     writeRecord(next(), SessionRecord{sessionToken_, conversationId_});
-    for (const auto& message : messages_) {
-      // Visitor messages come back with their outbox records; those no longer in it (an
-      // earlier conversation's) as messages.
-      if (message.author != "visitor" || !outbox_.find(message.cmid)) writeRecord(next(), message);
-    }
-    for (const auto& entry : outbox_.entries()) {
+    auto writeOutbox = [&](const OutboxEntry& entry) {
       writeRecord(next(), OutRecord{entry.cmid, entry.cseq, entry.createdAt, entry.frame, {}, {}});
       if (entry.seq != 0) writeRecord(next(), AckRecord{entry.cmid, entry.seq});
       if (entry.delivery == Delivery::sent) writeRecord(next(), SentRecord{entry.cmid});
       if (entry.delivery == Delivery::failed) writeRecord(next(), FailRecord{entry.cmid});
+    };
+    // A restore appends messages in record order, so the records follow the thread: an
+    // outbox entry whose message was trimmed from the thread first (it is older than every
+    // message shown), then each message where it stands, a visitor's still in the outbox
+    // as its outbox records (that also brings it back into the outbox), others as messages.
+    for (const auto& entry : outbox_.entries()) {
+      if (!messages_.contains(entry.cmid)) writeOutbox(entry);
+    }
+    for (const auto& message : messages_) {
+      const OutboxEntry* entry = message.author == "visitor" ? outbox_.find(message.cmid) : nullptr;
+      if (entry != nullptr) {
+        writeOutbox(*entry);
+      } else {
+        writeRecord(next(), message);
+      }
     }
     if (!pendingControl_.empty()) writeRecord(next(), ControlRecord{pendingControl_});
     writeRecord(next(), CursorRecord{lastSeq_, seenUpTo_, agentReadUpTo_, nextCseq_, cmidCounter_});
