@@ -42,6 +42,14 @@ export async function watchPage(page) {
   return problems;
 }
 
+// A page in its own context (its own cookies: one console login per page), watched from
+// its start.
+export async function watchedPage(browser, viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  return { context, page, problems: await watchPage(page) };
+}
+
 // One static server and one browser per test file; the returned object is filled in
 // by the time the tests run.
 export function useServerAndBrowser() {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launchChromium, watchPage } from './chromium.js';
+import { launchChromium, watchPage, watchedPage } from './chromium.js';
 import { dataAttributePage, inWidget, routeHostPage, screenshot, widgetOnline } from './kefu-server.js';
 import { startTestServer } from '../server/helpers/running-server.js';
 import { SocketClient, helloVisitor } from '../server/helpers/socket-client.js';
@@ -31,11 +31,7 @@ after(async () => {
   server?.removeData();
 });
 
-async function consolePage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  return { context, page, problems: await watchPage(page) };
-}
+const consolePage = () => watchedPage(browser, { width: 1280, height: 900 });
 
 test('a handed-off question, taught by an agent and published by an admin, gets the answer tier for the next visitor', async () => {
   const team = (await server.teams.create({ name: 'Support', siteIds: ['demo'] })).team;

@@ -5,7 +5,7 @@
 // and an agent of another team sees nothing of this one (the team wall).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, watchPage } from './chromium.js';
+import { launchChromium, watchedPage } from './chromium.js';
 import { screenshot } from './kefu-server.js';
 import { startTestServer } from '../server/helpers/running-server.js';
 import { SocketClient, helloVisitor } from '../server/helpers/socket-client.js';
@@ -25,11 +25,7 @@ after(async () => {
   server?.removeData();
 });
 
-async function consolePage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-  const page = await context.newPage();
-  return { context, page, problems: await watchPage(page) };
-}
+const consolePage = () => watchedPage(browser, { width: 1280, height: 760 });
 
 async function queuedVisitor(siteId = 'demo') {
   const client = await SocketClient.open(server.wsUrl, { origin: server.origin });

@@ -33,19 +33,26 @@ function dropConsoleMessage(cmid) {
   });
 }
 
+// A visitor on `one` handed to an agent whose console is on `two`, with a first message
+// seen live there: the line whose next publish a test drops.
+async function chatAcrossInstances(one, two) {
+  const { client: li } = await openConsole(two, { name: '小李' });
+  const v = await SocketClient.open(one.wsUrl, { origin: one.origin });
+  const id = (await helloVisitor(v, { epoch: 'e' })).conversationId;
+  v.send({ type: 'handoff', reason: 'visitor' });
+  await li.next((f) => f.type === 'queue' && f.entries.length === 1);
+  assert.equal((await li.request({ type: 'accept', conversationId: id }, 'result')).ok, true);
+  const first = await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '在吗', clientTime: 1 }, 'ack');
+  assert.equal((await li.next((f) => f.type === 'msg')).message.seq, first.seq);
+  return { li, v, id };
+}
+
 test('a message stored and acked but never published reaches the console on another instance before the next one', { skip }, async () => {
   const shared = { store: { kind: 'postgres', url: await postgres.createDatabase() }, fanout: { kind: 'redis', url: redis.url } };
   const [one, two] = [await startTestServer({ config: shared }), await startTestServer({ config: shared })];
   try {
-    const { client: li } = await openConsole(two, { name: '小李' });
-    const v = await SocketClient.open(one.wsUrl, { origin: one.origin });
-    const id = (await helloVisitor(v, { epoch: 'e' })).conversationId;
-    v.send({ type: 'handoff', reason: 'visitor' });
-    await li.next((f) => f.type === 'queue' && f.entries.length === 1);
-    assert.equal((await li.request({ type: 'accept', conversationId: id }, 'result')).ok, true);
+    const { li, v, id } = await chatAcrossInstances(one, two);
 
-    const first = await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '在吗', clientTime: 1 }, 'ack');
-    assert.equal((await li.next((f) => f.type === 'msg')).message.seq, first.seq);
 
     const dropped = dropConsoleMessage('c-e-2');
     const lost = await v.request({ type: 'message', cmid: 'c-e-2', cseq: 2, text: '快递到哪了', clientTime: 2 }, 'ack');
@@ -72,14 +79,8 @@ test('the last message of a conversation, stored and acked but never published, 
   const [one, two] = [await startTestServer({ config: shared }), await startTestServer({ config: shared })];
   let oneOpen = true;
   try {
-    const { client: li } = await openConsole(two, { name: '小李' });
-    const v = await SocketClient.open(one.wsUrl, { origin: one.origin });
-    const id = (await helloVisitor(v, { epoch: 'e' })).conversationId;
-    v.send({ type: 'handoff', reason: 'visitor' });
-    await li.next((f) => f.type === 'queue' && f.entries.length === 1);
-    assert.equal((await li.request({ type: 'accept', conversationId: id }, 'result')).ok, true);
-    const first = await v.request({ type: 'message', cmid: 'c-e-1', cseq: 1, text: '在吗', clientTime: 1 }, 'ack');
-    assert.equal((await li.next((f) => f.type === 'msg')).message.seq, first.seq);
+    const { li, v, id } = await chatAcrossInstances(one, two);
+
 
     const dropped = dropConsoleMessage('c-e-2');
     const lost = await v.request({ type: 'message', cmid: 'c-e-2', cseq: 2, text: '快递到哪了', clientTime: 2 }, 'ack');
