@@ -5,11 +5,11 @@
 // the WebSocket origin check at upgrade.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { startTestServer } from './helpers/running-server.js';
+import { rawGet } from './helpers/raw-get.js';
 import { createAccount, logIn } from './helpers/console-session.js';
 import { clientAddress } from '../../server/security/client-address.js';
 import { chooseEncoding } from '../../server/http/static-files.js';
@@ -25,18 +25,7 @@ after(async () => {
   server?.removeData();
 });
 
-/** A raw GET: Node's fetch would decompress and hide the encoding. */
-function get(path, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${server.httpUrl}${path}`, { headers }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
+const get = (path, headers = {}) => rawGet(`${server.httpUrl}${path}`, headers);
 
 const decode = (response) =>
   response.headers['content-encoding'] === 'br' ? brotliDecompressSync(response.body) : response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.body) : response.body;

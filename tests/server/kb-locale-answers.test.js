@@ -5,26 +5,16 @@
 // serves the kept files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestServer } from './helpers/running-server.js';
+import { rawGet } from './helpers/raw-get.js';
 
 const demoKb = JSON.parse(readFileSync(new URL('../../shared/kb/demo.json', import.meta.url), 'utf8'));
 
-function get(server, path, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${server.httpUrl}${path}`, { headers }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
+const get = (server, path, headers = {}) => rawGet(`${server.httpUrl}${path}`, headers);
 
 async function currentVersion(server) {
   return /^\/kb\/demo\/([0-9a-f]{32})\.kfi$/.exec((await get(server, '/kb/demo.kfi')).headers.location)[1];

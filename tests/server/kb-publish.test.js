@@ -5,13 +5,13 @@
 // is rejected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { SocketClient, helloVisitor } from './helpers/socket-client.js';
 import { startTestServer } from './helpers/running-server.js';
+import { rawGet } from './helpers/raw-get.js';
 import { FaqEngine } from '../../web/core/index.js';
 import { syntheticKb } from '../../bench/faq/synthetic-kb.mjs';
 
@@ -28,18 +28,7 @@ async function kbServer(kb = demoKb, { dataDir } = {}) {
   return { server, kbPath, removeKb: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
-/** A raw GET: Node's fetch would follow redirects and decompress. */
-function get(server, path, headers = {}, method = 'GET') {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${server.httpUrl}${path}`, { headers, method }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
+const get = (server, path, headers = {}, method = 'GET') => rawGet(`${server.httpUrl}${path}`, headers, method);
 
 async function currentVersion(server) {
   const pointer = await get(server, '/kb/demo.kfi');
