@@ -11,12 +11,16 @@ try {
   const started = performance.now();
   engine = new FaqEngine(core, workerData.kbText);
   const buildMs = Math.round(performance.now() - started);
-  const bytes = engine.exportIndex();
   const { entries, phrasings } = engine.memoryStats();
-  const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
-  const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
-  // Copied, not transferred: zlib's small results may share Node's buffer pool.
-  parentPort.postMessage({ ok: true, bytes, br, gz, entries, phrasings, buildMs });
+  if (workerData.checkOnly) {
+    parentPort.postMessage({ ok: true, entries, phrasings, buildMs });
+  } else {
+    const bytes = engine.exportIndex();
+    const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+    const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
+    // Copied, not transferred: zlib's small results may share Node's buffer pool.
+    parentPort.postMessage({ ok: true, bytes, br, gz, entries, phrasings, buildMs });
+  }
 } catch (error) {
   parentPort.postMessage({ ok: false, code: typeof error?.code === 'string' ? error.code : 'internal', message: String(error?.message ?? error) });
 } finally {

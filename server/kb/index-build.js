@@ -7,13 +7,16 @@ const WORKER = new URL('./index-build-worker.js', import.meta.url);
 /**
  * @param {string} kbText the KB JSON
  * @param {AbortSignal} [signal] stops the build (the server is closing)
+ * @param {{checkOnly?: boolean}} [options] checkOnly: the same build, which is what decides
+ *   whether the core takes the KB, without exporting and compressing an index nobody will
+ *   serve (a console draft's check; brotli at its best quality is seconds for a real KB)
  * @returns {Promise<{ok: true, bytes: Uint8Array, br: Uint8Array, gz: Uint8Array, entries: number, phrasings: number, buildMs: number} | {ok: false, code: string, message: string}>}
  *   the index (.kfi bytes) and its brotli and gzip forms, the KB's size and the training's
- *   time, or why the core refused the KB
+ *   time (with checkOnly, no bytes), or why the core refused the KB
  */
-export function buildIndex(kbText, signal) {
+export function buildIndex(kbText, signal, { checkOnly = false } = {}) {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER, { workerData: { kbText } });
+    const worker = new Worker(WORKER, { workerData: { kbText, checkOnly } });
     let settled = false;
     let stop;
     const settle = (result) => {

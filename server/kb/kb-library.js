@@ -287,7 +287,7 @@ export class KnowledgeLibrary {
   // Checked by the publish's own build before it is kept (see the top of this file).
   async #saveDraft(account, siteId, kb, change) {
     const kbJson = JSON.stringify(kb, null, 2);
-    const built = await buildIndex(kbJson);
+    const built = await buildIndex(kbJson, undefined, { checkOnly: true });
     if (!built.ok) return { error: built.code, problem: problemOf({ code: built.code, message: built.message }, kb) };
     const previous = await this.#store.kbDraft(siteId);
     const [latest] = await this.#store.kbVersions(siteId, { limit: 1 });
